@@ -1,0 +1,108 @@
+"""Lynch & Musco's operators on networks: ``compose``, ``hide``, ``rename``.
+
+All three are pure: they return new networks and never change their
+arguments.
+
+``compose(n1, n2)`` identifies neurons by name. A shared name may be an input
+of both (a shared input) or an output of one and an input of the other (the
+output drives the input, in either direction, so cycles between components
+are allowed). A shared internal neuron or a shared output is a conflict.
+The result has outputs ``out1 ∪ out2``, inputs ``(in1 ∪ in2) − (out1 ∪ out2)``,
+internals ``int1 ∪ int2`` and the synapses of both.
+
+``hide(net, names)`` turns outputs into internals (``names ⊆ outputs``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from evsim.errors import CompositionError, ValidationError
+from evsim.network import Network
+from evsim.neurons import Input
+from evsim.synapses import SynapseTable
+
+__all__ = ["compose", "hide", "rename"]
+
+
+def _role(net: Network, name: str) -> str:
+    if name in net.inputs:
+        return "input"
+    return "output" if name in net.outputs else "internal"
+
+
+def compose(n1: Network, n2: Network) -> Network:
+    """The composition ``n1 × n2`` (see the module docstring for the rules).
+
+    Raises
+    ------
+    CompositionError
+        Different clocks, shared internal neurons or shared outputs (all
+        conflicting names are listed), or a zero-delay cycle through both.
+    """
+    if n1.dt != n2.dt:
+        raise CompositionError(f"cannot compose networks with clocks dt={n1.dt!r} and dt={n2.dt!r}")
+    shared = sorted(set(n1.names) & set(n2.names))
+    conflicts = []
+    for name in shared:
+        roles = (_role(n1, name), _role(n2, name))
+        if "internal" in roles or roles == ("output", "output"):
+            conflicts.append(f"{name!r} ({roles[0]} of the first, {roles[1]} of the second)")
+    if conflicts:
+        raise CompositionError(
+            "cannot compose: shared names must be inputs of both or an output of one and an "
+            "input of the other; conflicts: " + ", ".join(conflicts) + ". Rename one side first."
+        )
+    neurons = {name: model for name, model in n1.neurons.items()}
+    for name, model in n2.neurons.items():
+        if name not in neurons or isinstance(neurons[name], Input):
+            neurons[name] = model
+    names = list(neurons)
+    position = {name: i for i, name in enumerate(names)}
+    tables = [net.table.remap(np.array([position[n] for n in net.names], np.int64)) for net in (n1, n2)]
+    try:
+        return Network(neurons, SynapseTable.concat(tables), n1.outputs | n2.outputs, n1.dt)
+    except ValidationError as error:
+        raise CompositionError(f"the composition is not a valid network: {error}") from None
+
+
+def hide(net: Network, names: Iterable[str]) -> Network:
+    """``net`` with the given outputs reclassified as internal neurons.
+
+    Raises
+    ------
+    CompositionError
+        If a name is not an output of ``net``.
+    """
+    names = set([names] if isinstance(names, str) else names)
+    missing = sorted(names - net.outputs)
+    if missing:
+        raise CompositionError(
+            f"can only hide outputs; {missing} are not outputs of the network "
+            f"(outputs: {sorted(net.outputs)})"
+        )
+    return Network(dict(net.neurons), net.table, net.outputs - names, net.dt)
+
+
+def rename(net: Network, mapping: Mapping[str, str]) -> Network:
+    """``net`` with neurons renamed by ``mapping`` (old name → new name).
+
+    Raises
+    ------
+    CompositionError
+        Unknown old names, or new names that collide with each other or with
+        neurons that keep their name.
+    """
+    unknown = sorted(set(mapping) - set(net.names))
+    if unknown:
+        raise CompositionError(f"cannot rename {unknown}: not neurons of the network")
+    new_names = [mapping.get(name, name) for name in net.names]
+    duplicates = sorted(name for name, count in Counter(new_names).items() if count > 1)
+    if duplicates:
+        raise CompositionError(f"renaming would give two neurons the name(s) {duplicates}")
+    neurons = {mapping.get(name, name): model for name, model in net.neurons.items()}
+    outputs = {mapping.get(name, name) for name in net.outputs}
+    return Network(neurons, net.table, outputs, net.dt)

@@ -1,0 +1,34 @@
+"""The exceptions evsim raises.
+
+Every message names the offending value and, where there is one, the fix.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EvsimError",
+    "ValidationError",
+    "CompositionError",
+    "SchedulingError",
+    "EmptySchedule",
+]
+
+
+class EvsimError(Exception):
+    """Base class of every error evsim raises on purpose."""
+
+
+class ValidationError(EvsimError, ValueError):
+    """A value (parameter, network, input) breaks one of evsim's invariants."""
+
+
+class CompositionError(EvsimError, ValueError):
+    """Two networks cannot be composed, or names cannot be hidden/renamed."""
+
+
+class SchedulingError(EvsimError, ValueError):
+    """An event was scheduled in the past, or an unknown event was named."""
+
+
+class EmptySchedule(EvsimError, IndexError):
+    """``pop`` was called on a scheduler that holds no events."""

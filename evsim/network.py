@@ -1,0 +1,289 @@
+"""Networks as immutable, validated values.
+
+A :class:`Network` maps neuron names to models, holds a table of synapses,
+names its outputs and fixes its clock ``dt`` (``None`` for continuous time).
+Inputs are its :class:`~evsim.neurons.Input` neurons; internals are the
+non-input neurons that are not outputs. Construction checks every invariant
+and raises :class:`~evsim.errors.ValidationError` naming the bad item.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cached_property
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from evsim._arrays import concat_ranges
+from evsim.errors import ValidationError
+from evsim.neurons import IF, LIF, Input, NeuronModel, Stochastic, Threshold
+from evsim.synapses import Synapse, SynapsesLike, SynapseTable, build_table
+
+__all__ = ["Network"]
+
+_MODELS = (Input, IF, LIF, Stochastic, Threshold)
+_GRID_TOLERANCE = 1e-9
+
+
+class Network:
+    """An immutable spiking network.
+
+    Parameters
+    ----------
+    neurons : mapping of str to neuron model
+        ``Input``, ``IF``, ``LIF``, ``Stochastic`` or ``Threshold`` values.
+    synapses : iterable of Synapse, SynapseTable, or mapping of arrays
+        ``{"source": ..., "target": ..., "weight": ..., "delay": ...}`` with
+        endpoints given as names or as indices into ``neurons``.
+    outputs : iterable of str
+        Non-input neurons the network exposes to composition and behaviour.
+    dt : float or None
+        Clock in ms (discrete rounds, default 1.0) or ``None`` (continuous).
+
+    Raises
+    ------
+    ValidationError
+        Unknown endpoint, synapse into an input, non-finite weight, negative
+        delay, delay off the ``dt`` grid, zero-delay cycle (named), outputs
+        that are unknown or inputs, a stochastic neuron in continuous time or
+        fed through a delay other than ``dt``.
+    """
+
+    def __init__(
+        self,
+        neurons: Mapping[str, NeuronModel],
+        synapses: SynapsesLike = (),
+        outputs: Iterable[str] = (),
+        dt: float | None = 1.0,
+    ) -> None:
+        self._neurons = MappingProxyType(dict(_checked_neurons(neurons)))
+        self._names = tuple(self._neurons)
+        self._dt = _checked_dt(dt)
+        self._table = build_table(synapses, self._names)
+        self._outputs = frozenset(outputs)
+        self._validate()
+
+    # -- read-only views --------------------------------------------------
+    @property
+    def neurons(self) -> Mapping[str, NeuronModel]:
+        """Name → model, in construction order (the index order)."""
+        return self._neurons
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self._names
+
+    @property
+    def dt(self) -> float | None:
+        return self._dt
+
+    @property
+    def table(self) -> SynapseTable:
+        """The synapses as parallel index arrays."""
+        return self._table
+
+    @property
+    def outputs(self) -> frozenset[str]:
+        return self._outputs
+
+    @cached_property
+    def inputs(self) -> frozenset[str]:
+        return frozenset(n for n, m in self._neurons.items() if isinstance(m, Input))
+
+    @cached_property
+    def internals(self) -> frozenset[str]:
+        return frozenset(self._names) - self.inputs - self._outputs
+
+    @cached_property
+    def synapses(self) -> tuple[Synapse, ...]:
+        """The synapses as :class:`Synapse` values (built on first use)."""
+        t, names = self._table, self._names
+        return tuple(
+            Synapse(names[s], names[g], float(w), float(d))
+            for s, g, w, d in zip(t.source, t.target, t.weight, t.delay)
+        )
+
+    @cached_property
+    def ranks(self) -> np.ndarray:
+        """Depth of each neuron in the (acyclic) graph of zero-delay synapses."""
+        return _zero_delay_ranks(len(self._names), self._table, self._names)
+
+    @property
+    def discrete(self) -> bool:
+        return self._dt is not None
+
+    def index(self, name: str) -> int:
+        """Position of a neuron in :attr:`names`."""
+        try:
+            return self._names.index(name)
+        except ValueError:
+            raise ValidationError(f"{name!r} is not a neuron of this network") from None
+
+    # -- value semantics ---------------------------------------------------
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Network):
+            return NotImplemented
+        return (
+            dict(self._neurons) == dict(other._neurons)
+            and self._outputs == other._outputs
+            and self._dt == other._dt
+            and sorted(self.synapses) == sorted(other.synapses)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        clock = "continuous" if self._dt is None else f"dt={self._dt}"
+        return (
+            f"Network({len(self._names)} neurons: {len(self.inputs)} inputs, "
+            f"{len(self._outputs)} outputs, {len(self.internals)} internal; "
+            f"{len(self._table)} synapses; {clock})"
+        )
+
+    # -- validation ----------------------------------------------------------
+    def _validate(self) -> None:
+        self._check_outputs()
+        self._check_synapse_values()
+        self._check_grid()
+        self._check_stochastic()
+        self.ranks  # noqa: B018 - raises on a zero-delay cycle
+
+    def _describe(self, row: int) -> str:
+        t, names = self._table, self._names
+        return f"synapse {names[t.source[row]]!r} -> {names[t.target[row]]!r}"
+
+    def _check_outputs(self) -> None:
+        for name in sorted(self._outputs):
+            if name not in self._neurons:
+                raise ValidationError(f"output {name!r} is not a neuron of the network")
+            if isinstance(self._neurons[name], Input):
+                raise ValidationError(
+                    f"output {name!r} is an Input neuron; outputs must be non-input neurons"
+                )
+
+    def _check_synapse_values(self) -> None:
+        t = self._table
+        is_input = np.array([isinstance(m, Input) for m in self._neurons.values()], bool)
+        checks = (
+            (is_input[t.target] if len(t) else np.zeros(0, bool), "ends at an Input neuron; inputs are driven only from outside"),
+            (~np.isfinite(t.weight), "has weight {w!r}; weights must be finite"),
+            (~np.isfinite(t.delay) | (t.delay < 0), "has delay {d!r}; delays must be finite and >= 0 ms"),
+        )
+        for bad, message in checks:
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0])
+                detail = message.format(w=float(t.weight[row]), d=float(t.delay[row]))
+                raise ValidationError(f"{self._describe(row)} {detail}")
+
+    def _check_grid(self) -> None:
+        if self._dt is None:
+            return
+        steps = self._table.delay / self._dt
+        off = np.abs(steps - np.round(steps)) > _GRID_TOLERANCE * np.maximum(1.0, steps)
+        if off.any():
+            row = int(np.flatnonzero(off)[0])
+            raise ValidationError(
+                f"{self._describe(row)} has delay {float(self._table.delay[row])!r} ms, not a "
+                f"multiple of dt={self._dt!r} ms; use a multiple of dt or dt=None"
+            )
+        for name, model in self._neurons.items():
+            if isinstance(model, (IF, LIF)) and not _on_grid(model.refractory, self._dt):
+                raise ValidationError(
+                    f"neuron {name!r} has refractory {model.refractory!r} ms, not a multiple of "
+                    f"dt={self._dt!r} ms"
+                )
+
+    def _check_stochastic(self) -> None:
+        stochastic = np.array([isinstance(m, (Stochastic, Threshold)) for m in self._neurons.values()], bool)
+        if not stochastic.any():
+            return
+        if self._dt is None:
+            name = self._names[int(np.flatnonzero(stochastic)[0])]
+            raise ValidationError(
+                f"neuron {name!r} is a Lynch–Musco neuron, which runs in rounds; give the network dt=1.0"
+            )
+        t = self._table
+        bad = stochastic[t.target] & ~np.isclose(t.delay, self._dt) if len(t) else np.zeros(0, bool)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise ValidationError(
+                f"{self._describe(row)} has delay {float(t.delay[row])!r} ms; synapses into "
+                f"Stochastic/Threshold neurons must have delay dt={self._dt!r} (one round)"
+            )
+
+
+def _checked_neurons(neurons: Mapping[str, NeuronModel]):
+    if not isinstance(neurons, Mapping):
+        raise ValidationError(f"neurons must be a mapping of name to model, got {type(neurons).__name__}")
+    for name, model in neurons.items():
+        if not isinstance(name, str) or not name:
+            raise ValidationError(f"neuron names must be non-empty strings, got {name!r}")
+        if not isinstance(model, _MODELS):
+            raise ValidationError(
+                f"neuron {name!r} has model {model!r}; expected one of "
+                f"{', '.join(m.__name__ for m in _MODELS)}"
+            )
+        yield name, model
+
+
+def _checked_dt(dt: float | None) -> float | None:
+    if dt is None:
+        return None
+    if not isinstance(dt, (int, float)) or not math.isfinite(dt) or dt <= 0:
+        raise ValidationError(f"dt must be a positive number of ms or None (continuous), got {dt!r}")
+    return float(dt)
+
+
+def _on_grid(value: float, dt: float) -> bool:
+    steps = value / dt
+    return abs(steps - round(steps)) <= _GRID_TOLERANCE * max(1.0, steps)
+
+
+def _zero_delay_ranks(n: int, table: SynapseTable, names: tuple[str, ...]) -> np.ndarray:
+    """Longest-path depth over zero-delay synapses (Kahn's algorithm, vectorised).
+
+    Raises ValidationError naming one cycle if the zero-delay graph has one.
+    """
+    zero = table.delay == 0
+    src, tgt = table.source[zero], table.target[zero]
+    ranks = np.zeros(n, np.int64)
+    indegree = np.bincount(tgt, minlength=n)
+    frontier = np.flatnonzero(indegree == 0)
+    order = np.argsort(src, kind="stable")
+    src_sorted, tgt_sorted = src[order], tgt[order]
+    starts = np.searchsorted(src_sorted, np.arange(n + 1))
+    done = 0
+    while frontier.size:
+        done += frontier.size
+        lo, hi = starts[frontier], starts[frontier + 1]
+        rows = concat_ranges(lo, hi)
+        succ = tgt_sorted[rows]
+        np.maximum.at(ranks, succ, ranks[src_sorted[rows]] + 1)
+        np.subtract.at(indegree, succ, 1)
+        frontier = np.unique(succ[indegree[succ] == 0])
+    if done < n:
+        raise ValidationError(_describe_cycle(np.flatnonzero(indegree > 0), src, tgt, names))
+    return ranks
+
+
+def _describe_cycle(stuck: np.ndarray, src: np.ndarray, tgt: np.ndarray, names: tuple[str, ...]) -> str:
+    """Walk backwards through predecessors that are still stuck until a name repeats."""
+    stuck_set = set(stuck.tolist())
+    predecessor = {}
+    for s, g in zip(src.tolist(), tgt.tolist()):
+        if s in stuck_set and g in stuck_set:
+            predecessor.setdefault(g, s)
+    node, seen = int(stuck[0]), []
+    while node not in seen:
+        seen.append(node)
+        node = predecessor[node]
+    loop = seen[seen.index(node):][::-1]
+    start = loop.index(min(loop))  # canonical: begin at the earliest-declared neuron
+    loop = loop[start:] + loop[:start]
+    path = " -> ".join(names[i] for i in loop + [loop[0]])
+    return (
+        f"zero-delay cycle {path}: a spike would arrive at the instant it was sent; "
+        f"give at least one of these synapses a positive delay"
+    )

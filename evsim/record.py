@@ -1,0 +1,129 @@
+"""What a simulation leaves behind: spikes, potential probes, the event trace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, NamedTuple
+
+import numpy as np
+
+from evsim.scheduler import DELIVER, RECORD, UPDATE
+
+__all__ = ["SpikeRecord", "PotentialTrace", "TraceEvent", "EventTrace", "PHASE_NAMES"]
+
+PHASE_NAMES = {DELIVER: "deliver", UPDATE: "update", RECORD: "record"}
+
+
+@dataclass(frozen=True, eq=False)
+class PotentialTrace:
+    """Exact potentials of one neuron at each of its updates.
+
+    ``time`` (ms), ``before`` (pre-threshold potential ``m``), ``after``
+    (potential after any reset). ``sample`` evaluates the potential on any grid
+    from these exact values and the neuron's own free evolution.
+    """
+
+    name: str
+    time: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
+    _anchor: np.ndarray
+    _sampler: object
+
+    def sample(self, times) -> np.ndarray:
+        """Potential at each of ``times`` (ms), between events by exact free evolution.
+
+        At an update time the value is the one after that update (and reset).
+        """
+        return self._sampler(np.asarray(times, float), self._anchor, self.time, self.after)
+
+
+class TraceEvent(NamedTuple):
+    """One line of the event trace: what happened, where and when."""
+
+    time: float
+    rank: int
+    phase: str
+    kind: str
+    neuron: str
+    value: float
+
+
+@dataclass(frozen=True, eq=False)
+class EventTrace:
+    """Every delivery, update, spike and input event, in execution order.
+
+    Order is ``(time, rank, phase)``, then the order of processing. Kinds:
+    ``input`` (an input neuron fires; value = its payload), ``deliver`` (the
+    summed arrivals at a neuron at one instant), ``blocked`` (arrivals
+    discarded by refractoriness or a spent single-spike neuron), ``update``
+    (the pre-threshold potential ``m``; for Lynch–Musco neurons the firing
+    probability), ``spike``.
+    """
+
+    events: tuple[TraceEvent, ...]
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __iter__(self):
+        return iter(self.events)
+
+    def format(self, limit: int | None = None) -> str:
+        """The trace as an aligned text table (first ``limit`` lines)."""
+        rows = [f"{'time':>9} {'rank':>4} {'phase':<8} {'kind':<8} {'neuron':<10} value"]
+        for e in self.events[:limit]:
+            rows.append(f"{e.time:9.4g} {e.rank:4d} {e.phase:<8} {e.kind:<8} {e.neuron:<10} {e.value:.6g}")
+        return "\n".join(rows)
+
+
+@dataclass(frozen=True, eq=False)
+class SpikeRecord:
+    """All spikes of a simulation as parallel arrays, ordered by ``(time, rank, neuron)``.
+
+    Attributes
+    ----------
+    names : tuple of str
+        Neuron names; ``neuron`` indexes into it.
+    neuron, time, value : ndarray
+        Who fired, when (ms), and the event's value (1 for a spike, the
+        payload for an analog input event).
+    potentials : mapping of str to PotentialTrace
+        For the neurons that were probed.
+    trace : EventTrace or None
+        The event trace, if it was asked for.
+    """
+
+    names: tuple[str, ...]
+    neuron: np.ndarray
+    time: np.ndarray
+    value: np.ndarray
+    potentials: Mapping[str, PotentialTrace]
+    trace: EventTrace | None = None
+
+    def trains(self) -> dict[str, np.ndarray]:
+        """Spike times (ms) of every neuron, including those that never fired."""
+        return {name: self.time[self.neuron == i] for i, name in enumerate(self.names)}
+
+    def counts(self) -> dict[str, int]:
+        """Number of spikes of every neuron."""
+        totals = np.bincount(self.neuron, minlength=len(self.names))
+        return {name: int(c) for name, c in zip(self.names, totals)}
+
+    def __len__(self) -> int:
+        return int(self.neuron.size)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SpikeRecord):
+            return NotImplemented
+        return (
+            self.names == other.names
+            and np.array_equal(self.neuron, other.neuron)
+            and np.array_equal(self.time, other.time)
+            and np.array_equal(self.value, other.value)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SpikeRecord({len(self)} spikes from {len(self.names)} neurons)"

@@ -1,0 +1,171 @@
+"""A priority queue of timed events with exact, documented tie-breaking.
+
+The scheduler knows nothing of neurons. It orders events by the key
+``(time, rank, phase, seq)``:
+
+* ``time`` — model time in ms;
+* ``rank`` — depth in the graph of zero-delay synapses (lower first);
+* ``phase`` — :data:`DELIVER` < :data:`UPDATE` < :data:`RECORD`;
+* ``seq`` — a counter that increases with every ``schedule``/``reschedule``,
+  so events equal in the first three fields leave in first-in first-out
+  order, whatever order the underlying heap would give them.
+
+It is backed by :class:`heapdict.heapdict`, whose keys are event ids, so an
+event's priority can be moved in place (decrease- or increase-key) with
+:meth:`Scheduler.reschedule` — this is how a neuron's predicted firing time
+follows the inputs it receives.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+from typing import Any, Hashable, NamedTuple
+
+from heapdict import heapdict
+
+from evsim.errors import EmptySchedule, SchedulingError
+
+__all__ = ["DELIVER", "UPDATE", "RECORD", "Event", "Scheduler"]
+
+DELIVER = 0
+UPDATE = 1
+RECORD = 2
+
+
+class Event(NamedTuple):
+    """One popped event: its id, priority fields and payload."""
+
+    id: Hashable
+    time: float
+    rank: int
+    phase: int
+    seq: int
+    payload: Any
+
+
+class Scheduler:
+    """Timed events in ``(time, rank, phase, seq)`` order; FIFO on ties.
+
+    Examples
+    --------
+    >>> s = Scheduler()
+    >>> a = s.schedule(2.0, "late")
+    >>> b = s.schedule(1.0, "early")
+    >>> s.peek()
+    1.0
+    >>> s.pop().payload, s.now
+    ('early', 1.0)
+    """
+
+    def __init__(self) -> None:
+        self._heap: heapdict = heapdict()
+        self._payload: dict[Hashable, Any] = {}
+        self._seq = itertools.count()
+        self._auto_id = itertools.count()
+        self.now = 0.0
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    def __contains__(self, event_id: Hashable) -> bool:
+        return event_id in self._heap
+
+    def schedule(
+        self,
+        time: float,
+        payload: Any = None,
+        *,
+        rank: int = 0,
+        phase: int = DELIVER,
+        event_id: Hashable | None = None,
+    ) -> Hashable:
+        """Add an event and return its id.
+
+        Raises
+        ------
+        SchedulingError
+            If ``time`` is before :attr:`now`, not a number, or ``event_id``
+            is already scheduled.
+        """
+        self._check_time(time)
+        if event_id is None:
+            event_id = ("auto", next(self._auto_id))
+        elif event_id in self._heap:
+            raise SchedulingError(
+                f"event id {event_id!r} is already scheduled; use reschedule() to move it"
+            )
+        self._heap[event_id] = (time, rank, phase, next(self._seq))
+        self._payload[event_id] = payload
+        return event_id
+
+    def reschedule(
+        self, event_id: Hashable, time: float, *, rank: int | None = None, phase: int | None = None
+    ) -> None:
+        """Move a scheduled event to a new time (decrease- or increase-key).
+
+        The event gets a fresh ``seq``: among ties it now counts as the newest.
+        """
+        old = self._priority(event_id)
+        self._check_time(time)
+        rank = old[1] if rank is None else rank
+        phase = old[2] if phase is None else phase
+        self._heap[event_id] = (time, rank, phase, next(self._seq))
+
+    def cancel(self, event_id: Hashable) -> Any:
+        """Remove a scheduled event and return its payload."""
+        self._priority(event_id)
+        del self._heap[event_id]
+        return self._payload.pop(event_id)
+
+    def payload_of(self, event_id: Hashable) -> Any:
+        """The payload of a scheduled event (the object itself, not a copy)."""
+        self._priority(event_id)
+        return self._payload[event_id]
+
+    def time_of(self, event_id: Hashable) -> float:
+        """The time at which a scheduled event will happen."""
+        return self._priority(event_id)[0]
+
+    def peek(self) -> float:
+        """Time of the next event, or ``inf`` when there is none."""
+        if not self._heap:
+            return math.inf
+        return self._heap.peekitem()[1][0]
+
+    def pop(self) -> Event:
+        """Remove and return the next event; advances :attr:`now` to its time.
+
+        Raises
+        ------
+        EmptySchedule
+            If there is no event.
+        """
+        if not self._heap:
+            raise EmptySchedule("pop() from an empty scheduler; check peek() < inf first")
+        event_id, (time, rank, phase, seq) = self._heap.popitem()
+        self.now = time
+        return Event(event_id, time, rank, phase, seq, self._payload.pop(event_id))
+
+    def pop_before(self, end: float) -> list[Event]:
+        """Pop every event with ``time < end``, in order."""
+        events = []
+        while self._heap and self._heap.peekitem()[1][0] < end:
+            events.append(self.pop())
+        return events
+
+    def _priority(self, event_id: Hashable) -> tuple:
+        try:
+            return self._heap[event_id]
+        except KeyError:
+            raise SchedulingError(f"no scheduled event has id {event_id!r}") from None
+
+    def _check_time(self, time: float) -> None:
+        if not isinstance(time, numbers.Real) or math.isnan(time):
+            raise SchedulingError(f"event time must be a number, got {time!r}")
+        if time < self.now:
+            raise SchedulingError(
+                f"cannot schedule at time {time!r} ms: it is before the current time "
+                f"{self.now!r} ms"
+            )
