@@ -233,3 +233,15 @@ def test_public_names_are_exported():
     for name in ("Network", "Synapse", "Simulator", "simulate", "compose", "hide", "rename", "IF", "LIF",
                  "Stochastic", "Threshold", "Input", "Scheduler", "SpikeRecord"):
         assert name in evsim.__all__ and hasattr(evsim, name)
+
+
+def test_simultaneous_arrivals_are_summed_in_synapse_order():
+    # (0.1 + 0.2) + 0.3 == 0.6000000000000001 but (0.3 + 0.2) + 0.1 == 0.6:
+    # the documented order (synapse rows) decides whether y fires.
+    theta = (0.1 + 0.2) + 0.3
+    assert theta != (0.3 + 0.2) + 0.1
+    neurons = {"a": Input(), "b": Input(), "c": Input(), "y": IF(threshold=theta)}
+    rows = [Synapse("a", "y", 0.1), Synapse("b", "y", 0.2), Synapse("c", "y", 0.3)]
+    inputs = {"c": [0], "b": [0], "a": [0]}
+    assert simulate(Network(neurons, rows), inputs, until=3).counts()["y"] == 1
+    assert simulate(Network(neurons, rows[::-1]), inputs, until=3).counts()["y"] == 0

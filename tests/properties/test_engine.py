@@ -1,0 +1,192 @@
+"""Laws of the event engine, checked on random networks."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+from evsim import IF, LIF, Input, Network, Simulator, Stochastic, Synapse, Threshold, simulate
+
+from .reference import clock_driven
+
+nice_weights = st.sampled_from([0.25, 0.5, 1.0, -1.0, 1.5, -0.5, 2.0])
+weights = st.one_of(nice_weights, st.floats(-2.0, 2.0, allow_nan=False, width=64))
+
+
+@st.composite
+def integrator_models(draw):
+    common = dict(
+        threshold=draw(st.sampled_from([0.5, 1.0, 1.7]) | st.floats(0.1, 2.0)),
+        v_init=draw(st.sampled_from([0.0, 0.5]) | st.floats(-1.0, 1.5)),
+        bias=draw(st.sampled_from([0.0, 0.1, 0.25, -0.1]) | st.floats(-0.3, 0.4)),
+        reset=draw(st.sampled_from(["subtract", "zero", -0.5, 0.2])),
+        refractory=float(draw(st.integers(0, 3))),
+        single_spike=draw(st.booleans()),
+    )
+    if draw(st.booleans()):
+        return IF(**common)
+    beta = draw(st.sampled_from([0.5, 0.9, 0.99]) | st.floats(0.3, 0.999))
+    return LIF.from_beta(beta, v_rest=draw(st.sampled_from([0.0, 0.3, -0.2])), **common)
+
+
+@st.composite
+def discrete_setups(draw, lynch_musco=False):
+    """A random discrete network (inputs, integrators or Lynch–Musco neurons) and its inputs."""
+    steps = draw(st.integers(1, 30))
+    n_in, n_hid = draw(st.integers(0, 3)), draw(st.integers(1, 5))
+    neurons = {f"x{i}": Input() for i in range(n_in)}
+    for j in range(n_hid):
+        if lynch_musco:
+            bias = draw(st.floats(-2.0, 2.0))
+            neurons[f"h{j}"] = (Threshold(bias, draw(st.booleans())) if draw(st.booleans())
+                                else Stochastic(bias, draw(st.sampled_from([0.5, 1.0, 2.0])), draw(st.booleans())))
+        else:
+            neurons[f"h{j}"] = draw(integrator_models())
+    names = list(neurons)
+    synapses = []
+    for s, source in enumerate(names):
+        for t in range(n_in, len(names)):
+            if draw(st.integers(0, 9)) < 4:
+                zero_ok = not lynch_musco and s < t  # zero delay only "forwards": acyclic
+                delay = 1 if lynch_musco else draw(st.integers(0 if zero_ok else 1, 3))
+                synapses.append(Synapse(source, names[t], draw(weights), float(delay)))
+    inputs = {}
+    for i in range(n_in):
+        times = sorted(draw(st.sets(st.integers(0, steps - 1), max_size=steps)))
+        if draw(st.booleans()):
+            inputs[f"x{i}"] = (times, [draw(st.floats(-1.5, 2.5)) for _ in times])
+        else:
+            inputs[f"x{i}"] = times
+    return Network(neurons, synapses, outputs=set(names[n_in:]), dt=1.0), inputs, steps
+
+
+def as_lists(trains):
+    return {name: [float(t) for t in times] for name, times in trains.items()}
+
+
+@given(discrete_setups())
+def test_event_engine_equals_the_clock_driven_reference(setup):
+    """Law: for deterministic discrete networks (random weights, delays incl. zero,
+    biases, leaks, resets, refractoriness, single-spike, analog and spike inputs) the
+    event engine's spike trains equal a step-by-step loop over every neuron exactly."""
+    net, inputs, steps = setup
+    assert as_lists(simulate(net, inputs, until=steps).trains()) == clock_driven(net, inputs, steps)
+
+
+@given(discrete_setups(), st.data())
+def test_split_runs_equal_whole_runs_discrete(setup, data):
+    """Law: run(t1); run(t2) leaves the same record as run(t2), for any t1 <= t2."""
+    net, inputs, steps = setup
+    cut = data.draw(st.integers(0, steps))
+    split = Simulator(net)
+    split.feed(inputs)
+    split.run(cut)
+    split.run(steps)
+    assert split.record == simulate(net, inputs, until=steps)
+
+
+@st.composite
+def continuous_setups(draw):
+    n_hid = draw(st.integers(1, 4))
+    neurons = {"x": Input()}
+    for j in range(n_hid):
+        neurons[f"h{j}"] = LIF(
+            tau=draw(st.floats(2.0, 30.0)), threshold=1.0, bias=draw(st.floats(-0.05, 0.15)),
+            reset=draw(st.sampled_from(["zero", "subtract", 0.3])), refractory=draw(st.sampled_from([0.0, 0.7])),
+        )
+    names = list(neurons)
+    synapses = [Synapse("x", "h0", draw(st.floats(0.2, 1.2)), draw(st.sampled_from([0.0, 0.3])))]
+    for s in names[1:]:
+        for t in names[1:]:
+            if draw(st.booleans()):
+                synapses.append(Synapse(s, t, draw(weights), draw(st.floats(0.1, 2.0))))
+    times = sorted(draw(st.sets(st.floats(0.0, 40.0), max_size=25)))
+    return Network(neurons, synapses, outputs=set(names[1:]), dt=None), {"x": times}
+
+
+@given(continuous_setups(), st.floats(0.0, 50.0))
+def test_split_runs_equal_whole_runs_continuous(setup, cut):
+    """Law: in continuous time too, splitting a run at any time changes nothing, bit for bit."""
+    net, inputs = setup
+    split = Simulator(net)
+    split.feed(inputs)
+    split.run(cut)
+    split.run(50.0)
+    whole = simulate(net, inputs, until=50.0)
+    assert split.record == whole
+
+
+@given(discrete_setups(lynch_musco=True), st.integers(0, 2**32 - 1))
+def test_same_seed_gives_identical_records(setup, seed):
+    """Law: the same rng seed reproduces a stochastic run exactly; stepping equals running."""
+    net, inputs, steps = setup
+    first = simulate(net, inputs, until=steps, rng=seed)
+    assert first == simulate(net, inputs, until=steps, rng=seed)
+    stepped = Simulator(net, rng=seed)
+    stepped.feed(inputs)
+    while stepped.peek() < steps:
+        stepped.step()
+    assert stepped.record == first
+
+
+@given(discrete_setups(lynch_musco=True))
+def test_threshold_networks_equal_the_reference(setup):
+    """Law: networks whose Lynch–Musco neurons are all deterministic (Threshold) follow
+    the round rule exactly: round 0 = initial, round t fires iff sum(w*fired(t-1)) - bias >= 0."""
+    net, inputs, steps = setup
+    if any(isinstance(m, Stochastic) for m in net.neurons.values()):
+        net = Network({n: Threshold(m.bias, m.initial) if isinstance(m, Stochastic) else m
+                       for n, m in net.neurons.items()}, net.table, net.outputs, net.dt)
+    assert as_lists(simulate(net, inputs, until=steps).trains()) == clock_driven(net, inputs, steps)
+
+
+@given(
+    tau=st.floats(1.0, 50.0), theta=st.floats(0.5, 30.0), drive=st.floats(1.05, 4.0),
+    v0=st.floats(0.0, 0.95), v_reset=st.floats(0.0, 0.9), refractory=st.sampled_from([0.0, 0.5, 2.0]),
+)
+def test_continuous_lif_spike_times_follow_the_closed_form(tau, theta, drive, v0, v_reset, refractory):
+    """Law: a LIF with constant drive (v_inf = drive*theta > theta) first fires at
+    t* = tau*ln((v_inf - v0)/(v_inf - theta)) and then every refractory + tau*ln((v_inf - v_reset)/(v_inf - theta)),
+    to 1e-9 ms."""
+    v_inf = drive * theta
+    model = LIF(tau=tau, threshold=theta, v_init=v0 * theta, bias=v_inf / tau, reset=v_reset * theta,
+                refractory=refractory)
+    spikes = simulate(Network({"y": model}, [], dt=None), until=200.0).trains()["y"]
+    first = tau * math.log((v_inf - v0 * theta) / (v_inf - theta))
+    period = refractory + tau * math.log((v_inf - v_reset * theta) / (v_inf - theta))
+    expected = first + period * np.arange(spikes.size)
+    assert spikes.size >= 1 and expected[-1] < 200.0
+    np.testing.assert_allclose(spikes, expected, rtol=0, atol=1e-9)
+
+
+STOCHASTIC_NETS = [
+    # a self-exciting pair with a bias, an inhibited neuron, and an input-driven one
+    (Network({"a": Stochastic(0.5, 1.0, True), "b": Stochastic(-0.3, 0.7)},
+             [Synapse("a", "b", 1.2), Synapse("b", "a", -0.8), Synapse("a", "a", 0.6)]), {}),
+    (Network({"x": Input(), "c": Stochastic(1.0, 0.5), "d": Stochastic(0.0, 2.0)},
+             [Synapse("x", "c", 2.0), Synapse("c", "d", -1.5), Synapse("x", "d", 1.0)]),
+     {"x": [0, 2, 3, 7, 8, 9, 12, 15]}),
+    (Network({"e": Stochastic(2.5, 1.0)}, []), {}),  # rare spontaneous firing: geometric skips
+]
+
+
+@pytest.mark.parametrize("net, inputs", STOCHASTIC_NETS)
+def test_stochastic_firing_frequencies_match_the_reference(net, inputs):
+    """Law: per neuron and round, the event engine's firing frequency over many seeded
+    runs matches the clock-driven reference's within 5 two-sample standard errors."""
+    runs, steps = 400, 20
+    rng = np.random.default_rng(2024)
+    engine = np.zeros((len(net.names), steps))
+    reference = np.zeros((len(net.names), steps))
+    for r in range(runs):
+        record = simulate(net, inputs, until=steps, rng=rng)
+        np.add.at(engine, (record.neuron, record.time.astype(int)), 1)
+        for i, times in enumerate(clock_driven(net, inputs, steps, rng=rng).values()):
+            reference[i, np.array(times, int)] += 1
+    p_engine, p_reference = engine / runs, reference / runs
+    pooled = (p_engine + p_reference) / 2
+    tolerance = 5 * np.sqrt(2 * pooled * (1 - pooled) / runs) + 1e-12
+    assert np.all(np.abs(p_engine - p_reference) <= tolerance)
