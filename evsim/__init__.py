@@ -5,6 +5,7 @@ scheduler under written-down ordering rules; networks are immutable values
 built from smaller networks. See ``docs/design.md`` for the semantics.
 """
 
+from evsim import plot
 from evsim.composition import compose, hide, rename
 from evsim.errors import (
     CompositionError,
@@ -48,6 +49,7 @@ __all__ = [
     "ValidationError",
     "compose",
     "hide",
+    "plot",
     "rename",
     "simulate",
     "__version__",

@@ -133,7 +133,10 @@ class Recorder:
 
 
 def _sampler(plan: Plan, i: int):
-    """Potential of neuron ``i`` at arbitrary times from its exact update values."""
+    """Potential of neuron ``i`` at arbitrary times from its exact update values.
+
+    Discrete networks hold the value of the last step until the next one.
+    """
     unit = plan.unit
     initial_anchor = -1.0 if plan.discrete else 0.0
 
@@ -147,7 +150,7 @@ def _sampler(plan: Plan, i: int):
         held = t < a
         params = (plan.v_rest[i], plan.bias[i])
         if plan.discrete:
-            free = drift_steps(v, np.maximum(np.round(t - a), 0), plan.beta[i], *params)
+            free = drift_steps(v, np.maximum(np.floor(t + 1e-9) - a, 0), plan.beta[i], *params)
         else:
             free = flow(v, np.maximum(t - a, 0.0), plan.tau[i], *params)
         return np.where(held, v, free)

@@ -1,0 +1,101 @@
+"""Figures of a simulation (matplotlib is imported only when a function runs).
+
+Every function takes ``ax=None`` (a new figure is made) and returns the Axes.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+
+from evsim.record import SpikeRecord
+
+__all__ = ["raster", "potential", "event_timeline"]
+
+
+def _axes(ax, size=(7, 3)):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def _legend_outside(ax) -> None:
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
+
+
+def raster(record: SpikeRecord, ax=None, names: Iterable[str] | None = None):
+    """Spike raster: one row per neuron, one tick per spike.
+
+    Input neurons' analog events are drawn hollow.
+    """
+    ax = _axes(ax)
+    names = list(record.names if names is None else names)
+    trains = record.trains()
+    for row, name in enumerate(names):
+        times = trains[name]
+        ax.scatter(times, np.full(times.size, row), marker="|", s=200, linewidths=1.5, color="k")
+    ax.set_yticks(range(len(names)), names)
+    ax.set_ylim(-0.5, len(names) - 0.5)
+    ax.invert_yaxis()
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("neuron")
+    ax.set_title("spike raster")
+    return ax
+
+
+def potential(record: SpikeRecord, name: str, ax=None, *, until: float | None = None,
+              threshold: float | None = None, resolution: int = 400):
+    """Membrane potential of a probed neuron: exact values at updates and the
+    free evolution between them, with the threshold line and spike marks.
+    """
+    ax = _axes(ax, (8.5, 3))
+    trace = record.potentials[name]
+    end = until if until is not None else (float(trace.time.max()) + 1.0 if trace.time.size else 1.0)
+    grid = np.linspace(0.0, end, resolution)
+    times = np.union1d(grid, trace.time)
+    ax.plot(times, trace.sample(times), color="tab:blue", lw=1, label="v (between events)")
+    ax.scatter(trace.time, trace.before, s=14, color="tab:blue", zorder=3, label="v at an update, before reset")
+    spikes = record.trains()[name]
+    if threshold is not None:
+        ax.axhline(threshold, color="tab:red", ls="--", lw=1, label="threshold θ")
+    if spikes.size:
+        top = threshold if threshold is not None else float(np.max(trace.before))
+        ax.vlines(spikes, top, top * 1.15 + 0.05, color="k", lw=1.5, label="spike")
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("membrane potential")
+    ax.set_title(f"potential of {name}")
+    _legend_outside(ax)
+    return ax
+
+
+def event_timeline(record: SpikeRecord, ax=None, limit: int = 200):
+    """The event trace as a timeline: one row per neuron, markers by event kind."""
+    if record.trace is None:
+        raise ValueError("the record has no event trace; simulate with trace=True")
+    ax = _axes(ax, (8.5, 3))
+    # within one instant, events are drawn left to right in execution order
+    styles = {"input": ("s", "tab:green", 0.0), "deliver": ("v", "tab:orange", -1.0),
+              "blocked": ("x", "tab:gray", -1.0), "update": ("o", "tab:blue", 0.0),
+              "spike": ("*", "tab:red", 1.0)}
+    names = list(record.names)
+    events = record.trace.events[:limit]
+    times = np.unique([e.time for e in events])
+    span = float(times[-1] - times[0]) if times.size > 1 else 1.0
+    nudge = min(0.15 * float(np.min(np.diff(times))) if times.size > 1 else 0.15, 0.02 * span)
+    for t in times[:100]:
+        ax.axvline(t, color="0.88", lw=0.8, zorder=0)
+    for kind, (marker, color, shift) in styles.items():
+        chosen = [e for e in events if e.kind == kind]
+        if chosen:
+            ax.scatter([e.time + shift * nudge for e in chosen], [names.index(e.neuron) for e in chosen],
+                       marker=marker, color=color, s=50, label=kind, zorder=3)
+    ax.set_yticks(range(len(names)), names)
+    ax.invert_yaxis()
+    ax.set_xlabel("time (ms); markers of one instant spread left to right in execution order")
+    ax.set_ylabel("neuron")
+    ax.set_title("event trace: deliver < update < spike within an instant")
+    _legend_outside(ax)
+    return ax

@@ -1,0 +1,53 @@
+import subprocess
+import sys
+
+import pytest
+
+import evsim
+from evsim import IF, Input, Network, Synapse
+from evsim.cli import main
+from evsim.tour import LESSONS, run_tour
+
+
+def small_record(**kw):
+    net = Network({"x": Input(), "y": IF(threshold=1.0)}, [Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
+    return evsim.simulate(net, {"x": [0, 1, 2]}, until=5, probes=["y"], **kw)
+
+
+def test_raster_and_potential_label_their_axes_with_units():
+    rec = small_record(trace=True)
+    ax = evsim.plot.raster(rec)
+    assert ax.get_xlabel() == "time (ms)" and [t.get_text() for t in ax.get_yticklabels()] == ["x", "y"]
+    ax = evsim.plot.potential(rec, "y", threshold=1.0)
+    assert ax.get_xlabel() == "time (ms)" and ax.get_legend() is not None
+    ax = evsim.plot.event_timeline(rec)
+    assert "time (ms)" in ax.get_xlabel()
+
+
+def test_event_timeline_needs_a_trace():
+    with pytest.raises(ValueError, match="trace=True"):
+        evsim.plot.event_timeline(small_record())
+
+
+def test_tour_writes_every_figure_and_reports_exact_values(tmp_path):
+    summaries = run_tour(tmp_path, quiet=True)
+    assert len(summaries) == len(LESSONS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "01_if_neuron_potential.png", "02_circuit_events.png", "03_lif_continuous.png"]
+    assert "output spikes y: [2.0, 5.0] ms" in summaries[0]
+    assert "max deviation 0.0e+00 ms" in summaries[2]
+
+
+def test_cli_tour_and_usage_errors(tmp_path, capsys):
+    assert main(["tour", "--out", str(tmp_path), "--quiet"]) == 0
+    assert capsys.readouterr().out == ""
+    with pytest.raises(SystemExit) as info:
+        main(["fly"])
+    assert info.value.code == 2
+    assert "invalid choice: 'fly'" in capsys.readouterr().err
+
+
+def test_import_does_not_load_matplotlib():
+    code = "import sys, evsim; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
