@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from evsim.compile import Plan
-from evsim.neurons import crossing_time, drift, drift_steps, flow, resting_level
+from evsim.neurons import crossing_time, drift, drift_steps, flow, relax, resting_level
 
 __all__ = ["ContinuousClock", "DiscreteClock", "clock_for"]
 
@@ -42,15 +42,21 @@ class ContinuousClock:
 
     def __init__(self, plan: Plan) -> None:
         self.p = plan
+        self.v_inf = resting_level(plan.tau, plan.v_rest, plan.bias)
         #: neurons whose potential can climb to the threshold with no input
-        self.may_cross = resting_level(plan.tau, plan.v_rest, plan.bias) > plan.theta
+        self.may_cross = self.v_inf > plan.theta
+        self._all_leaky = bool(np.isfinite(plan.tau[plan.kind != 0]).all())
 
     def integrate(self, idx, v, anchor, t, inputs, crossing):
         p = self.p
-        free = flow(v, t - anchor, p.tau[idx], p.v_rest[idx], p.bias[idx])
+        if self._all_leaky:  # the common case, with the resting level precomputed
+            free = relax(v, t - anchor, p.tau[idx], self.v_inf[idx])
+        else:
+            free = flow(v, t - anchor, p.tau[idx], p.v_rest[idx], p.bias[idx])
         # at its predicted crossing the potential is exactly on the threshold
         # (or above it, if it was held there through a refractory period)
-        free = np.where(crossing, np.maximum(free, p.theta[idx]), free)
+        if crossing.any():
+            free = np.where(crossing, np.maximum(free, p.theta[idx]), free)
         return free + inputs
 
     def anchor_after_spike(self, t, refractory):

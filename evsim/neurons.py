@@ -59,6 +59,7 @@ __all__ = [
     "Reset",
     "drift",
     "drift_steps",
+    "relax",
     "flow",
     "resting_level",
     "crossing_time",
@@ -288,20 +289,23 @@ def drift_steps(v, n, beta, v_rest, bias):
         left[live[settled]] = 0
 
 
+def relax(v, s, tau, v_inf):
+    """Leaky free evolution towards ``v_inf``: ``v_inf + (v - v_inf) * exp(-s / tau)``."""
+    return v_inf + (v - v_inf) * np.exp(-s / tau)
+
+
 def flow(v, s, tau, v_rest, bias):
     """Exact continuous-time solution after ``s`` ms with no input.
 
-    ``v_inf + (v - v_inf) * exp(-s / tau)`` with ``v_inf = v_rest + bias * tau``;
-    ``v + bias * s`` where ``tau`` is infinite.
+    ``relax(v, s, tau, v_rest + bias * tau)``; ``v + bias * s`` where ``tau``
+    is infinite (IF).
     """
     tau = np.asarray(tau, float)
     leaky = np.isfinite(tau)
     if leaky.all():
-        v_inf = v_rest + bias * tau
-        return v_inf + (v - v_inf) * np.exp(-s / tau)
+        return relax(v, s, tau, v_rest + bias * tau)
     safe_tau = np.where(leaky, tau, 1.0)
-    v_inf = v_rest + bias * safe_tau
-    return np.where(leaky, v_inf + (v - v_inf) * np.exp(-s / safe_tau), v + bias * s)
+    return np.where(leaky, relax(v, s, safe_tau, v_rest + bias * safe_tau), v + bias * s)
 
 
 def resting_level(tau, v_rest, bias):

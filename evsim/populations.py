@@ -55,10 +55,15 @@ class Instants(NamedTuple):
 
 def sum_instants(arrivals: Arrivals) -> Instants:
     """Sum arrivals per (target, time) in synapse-row order."""
-    order = np.lexsort((arrivals.row, arrivals.time, arrivals.target))
-    target, time, value = arrivals.target[order], arrivals.time[order], arrivals.value[order]
+    by_time = np.argsort(arrivals.time, kind="stable")
+    order = by_time[np.argsort(arrivals.target[by_time], kind="stable")]
+    target, time = arrivals.target[order], arrivals.time[order]
     first = np.ones(target.size, bool)
     first[1:] = (target[1:] != target[:-1]) | (time[1:] != time[:-1])
+    if not first.all():  # simultaneous arrivals at one neuron: fix the summation order
+        order = np.lexsort((arrivals.row, arrivals.time, arrivals.target))
+        target, time = arrivals.target[order], arrivals.time[order]
+    value = arrivals.value[order]
     group = np.cumsum(first) - 1
     total = np.bincount(group, weights=value) if target.size else np.zeros(0)
     return Instants(target[first], time[first], total)
