@@ -30,6 +30,7 @@ any time equals the whole run.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Iterable
 
 import numpy as np
@@ -159,7 +160,7 @@ class Simulator:
         SchedulingError
             If ``until`` is before the current time.
         """
-        if not isinstance(until, (int, float)) or math.isnan(until):
+        if not isinstance(until, numbers.Real) or math.isnan(until):
             raise ValidationError(f"until must be a time in ms, got {until!r}")
         end = until / self.plan.unit
         if end < self._now:
@@ -216,7 +217,7 @@ class Simulator:
     def _release_inputs(self, t_end: float, pending: list[Arrivals]) -> None:
         times, neurons, values = self._input
         lo = self._input_pos
-        hi = int(np.searchsorted(times, t_end, "left", sorter=None))
+        hi = int(np.searchsorted(times, t_end, "left"))
         if hi <= lo:
             return
         self._input_pos = hi

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from evsim import IF, LIF, Input, Stochastic, Threshold
+from evsim import IF, Input, Stochastic, Threshold
 
 
 def _ranks(net) -> list[int]:

@@ -181,7 +181,7 @@ def test_stochastic_firing_frequencies_match_the_reference(net, inputs):
     rng = np.random.default_rng(2024)
     engine = np.zeros((len(net.names), steps))
     reference = np.zeros((len(net.names), steps))
-    for r in range(runs):
+    for _ in range(runs):
         record = simulate(net, inputs, until=steps, rng=rng)
         np.add.at(engine, (record.neuron, record.time.astype(int)), 1)
         for i, times in enumerate(clock_driven(net, inputs, steps, rng=rng).values()):

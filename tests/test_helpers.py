@@ -1,0 +1,50 @@
+import math
+
+import numpy as np
+import pytest
+
+from evsim import Synapse, SynapseTable, Network, IF, Input, simulate
+from evsim._arrays import concat_ranges
+from evsim.neurons import relax
+from evsim.populations import Arrivals, geometric_wait, sum_instants
+
+
+def test_concat_ranges_equals_the_loop():
+    starts, stops = np.array([3, 0, 5, 5]), np.array([6, 2, 5, 7])
+    expected = np.concatenate([np.arange(a, b) for a, b in zip(starts, stops)])
+    assert list(concat_ranges(starts, stops)) == list(expected)
+    assert concat_ranges(np.array([1]), np.array([1])).size == 0
+
+
+def test_relax_is_exponential_approach():
+    assert relax(0.0, 10.0, 10.0, 2.0) == pytest.approx(2.0 * (1 - math.exp(-1.0)), abs=1e-15)
+
+
+def test_geometric_wait_has_mean_one_over_p_and_edge_cases():
+    rng = np.random.default_rng(5)
+    waits = geometric_wait(rng, np.full(200_000, 0.2))
+    assert waits.min() == 1 and abs(waits.mean() - 5.0) < 0.05  # sd of mean ~ 0.01
+    assert list(geometric_wait(rng, np.array([1.0, 0.0]))) == [1.0, math.inf]
+
+
+def test_sum_instants_groups_by_neuron_and_time_in_row_order():
+    arrivals = Arrivals(
+        time=np.array([2.0, 1.0, 2.0, 2.0]), target=np.array([7, 7, 7, 3]),
+        value=np.array([0.3, 5.0, 0.1, 1.0]), row=np.array([2, 9, 0, 4]),
+    )
+    inst = sum_instants(arrivals)
+    assert list(inst.neuron) == [3, 7, 7] and list(inst.time) == [2.0, 1.0, 2.0]
+    assert list(inst.total) == [1.0, 5.0, 0.1 + 0.3]
+
+
+def test_synapse_table_operations():
+    t = SynapseTable([0, 1], [1, 2], [0.5, -1.0], [1.0, 0.0])
+    assert list(t.take(np.array([1])).weight) == [-1.0]
+    assert list(t.remap(np.array([5, 6, 7])).target) == [6, 7]
+    assert len(SynapseTable.concat([t, t])) == 4
+
+
+def test_numpy_scalars_are_accepted_as_times():
+    net = Network({"x": Input(), "y": IF()}, [Synapse("x", "y", 1.0)])
+    rec = simulate(net, {"x": np.array([0, 1])}, until=np.int64(4))
+    assert list(rec.trains()["y"]) == [1.0, 2.0]
