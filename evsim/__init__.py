@@ -5,7 +5,7 @@ scheduler under written-down ordering rules; networks are immutable values
 built from smaller networks. See ``docs/design.md`` for the semantics.
 """
 
-from evsim import plot
+from evsim import behavior, library, plot
 from evsim.composition import compose, hide, rename
 from evsim.errors import (
     CompositionError,
@@ -53,4 +53,6 @@ __all__ = [
     "rename",
     "simulate",
     "__version__",
+    "behavior",
+    "library",
 ]

@@ -1,0 +1,165 @@
+"""Exact external behaviour by forward passes over internal configurations.
+
+For one output sequence the pass carries ``alpha[i]``, the probability of
+the sequence so far with internal configuration ``i``; a round multiplies by
+the chosen outputs' probability and applies the internal transition::
+
+    alpha_t = (alpha_{t−1} * P_out[:, o_t]) @ P_int        (2^I × 2^I, a matrix–vector product)
+
+For the whole table it carries ``alpha`` for every output prefix at once,
+grouping prefixes by their last pattern (the transition depends on it), so
+shared prefixes are computed once. Cost per round: prefixes × 2^O × 4^I.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from evsim.behavior.model import RoundModel, pattern_bits
+from evsim.behavior.table import Behavior, execution_bits
+from evsim.errors import ValidationError
+from evsim.network import Network
+
+__all__ = ["exact", "DEFAULT_BUDGET"]
+
+DEFAULT_BUDGET = 2**25  # floats held at once (about 270 MB)
+
+
+def exact(net: Network, inputs: Mapping[str, Sequence[int]] | None = None, horizon: int = 1, *,
+          free: Iterable[str] = (), budget: int = DEFAULT_BUDGET) -> Behavior:
+    """External behaviour of ``net`` over rounds ``0 … horizon−1``, internals summed out.
+
+    Parameters
+    ----------
+    net : Network
+        Input, Stochastic and Threshold neurons only.
+    inputs : mapping of str to spike rounds
+        The fixed execution of input neurons (missing and not free: silent).
+    horizon : int
+        Number of rounds (``>= 1``); round 0 is the initial pattern.
+    free : iterable of str
+        Input neurons left free: the result is a kernel over their executions
+        (what behaviour-level :func:`~evsim.behavior.compose` needs).
+    budget : int
+        Largest number of floats any step may hold; past it a
+        :class:`ValidationError` names the sizes.
+
+    Returns
+    -------
+    Behavior
+        ``probability`` runs a single forward pass; the table is built on first use.
+    """
+    model = RoundModel(net)
+    free = tuple(sorted(set(free)))
+    inputs = dict(inputs or {})
+    _check_inputs(model, inputs, free, horizon)
+    _check_budget(model, horizon, budget, table=False)
+    fixed = _fixed_bits(model, inputs, horizon)
+    initial = {name: int(model.initial[j]) for j, name in enumerate(model.outputs)}
+    column = [model.inputs.index(name) for name in free]
+
+    def execution_inputs(code: int) -> np.ndarray:
+        x = fixed.copy()
+        if free:
+            x[:, column] = execution_bits([code], len(free), horizon)[0]
+        return x
+
+    def forward(code: int, bits: np.ndarray) -> float:
+        return _sequence_probability(model, execution_inputs(code), bits)
+
+    def table() -> np.ndarray:
+        _check_budget(model, horizon, budget, table=True, executions=2 ** (len(free) * (horizon - 1)))
+        rows = [_sequence_table(model, execution_inputs(code), horizon) for code in range(2 ** (len(free) * (horizon - 1)))]
+        return np.array(rows)
+
+    return Behavior(model.outputs, free, {k: tuple(v) for k, v in inputs.items()}, horizon, initial, table,
+                    forward, inputs=model.inputs)
+
+
+def _check_inputs(model: RoundModel, inputs, free, horizon) -> None:
+    if not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise ValidationError(f"horizon must be a whole number of rounds >= 1, got {horizon!r}")
+    for name in list(inputs) + list(free):
+        if name not in model.inputs:
+            raise ValidationError(f"{name!r} is not an input neuron of the network (inputs: {list(model.inputs)})")
+    both = sorted(set(inputs) & set(free))
+    if both:
+        raise ValidationError(f"{both} are given an execution and also declared free; choose one")
+    for name, rounds in inputs.items():
+        for t in rounds:
+            if not float(t).is_integer() or t < 0:
+                raise ValidationError(f"input {name!r}: round {t!r} is not a non-negative integer")
+
+
+def _check_budget(model: RoundModel, horizon: int, budget: int, *, table: bool, executions: int = 1) -> None:
+    n_out, n_int = len(model.outputs), len(model.internals)
+    step = 2 ** (2 * n_int + n_out)
+    need = step
+    if table:
+        need = max(step, executions * 2 ** (n_out * (horizon - 1) + n_int))
+    if need > budget:
+        what = "the table" if table else "one transition"
+        raise ValidationError(
+            f"exact behaviour needs {need:,} floats for {what} ({n_out} outputs, {n_int} internal neurons, "
+            f"horizon {horizon}, {executions} input executions), over the budget of {budget:,}; shorten the "
+            f"horizon, hide fewer neurons, use estimate(), or pass a larger budget="
+        )
+
+
+def _fixed_bits(model: RoundModel, inputs, horizon: int) -> np.ndarray:
+    """Input bits ``(horizon − 1, n_inputs)`` for rounds 0 … H−2 of the fixed execution."""
+    x = np.zeros((max(horizon - 1, 0), len(model.inputs)))
+    for name, rounds in inputs.items():
+        for t in rounds:
+            if t < horizon - 1:
+                x[int(t), model.inputs.index(name)] = 1.0
+    return x
+
+
+class _Transitions:
+    """Per-(inputs, previous outputs) transitions, computed once each."""
+
+    def __init__(self, model: RoundModel) -> None:
+        self.model, self.cache = model, {}
+
+    def __call__(self, x_prev: np.ndarray, o_prev: np.ndarray):
+        key = (x_prev.tobytes(), o_prev.tobytes())
+        if key not in self.cache:
+            self.cache[key] = self.model.transition(x_prev, o_prev)
+        return self.cache[key]
+
+
+def _start(model: RoundModel) -> np.ndarray:
+    alpha = np.zeros(2 ** len(model.internals))
+    alpha[model.initial_internal_code] = 1.0
+    return alpha
+
+
+def _sequence_probability(model: RoundModel, x: np.ndarray, bits: np.ndarray) -> float:
+    """Forward pass for one output sequence ``bits`` (rounds 0 … H−1, round 0 already checked)."""
+    transitions, alpha = _Transitions(model), _start(model)
+    powers = 1 << np.arange(len(model.outputs))
+    for t in range(1, bits.shape[0]):
+        p_out, p_int = transitions(x[t - 1], bits[t - 1].astype(float))
+        alpha = (alpha * p_out[:, int(bits[t] @ powers)]) @ p_int
+    return float(alpha.sum())
+
+
+def _sequence_table(model: RoundModel, x: np.ndarray, horizon: int) -> np.ndarray:
+    """Probabilities of every output sequence (rounds 1 … H−1), shared prefixes computed once."""
+    n_out, n_int = len(model.outputs), len(model.internals)
+    transitions = _Transitions(model)
+    patterns = pattern_bits(np.arange(2**n_out), n_out)
+    alpha = _start(model)[None, None, :]  # (last pattern groups, prefixes per group, 2^I)
+    last = [model.initial_output_code]
+    for t in range(1, horizon):
+        new = np.empty((2**n_out, len(last), alpha.shape[1], 2**n_int))
+        for g, o_prev in enumerate(last):
+            p_out, p_int = transitions(x[t - 1], patterns[o_prev])
+            step = (p_out[:, :, None] * p_int[:, None, :]).reshape(2**n_int, -1)
+            new[:, g] = (alpha[g] @ step).reshape(alpha.shape[1], 2**n_out, 2**n_int).transpose(1, 0, 2)
+        alpha = new.reshape(2**n_out, -1, 2**n_int)
+        last = list(range(2**n_out))
+    return alpha.sum(axis=-1).reshape(-1)

@@ -1,0 +1,129 @@
+"""Operators on behaviours: the composition product, hiding, total variation.
+
+``compose(b1, b2)`` is Lynch & Musco's theorem made executable: for every
+execution ``e`` of the composition's free inputs and every joint output
+sequence ``β``,
+
+    P(β | e) = P1(β|out1 | in1 read from e and β) · P2(β|out2 | in2 read from e and β),
+
+which is a distribution because every synapse delays one round (outputs at
+round ``t`` depend on inputs up to ``t − 1`` only).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+
+from evsim.behavior.model import bits_code
+from evsim.behavior.table import Behavior, execution_bits, sequence_bits
+from evsim.errors import CompositionError, ValidationError
+
+__all__ = ["compose", "hide", "distance"]
+
+
+def compose(b1: Behavior, b2: Behavior) -> Behavior:
+    """The behaviour of the composition, computed from the components' behaviours.
+
+    Raises
+    ------
+    CompositionError
+        Different horizons, shared outputs, a component input fed by the other
+        component's output but fixed instead of free, or disagreeing fixed inputs.
+    """
+    _check_composable(b1, b2)
+    outputs = tuple(sorted(b1.outputs + b2.outputs))
+    free = tuple(sorted((set(b1.free) | set(b2.free)) - set(outputs)))
+    given = {**b1.given, **b2.given}
+    initial = {**b1.initial, **b2.initial}
+    horizon = b1.horizon
+    executions = np.arange(2 ** (len(free) * (horizon - 1)))
+    sequences = np.arange(2 ** (len(outputs) * (horizon - 1)))
+    in_bits = execution_bits(executions, len(free), horizon)  # (E, H−1, F)
+    out_bits = _with_round_zero(sequence_bits(sequences, len(outputs), horizon), outputs, initial)  # (S, H, O)
+    table = np.ones((executions.size, sequences.size))
+    for part in (b1, b2):
+        rows = _execution_codes(part, free, outputs, in_bits, out_bits)  # (E, S)
+        columns = bits_code(out_bits[:, 1:, [outputs.index(n) for n in part.outputs]].reshape(sequences.size, -1))
+        table *= part.table[rows, columns[None, :]]
+    inputs = tuple(sorted((set(b1.inputs) | set(b2.inputs)) - set(outputs)))
+    return Behavior(outputs, free, given, horizon, initial, table, inputs=inputs)
+
+
+def _check_composable(b1: Behavior, b2: Behavior) -> None:
+    if b1.horizon != b2.horizon:
+        raise CompositionError(f"cannot compose behaviours of horizons {b1.horizon} and {b2.horizon}")
+    shared = sorted(set(b1.outputs) & set(b2.outputs))
+    if shared:
+        raise CompositionError(f"cannot compose: both behaviours have the outputs {shared}")
+    for a, b in ((b1, b2), (b2, b1)):
+        fed_not_free = sorted((set(a.inputs) & set(b.outputs)) - set(a.free))
+        if fed_not_free:
+            raise CompositionError(
+                f"inputs {fed_not_free} are driven by the other component's outputs but were fixed or "
+                f"silent; compute that behaviour with free={fed_not_free}"
+            )
+    clash = sorted(n for n in set(b1.given) & set(b2.given) if b1.given[n] != b2.given[n])
+    if clash:
+        raise CompositionError(f"the components were given different executions of the inputs {clash}")
+
+
+def _with_round_zero(bits: np.ndarray, outputs, initial) -> np.ndarray:
+    zero = np.array([[initial[n] for n in outputs]], float)
+    return np.concatenate((np.broadcast_to(zero, (bits.shape[0], 1, len(outputs))), bits), axis=1)
+
+
+def _execution_codes(part: Behavior, free, outputs, in_bits, out_bits) -> np.ndarray:
+    """Each (execution, sequence) pair's execution code for one component."""
+    n_exec, n_seq = in_bits.shape[0], out_bits.shape[0]
+    codes = np.zeros((n_exec, n_seq), np.int64)
+    width = len(part.free)
+    for j, name in enumerate(part.free):
+        if name in outputs:
+            rounds = out_bits[:, :-1, outputs.index(name)][None, :, :]  # rounds 0 … H−2 of the other's output
+        else:
+            rounds = in_bits[:, :, free.index(name)][:, None, :]
+        shifts = np.arange(rounds.shape[-1]) * width + j
+        codes = codes + (rounds.astype(np.int64) << shifts).sum(axis=-1)
+    return codes
+
+
+def hide(behavior: Behavior, names: Iterable[str] | str) -> Behavior:
+    """The marginal behaviour with the given outputs summed out.
+
+    Raises
+    ------
+    CompositionError
+        If a name is not an output of the behaviour.
+    """
+    names = {names} if isinstance(names, str) else set(names)
+    missing = sorted(names - set(behavior.outputs))
+    if missing:
+        raise CompositionError(f"can only hide outputs; {missing} are not outputs (outputs: {list(behavior.outputs)})")
+    keep = [j for j, n in enumerate(behavior.outputs) if n not in names]
+    outputs = tuple(behavior.outputs[j] for j in keep)
+    bits = sequence_bits(np.arange(behavior.n_sequences), len(behavior.outputs), behavior.horizon)
+    reduced = bits_code(bits[:, :, keep].reshape(bits.shape[0], -1))
+    size = 2 ** (len(outputs) * (behavior.horizon - 1))
+    table = np.array([np.bincount(reduced, weights=row, minlength=size) for row in behavior.table])
+    initial = {n: behavior.initial[n] for n in outputs}
+    return Behavior(outputs, behavior.free, behavior.given, behavior.horizon, initial, table, inputs=behavior.inputs)
+
+
+def distance(a: Behavior, b: Behavior) -> float:
+    """Total-variation distance, the largest over input executions: ``max_e ½ Σ_s |a − b|``.
+
+    Raises
+    ------
+    ValidationError
+        If the behaviours describe different outputs, free inputs or horizons.
+    """
+    for what in ("outputs", "free", "horizon"):
+        if getattr(a, what) != getattr(b, what):
+            raise ValidationError(
+                f"cannot compare behaviours with different {what}: {getattr(a, what)!r} vs {getattr(b, what)!r}"
+            )
+    if dict(a.initial) != dict(b.initial):
+        return 1.0
+    return float(0.5 * np.abs(a.table - b.table).sum(axis=1).max())

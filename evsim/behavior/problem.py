@@ -1,0 +1,90 @@
+"""Problems as sets of allowed behaviours, and checking that a network solves one.
+
+A :class:`Problem` allows every behaviour under which, for each listed input
+execution, an *event* (a predicate on output sequences) has probability at
+least ``at_least``. E.g. "for every stable input with a firing neuron, with
+probability ≥ 1 − δ exactly one output fires from round t_c on".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence
+
+from evsim.behavior.estimate import estimate
+from evsim.behavior.exact import exact
+from evsim.behavior.table import Behavior
+from evsim.errors import ValidationError
+from evsim.network import Network
+
+__all__ = ["Problem", "Verdict", "solves"]
+
+Sequences = Mapping[str, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Allowed behaviours: ``P[event | execution] >= at_least`` for every execution.
+
+    Parameters
+    ----------
+    description : str
+        What the problem asks, in words.
+    horizon : int
+        Rounds the behaviours describe.
+    executions : sequence of mappings
+        Input executions to check (name → spike rounds).
+    event : callable
+        ``event(outputs) -> bool`` on ``{name: (f_0, …, f_{H−1})}``.
+    at_least : float
+        Required probability of the event.
+    """
+
+    description: str
+    horizon: int
+    executions: Sequence[Mapping[str, Sequence[int]]]
+    event: Callable[[Sequences], bool] = field(compare=False)
+    at_least: float
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.at_least <= 1.0:
+            raise ValidationError(f"at_least must be a probability in [0, 1], got {self.at_least!r}")
+        if not self.executions:
+            raise ValidationError("a problem needs at least one input execution to check")
+
+    def event_probability(self, behavior: Behavior) -> float:
+        """Probability of the event under a single-execution behaviour."""
+        return sum(p for outputs, p in behavior if self.event(outputs))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a network solves a problem, and its worst execution."""
+
+    solved: bool
+    worst_probability: float
+    worst_execution: Mapping[str, Sequence[int]]
+    probabilities: tuple[float, ...]
+
+    def __bool__(self) -> bool:
+        return self.solved
+
+
+def solves(net: Network, problem: Problem, *, method: str = "exact", samples: int = 2000, rng=None) -> Verdict:
+    """Check ``problem`` on ``net`` for every execution it lists.
+
+    ``method="exact"`` enumerates; ``"estimate"`` samples the event engine
+    (``samples`` runs per execution) — a statistical check, not a proof.
+    """
+    if method not in ("exact", "estimate"):
+        raise ValidationError(f"method must be 'exact' or 'estimate', got {method!r}")
+    probabilities = []
+    for execution in problem.executions:
+        if method == "exact":
+            behavior = exact(net, execution, problem.horizon)
+        else:
+            behavior = estimate(net, execution, problem.horizon, samples, rng=rng)
+        probabilities.append(problem.event_probability(behavior))
+    worst = min(range(len(probabilities)), key=probabilities.__getitem__)
+    return Verdict(probabilities[worst] >= problem.at_least, probabilities[worst],
+                   problem.executions[worst], tuple(probabilities))

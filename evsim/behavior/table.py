@@ -1,0 +1,168 @@
+"""The :class:`Behavior` value: a kernel from input executions to output-sequence distributions.
+
+Coding. With ``H`` the horizon, ``O`` outputs and ``F`` free inputs (all in
+sorted name order):
+
+* an output sequence is coded over rounds ``1 … H−1`` (round 0 is the fixed
+  initial pattern) as ``sum f_j(t) << ((t−1)·O + j)``;
+* an execution of the free inputs is coded over rounds ``0 … H−2`` (a round
+  ``H−1`` input cannot affect outputs before the horizon) as
+  ``sum x_j(t) << (t·F + j)``.
+
+``table[e, s]`` is the probability of output sequence ``s`` given execution
+``e``; every row sums to 1.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from evsim.behavior.model import bits_code, pattern_bits
+from evsim.errors import ValidationError
+
+__all__ = ["Behavior", "sequence_bits", "execution_bits"]
+
+
+def sequence_bits(codes, outputs: int, horizon: int) -> np.ndarray:
+    """Output bits ``(n, horizon − 1, outputs)`` of sequence codes (rounds 1 … H−1)."""
+    flat = pattern_bits(codes, outputs * (horizon - 1))
+    return flat.reshape(flat.shape[0], horizon - 1, outputs)
+
+
+def execution_bits(codes, inputs: int, horizon: int) -> np.ndarray:
+    """Input bits ``(n, horizon − 1, inputs)`` of execution codes (rounds 0 … H−2)."""
+    flat = pattern_bits(codes, inputs * (horizon - 1))
+    return flat.reshape(flat.shape[0], horizon - 1, inputs)
+
+
+class Behavior:
+    """External behaviour of a Lynch–Musco network on a finite horizon.
+
+    Attributes
+    ----------
+    outputs : tuple of str
+        Output neurons, sorted.
+    free : tuple of str
+        Input neurons whose execution the behaviour is conditioned on (the
+        kernel's argument), sorted. Empty for a single input execution.
+    given : mapping
+        Input neurons whose execution is fixed: name → spike rounds.
+    inputs : tuple of str
+        Every input neuron of the network; those neither free nor given are silent.
+    horizon : int
+        Rounds ``0 … horizon−1`` are described.
+    initial : mapping
+        Round-0 firing (0/1) of every output.
+    """
+
+    def __init__(self, outputs: Sequence[str], free: Sequence[str], given: Mapping[str, Sequence[int]],
+                 horizon: int, initial: Mapping[str, int], table: np.ndarray | Callable[[], np.ndarray],
+                 forward: Callable[[int, np.ndarray], float] | None = None,
+                 inputs: Sequence[str] | None = None) -> None:
+        self.outputs = tuple(outputs)
+        self.free = tuple(free)
+        self.given = MappingProxyType({k: tuple(v) for k, v in given.items()})
+        self.inputs = tuple(sorted(set(self.free) | set(self.given) if inputs is None else inputs))
+        self.horizon = int(horizon)
+        self.initial = MappingProxyType(dict(initial))
+        self._table = table
+        self._forward = forward
+
+    # -- the table -------------------------------------------------------------
+    @property
+    def table(self) -> np.ndarray:
+        """``(executions, sequences)`` probabilities (computed on first use)."""
+        if callable(self._table):
+            self._table = self._table()
+            self._table.setflags(write=False)
+        return self._table
+
+    @property
+    def n_executions(self) -> int:
+        return 2 ** (len(self.free) * (self.horizon - 1))
+
+    @property
+    def n_sequences(self) -> int:
+        return 2 ** (len(self.outputs) * (self.horizon - 1))
+
+    # -- queries ---------------------------------------------------------------
+    def probability(self, outputs: Mapping[str, Sequence[int]], inputs: Mapping[str, Sequence[int]] | None = None) -> float:
+        """Probability of one output sequence (``{name: [f_0, …, f_{H−1}]}``, 0/1 per round).
+
+        ``inputs`` gives the free inputs' spike rounds (missing ones are
+        silent). Uses a forward pass when the table has not been built.
+        """
+        bits = self._output_bits(outputs)
+        if any(bits[0, j] != self.initial[name] for j, name in enumerate(self.outputs)):
+            return 0.0
+        execution = self.execution_code(inputs or {})
+        sequence = int(bits_code(bits[1:].reshape(-1))) if self.horizon > 1 else 0
+        if self._forward is not None and callable(self._table):
+            return float(self._forward(execution, bits))
+        return float(self.table[execution, sequence])
+
+    def __iter__(self) -> Iterator[tuple[dict[str, tuple[int, ...]], float]]:
+        """Every output sequence of positive probability, with its probability."""
+        if self.free:
+            raise ValidationError(
+                f"this behaviour is a kernel over the free inputs {list(self.free)}; "
+                f"iterate over behaviour.given_inputs({{...}}) for one execution"
+            )
+        row = self.table[0]
+        for code in np.flatnonzero(row > 0):
+            yield self.sequence(int(code)), float(row[code])
+
+    def sequence(self, code: int) -> dict[str, tuple[int, ...]]:
+        """The output sequence (rounds 0 … H−1) with this code."""
+        bits = sequence_bits([code], len(self.outputs), self.horizon)[0].astype(int)
+        return {name: (int(self.initial[name]), *bits[:, j].tolist()) for j, name in enumerate(self.outputs)}
+
+    def given_inputs(self, inputs: Mapping[str, Sequence[int]]) -> "Behavior":
+        """The behaviour for one execution of the free inputs (a single-row kernel)."""
+        row = self.table[self.execution_code(inputs)][None, :].copy()
+        given = {**self.given, **{name: tuple(inputs.get(name, ())) for name in self.free}}
+        return Behavior(self.outputs, (), given, self.horizon, self.initial, row, inputs=self.inputs)
+
+    def execution_code(self, inputs: Mapping[str, Sequence[int]]) -> int:
+        """Code of an execution of the free inputs (spike rounds; rounds ≥ H−1 ignored)."""
+        unknown = sorted(set(inputs) - set(self.free))
+        if unknown:
+            raise ValidationError(f"{unknown} are not free inputs of this behaviour (free: {list(self.free)})")
+        code = 0
+        for j, name in enumerate(self.free):
+            for t in inputs.get(name, ()):
+                if int(t) != t or t < 0:
+                    raise ValidationError(f"input {name!r}: round {t!r} is not a non-negative integer")
+                if t < self.horizon - 1:
+                    code |= 1 << (int(t) * len(self.free) + j)
+        return code
+
+    def truncate(self, horizon: int) -> "Behavior":
+        """The behaviour on the first ``horizon`` rounds (marginal over later rounds)."""
+        if not 1 <= horizon <= self.horizon:
+            raise ValidationError(f"cannot truncate horizon {self.horizon} to {horizon}")
+        keep_out = len(self.outputs) * (horizon - 1)
+        keep_in = len(self.free) * (horizon - 1)
+        rows = self.table[: 2 ** keep_in]  # executions silent after round horizon − 2
+        summed = rows.reshape(rows.shape[0], -1, 2 ** keep_out).sum(axis=1)
+        return Behavior(self.outputs, self.free, self.given, horizon, self.initial, summed, inputs=self.inputs)
+
+    def _output_bits(self, outputs: Mapping[str, Sequence[int]]) -> np.ndarray:
+        if set(outputs) != set(self.outputs):
+            raise ValidationError(f"give a sequence for exactly the outputs {list(self.outputs)}, got {sorted(outputs)}")
+        columns = []
+        for name in self.outputs:
+            seq = list(outputs[name])
+            if len(seq) != self.horizon or any(f not in (0, 1) for f in seq):
+                raise ValidationError(
+                    f"output {name!r}: expected {self.horizon} values of 0 or 1 (one per round), got {seq!r}"
+                )
+            columns.append(seq)
+        return np.array(columns, dtype=np.int64).T.reshape(self.horizon, len(self.outputs))
+
+    def __repr__(self) -> str:
+        kind = f"kernel over {list(self.free)}" if self.free else "one input execution"
+        return f"Behavior(outputs={list(self.outputs)}, horizon={self.horizon}, {kind})"

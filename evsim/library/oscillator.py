@@ -1,0 +1,23 @@
+"""Two networks that oscillate only together (Lynch & Musco's cyclic example).
+
+``N1`` copies ``b`` into ``a``; ``N2`` sets ``b = NOT a``. Each alone is a
+gate; their composition is closed (no inputs) and cycles with period 4
+through ``(a, b) = (0,0) → (0,1) → (1,1) → (1,0) → (0,0)``. Each round both
+neurons are right with probability ``σ(w/(2λ))`` each, so a length-``t``
+stretch of the orbit has probability ``σ(w/(2λ))^(2t)``.
+"""
+
+from __future__ import annotations
+
+from evsim.library.gates import DEFAULT_WEIGHT, copy_gate, not_gate
+from evsim.network import Network
+
+__all__ = ["cyclic_oscillator", "OSCILLATOR_ORBIT"]
+
+OSCILLATOR_ORBIT = ((0, 0), (0, 1), (1, 1), (1, 0))
+
+
+def cyclic_oscillator(*, w: float = DEFAULT_WEIGHT, temperature: float = 1.0) -> tuple[Network, Network]:
+    """``(N1, N2)`` with ``N1: a = COPY(b)`` and ``N2: b = NOT(a)``, both starting silent."""
+    kw = dict(w=w, temperature=temperature)
+    return copy_gate("b", "a", **kw), not_gate("a", "b", **kw)

@@ -1,0 +1,77 @@
+"""Winner-Take-All, Filter and Attention (after Lynch, Musco & Parter, ITCS 2017).
+
+Parameters are evsim's own, in units of ``γ`` with temperature 1
+(REFERENCE.md §F): outputs ``y_i`` (bias 3γ) with input ``x_i → y_i`` (3γ), a
+self-loop (2γ) and inhibition from ``a_s`` and ``a_c`` (−γ each); the
+inhibitors ``a_s`` (bias 0.5γ, fires if ≥ 1 output fired) and ``a_c`` (bias
+1.5γ, fires if ≥ 2 fired) receive ``γ`` from every output. While ≥ 2
+outputs fire, each firing output with a firing input has potential 0, so it
+survives with probability 1/2: one winner remains after O(log n) rounds.
+"""
+
+from __future__ import annotations
+
+import math
+
+from evsim.composition import compose, hide
+from evsim.errors import ValidationError
+from evsim.library.gates import DEFAULT_WEIGHT
+from evsim.network import Network
+from evsim.neurons import Input, Stochastic
+from evsim.synapses import Synapse
+
+__all__ = ["wta_gamma", "winner_take_all", "filter_network", "attention"]
+
+
+def wta_gamma(n: int, rounds: int = 100, delta: float = 0.01) -> float:
+    """``γ = ln(n · rounds / δ)``: every neuron-round errs with probability ≤ e^{−γ}, so a
+    union bound keeps the winner stable for ``rounds`` rounds with probability ≥ 1 − δ."""
+    return math.log(n * rounds / delta)
+
+
+def _check_n(n: int, what: str) -> None:
+    if not isinstance(n, int) or n < 1:
+        raise ValidationError(f"{what} must be a whole number >= 1, got {n!r}")
+
+
+def winner_take_all(n: int, gamma: float | None = None) -> Network:
+    """WTA over inputs ``x0 … x{n−1}``, outputs ``y0 …``, internals ``a_s``, ``a_c``."""
+    _check_n(n, "n")
+    g = wta_gamma(n) if gamma is None else gamma
+    neurons = {f"x{i}": Input() for i in range(n)}
+    neurons.update({f"y{i}": Stochastic(bias=3 * g) for i in range(n)})
+    neurons.update({"a_s": Stochastic(bias=0.5 * g), "a_c": Stochastic(bias=1.5 * g)})
+    synapses = []
+    for i in range(n):
+        y = f"y{i}"
+        synapses += [Synapse(f"x{i}", y, 3 * g), Synapse(y, y, 2 * g), Synapse("a_s", y, -g),
+                     Synapse("a_c", y, -g), Synapse(y, "a_s", g), Synapse(y, "a_c", g)]
+    return Network(neurons, synapses, outputs={f"y{i}" for i in range(n)})
+
+
+def filter_network(n: int, m: int, *, w: float = DEFAULT_WEIGHT, temperature: float = 1.0) -> Network:
+    """Pass the data row of the selected ``y_i``: ``f_ij = AND(y_i, d_ij)``, ``z_j = OR_i f_ij``.
+
+    Inputs ``y0 …`` and ``d{i}_{j}``; internals ``f{i}_{j}``; outputs ``z0 … z{m−1}``.
+    ``z_j(t) = OR_i (y_i(t−2) AND d_ij(t−2))`` with error ≤ (n + 1)·ε per output bit
+    when at most one ``y_i`` fires (the OR's own ε plus one AND per row).
+    """
+    _check_n(n, "n")
+    _check_n(m, "m")
+    neurons = {f"y{i}": Input() for i in range(n)}
+    neurons.update({f"d{i}_{j}": Input() for i in range(n) for j in range(m)})
+    neurons.update({f"f{i}_{j}": Stochastic(1.5 * w, temperature) for i in range(n) for j in range(m)})
+    neurons.update({f"z{j}": Stochastic(0.5 * w, temperature) for j in range(m)})
+    synapses = []
+    for i in range(n):
+        for j in range(m):
+            f = f"f{i}_{j}"
+            synapses += [Synapse(f"y{i}", f, w), Synapse(f"d{i}_{j}", f, w), Synapse(f, f"z{j}", w)]
+    return Network(neurons, synapses, outputs={f"z{j}" for j in range(m)})
+
+
+def attention(n: int, m: int, *, gamma: float | None = None, w: float = DEFAULT_WEIGHT,
+              temperature: float = 1.0) -> Network:
+    """``hide(WTA(n) × Filter(n, m), {y_i})``: the data row of the WTA winner reaches ``z``."""
+    wta = winner_take_all(n, gamma)
+    return hide(compose(wta, filter_network(n, m, w=w, temperature=temperature)), wta.outputs)
