@@ -178,9 +178,13 @@ class LynchMusco:
 
     Round 0 fires the ``initial`` neurons. In a later round a neuron with
     arrivals fires with probability ``sigmoid((I - bias) / temperature)``; a
-    neuron without arrivals fires with ``p0 = sigmoid(-bias / temperature)``,
-    which is scheduled ahead as a geometric wait and resampled after every
-    update (exact, because rounds without input are independent).
+    neuron without arrivals fires with ``p0 = sigmoid(-bias / temperature)``.
+    Picture an independent Bernoulli(p0) coin for every round: the rounds
+    without arrivals use their coin, rounds with arrivals ignore it. The next
+    spontaneous firing is the first success after the last one consumed, a
+    geometric wait, whatever happens in between; so a neuron's key is drawn
+    again only when it is consumed — when it pops, or when a round with
+    arrivals falls on it — and otherwise never moves.
     """
 
     def __init__(self, plan: Plan, rng: np.random.Generator) -> None:
@@ -209,6 +213,7 @@ class LynchMusco:
             chance = np.where(has_input, firing_probability(total - p.bias[neurons], p.temperature[neurons]), 1.0)
             fired = np.ones(neurons.size, bool)
             fired[has_input] = self.rng.random(int(has_input.sum())) < chance[has_input]
-        self.pred[neurons] = t + geometric_wait(self.rng, p.p_spontaneous[neurons])
+        consumed = neurons[self.pred[neurons] <= t]
+        self.pred[consumed] = t + geometric_wait(self.rng, p.p_spontaneous[consumed])
         recorder.updates(neurons, times, chance, fired, None)
         return neurons

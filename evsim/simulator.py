@@ -86,7 +86,7 @@ class Simulator:
         self._rng = np.random.default_rng(rng)
         self._index = {name: i for i, name in enumerate(net.names)}
         self._scheduler = Scheduler()
-        self._keyed = np.zeros(plan.size, bool)
+        self._key_time = np.full(plan.size, np.inf)  # time of each neuron's heap key (inf: none)
         self._recorder = Recorder(plan, probes, trace)
         self._integrators = Integrators(plan, clock_for(plan))
         self._lynch_musco = LynchMusco(plan, self._rng)
@@ -201,7 +201,7 @@ class Simulator:
         for event in self._scheduler.pop_before(t_end):
             if event.payload is None:
                 due.append(event.id[1])
-                self._keyed[event.id[1]] = False
+                self._key_time[event.id[1]] = np.inf
             else:
                 popped.extend(event.payload)
         pending: list[Arrivals] = []
@@ -288,19 +288,18 @@ class Simulator:
             self._scheduler.schedule(time, [chunk], rank=0, phase=DELIVER, event_id=key)
 
     def _sync_keys(self, neurons: np.ndarray) -> None:
-        """Move each neuron's predicted-update key to its current prediction."""
+        """Move each neuron's predicted-update key to its current prediction (if it changed)."""
         pred = np.minimum(self._integrators.pred[neurons], self._lynch_musco.pred[neurons])
-        work = np.isfinite(pred) | self._keyed[neurons]
-        for i, t in zip(neurons[work].tolist(), pred[work].tolist()):
+        changed = pred != self._key_time[neurons]
+        for i, t in zip(neurons[changed].tolist(), pred[changed].tolist()):
             key = ("neuron", i)
             if math.isinf(t):
                 self._scheduler.cancel(key)
-                self._keyed[i] = False
-            elif self._keyed[i]:
-                self._scheduler.reschedule(key, t)
-            else:
+            elif math.isinf(self._key_time[i]):
                 self._scheduler.schedule(t, None, rank=int(self.plan.rank[i]), phase=UPDATE, event_id=key)
-                self._keyed[i] = True
+            else:
+                self._scheduler.reschedule(key, t)
+            self._key_time[i] = t
 
 
 def simulate(

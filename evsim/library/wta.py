@@ -24,9 +24,14 @@ __all__ = ["wta_gamma", "winner_take_all", "filter_network", "attention"]
 
 
 def wta_gamma(n: int, rounds: int = 100, delta: float = 0.01) -> float:
-    """``γ = ln(n · rounds / δ)``: every neuron-round errs with probability ≤ e^{−γ}, so a
-    union bound keeps the winner stable for ``rounds`` rounds with probability ≥ 1 − δ."""
-    return math.log(n * rounds / delta)
+    """``γ = 2 ln((n + 2) · rounds / δ)``, enough to keep a winner for ``rounds`` rounds w.p. ≥ 1 − δ.
+
+    In the single-winner state every potential is at least ``γ/2`` away from
+    0 (the inhibitors: ``a_s`` at ``+γ/2``, ``a_c`` at ``−γ/2``), so each of the
+    ``n + 2`` neurons errs in a round with probability ``σ(−γ/2) ≤ e^{−γ/2}``;
+    a union bound over neurons and rounds gives the formula.
+    """
+    return 2.0 * math.log((n + 2) * rounds / delta)
 
 
 def _check_n(n: int, what: str) -> None:
