@@ -42,8 +42,8 @@ def product_table(p: np.ndarray) -> np.ndarray:
     """
     table = np.ones((p.shape[0], 1))
     for k in range(p.shape[1]):
-        column = p[:, k : k + 1]
-        table = np.concatenate((table * (1.0 - column), table * column), axis=1)
+        factor = np.stack((1.0 - p[:, k], p[:, k]), axis=1)  # (rows, 2): not firing, firing
+        table = (factor[:, :, None] * table[:, None, :]).reshape(p.shape[0], -1)  # new bit is the top one
     return table
 
 
