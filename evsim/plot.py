@@ -11,7 +11,7 @@ import numpy as np
 
 from evsim.record import SpikeRecord
 
-__all__ = ["raster", "potential", "event_timeline"]
+__all__ = ["raster", "potential", "event_timeline", "behavior"]
 
 
 def _axes(ax, size=(7, 3)):
@@ -98,4 +98,17 @@ def event_timeline(record: SpikeRecord, ax=None, limit: int = 200):
     ax.set_ylabel("neuron")
     ax.set_title("event trace: deliver < update < spike within an instant")
     _legend_outside(ax)
+    return ax
+
+
+def behavior(b, ax=None, top: int = 12):
+    """The ``top`` most probable output sequences of a single-execution behaviour, as bars."""
+    ax = _axes(ax, (8.5, 3.2))
+    items = sorted(b, key=lambda item: -item[1])[:top]
+    labels = ["\n".join(f"{name} " + "".join(map(str, seq[name])) for name in b.outputs) for seq, _ in items]
+    ax.bar(range(len(items)), [p for _, p in items], color="tab:blue")
+    ax.set_xticks(range(len(items)), labels, fontsize="x-small", family="monospace")
+    ax.set_ylabel("probability")
+    ax.set_xlabel(f"output sequence, rounds 0–{b.horizon - 1}")
+    ax.set_title(f"most probable of {b.n_sequences:,} output sequences")
     return ax
