@@ -5,7 +5,7 @@ scheduler under written-down ordering rules; networks are immutable values
 built from smaller networks. See ``docs/design.md`` for the semantics.
 """
 
-from evsim import behavior, library, plot
+from evsim import behavior, encoding, library, plot
 from evsim.composition import compose, hide, rename
 from evsim.errors import (
     CompositionError,
@@ -54,5 +54,6 @@ __all__ = [
     "simulate",
     "__version__",
     "behavior",
+    "encoding",
     "library",
 ]

@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from evsim.lessons.core import circuit_lesson, continuous_lif_lesson, if_neuron_lesson
+from evsim.lessons.encodings import encodings_lesson
 from evsim.lessons.lynch_musco import gates_lesson, wta_lesson
 
 __all__ = ["LESSONS", "run_tour"]
 
-LESSONS = (if_neuron_lesson, circuit_lesson, continuous_lif_lesson, gates_lesson, wta_lesson)
+LESSONS = (if_neuron_lesson, circuit_lesson, continuous_lif_lesson, gates_lesson, wta_lesson, encodings_lesson)
 
 
 def run_tour(out_dir: str | Path = "evsim-tour", quiet: bool = False) -> list[str]:

@@ -1,0 +1,30 @@
+"""Input encodings and decoders: rate, time-to-first-spike and hybrid, in two views.
+
+>>> import numpy as np
+>>> from evsim import encoding
+>>> code = encoding.rate(np.array([0.25, 1.0]), steps=4, method="regular")
+>>> code.array.T            # the vectorised path's view: (steps, *shape), transposed here
+array([[0., 1., 0., 0.],
+       [1., 1., 1., 1.]])
+>>> code.to_inputs()        # the event engine's view
+{'x0': [1.0], 'x1': [0.0, 1.0, 2.0, 3.0]}
+"""
+
+from evsim.encoding.code import SpikeCode, input_names
+from evsim.encoding.decoders import (
+    analog_events,
+    decode_hybrid,
+    decode_potential,
+    decode_rate,
+    decode_ttfs,
+    first_spike_times,
+)
+from evsim.encoding.encoders import hybrid, rate, ttfs
+
+__all__ = ["SpikeCode", "analog_events", "decode_hybrid", "decode_potential", "decode_rate", "decode_ttfs", "first_spike_times",
+           "hybrid", "input_names", "rate", "to_inputs", "ttfs"]
+
+
+def to_inputs(code: SpikeCode, names=None) -> dict:
+    """The event view of a code (see :meth:`SpikeCode.to_inputs`)."""
+    return code.to_inputs(names)
