@@ -1,0 +1,55 @@
+"""The conversion theory of REFERENCE.md §B as executable formulas.
+
+One IF neuron with soft reset, threshold ``θ``, initial potential ``v(0)`` and
+input currents ``z(1) … z(T)`` (REFERENCE's 1-based steps):
+
+* rate identity (exact, any inputs): ``θ·N/T = mean(z) − (v(T) − v(0)) / T``;
+* constant input ``z`` and ``v(0) ∈ [0, θ)``: ``N = clip(floor((z·T + v(0)) / θ), 0, T)``;
+  with ``v(0) = θ/2``, ``|θ·N/T − clip(z, 0, θ)| ≤ θ / (2T)``;
+* QCFS: ``h(z) = λ·clip(floor(z·L/λ + φ) / L, 0, 1)``. Theorem 1: ``φ = 0``,
+  ``T = L``, ``θ = λ``, ``v(0) = 0`` gives ``θ·N/T = h(z)`` exactly.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from evsim.neurons import apply_reset, drift
+
+__all__ = ["if_response", "rate_identity_gap", "constant_input_count", "conversion_error_bound", "qcfs"]
+
+
+def if_response(currents, theta: float, v0: float = 0.0) -> tuple[int, float]:
+    """Spike count and final potential of one soft-reset IF neuron (the engine's maths)."""
+    v, n = float(v0), 0
+    for z in np.asarray(currents, float):
+        m = drift(v, 1.0, 0.0, 0.0) + z
+        fired = bool(m >= theta)
+        v = float(apply_reset(m, fired, theta, math.nan))
+        n += fired
+    return n, v
+
+
+def rate_identity_gap(currents, theta: float, v0: float = 0.0) -> float:
+    """``θ·N/T − (mean(z) − (v(T) − v(0)) / T)``: zero up to rounding, for any inputs."""
+    currents = np.asarray(currents, float)
+    n, v_end = if_response(currents, theta, v0)
+    T = currents.size
+    return theta * n / T - (currents.mean() - (v_end - v0) / T)
+
+
+def constant_input_count(z, steps: int, theta, v0=0):
+    """``clip(floor((z·T + v(0)) / θ), 0, T)`` (works with ``fractions.Fraction`` too)."""
+    return min(max(math.floor((z * steps + v0) / theta), 0), steps)
+
+
+def conversion_error_bound(theta: float, steps: int) -> float:
+    """``θ / (2T)``: the largest ``|θ·N/T − clip(z, 0, θ)|`` with ``v(0) = θ/2``."""
+    return theta / (2 * steps)
+
+
+def qcfs(z, lam: float, levels: int, shift: float = 0.5):
+    """QCFS activation ``λ·clip(floor(z·L/λ + φ)/L, 0, 1)``."""
+    return lam * np.clip(np.floor(np.asarray(z, float) * levels / lam + shift) / levels, 0.0, 1.0)

@@ -1,0 +1,194 @@
+"""ANN → SNN conversion (Rueckauer et al. 2017; Bu et al. 2022).
+
+Each activation (ReLU, ClipReLU, QCFS) of the ANN becomes a layer of IF
+neurons with soft reset, fed by the *affine group* of linear layers before it
+(Dense, Conv2d, AvgPool2d, Flatten). Weights are kept; the threshold is set
+to the layer's activation scale ``θ_l = λ_l`` (``norm="max"``: the largest
+activation on the calibration data; ``"percentile"``: its ``percentile``-th
+percentile; ``"qcfs"``: the trained QCFS ``λ``). A spike carries ``θ_l`` to
+the next layer. The group's bias is the IF neuron's per-step ``bias``, so a
+step is ``m = (v + b) + W·x`` — :func:`evsim.neurons.drift` plus the input.
+The layers after the last activation form a non-spiking accumulator whose
+per-step output, summed over steps, gives the logits. The ANN is not modified.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from evsim.deep.layers import ACTIVATIONS, QCFS, AvgPool2d, Conv2d, Dense, Flatten, Layer, Sequential
+from evsim.errors import ValidationError
+
+__all__ = ["SpikingLayer", "SpikingNet", "convert", "linear_part", "affine_bias"]
+
+LINEAR = (Dense, Conv2d, AvgPool2d, Flatten)
+
+
+def linear_part(ops: Sequence[Layer], x: np.ndarray) -> np.ndarray:
+    """The group's ops applied to ``x`` with every bias left out."""
+    for op in ops:
+        if isinstance(op, (Dense, Conv2d)):
+            saved = op.params["b"]
+            op.params["b"] = np.zeros_like(saved)
+            try:
+                x = op.forward(x)
+            finally:
+                op.params["b"] = saved
+        else:
+            x = op.forward(x)
+    return x
+
+
+def affine_bias(ops: Sequence[Layer], input_shape: tuple[int, ...]) -> np.ndarray:
+    """The group's constant term: the ops applied to a zero input, per output element."""
+    x = np.zeros((1, *input_shape))
+    for op in ops:
+        x = op.forward(x)
+    return x[0]
+
+
+@dataclass(frozen=True, eq=False)
+class SpikingLayer:
+    """One layer of the converted net: its affine group and neuron parameters.
+
+    ``theta`` is None for the output accumulator. ``v_init`` is per neuron.
+    """
+
+    ops: tuple[Layer, ...]
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    bias: np.ndarray
+    theta: float | None
+    v_init: np.ndarray
+
+    @property
+    def spiking(self) -> bool:
+        return self.theta is not None
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.output_shape))
+
+
+@dataclass(frozen=True, eq=False)
+class SpikingNet:
+    """A converted network: spiking layers, then the output accumulator."""
+
+    layers: tuple[SpikingLayer, ...]
+    input_shape: tuple[int, ...]
+    norm: str
+    v_init_rule: str
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def thresholds(self) -> tuple[float, ...]:
+        return tuple(layer.theta for layer in self.layers if layer.spiking)
+
+    def __repr__(self) -> str:
+        sizes = " → ".join(str(layer.size) for layer in self.layers)
+        return f"SpikingNet({self.input_shape} → {sizes}; θ={[round(t, 4) for t in self.thresholds]}, " \
+               f"norm={self.norm!r}, v_init={self.v_init_rule!r})"
+
+
+def _groups(ann: Sequential) -> list[tuple[list[Layer], Layer | None]]:
+    """Split the layers into (linear ops, activation) groups; the last has no activation."""
+    groups, ops = [], []
+    for layer in ann.layers:
+        if isinstance(layer, ACTIVATIONS):
+            if not ops:
+                raise ValidationError(f"activation {layer!r} must follow a linear layer")
+            groups.append((ops, layer))
+            ops = []
+        elif isinstance(layer, LINEAR):
+            ops.append(layer)
+        else:
+            raise ValidationError(f"convert does not support the layer {layer!r}; supported: "
+                                  f"{', '.join(t.__name__ for t in LINEAR + ACTIVATIONS)}")
+    if not ops or not any(isinstance(op, (Dense, Conv2d)) for op in ops):
+        raise ValidationError("the ANN must end with a linear output layer (e.g. Dense) after its last activation")
+    groups.append((ops, None))
+    return groups
+
+
+def _scale(activations: np.ndarray, activation: Layer, norm: str, percentile: float) -> float:
+    if norm == "qcfs":
+        if not isinstance(activation, QCFS):
+            raise ValidationError(f"norm='qcfs' needs QCFS activations, found {activation!r}")
+        return float(activation.params["lam"])
+    if norm == "max":
+        value = float(activations.max())
+    elif norm == "percentile":
+        value = float(np.percentile(activations, percentile))
+    else:
+        raise ValidationError(f"norm must be 'max', 'percentile' or 'qcfs', got {norm!r}")
+    if not value > 0:
+        raise ValidationError(f"activation {activation!r} is never positive on the calibration data; "
+                              f"its threshold would be {value!r}")
+    return value
+
+
+def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str = "max",
+            percentile: float = 99.9, v_init: str = "zero", thresholds: Sequence[float] | None = None,
+            input_shape: tuple[int, ...] | None = None) -> SpikingNet:
+    """Convert a trained ANN into a :class:`SpikingNet` (see the module docstring).
+
+    Parameters
+    ----------
+    calibration : ndarray
+        Training inputs whose activations set the thresholds (needed unless
+        ``norm="qcfs"`` or ``thresholds`` are given).
+    v_init : {"zero", "half"}
+        Initial potential: 0, or ``θ/2`` (the expected-error optimum, IC-SNN
+        Algorithm 1). ``"calibrated"`` (Algorithm 2) is not implemented yet.
+    thresholds : sequence of float, optional
+        Explicit per-layer thresholds, overriding ``norm``.
+    input_shape : tuple, optional
+        Shape of one input; taken from ``calibration`` when given.
+    """
+    if not isinstance(ann, Sequential):
+        raise ValidationError(f"convert takes a Sequential ANN, got {type(ann).__name__}")
+    if v_init not in ("zero", "half"):
+        raise ValidationError(f"v_init must be 'zero' or 'half' (calibrated is not implemented yet), got {v_init!r}")
+    ann = copy.deepcopy(ann)
+    groups = _groups(ann)
+    n_spiking = len(groups) - 1
+    if thresholds is not None and len(thresholds) != n_spiking:
+        raise ValidationError(f"give {n_spiking} thresholds (one per activation), got {len(thresholds)}")
+    if thresholds is None and norm != "qcfs" and calibration is None:
+        raise ValidationError(f"norm={norm!r} needs calibration data (training inputs)")
+    if calibration is not None:
+        input_shape = tuple(calibration.shape[1:])
+    elif input_shape is None:
+        raise ValidationError("give calibration data or input_shape= so the layer shapes are known")
+    x = calibration
+    layers, shape = [], input_shape
+    for k, (ops, activation) in enumerate(groups):
+        out_shape = affine_bias(ops, shape).shape
+        theta = None
+        if activation is not None:
+            if thresholds is not None:
+                theta = float(thresholds[k])
+            else:
+                z = None if x is None else _forward(ops, x)
+                x = None if z is None else activation.forward(z)
+                theta = _scale(x, activation, norm, percentile)
+            v0 = np.full(out_shape, theta / 2 if v_init == "half" else 0.0)
+        else:
+            v0 = np.zeros(out_shape)
+        layers.append(SpikingLayer(tuple(ops), shape, out_shape, affine_bias(ops, shape), theta, v0))
+        shape = out_shape
+    return SpikingNet(tuple(layers), input_shape, "explicit" if thresholds is not None else norm, v_init)
+
+
+def _forward(ops, x, batch: int = 1024):
+    outs = []
+    for i in range(0, len(x), batch):
+        chunk = x[i:i + batch]
+        for op in ops:
+            chunk = op.forward(chunk)
+        outs.append(chunk)
+    return np.concatenate(outs)

@@ -1,0 +1,174 @@
+import numpy as np
+import pytest
+
+from evsim import ValidationError
+from evsim.deep import (
+    QCFS,
+    AvgPool2d,
+    ClipReLU,
+    Conv2d,
+    Dense,
+    Flatten,
+    ReLU,
+    Sequential,
+    accuracy,
+    convert,
+    cross_entropy,
+    run,
+    to_network,
+    train,
+)
+from evsim.deep.layers import Layer
+
+
+def numeric_gradient(f, array, eps=1e-6):
+    grad = np.zeros_like(array)
+    for index in np.ndindex(array.shape):
+        saved = array[index]
+        array[index] = saved + eps
+        up = f()
+        array[index] = saved - eps
+        down = f()
+        array[index] = saved
+        grad[index] = (up - down) / (2 * eps)
+    return grad
+
+
+@pytest.mark.parametrize("make, shape", [
+    (lambda: Dense(5, 3, rng=0), (4, 5)),
+    (lambda: Conv2d(2, 3, 3, padding=1, rng=0), (2, 2, 4, 4)),
+    (lambda: Conv2d(1, 2, 2, stride=2, rng=0), (2, 1, 4, 4)),
+    (lambda: AvgPool2d(2), (2, 3, 4, 4)),
+    (lambda: Flatten(), (2, 3, 2, 2)),
+])
+def test_linear_layer_gradients_match_finite_differences(make, shape):
+    rng = np.random.default_rng(1)
+    layer, x = make(), rng.normal(size=shape)
+    weights = rng.normal(size=layer.forward(x).shape)
+
+    def loss():
+        return float((layer.forward(x) * weights).sum())
+
+    layer.forward(x, train=True)
+    grad_x = layer.backward(weights)
+    assert np.allclose(grad_x, numeric_gradient(loss, x), atol=1e-6)
+    for name, value in layer.params.items():
+        assert np.allclose(layer.grads[name], numeric_gradient(loss, value), atol=1e-6), name
+
+
+def test_activation_gradients_follow_their_rules():
+    x = np.array([[-1.0, 0.5, 2.5, 0.05, 3.9]])
+    relu, clip, q = ReLU(), ClipReLU(2.0), QCFS(levels=4, lam=4.0)
+    for layer in (relu, clip, q):
+        layer.forward(x, train=True)
+    assert relu.backward(np.ones_like(x)).tolist() == [[0, 1, 1, 1, 1]]
+    assert clip.backward(np.ones_like(x)).tolist() == [[0, 1, 0, 1, 0]]
+    # QCFS: straight-through on (-λ/2L, λ - λ/2L) = (-0.5, 3.5); dλ = 1 where clipped at λ
+    assert q.backward(np.ones_like(x)).tolist() == [[0, 1, 1, 1, 0]] and float(q.grads["lam"]) == 1.0
+    assert q.forward(x).tolist() == [[0.0, 1.0, 3.0, 0.0, 4.0]]
+
+
+def test_cross_entropy_gradient():
+    rng = np.random.default_rng(2)
+    logits, labels = rng.normal(size=(4, 3)), np.array([0, 2, 1, 2])
+    loss, grad = cross_entropy(logits, labels)
+    assert np.allclose(grad, numeric_gradient(lambda: cross_entropy(logits, labels)[0], logits), atol=1e-7)
+    assert loss > 0
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_training_fits_a_separable_problem(optimizer):
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(200, 2))
+    y = (x[:, 0] + x[:, 1] > 0).astype(int)
+    model = Sequential([Dense(2, 8, rng=0), ReLU(), Dense(8, 2, rng=1)])
+    untrained = cross_entropy(model.forward(x), y)[0]
+    losses = train(model, x, y, epochs=30, optimizer=optimizer, lr=0.01 if optimizer == "adam" else 0.05, seed=0)
+    assert losses[-1] < 0.5 * untrained and losses[-1] < losses[0] and accuracy(model, x, y) > 0.95
+
+
+def test_convert_is_non_destructive_and_sets_thresholds():
+    rng = np.random.default_rng(4)
+    x = rng.random((30, 4))
+    ann = Sequential([Dense(4, 5, rng=0), ReLU(), Dense(5, 2, rng=1)])
+    before = ann.layers[0].params["W"].copy()
+    snn = convert(ann, calibration=x, norm="max", v_init="half")
+    assert np.array_equal(ann.layers[0].params["W"], before)
+    expected = np.maximum(x @ before.T + ann.layers[0].params["b"], 0).max()
+    assert snn.thresholds == (pytest.approx(expected),)
+    assert np.allclose(snn.layers[0].v_init, expected / 2)
+    assert convert(ann, calibration=x, norm="percentile", percentile=50).thresholds[0] < expected
+    q = Sequential([Dense(4, 5, rng=0), QCFS(4, lam=3.0), Dense(5, 2, rng=1)])
+    assert convert(q, norm="qcfs", input_shape=(4,)).thresholds == (3.0,)
+
+
+def test_analog_run_approaches_the_ann_as_steps_grow():
+    rng = np.random.default_rng(5)
+    x = rng.random((100, 6))
+    ann = Sequential([Dense(6, 16, rng=0), ReLU(), Dense(16, 4, rng=1)])
+    snn = convert(ann, calibration=x, v_init="half")
+    out = run(snn, x, 256)
+    ann_logits = ann.forward(x)
+    gap = [np.abs(out.logits[t - 1] / t - ann_logits).mean() for t in (4, 256)]
+    assert gap[1] < gap[0] and gap[1] < 0.05 * np.abs(ann_logits).mean()
+    agree = (out.predictions[-1] == ann_logits.argmax(axis=1)).mean()
+    assert agree > 0.9
+    labels = ann_logits.argmax(axis=1)
+    assert run(snn, x, 8, labels=labels).accuracy.shape == (8,)
+
+
+def test_synaptic_operations_count_spikes_times_fan_out():
+    ann = Sequential([Dense(2, 3, rng=0), ReLU(), Dense(3, 2, rng=1)])
+    ann.layers[0].params["W"] = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
+    ann.layers[0].params["b"] = np.zeros(3)
+    snn = convert(ann, thresholds=[1.0], input_shape=(2,))
+    out = run(snn, np.array([[1.0, 1.0]]), 3, encoding="rate", rng=0)
+    # each input spike reaches 3 neurons (input 0) or none (input 1: all its weights are 0)
+    assert out.synops[:, 0].sum() == 3 * 3
+    assert out.synops[:, 1].sum() == out.spike_counts[:, 0].sum() * 2
+
+
+class Odd(Layer):
+    def forward(self, x, train=False):
+        return x
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda: convert(Sequential([Dense(2, 2), Odd(), Dense(2, 2)]), calibration=np.ones((2, 2))), "does not support the layer"),
+    (lambda: convert(Sequential([Dense(2, 2), ReLU()]), calibration=np.ones((2, 2))), "must end with a linear output"),
+    (lambda: convert(Sequential([ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2))), "must follow a linear layer"),
+    (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)])), "needs calibration data"),
+    (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), thresholds=[1, 2], input_shape=(2,)), "give 1 thresholds"),
+    (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), v_init="calibrated"), "calibrated is not implemented"),
+    (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), norm="qcfs"), "needs QCFS activations"),
+    (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), norm="median"), "'median'"),
+    (lambda: convert("ann"), "takes a Sequential"),
+    (lambda: Dense(3, 2).forward(np.ones((4, 5))), r"Dense expects \(batch, 3\) input, got \(4, 5\)"),
+    (lambda: Conv2d(2, 2, 3).forward(np.ones((1, 3, 5, 5))), "Conv2d expects"),
+    (lambda: AvgPool2d(2).forward(np.ones((1, 1, 3, 3))), "divisible by 2"),
+    (lambda: QCFS(levels=0), "levels must be"),
+    (lambda: Sequential([Dense(2, 2), "relu"]), "Sequential takes Layer values"),
+    (lambda: train(Sequential([Dense(2, 2)]), np.ones((3, 2)), np.ones(2, int)), "3 samples but y has 2 labels"),
+    (lambda: train(Sequential([Dense(2, 2)]), np.ones((3, 2)), np.ones(3, int), optimizer="lbfgs"), "'lbfgs'"),
+])
+def test_bad_models_and_calls_are_named(call, pattern):
+    with pytest.raises(ValidationError, match=pattern):
+        call()
+
+
+def test_bad_run_inputs_are_named():
+    snn = convert(Sequential([Dense(2, 2, rng=0), ReLU(), Dense(2, 2, rng=1)]), thresholds=[1.0], input_shape=(2,))
+    for args, kwargs, pattern in [
+        ((np.ones((1, 3)), 4), {}, r"input shape \(3,\) does not match the network's \(2,\)"),
+        ((np.array([[np.nan, 1.0]]), 4), {}, "NaN or infinite"),
+        ((np.ones((1, 2)), 0), {}, "steps must be a whole number >= 1, got 0"),
+        ((np.ones((1, 2)), 4), {"encoding": "morse"}, "'morse'"),
+    ]:
+        with pytest.raises(ValidationError, match=pattern):
+            run(snn, *args, **kwargs)
+    with pytest.raises(ValidationError, match="takes a SpikingNet"):
+        run("snn", np.ones((1, 2)), 4)
+    big = convert(Sequential([Dense(1500, 1400, rng=0), ReLU(), Dense(1400, 2, rng=1)]), thresholds=[1.0],
+                  input_shape=(1500,))
+    with pytest.raises(ValidationError, match="to_network is for small nets"):
+        to_network(big)
