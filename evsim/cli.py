@@ -13,6 +13,9 @@ __all__ = ["main"]
 EXAMPLES = """examples:
   evsim tour                     run the guided tour, figures into ./evsim-tour
   evsim tour --out figs --quiet  write the figures only
+  evsim convert                  train a QCFS ANN on digits, convert it, print accuracy against T
+  evsim convert --json           the same table as one JSON object
+  evsim convert --plot acc.png   also write the accuracy-vs-T figure
 """
 
 
@@ -28,7 +31,34 @@ def _parser() -> argparse.ArgumentParser:
                                epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     tour.add_argument("--out", default="evsim-tour", help="folder for the figures (default: evsim-tour)")
     tour.add_argument("--quiet", action="store_true", help="print nothing")
+    convert = commands.add_parser("convert", help="ANN→SNN conversion on the digits data: accuracy against T",
+                                  epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    convert.add_argument("--json", action="store_true", help="print the table as one JSON object")
+    convert.add_argument("--plot", metavar="FILE", help="write the accuracy-vs-T figure (PNG)")
+    convert.add_argument("--seed", type=int, default=1, help="training seed (default 1)")
     return parser
+
+
+def _convert(args) -> None:
+    import json
+
+    from evsim.deep.experiment import conversion_table, plot_table
+
+    def progress(epoch, loss):
+        if not args.json and (epoch + 1) % 20 == 0:
+            print(f"  training: epoch {epoch + 1}, loss {loss:.4f}", flush=True)
+
+    table, _ = conversion_table(seed=args.seed, progress=progress)
+    print(json.dumps(table.as_json()) if args.json else table.format())
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        ax = plot_table(table)
+        ax.figure.tight_layout()
+        ax.figure.savefig(args.plot, dpi=110)
+        if not args.json:
+            print(f"figure: {args.plot}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         from evsim.tour import run_tour
 
         run_tour(args.out, quiet=args.quiet)
+    elif args.command == "convert":
+        _convert(args)
     return 0
 
 

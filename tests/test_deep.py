@@ -172,3 +172,19 @@ def test_bad_run_inputs_are_named():
                   input_shape=(1500,))
     with pytest.raises(ValidationError, match="to_network is for small nets"):
         to_network(big)
+
+
+def test_convert_command_prints_the_json_table_and_writes_the_figure(tmp_path, capsys):
+    import json
+
+    from evsim.cli import main
+
+    figure = tmp_path / "acc.png"
+    assert main(["convert", "--json", "--plot", str(figure)]) == 0
+    table = json.loads(capsys.readouterr().out)
+    assert table["dataset"] == "digits" and table["ann_accuracy"] > 0.95
+    acc = {(r["v_init"], r["steps"]): r["accuracy"] for r in table["rows"]}
+    assert set(acc) == {(v, t) for v in ("zero", "half") for t in (1, 2, 4, 8, 16, 32)}
+    assert all(acc["half", t] >= acc["zero", t] for t in (1, 2, 4, 8))
+    assert acc["half", 2] > acc["zero", 2] and acc["half", 16] >= table["ann_accuracy"] - 0.01
+    assert figure.stat().st_size > 10_000

@@ -100,7 +100,6 @@ def _run_chunk(snn: SpikingNet, x: np.ndarray, steps: int, encoding: str, rng, r
     layers = snn.layers
     inputs = encode_batch(x, steps, encoding, rng)
     v = [np.broadcast_to(layer.v_init, (len(x), *layer.output_shape)).copy() for layer in layers]
-    outs = [np.zeros((len(x), *layer.output_shape)) for layer in layers]
     fanouts = [fan_out(layer.ops, layer.input_shape) for layer in layers]
     n_spiking = sum(layer.spiking for layer in layers)
     logits = np.zeros((steps, len(x), layers[-1].size))
