@@ -14,9 +14,8 @@ and the deviation from the closed form (0 to rounding). Figures go to ./demo-out
 Run:  python demos/01_event_core.py [OUT_DIR]
 """
 
-import sys
-
-from evsim.tour import run_tour
+from evsim.lessons import demo_main
+from evsim.lessons.core import circuit_lesson, continuous_lif_lesson, if_neuron_lesson
 
 if __name__ == "__main__":
-    run_tour(sys.argv[1] if len(sys.argv) > 1 else "demo-out")
+    demo_main(if_neuron_lesson, circuit_lesson, continuous_lif_lesson)

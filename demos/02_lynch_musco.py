@@ -17,16 +17,8 @@ Figures go to ./demo-out.
 Run:  python demos/02_lynch_musco.py [OUT_DIR]
 """
 
-import sys
-from pathlib import Path
-
-import matplotlib
-
+from evsim.lessons import demo_main
 from evsim.lessons.lynch_musco import gates_lesson, wta_lesson
 
 if __name__ == "__main__":
-    matplotlib.use("Agg")
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "demo-out")
-    out.mkdir(parents=True, exist_ok=True)
-    for lesson in (gates_lesson, wta_lesson):
-        print(lesson(out), end="\n\n")
+    demo_main(gates_lesson, wta_lesson)

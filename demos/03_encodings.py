@@ -12,15 +12,8 @@ at step 0 (decoded exactly) and then one spike per pixel. Figure: ./demo-out.
 Run:  python demos/03_encodings.py [OUT_DIR]
 """
 
-import sys
-from pathlib import Path
-
-import matplotlib
-
+from evsim.lessons import demo_main
 from evsim.lessons.encodings import encodings_lesson
 
 if __name__ == "__main__":
-    matplotlib.use("Agg")
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "demo-out")
-    out.mkdir(parents=True, exist_ok=True)
-    print(encodings_lesson(out))
+    demo_main(encodings_lesson)

@@ -8,28 +8,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from evsim.lessons import run_lessons
+from evsim.lessons.conversion import conversion_lesson
 from evsim.lessons.core import circuit_lesson, continuous_lif_lesson, if_neuron_lesson
 from evsim.lessons.encodings import encodings_lesson
 from evsim.lessons.lynch_musco import gates_lesson, wta_lesson
 
 __all__ = ["LESSONS", "run_tour"]
 
-LESSONS = (if_neuron_lesson, circuit_lesson, continuous_lif_lesson, gates_lesson, wta_lesson, encodings_lesson)
+LESSONS = (if_neuron_lesson, circuit_lesson, continuous_lif_lesson, gates_lesson, wta_lesson, encodings_lesson,
+           conversion_lesson)
 
 
 def run_tour(out_dir: str | Path = "evsim-tour", quiet: bool = False) -> list[str]:
     """Run every lesson, writing figures into ``out_dir``; return the summaries."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    summaries = []
-    for lesson in LESSONS:
-        summary = lesson(out)
-        summaries.append(summary)
-        if not quiet:
-            print(summary, end="\n\n", flush=True)
+    summaries = run_lessons(LESSONS, out_dir, quiet)
     if not quiet:
-        print(f"Tour finished: {len(LESSONS)} lessons, figures in {out.resolve()}")
+        print(f"Tour finished: {len(LESSONS)} lessons, figures in {Path(out_dir).resolve()}")
     return summaries

@@ -1,1 +1,31 @@
 """The lessons the tour and the demos run; each returns its printed summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+__all__ = ["run_lessons", "demo_main"]
+
+Lesson = Callable[[Path], str]
+
+
+def run_lessons(lessons: Sequence[Lesson], out_dir: str | Path, quiet: bool = False) -> list[str]:
+    """Run lessons in order with matplotlib's file backend, figures into ``out_dir``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summaries = []
+    for lesson in lessons:
+        summaries.append(lesson(out))
+        if not quiet:
+            print(summaries[-1], end="\n\n", flush=True)
+    return summaries
+
+
+def demo_main(*lessons: Lesson) -> None:
+    """Entry point of a ``demos/`` script: ``python demos/NN_name.py [OUT_DIR]``."""
+    run_lessons(lessons, sys.argv[1] if len(sys.argv) > 1 else "demo-out")

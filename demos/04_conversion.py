@@ -1,0 +1,17 @@
+"""Lesson 4 — ANN→SNN conversion on real data, and what the initial potential buys.
+
+What it shows: a QCFS MLP trained on the bundled 8×8 digits (a few seconds),
+converted to IF neurons with soft reset and thresholds θ = λ, and run for
+T = 1 … 32 steps with zero initial potential and with θ/2.
+
+What to look for: the zero-initialised SNN is at chance for T = 1 and weak at
+T = 2; starting at θ/2 it is near the ANN after 2 steps. Figure: ./demo-out.
+
+Run:  python demos/04_conversion.py [OUT_DIR]
+"""
+
+from evsim.lessons import demo_main
+from evsim.lessons.conversion import conversion_lesson
+
+if __name__ == "__main__":
+    demo_main(conversion_lesson)
