@@ -342,6 +342,9 @@ def apply_reset(m, fired, theta, reset_to):
     ``reset_to`` is NaN for a subtract reset (``m - theta``), else the value
     the potential is set to. Neurons that did not fire keep ``m``.
     """
+    m = np.asarray(m)
+    if np.ndim(reset_to) == 0 and np.isnan(reset_to):  # subtract everywhere; m - 0.0 == m exactly
+        return m - np.multiply(fired, theta, dtype=m.dtype)
     after = np.where(np.isnan(reset_to), m - theta, reset_to)
     return np.where(fired, after, m)
 

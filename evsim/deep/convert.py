@@ -45,7 +45,7 @@ def linear_part(ops: Sequence[Layer], x: np.ndarray) -> np.ndarray:
 
 def affine_bias(ops: Sequence[Layer], input_shape: tuple[int, ...]) -> np.ndarray:
     """The group's constant term: the ops applied to a zero input, per output element."""
-    x = np.zeros((1, *input_shape))
+    x = np.zeros((1, *input_shape), ops[0].params["W"].dtype if ops[0].params else float)
     for op in ops:
         x = op.forward(x)
     return x[0]
@@ -82,6 +82,7 @@ class SpikingNet:
     input_shape: tuple[int, ...]
     norm: str
     v_init_rule: str
+    dtype: type = np.float64
     meta: dict = field(default_factory=dict)
 
     @property
@@ -133,7 +134,7 @@ def _scale(activations: np.ndarray, activation: Layer, norm: str, percentile: fl
 
 def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str = "max",
             percentile: float = 99.9, v_init: str = "zero", thresholds: Sequence[float] | None = None,
-            input_shape: tuple[int, ...] | None = None) -> SpikingNet:
+            input_shape: tuple[int, ...] | None = None, dtype=np.float64) -> SpikingNet:
     """Convert a trained ANN into a :class:`SpikingNet` (see the module docstring).
 
     Parameters
@@ -148,12 +149,16 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
         Explicit per-layer thresholds, overriding ``norm``.
     input_shape : tuple, optional
         Shape of one input; taken from ``calibration`` when given.
+    dtype : numpy float type
+        Arithmetic of the converted net (``np.float32`` halves memory and time).
     """
     if not isinstance(ann, Sequential):
         raise ValidationError(f"convert takes a Sequential ANN, got {type(ann).__name__}")
     if v_init not in ("zero", "half"):
         raise ValidationError(f"v_init must be 'zero' or 'half' (calibrated is not implemented yet), got {v_init!r}")
     ann = copy.deepcopy(ann)
+    for layer in ann.layers:
+        layer.params = {name: value.astype(dtype) for name, value in layer.params.items()}
     groups = _groups(ann)
     n_spiking = len(groups) - 1
     if thresholds is not None and len(thresholds) != n_spiking:
@@ -176,12 +181,13 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
                 z = None if x is None else _forward(ops, x)
                 x = None if z is None else activation.forward(z)
                 theta = _scale(x, activation, norm, percentile)
-            v0 = np.full(out_shape, theta / 2 if v_init == "half" else 0.0)
+            v0 = np.full(out_shape, theta / 2 if v_init == "half" else 0.0, dtype)
         else:
-            v0 = np.zeros(out_shape)
-        layers.append(SpikingLayer(tuple(ops), shape, out_shape, affine_bias(ops, shape), theta, v0))
+            v0 = np.zeros(out_shape, dtype)
+        bias = affine_bias(ops, shape).astype(dtype)
+        layers.append(SpikingLayer(tuple(ops), shape, out_shape, bias, theta, v0))
         shape = out_shape
-    return SpikingNet(tuple(layers), input_shape, "explicit" if thresholds is not None else norm, v_init)
+    return SpikingNet(tuple(layers), input_shape, "explicit" if thresholds is not None else norm, v_init, dtype)
 
 
 def _forward(ops, x, batch: int = 1024):

@@ -72,8 +72,6 @@ def encode_batch(x: np.ndarray, steps: int, encoding: str, rng) -> np.ndarray:
 
 
 def _check(snn: SpikingNet, x: np.ndarray, steps) -> None:
-    if not isinstance(snn, SpikingNet):
-        raise ValidationError(f"run takes a SpikingNet (from convert), got {type(snn).__name__}")
     if not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValidationError(f"steps must be a whole number >= 1, got {steps!r}")
     if tuple(x.shape[1:]) != tuple(snn.input_shape):
@@ -85,7 +83,9 @@ def _check(snn: SpikingNet, x: np.ndarray, steps) -> None:
 def run(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog", labels: np.ndarray | None = None,
         rng=None, chunk: int = 1000, record_spikes: bool = False) -> RunResult:
     """Run a converted net on a batch for ``steps`` steps, in chunks of ``chunk`` samples."""
-    x = np.asarray(x, float)
+    if not isinstance(snn, SpikingNet):
+        raise ValidationError(f"run takes a SpikingNet (from convert), got {type(snn).__name__}")
+    x = np.asarray(x, snn.dtype)
     _check(snn, x, steps)
     rng = np.random.default_rng(rng)
     parts = [_run_chunk(snn, x[i:i + chunk], steps, encoding, rng, record_spikes) for i in range(0, len(x), chunk)]
@@ -98,20 +98,21 @@ def run(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog",
 
 def _run_chunk(snn: SpikingNet, x: np.ndarray, steps: int, encoding: str, rng, record: bool):
     layers = snn.layers
-    inputs = encode_batch(x, steps, encoding, rng)
+    inputs = encode_batch(x, steps, encoding, rng).astype(snn.dtype, copy=False)
     v = [np.broadcast_to(layer.v_init, (len(x), *layer.output_shape)).copy() for layer in layers]
     fanouts = [fan_out(layer.ops, layer.input_shape) for layer in layers]
     n_spiking = sum(layer.spiking for layer in layers)
-    logits = np.zeros((steps, len(x), layers[-1].size))
+    logits = np.zeros((steps, len(x), layers[-1].size), snn.dtype)
     counts, synops = np.zeros((steps, n_spiking)), np.zeros((steps, n_spiking + 1))
     recorded = [np.zeros((steps, len(x), layer.size), bool) for layer in layers if layer.spiking] if record else []
     first_current = linear_part(layers[0].ops, x) if encoding == "analog" else None
-    total = np.zeros((len(x), layers[-1].size))
+    total = np.zeros((len(x), layers[-1].size), snn.dtype)
+    input_active = np.count_nonzero(inputs.reshape(steps, len(x), -1), axis=1)  # (steps, inputs)
     for t in range(steps):
-        previous = inputs[t]
+        previous, active = inputs[t], input_active[t]
         for k, layer in enumerate(layers):
             current = first_current if (k == 0 and first_current is not None) else linear_part(layer.ops, previous)
-            synops[t, k] = (previous.reshape(len(x), -1) != 0).astype(float).sum(axis=0) @ fanouts[k]
+            synops[t, k] = active @ fanouts[k]
             if not layer.spiking:
                 total = total + (current + layer.bias)
                 logits[t] = total
@@ -119,8 +120,9 @@ def _run_chunk(snn: SpikingNet, x: np.ndarray, steps: int, encoding: str, rng, r
             m = drift(v[k], 1.0, 0.0, layer.bias) + current
             fired = m >= layer.theta
             v[k] = apply_reset(m, fired, layer.theta, np.nan)
-            previous = fired * layer.theta
-            counts[t, k] = fired.sum()
+            previous = fired * snn.dtype(layer.theta)
+            active = fired.reshape(len(x), -1).sum(axis=0)
+            counts[t, k] = active.sum()
             if record:
                 recorded[k][t] = fired.reshape(len(x), -1)
     return logits, counts, synops, recorded
