@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
                                   epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     convert.add_argument("--json", action="store_true", help="print the table as one JSON object")
     convert.add_argument("--plot", metavar="FILE", help="write the accuracy-vs-T figure (PNG)")
-    convert.add_argument("--seed", type=int, default=1, help="training seed (default 1)")
+    convert.add_argument("--seed", type=int, default=2, help="training seed (default 2)")
     return parser
 
 
@@ -44,11 +44,7 @@ def _convert(args) -> None:
 
     from evsim.deep.experiment import conversion_table, plot_table
 
-    def progress(epoch, loss):
-        if not args.json and (epoch + 1) % 20 == 0:
-            print(f"  training: epoch {epoch + 1}, loss {loss:.4f}", flush=True)
-
-    table, _ = conversion_table(seed=args.seed, progress=progress)
+    table, _ = conversion_table(seed=args.seed, progress=not args.json)
     print(json.dumps(table.as_json()) if args.json else table.format())
     if args.plot:
         import matplotlib

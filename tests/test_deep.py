@@ -188,3 +188,12 @@ def test_convert_command_prints_the_json_table_and_writes_the_figure(tmp_path, c
     assert all(acc["half", t] >= acc["zero", t] for t in (1, 2, 4, 8))
     assert acc["half", 2] > acc["zero", 2] and acc["half", 16] >= table["ann_accuracy"] - 0.01
     assert figure.stat().st_size > 10_000
+
+
+def test_training_progress_bar_and_callback(capsys):
+    x, y = np.random.default_rng(0).normal(size=(20, 2)), np.arange(20) % 2
+    seen = []
+    train(Sequential([Dense(2, 2, rng=0)]), x, y, epochs=3, progress=lambda e, loss: seen.append(e))
+    assert seen == [0, 1, 2]
+    train(Sequential([Dense(2, 2, rng=0)]), x, y, epochs=3, progress=True)
+    assert "training" in capsys.readouterr().err

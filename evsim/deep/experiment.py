@@ -1,7 +1,7 @@
 """The digits conversion experiment behind ``evsim convert``.
 
 A QCFS MLP (64-256-256-10, L = 4 levels, trainable λ) is trained with Adam on
-the bundled digits (fixed split, seed 1), converted with ``norm="qcfs"``, and
+the bundled digits (fixed split, seed 2), converted with ``norm="qcfs"``, and
 run with analog input for T = 1 … 32 steps for each ``v_init``. The whole
 experiment takes a few seconds on 2 cores.
 """
@@ -44,8 +44,8 @@ class ConversionTable:
         return "\n".join(lines)
 
 
-def digits_qcfs_mlp(data, *, seed: int = 1, levels: int = 4, hidden: int = 256, epochs: int = 60,
-                    progress=None) -> Sequential:
+def digits_qcfs_mlp(data, *, seed: int = 2, levels: int = 4, hidden: int = 256, epochs: int = 60,
+                    progress=False) -> Sequential:
     """Train the QCFS MLP on the digits training set."""
     ann = Sequential([Dense(64, hidden, rng=seed), QCFS(levels, lam=2.0), Dense(hidden, hidden, rng=seed + 10),
                       QCFS(levels, lam=2.0), Dense(hidden, 10, rng=seed + 20)])
@@ -54,7 +54,7 @@ def digits_qcfs_mlp(data, *, seed: int = 1, levels: int = 4, hidden: int = 256, 
     return ann
 
 
-def conversion_table(*, seed: int = 1, progress=None) -> tuple[ConversionTable, Sequential]:
+def conversion_table(*, seed: int = 2, progress=False) -> tuple[ConversionTable, Sequential]:
     """Train, convert and run; return the accuracy table and the ANN."""
     data = load_digits()
     ann = digits_qcfs_mlp(data, seed=seed, progress=progress)

@@ -73,10 +73,12 @@ def accuracy(model: Sequential, x: np.ndarray, y: np.ndarray, batch: int = 512) 
 
 def train(model: Sequential, x: np.ndarray, y: np.ndarray, *, epochs: int = 20, batch: int = 64,
           optimizer: str = "adam", lr: float | None = None, seed: int = 0,
-          progress: Callable[[int, float], None] | None = None) -> list[float]:
+          progress: bool | Callable[[int, float], None] = False) -> list[float]:
     """Minibatch training with a seeded shuffle; returns the mean loss of each epoch.
 
-    ``progress(epoch, loss)`` is called after every epoch (e.g. to print).
+    ``progress=True`` shows a tqdm bar over epochs (on standard error) with
+    the running loss; a callable is instead called as ``progress(epoch, loss)``
+    after every epoch.
     """
     if len(x) != len(y):
         raise ValidationError(f"x has {len(x)} samples but y has {len(y)} labels")
@@ -85,6 +87,7 @@ def train(model: Sequential, x: np.ndarray, y: np.ndarray, *, epochs: int = 20, 
     step = Adam(model, lr=lr or 1e-3) if optimizer == "adam" else SGD(model, lr=lr or 0.05)
     rng = np.random.default_rng(seed)
     losses = []
+    bar = _bar(epochs) if progress is True else None
     for epoch in range(epochs):
         order = rng.permutation(len(x))
         total = 0.0
@@ -95,6 +98,17 @@ def train(model: Sequential, x: np.ndarray, y: np.ndarray, *, epochs: int = 20, 
             step.step()
             total += loss * rows.size
         losses.append(total / len(x))
-        if progress is not None:
+        if bar is not None:
+            bar.set_postfix(loss=f"{losses[-1]:.4f}")
+            bar.update()
+        elif callable(progress):
             progress(epoch, losses[-1])
+    if bar is not None:
+        bar.close()
     return losses
+
+
+def _bar(epochs: int):
+    from tqdm import tqdm
+
+    return tqdm(total=epochs, desc="training", unit="epoch", leave=False)
