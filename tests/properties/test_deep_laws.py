@@ -10,7 +10,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import evsim
 from evsim.deep import (
@@ -26,6 +27,7 @@ from evsim.deep import (
     run,
     to_network,
 )
+from evsim.deep.runner import encode_batch
 
 dyadic = st.integers(-64, 64).map(lambda k: k / 32)
 positive_dyadic = st.integers(1, 64).map(lambda k: k / 16)
@@ -97,7 +99,8 @@ def dyadic_nets(draw):
             layer.params[name] = dyadic_array(value.shape) + (0.25 if name == "W" else 0.0)
     thresholds = [draw(st.sampled_from([0.5, 0.75, 1.0, 1.5, 2.0])) for layer in layers if isinstance(layer, ReLU)]
     x = rng.integers(0, 17, (3, *shape)) / 16
-    return Sequential(layers), thresholds, x, draw(st.sampled_from(["zero", "half"])), draw(st.integers(1, 8))
+    encoding = draw(st.sampled_from(["analog", "rate", "ttfs", "hybrid"]))
+    return Sequential(layers), thresholds, x, draw(st.sampled_from(["zero", "half"])), draw(st.integers(2, 8)), encoding
 
 
 @settings(max_examples=25)
@@ -105,14 +108,16 @@ def dyadic_nets(draw):
 def test_vectorised_runner_equals_the_event_engine(setup):
     """Differential law: deep.run and the event engine on deep.to_network give identical spikes for
     every neuron of every layer at every step, and the accumulator's potential equals the
-    cumulative logits (dense and conv nets; dyadic numbers, so no summation-order ambiguity)."""
-    ann, thresholds, x, v_init, steps = setup
+    cumulative logits (dense and conv nets; analog, rate, TTFS and hybrid input; dyadic numbers,
+    so no summation-order ambiguity)."""
+    ann, thresholds, x, v_init, steps, encoding = setup
     snn = convert(ann, thresholds=thresholds, v_init=v_init, input_shape=x.shape[1:])
-    result = run(snn, x, steps, record_spikes=True)
+    result = run(snn, x, steps, encoding=encoding, rng=7, record_spikes=True)
+    inputs = encode_batch(x, steps, encoding, np.random.default_rng(7))  # the very same input values
     net = to_network(snn)
     n_out = snn.layers[-1].size
     for b in range(len(x)):
-        drive = np.broadcast_to(x[b], (steps, *x.shape[1:]))
+        drive = inputs[:, b]
         record = evsim.simulate(net, network_inputs(drive), until=steps, probes=[f"out{j}" for j in range(n_out)])
         trains = record.trains()
         for k, layer in enumerate(layer for layer in snn.layers if layer.spiking):
