@@ -24,9 +24,12 @@ from evsim.deep.convert import SpikingNet, linear_part
 from evsim.errors import ValidationError
 from evsim.neurons import apply_reset, drift
 
-__all__ = ["RunResult", "run", "encode_batch", "fan_out"]
+__all__ = ["RunResult", "run", "encode_batch", "fan_out", "E_AC", "E_MAC"]
 
 ENCODINGS = ("analog", "rate", "ttfs", "hybrid")
+
+
+E_AC, E_MAC = 0.9e-12, 4.6e-12  # joules per 32-bit float accumulate / multiply-accumulate, 45 nm (Horowitz 2014)
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,20 +38,44 @@ class RunResult:
 
     Attributes
     ----------
-    logits : (steps, batch, classes) cumulative output after each step
+    logits : (steps, batch, classes) cumulative output after each step (frozen after a sample exits)
     predictions : (steps, batch) argmax of the cumulative logits
     accuracy : (steps,) accuracy after each step (None without labels)
-    spike_counts : (steps, spiking layers) spikes summed over batch and neurons
-    synops : (steps, spiking layers + 1) accumulates triggered by spikes into each layer
+    exit_step : (batch,) steps each sample used (``steps`` unless it exited early)
+    exit_accuracy : accuracy of the predictions at each sample's exit (None without labels)
+    spike_counts : (steps, spiking layers) spikes summed over the batch
+    acs : (steps, layers) accumulates triggered by spikes into each layer
+    macs : (steps, layers) multiply-accumulates on analog values into each layer
     spikes : list of (steps, batch, neurons) bool arrays per spiking layer, if recorded
     """
 
     logits: np.ndarray
     predictions: np.ndarray
     accuracy: np.ndarray | None
+    exit_step: np.ndarray
+    exit_accuracy: float | None
     spike_counts: np.ndarray
-    synops: np.ndarray
+    acs: np.ndarray
+    macs: np.ndarray
     spikes: list | None
+
+    @property
+    def synops(self) -> np.ndarray:
+        """All synaptic operations per step and layer (accumulates + multiply-accumulates)."""
+        return self.acs + self.macs
+
+    @property
+    def avg_steps(self) -> float:
+        """Mean steps per sample, ``Σ t·n_t / N``."""
+        return float(self.exit_step.mean())
+
+    def exit_histogram(self) -> np.ndarray:
+        """``n_t``: how many samples exited after each step ``t = 1 … steps``."""
+        return np.bincount(self.exit_step, minlength=self.logits.shape[0] + 1)[1:]
+
+    def energy(self, e_ac: float = E_AC, e_mac: float = E_MAC) -> float:
+        """Joules for the whole batch: ``ACs·E_AC + MACs·E_MAC``, from the counted operations."""
+        return float(self.acs.sum() * e_ac + self.macs.sum() * e_mac)
 
 
 def fan_out(layer_ops, input_shape) -> np.ndarray:
@@ -58,12 +85,13 @@ def fan_out(layer_ops, input_shape) -> np.ndarray:
     return np.count_nonzero(linear_part(layer_ops, basis).reshape(n, -1), axis=1)
 
 
-def encode_batch(x: np.ndarray, steps: int, encoding: str, rng) -> np.ndarray:
+def encode_batch(x: np.ndarray, steps: int, encoding: str, rng, compensation: bool = False) -> np.ndarray:
     """``(steps, batch, *shape)`` input values for an encoding (analog: ``x`` every step)."""
     if encoding == "analog":
         return np.broadcast_to(x, (steps, *x.shape))
     if encoding == "rate":
-        return encoding_module.rate(x, steps, rng=rng).array
+        code = encoding_module.rate(x, steps, rng=rng)
+        return (encoding_module.compensate(code, x) if compensation else code).array
     if encoding == "ttfs":
         return encoding_module.ttfs(x, steps).array
     if encoding == "hybrid":
@@ -81,48 +109,126 @@ def _check(snn: SpikingNet, x: np.ndarray, steps) -> None:
 
 
 def run(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog", labels: np.ndarray | None = None,
-        rng=None, chunk: int = 1000, record_spikes: bool = False) -> RunResult:
-    """Run a converted net on a batch for ``steps`` steps, in chunks of ``chunk`` samples."""
+        rng=None, chunk: int = 1000, record_spikes: bool = False, compensation: bool = False,
+        exit_threshold: float | None = None, temperature: float = 1.0, single_spike: bool = False) -> RunResult:
+    """Run a converted net on a batch for ``steps`` steps, in chunks of ``chunk`` samples.
+
+    ``compensation`` (rate input only): IC-SNN's coding compensation, see
+    :func:`evsim.encoding.compensate`. ``exit_threshold=α`` (SEENN-I): a sample
+    stops after the first step whose ``max softmax(logits / temperature)``
+    exceeds ``α`` and costs nothing afterwards; ``α >= 1`` never exits.
+    ``single_spike``: every hidden neuron fires at most once per sample.
+    Dropping exited samples shrinks the batch, and BLAS may then round the
+    remaining samples' products differently in the last bit.
+    """
     if not isinstance(snn, SpikingNet):
         raise ValidationError(f"run takes a SpikingNet (from convert), got {type(snn).__name__}")
     x = np.asarray(x, snn.dtype)
     _check(snn, x, steps)
+    if compensation and encoding != "rate":
+        raise ValidationError(f"compensation corrects the rate code; it does not apply to encoding={encoding!r}")
+    if exit_threshold is not None and not (exit_threshold > 0 and temperature > 0):
+        raise ValidationError(f"exit_threshold and temperature must be > 0, got {exit_threshold!r}, {temperature!r}")
     rng = np.random.default_rng(rng)
-    parts = [_run_chunk(snn, x[i:i + chunk], steps, encoding, rng, record_spikes) for i in range(0, len(x), chunk)]
-    logits = np.concatenate([p[0] for p in parts], axis=1)
+    options = dict(encoding=encoding, compensation=compensation, exit_threshold=exit_threshold,
+                   temperature=temperature, single_spike=single_spike, record=record_spikes)
+    parts = [_run_chunk(snn, x[i:i + chunk], steps, rng, **options) for i in range(0, len(x), chunk)]
+    logits = np.concatenate([p["logits"] for p in parts], axis=1)
+    exit_step = np.concatenate([p["exit_step"] for p in parts])
     predictions = logits.argmax(axis=2)
-    accuracy = None if labels is None else (predictions == np.asarray(labels)[None, :]).mean(axis=1)
-    spikes = [np.concatenate([p[3][k] for p in parts], axis=1) for k in range(len(parts[0][3]))] if record_spikes else None
-    return RunResult(logits, predictions, accuracy, sum(p[1] for p in parts), sum(p[2] for p in parts), spikes)
+    accuracy = exit_accuracy = None
+    if labels is not None:
+        labels = np.asarray(labels)
+        accuracy = (predictions == labels[None, :]).mean(axis=1)
+        exit_accuracy = float((predictions[exit_step - 1, np.arange(len(x))] == labels).mean())
+    spikes = [np.concatenate([p["spikes"][k] for p in parts], axis=1) for k in range(len(parts[0]["spikes"]))] \
+        if record_spikes else None
+    total = {key: sum(p[key] for p in parts) for key in ("counts", "acs", "macs")}
+    return RunResult(logits, predictions, accuracy, exit_step, exit_accuracy, total["counts"], total["acs"],
+                     total["macs"], spikes)
 
 
-def _run_chunk(snn: SpikingNet, x: np.ndarray, steps: int, encoding: str, rng, record: bool):
-    layers = snn.layers
-    inputs = encode_batch(x, steps, encoding, rng).astype(snn.dtype, copy=False)
-    v = [np.broadcast_to(layer.v_init, (len(x), *layer.output_shape)).copy() for layer in layers]
+def _analog_step(encoding: str, t: int) -> bool:
+    """Whether the input values at step ``t`` are analog (MACs) rather than spikes (ACs)."""
+    return encoding == "analog" or (encoding == "hybrid" and t == 0)
+
+
+def _run_chunk(snn: SpikingNet, x: np.ndarray, steps: int, rng, *, encoding, compensation, exit_threshold,
+               temperature, single_spike, record):
+    layers, batch = snn.layers, len(x)
+    inputs = encode_batch(x, steps, encoding, rng, compensation).astype(snn.dtype, copy=False)
     fanouts = [fan_out(layer.ops, layer.input_shape) for layer in layers]
     n_spiking = sum(layer.spiking for layer in layers)
-    logits = np.zeros((steps, len(x), layers[-1].size), snn.dtype)
-    counts, synops = np.zeros((steps, n_spiking)), np.zeros((steps, n_spiking + 1))
-    recorded = [np.zeros((steps, len(x), layer.size), bool) for layer in layers if layer.spiking] if record else []
-    first_current = linear_part(layers[0].ops, x) if encoding == "analog" else None
-    total = np.zeros((len(x), layers[-1].size), snn.dtype)
-    input_active = np.count_nonzero(inputs.reshape(steps, len(x), -1), axis=1)  # (steps, inputs)
+    state = _State(snn, x, encoding)
+    logits = np.zeros((steps, batch, layers[-1].size), snn.dtype)
+    counts, acs, macs = np.zeros((steps, n_spiking)), np.zeros((steps, len(layers))), np.zeros((steps, len(layers)))
+    recorded = [np.zeros((steps, batch, layer.size), bool) for layer in layers if layer.spiking] if record else []
+    exit_step = np.full(batch, steps)
     for t in range(steps):
-        previous, active = inputs[t], input_active[t]
+        alive = state.alive
+        if alive.size == 0:  # every sample has exited: nothing left to compute
+            break
+        previous = inputs[t] if alive.size == batch else inputs[t][alive]
+        active = np.count_nonzero(previous.reshape(alive.size, -1), axis=0)
+        analog = _analog_step(encoding, t)
         for k, layer in enumerate(layers):
-            current = first_current if (k == 0 and first_current is not None) else linear_part(layer.ops, previous)
-            synops[t, k] = active @ fanouts[k]
+            ops = active @ fanouts[k]
+            (macs if analog and k == 0 else acs)[t, k] = ops
+            current = state.first_current if (k == 0 and state.first_current is not None) \
+                else linear_part(layer.ops, previous)
             if not layer.spiking:
-                total = total + (current + layer.bias)
-                logits[t] = total
+                state.total = state.total + (current + layer.bias)
+                logits[t, alive] = state.total
                 break
-            m = drift(v[k], 1.0, 0.0, layer.bias) + current
-            fired = m >= layer.theta
-            v[k] = apply_reset(m, fired, layer.theta, np.nan)
+            fired = state.step(k, layer, current, single_spike)
             previous = fired * snn.dtype(layer.theta)
-            active = fired.reshape(len(x), -1).sum(axis=0)
+            active = fired.reshape(alive.size, -1).sum(axis=0)
             counts[t, k] = active.sum()
             if record:
-                recorded[k][t] = fired.reshape(len(x), -1)
-    return logits, counts, synops, recorded
+                recorded[k][t, alive] = fired.reshape(alive.size, -1)
+        if exit_threshold is not None and t < steps - 1:
+            leaving = _confidence(state.total, temperature) > exit_threshold
+            if leaving.any():
+                exit_step[alive[leaving]] = t + 1
+                logits[t + 1:, alive[leaving]] = state.total[leaving]
+                state.keep(~leaving)
+    return {"logits": logits, "counts": counts, "acs": acs, "macs": macs, "spikes": recorded, "exit_step": exit_step}
+
+
+def _confidence(logits: np.ndarray, temperature: float) -> np.ndarray:
+    """``max softmax(logits / temperature)`` per sample."""
+    z = logits / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e.max(axis=1) / e.sum(axis=1)
+
+
+class _State:
+    """Potentials, spent single-spike neurons and the output sum of the samples still running."""
+
+    def __init__(self, snn: SpikingNet, x: np.ndarray, encoding: str) -> None:
+        batch = len(x)
+        self.alive = np.arange(batch)
+        self.v = [np.broadcast_to(layer.v_init, (batch, *layer.output_shape)).copy() for layer in snn.layers]
+        self.spent = [np.zeros((batch, *layer.output_shape), bool) for layer in snn.layers]
+        self.first_current = linear_part(snn.layers[0].ops, x) if encoding == "analog" else None
+        self.total = np.zeros((batch, snn.layers[-1].size), snn.dtype)
+
+    def step(self, k: int, layer, current: np.ndarray, single_spike: bool) -> np.ndarray:
+        """One IF update of layer ``k``: ``m = drift(v) + I``, fire, soft reset; returns the spikes."""
+        m = drift(self.v[k], 1.0, 0.0, layer.bias) + current
+        fired = m >= layer.theta
+        if single_spike:
+            fired &= ~self.spent[k]
+            self.spent[k] |= fired
+        self.v[k] = apply_reset(m, fired, layer.theta, np.nan)
+        return fired
+
+    def keep(self, rows: np.ndarray) -> None:
+        """Drop the samples that exited: they cost no further operations."""
+        self.alive = self.alive[rows]
+        self.v = [v[rows] for v in self.v]
+        self.spent = [s[rows] for s in self.spent]
+        self.total = self.total[rows]
+        if self.first_current is not None:
+            self.first_current = self.first_current[rows]

@@ -19,9 +19,9 @@ from evsim.encoding.decoders import (
     decode_ttfs,
     first_spike_times,
 )
-from evsim.encoding.encoders import hybrid, rate, ttfs
+from evsim.encoding.encoders import compensate, hybrid, rate, ttfs
 
-__all__ = ["SpikeCode", "analog_events", "decode_hybrid", "decode_potential", "decode_rate", "decode_ttfs", "first_spike_times",
+__all__ = ["SpikeCode", "analog_events", "compensate", "decode_hybrid", "decode_potential", "decode_rate", "decode_ttfs", "first_spike_times",
            "hybrid", "input_names", "rate", "to_inputs", "ttfs"]
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from evsim.encoding.code import SpikeCode
 from evsim.errors import ValidationError
 
-__all__ = ["rate", "ttfs", "hybrid", "ttfs_linear_step"]
+__all__ = ["rate", "ttfs", "hybrid", "compensate", "ttfs_linear_step"]
 
 
 def _values(x, clip: bool) -> np.ndarray:
@@ -145,3 +145,23 @@ def hybrid(x, steps: int, *, threshold: float = 0.0, dt: float = 1.0, clip: bool
     time = np.concatenate((np.zeros(analog.size), when * dt))
     value = np.concatenate((flat[analog], np.ones(spiking.size)))
     return SpikeCode(x.shape, steps, dt, index, time, value, "hybrid")
+
+
+def compensate(code: SpikeCode, x, *, gain: float = 1.0, offset: float = 0.0, clip: bool = False) -> SpikeCode:
+    """IC-SNN coding compensation (evsim's definition) of a Bernoulli rate code.
+
+    The encoding residual ``r(t) = p·t − Σ_{τ≤t} s(τ)`` is carried forward: step
+    ``t`` delivers ``s(t) + c(t)`` with a correction ``c(t) ∈ {−1, 0, +1}`` chosen
+    so that the delivered count after ``t`` steps is exactly ``⌊p·t + ½⌋``
+    (``p = clip(gain·x + offset, 0, 1)``). The result's events are the
+    delivered ones (a spike and a −1 correction at one step cancel).
+    """
+    if not code.kind.startswith("rate/"):
+        raise ValidationError(f"compensate corrects a rate code, got {code.kind!r}")
+    p = np.clip(gain * _values(x, clip) + offset, 0.0, 1.0)
+    if p.shape != code.shape:
+        raise ValidationError(f"x has shape {p.shape} but the code encodes shape {code.shape}")
+    k = np.arange(1, code.steps + 1).reshape((code.steps,) + (1,) * p.ndim)
+    target = np.floor(p * k + 0.5)  # delivered count after each step
+    delivered = np.diff(target, axis=0, prepend=0.0)
+    return SpikeCode.from_array(delivered, code.dt, "rate/compensated")
