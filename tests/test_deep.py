@@ -139,7 +139,8 @@ class Odd(Layer):
     (lambda: convert(Sequential([ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2))), "must follow a linear layer"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)])), "needs calibration data"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), thresholds=[1, 2], input_shape=(2,)), "give 1 thresholds"),
-    (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), v_init="calibrated"), "calibrated is not implemented"),
+    (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), thresholds=[1.0], input_shape=(2,), v_init="calibrated"), "'calibrated' needs calibration data"),
+    (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), v_init="random"), "'random'"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), norm="qcfs"), "needs QCFS activations"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), norm="median"), "'median'"),
     (lambda: convert("ann"), "takes a Sequential"),
@@ -197,3 +198,24 @@ def test_training_progress_bar_and_callback(capsys):
     assert seen == [0, 1, 2]
     train(Sequential([Dense(2, 2, rng=0)]), x, y, epochs=3, progress=True)
     assert "training" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("steps", [1, 2, 4])
+def test_calibrated_initial_potentials_never_lose_to_half_on_the_calibration_data(steps):
+    """IC-SNN Algorithm 2 (evsim's definition): per-neuron v(0) in [0, θ), and on the calibration
+    data each layer's mean absolute activation error is at most what θ/2 would give that layer,
+    the layers before it calibrated as they are."""
+    from evsim.deep.calibrate import _with_v_init, layer_errors
+
+    rng = np.random.default_rng(6)
+    x = rng.random((200, 6))
+    ann = Sequential([Dense(6, 12, rng=0), ReLU(), Dense(12, 12, rng=1), ReLU(), Dense(12, 3, rng=2)])
+    half = convert(ann, calibration=x, v_init="half")
+    calibrated = convert(ann, calibration=x, v_init="calibrated", calibration_steps=steps)
+    for layer in calibrated.layers[:-1]:
+        assert np.all((layer.v_init >= 0) & (layer.v_init < layer.theta))
+    errors = layer_errors(calibrated, ann, x, steps)
+    for k in range(len(calibrated.layers) - 1):
+        reverted = _with_v_init(calibrated, k, half.layers[k].v_init.reshape(-1))
+        assert errors[k] <= layer_errors(reverted, ann, x, steps)[k] + 1e-12
+    assert calibrated.v_init_rule == f"calibrated(T={steps})"

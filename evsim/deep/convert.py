@@ -134,7 +134,7 @@ def _scale(activations: np.ndarray, activation: Layer, norm: str, percentile: fl
 
 def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str = "max",
             percentile: float = 99.9, v_init: str = "zero", thresholds: Sequence[float] | None = None,
-            input_shape: tuple[int, ...] | None = None, dtype=np.float64) -> SpikingNet:
+            input_shape: tuple[int, ...] | None = None, dtype=np.float64, calibration_steps: int = 4) -> SpikingNet:
     """Convert a trained ANN into a :class:`SpikingNet` (see the module docstring).
 
     Parameters
@@ -142,9 +142,11 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
     calibration : ndarray
         Training inputs whose activations set the thresholds (needed unless
         ``norm="qcfs"`` or ``thresholds`` are given).
-    v_init : {"zero", "half"}
-        Initial potential: 0, or ``θ/2`` (the expected-error optimum, IC-SNN
-        Algorithm 1). ``"calibrated"`` (Algorithm 2) is not implemented yet.
+    v_init : {"zero", "half", "calibrated"}
+        Initial potential: 0, ``θ/2`` (the expected-error optimum, IC-SNN
+        Algorithm 1), or per neuron calibrated on ``calibration`` for
+        ``calibration_steps`` steps (IC-SNN Algorithm 2, see
+        :mod:`evsim.deep.calibrate`).
     thresholds : sequence of float, optional
         Explicit per-layer thresholds, overriding ``norm``.
     input_shape : tuple, optional
@@ -154,8 +156,10 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
     """
     if not isinstance(ann, Sequential):
         raise ValidationError(f"convert takes a Sequential ANN, got {type(ann).__name__}")
-    if v_init not in ("zero", "half"):
-        raise ValidationError(f"v_init must be 'zero' or 'half' (calibrated is not implemented yet), got {v_init!r}")
+    if v_init not in ("zero", "half", "calibrated"):
+        raise ValidationError(f"v_init must be 'zero', 'half' or 'calibrated', got {v_init!r}")
+    if v_init == "calibrated" and calibration is None:
+        raise ValidationError("v_init='calibrated' needs calibration data (training inputs)")
     ann = copy.deepcopy(ann)
     for layer in ann.layers:
         layer.params = {name: value.astype(dtype) for name, value in layer.params.items()}
@@ -181,13 +185,18 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
                 z = None if x is None else _forward(ops, x)
                 x = None if z is None else activation.forward(z)
                 theta = _scale(x, activation, norm, percentile)
-            v0 = np.full(out_shape, theta / 2 if v_init == "half" else 0.0, dtype)
+            v0 = np.full(out_shape, theta / 2 if v_init != "zero" else 0.0, dtype)
         else:
             v0 = np.zeros(out_shape, dtype)
         bias = affine_bias(ops, shape).astype(dtype)
         layers.append(SpikingLayer(tuple(ops), shape, out_shape, bias, theta, v0))
         shape = out_shape
-    return SpikingNet(tuple(layers), input_shape, "explicit" if thresholds is not None else norm, v_init, dtype)
+    snn = SpikingNet(tuple(layers), input_shape, "explicit" if thresholds is not None else norm, v_init, dtype)
+    if v_init == "calibrated":
+        from evsim.deep.calibrate import calibrate  # calibrate runs the net: it needs the runner
+
+        snn = calibrate(snn, ann, calibration, calibration_steps)
+    return snn
 
 
 def _forward(ops, x, batch: int = 1024):
