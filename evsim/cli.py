@@ -16,6 +16,7 @@ EXAMPLES = """examples:
   evsim convert                  train a QCFS ANN on digits, convert it, print accuracy against T
   evsim convert --json           the same table as one JSON object
   evsim convert --plot acc.png   also write the accuracy-vs-T figure
+  evsim convert --compare        every low-latency method: accuracy, steps, spikes, energy
 """
 
 
@@ -36,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--json", action="store_true", help="print the table as one JSON object")
     convert.add_argument("--plot", metavar="FILE", help="write the accuracy-vs-T figure (PNG)")
     convert.add_argument("--seed", type=int, default=2, help="training seed (default 2)")
+    convert.add_argument("--compare", action="store_true",
+                         help="every method (v_init, rate with/without compensation, early exit, hybrid "
+                              "single-spike) on the same ANN: accuracy, average steps, spikes, energy ratio")
     return parser
 
 
@@ -44,13 +48,22 @@ def _convert(args) -> None:
 
     from evsim.deep.experiment import conversion_table, plot_table
 
-    table, _ = conversion_table(seed=args.seed, progress=not args.json)
-    print(json.dumps(table.as_json()) if args.json else table.format())
+    if args.compare:
+        from evsim.deep.experiment import compare_rows, format_compare, plot_compare
+
+        rows, ann_accuracy = compare_rows(seed=args.seed, progress=not args.json)
+        print(json.dumps({"dataset": "digits", "ann_accuracy": ann_accuracy, "rows": rows}) if args.json
+              else format_compare(rows, ann_accuracy))
+        draw = lambda: plot_compare(rows, ann_accuracy)  # noqa: E731
+    else:
+        table, _ = conversion_table(seed=args.seed, progress=not args.json)
+        print(json.dumps(table.as_json()) if args.json else table.format())
+        draw = lambda: plot_table(table)  # noqa: E731
     if args.plot:
         import matplotlib
 
         matplotlib.use("Agg")
-        ax = plot_table(table)
+        ax = draw()
         ax.figure.tight_layout()
         ax.figure.savefig(args.plot, dpi=110)
         if not args.json:

