@@ -1,6 +1,7 @@
 """The ``evsim`` command.
 
-Exit codes: 0 success, 2 usage error (argparse prints a one-line reason).
+Exit codes: 0 success, 2 usage error or user mistake (one line on stderr,
+never a traceback).
 """
 
 from __future__ import annotations
@@ -8,11 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from evsim.errors import EvsimError
+
 __all__ = ["main"]
 
 EXAMPLES = """examples:
   evsim tour                     run the guided tour, figures into ./evsim-tour
   evsim tour --out figs --quiet  write the figures only
+  evsim demo list                the demos and what each shows
+  evsim demo lynch-musco         run one demo, figures into ./demo-out
+  evsim behavior xor             exact output distribution of a library network
   evsim convert                  train a QCFS ANN on digits, convert it, print accuracy against T
   evsim convert --json           the same table as one JSON object
   evsim convert --plot acc.png   also write the accuracy-vs-T figure
@@ -20,22 +26,31 @@ EXAMPLES = """examples:
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error message (and exit code 2)."""
+
+    def error(self, message: str) -> None:  # noqa: D401 - argparse's hook
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="evsim",
-        description="Event-driven simulation of spiking neural networks.",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    tour = commands.add_parser("tour", help="run the guided tour and write its figures",
-                               epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    style = dict(epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(prog="evsim", description="Event-driven simulation of spiking neural networks.", **style)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    tour = commands.add_parser("tour", help="run the guided tour and write its figures", **style)
     tour.add_argument("--out", default="evsim-tour", help="folder for the figures (default: evsim-tour)")
     tour.add_argument("--quiet", action="store_true", help="print nothing")
+    demo = commands.add_parser("demo", help="list the demos, or run one", **style)
+    demo.add_argument("name", help="'list', or a demo name from 'evsim demo list'")
+    demo.add_argument("--out", default="demo-out", help="folder for the figures (default: demo-out)")
+    behavior = commands.add_parser("behavior", help="exact behaviour table of a library network", **style)
+    behavior.add_argument("name", help="and, or, not, copy, xor or oscillator")
+    behavior.add_argument("--horizon", type=int, default=3, help="rounds 0 … H−1 (default 3)")
+    behavior.add_argument("--top", type=int, default=4, help="sequences shown per input (default 4)")
     convert = commands.add_parser("convert", help="ANN→SNN conversion on the digits data: accuracy against T",
-                                  epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+                                  **style)
     convert.add_argument("--json", action="store_true", help="print the table as one JSON object")
-    convert.add_argument("--plot", metavar="FILE", help="write the accuracy-vs-T figure (PNG)")
+    convert.add_argument("--plot", metavar="FILE", help="write the figure (PNG)")
     convert.add_argument("--seed", type=int, default=2, help="training seed (default 2)")
     convert.add_argument("--compare", action="store_true",
                          help="every method (v_init, rate with/without compensation, early exit, hybrid "
@@ -43,14 +58,36 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tour(args) -> None:
+    from evsim.tour import run_tour
+
+    run_tour(args.out, quiet=args.quiet)
+
+
+def _demo(args) -> None:
+    from evsim.lessons import DEMOS, run_lessons
+
+    if args.name == "list":
+        for name, lessons in DEMOS.items():
+            print(f"{name:<14} {lessons[0].__doc__.strip().splitlines()[0]}")
+        return
+    if args.name not in DEMOS:
+        raise EvsimError(f"no demo named {args.name!r}; choose from {', '.join(DEMOS)}")
+    run_lessons(DEMOS[args.name], args.out)
+
+
+def _behavior(args) -> None:
+    from evsim.lessons.behavior_table import behavior_table
+
+    print(behavior_table(args.name, args.horizon, args.top))
+
+
 def _convert(args) -> None:
     import json
 
-    from evsim.deep.experiment import conversion_table, plot_table
+    from evsim.deep.experiment import compare_rows, conversion_table, format_compare, plot_compare, plot_table
 
     if args.compare:
-        from evsim.deep.experiment import compare_rows, format_compare, plot_compare
-
         rows, ann_accuracy = compare_rows(seed=args.seed, progress=not args.json)
         print(json.dumps({"dataset": "digits", "ann_accuracy": ann_accuracy, "rows": rows}) if args.json
               else format_compare(rows, ann_accuracy))
@@ -70,14 +107,16 @@ def _convert(args) -> None:
             print(f"figure: {args.plot}")
 
 
+COMMANDS = {"tour": _tour, "demo": _demo, "behavior": _behavior, "convert": _convert}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "tour":
-        from evsim.tour import run_tour
-
-        run_tour(args.out, quiet=args.quiet)
-    elif args.command == "convert":
-        _convert(args)
+    try:
+        COMMANDS[args.command](args)
+    except (EvsimError, OSError) as mistake:
+        print(f"evsim {args.command}: error: {mistake}", file=sys.stderr)
+        return 2
     return 0
 
 

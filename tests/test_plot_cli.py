@@ -29,18 +29,21 @@ def test_event_timeline_needs_a_trace():
         evsim.plot.event_timeline(small_record())
 
 
-def test_tour_writes_every_figure_and_reports_exact_values(tmp_path):
+def test_tour_writes_every_figure_and_reports_exact_values(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVSIM_FAST", "1")
     summaries = run_tour(tmp_path, quiet=True)
     assert len(summaries) == len(LESSONS)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "01_if_neuron_potential.png", "02_circuit_events.png", "03_lif_continuous.png", "04_xor_circuit.png",
-        "05_wta_raster.png", "06_wta_convergence.png", "07_encodings.png", "08_conversion.png"]
+        "05_wta_raster.png", "06_wta_convergence.png", "07_encodings.png", "08_conversion.png",
+        "09_low_latency.png"]
     assert "output spikes y: [2.0, 5.0] ms" in summaries[0]
     assert "max deviation 0.0e+00 ms" in summaries[2]
     assert "worst case" in summaries[3] and ">= bound: True" in summaries[3]
     assert "mean rounds to one stable winner" in summaries[4]
     assert "hybrid (analog step 0 + TTFS)" in summaries[5] and "decoded max error 0.000" in summaries[5]
     assert "ANN test accuracy" in summaries[6] and "T=32" in summaries[6]
+    assert "rate+compensation" in summaries[7] and "early exit" in summaries[7]
 
 
 def test_cli_tour_and_usage_errors(tmp_path, capsys, monkeypatch):
@@ -50,10 +53,40 @@ def test_cli_tour_and_usage_errors(tmp_path, capsys, monkeypatch):
     assert main(["tour", "--out", str(tmp_path), "--quiet"]) == 0
     assert [p.name for p in tmp_path.iterdir()] == ["01_if_neuron_potential.png"]
     assert capsys.readouterr().out == ""
-    with pytest.raises(SystemExit) as info:
-        main(["fly"])
-    assert info.value.code == 2
-    assert "invalid choice: 'fly'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    ([], "the following arguments are required: COMMAND"),
+    (["fly"], "invalid choice: 'fly'"),
+    (["tour", "--volume", "11"], "unrecognized arguments: --volume 11"),
+    (["demo", "nope"], "no demo named 'nope'"),
+    (["behavior", "nand"], "no library network named 'nand'"),
+    (["behavior", "xor", "--horizon", "99"], "horizon must be between 1 and 8 rounds, got 99"),
+    (["behavior", "xor", "--horizon", "two"], "invalid int value: 'two'"),
+    (["convert", "--seed", "x"], "invalid int value: 'x'"),
+])
+def test_every_command_reports_mistakes_in_one_line_with_exit_2(argv, message):
+    command = [sys.executable, "-m", "evsim.cli", *argv]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 2 and message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_tour_into_an_existing_file_is_a_one_line_error(tmp_path):
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder")
+    done = subprocess.run([sys.executable, "-m", "evsim.cli", "tour", "--out", str(blocker), "--quiet"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "evsim tour: error:" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_demo_list_and_behavior_table(capsys):
+    assert main(["demo", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert all(name in listing for name in ("event-core", "lynch-musco", "encodings", "conversion", "low-latency"))
+    assert main(["behavior", "and", "--horizon", "2", "--top", "2"]) == 0
+    table = capsys.readouterr().out
+    assert "x1=1, x2=1:" in table and "0.95257  y 01" in table  # sigma(w/2) with w = 6
 
 
 def test_import_does_not_load_matplotlib():

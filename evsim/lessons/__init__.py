@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-__all__ = ["run_lessons", "demo_main"]
+__all__ = ["run_lessons", "demo_main", "fast", "DEMOS"]
 
 Lesson = Callable[[Path], str]
 
@@ -29,3 +29,45 @@ def run_lessons(lessons: Sequence[Lesson], out_dir: str | Path, quiet: bool = Fa
 def demo_main(*lessons: Lesson) -> None:
     """Entry point of a ``demos/`` script: ``python demos/NN_name.py [OUT_DIR]``."""
     run_lessons(lessons, sys.argv[1] if len(sys.argv) > 1 else "demo-out")
+
+
+def fast() -> bool:
+    """True when ``EVSIM_FAST=1``: lessons shrink their sweeps (the demo tests use it)."""
+    import os
+
+    return os.environ.get("EVSIM_FAST") == "1"
+
+
+class _Demos(dict):
+    """``evsim demo`` names → lessons, imported on first use."""
+
+    def _load(self) -> None:
+        if not super().__len__():
+            from evsim.lessons.conversion import conversion_lesson
+            from evsim.lessons.core import circuit_lesson, continuous_lif_lesson, if_neuron_lesson
+            from evsim.lessons.encodings import encodings_lesson
+            from evsim.lessons.low_latency import low_latency_lesson
+            from evsim.lessons.lynch_musco import gates_lesson, wta_lesson
+
+            self.update({"event-core": (if_neuron_lesson, circuit_lesson, continuous_lif_lesson),
+                         "lynch-musco": (gates_lesson, wta_lesson), "encodings": (encodings_lesson,),
+                         "conversion": (conversion_lesson,), "low-latency": (low_latency_lesson,)})
+
+    def __iter__(self):
+        self._load()
+        return super().__iter__()
+
+    def __getitem__(self, name):
+        self._load()
+        return super().__getitem__(name)
+
+    def __contains__(self, name):
+        self._load()
+        return super().__contains__(name)
+
+    def items(self):
+        self._load()
+        return super().items()
+
+
+DEMOS = _Demos()

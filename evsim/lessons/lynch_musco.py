@@ -8,6 +8,7 @@ import numpy as np
 
 import evsim
 from evsim.behavior import compose, distance, exact, hide
+from evsim.lessons import fast
 from evsim.lessons.core import save_figure
 from evsim.library import (
     and_gate,
@@ -133,7 +134,7 @@ def wta_lesson(out_dir: Path) -> str:
     ax.set_title(f"Winner-Take-All, n = {n}, every input on (time in rounds of 1 ms)")
     raster = save_figure(ax, out_dir / "05_wta_raster.png")
 
-    sizes, runs, horizon = [2, 4, 8, 16, 32, 64, 128], 20, 120
+    sizes, runs, horizon = ([2, 8, 32], 6, 120) if fast() else ([2, 4, 8, 16, 32, 64, 128], 20, 120)
     settle = {}
     for size in sizes:
         net = winner_take_all(size)
