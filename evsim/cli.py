@@ -85,17 +85,18 @@ def _behavior(args) -> None:
 def _convert(args) -> None:
     import json
 
-    from evsim.deep.experiment import compare_rows, conversion_table, format_compare, plot_compare, plot_table
+    from evsim import plot
+    from evsim.deep.experiment import compare_rows, conversion_table, format_compare
 
     if args.compare:
         rows, ann_accuracy = compare_rows(seed=args.seed, progress=not args.json)
         print(json.dumps({"dataset": "digits", "ann_accuracy": ann_accuracy, "rows": rows}) if args.json
               else format_compare(rows, ann_accuracy))
-        draw = lambda: plot_compare(rows, ann_accuracy)  # noqa: E731
+        draw = lambda: plot.low_latency(rows, ann_accuracy)  # noqa: E731
     else:
         table, _ = conversion_table(seed=args.seed, progress=not args.json)
         print(json.dumps(table.as_json()) if args.json else table.format())
-        draw = lambda: plot_table(table)  # noqa: E731
+        draw = lambda: plot.accuracy_vs_steps(table.rows, table.ann_accuracy)  # noqa: E731
     if args.plot:
         import matplotlib
 

@@ -11,7 +11,8 @@ import numpy as np
 
 from evsim.record import SpikeRecord
 
-__all__ = ["raster", "potential", "event_timeline", "behavior"]
+__all__ = ["raster", "potential", "event_timeline", "behavior", "accuracy_vs_steps", "accuracy_vs_latency",
+           "accuracy_vs_energy", "low_latency"]
 
 
 def _axes(ax, size=(7, 3)):
@@ -112,3 +113,65 @@ def behavior(b, ax=None, top: int = 12):
     ax.set_xlabel(f"output sequence, rounds 0–{b.horizon - 1}")
     ax.set_title(f"most probable of {b.n_sequences:,} output sequences")
     return ax
+
+
+def accuracy_vs_steps(rows, ann_accuracy: float, ax=None, *, group: str = "v_init", dataset: str = "digits"):
+    """Test accuracy against time steps (log axis), one line per value of ``group``, with the ANN's."""
+    ax = _axes(ax, (6.5, 3.4))
+    for key in dict.fromkeys(r[group] for r in rows):
+        mine = [r for r in rows if r[group] == key]
+        ax.plot([r["steps"] for r in mine], [100 * r["accuracy"] for r in mine], "o-", label=f"SNN, {group}={key}")
+    _ann_line(ax, ann_accuracy, rows)
+    steps = sorted({r["steps"] for r in rows})
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(steps, [str(t) for t in steps])
+    ax.minorticks_off()
+    ax.set(xlabel="time steps T", title=f"ANN→SNN conversion on {dataset}")
+    ax.legend(loc="lower right", fontsize="small")
+    return ax
+
+
+def _ann_line(ax, ann_accuracy, rows) -> None:
+    ax.axhline(100 * ann_accuracy, color="k", ls="--", lw=1, label="ANN")
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_ylim(max(0.0, 100 * min(r["accuracy"] for r in rows) - 5), 100.5)
+
+
+def _per_method(ax, rows, x_key) -> None:
+    for label in dict.fromkeys(r["method"] for r in rows):
+        mine = [r for r in rows if r["method"] == label]
+        ax.plot([r[x_key] for r in mine], [100 * r["accuracy"] for r in mine], "o-", label=label)
+
+
+def accuracy_vs_latency(rows, ann_accuracy: float, ax=None):
+    """Accuracy against average time steps per image, one line per method."""
+    ax = _axes(ax, (6.5, 3.6))
+    _per_method(ax, rows, "avg_steps")
+    _ann_line(ax, ann_accuracy, rows)
+    ax.set_xscale("log")
+    steps = [t for t in (1, 2, 4, 8, 16, 32) if t <= max(r["steps"] for r in rows)]
+    ax.set_xticks(steps, [str(t) for t in steps])
+    ax.minorticks_off()
+    ax.set(xlabel="average time steps per image (log scale)", title="accuracy against latency")
+    return ax
+
+
+def accuracy_vs_energy(rows, ann_accuracy: float, ax=None):
+    """Accuracy against energy per image relative to the ANN (counted operations), one line per method."""
+    ax = _axes(ax, (6.5, 3.6))
+    _per_method(ax, rows, "energy_ratio")
+    _ann_line(ax, ann_accuracy, rows)
+    ax.set_xscale("log")
+    ax.set(xlabel="energy per image / ANN energy (counted AC and MAC operations)", title="accuracy against energy")
+    ax.legend(fontsize="x-small", loc="lower right")
+    return ax
+
+
+def low_latency(rows, ann_accuracy: float):
+    """Both panels side by side; returns the left Axes."""
+    import matplotlib.pyplot as plt
+
+    _, (left, right) = plt.subplots(1, 2, figsize=(12, 3.8))
+    accuracy_vs_latency(rows, ann_accuracy, left)
+    accuracy_vs_energy(rows, ann_accuracy, right)
+    return left

@@ -181,3 +181,8 @@ def test_cycles_self_loops_fan_out_and_closed_networks_are_accepted():
     fan = Network({"x": Input(), "p": Stochastic(), "q": Stochastic()}, [Synapse("x", "p"), Synapse("x", "q")],
                   outputs={"p", "q"})
     assert exact(fan, {"x": [0]}, 3).table.shape == (1, 16)
+
+
+def test_estimate_can_show_progress(capsys):
+    estimate(and_gate(), {}, 2, samples=20, rng=0, progress=True)
+    assert "sampling" in capsys.readouterr().err

@@ -16,12 +16,12 @@ __all__ = ["estimate"]
 
 
 def estimate(net: Network, inputs: Mapping[str, Sequence[int]] | None = None, horizon: int = 1,
-             samples: int = 1000, *, rng=None) -> Behavior:
+             samples: int = 1000, *, rng=None, progress: bool = False) -> Behavior:
     """The empirical behaviour of ``samples`` independent runs of the event engine.
 
     Same object as :func:`~evsim.behavior.exact` (one input execution); each
     table entry is a relative frequency, so its standard error is at most
-    ``0.5 / sqrt(samples)``.
+    ``0.5 / sqrt(samples)``. ``progress=True`` shows a tqdm bar on stderr.
     """
     model = RoundModel(net)
     if not isinstance(samples, (int, np.integer)) or samples < 1:
@@ -32,7 +32,12 @@ def estimate(net: Network, inputs: Mapping[str, Sequence[int]] | None = None, ho
     generator = np.random.default_rng(rng)
     column = {name: j for j, name in enumerate(model.outputs)}
     counts = np.zeros(2 ** (len(model.outputs) * (horizon - 1)))
-    for _ in range(samples):
+    runs = range(samples)
+    if progress:
+        from tqdm import tqdm
+
+        runs = tqdm(runs, desc="sampling", unit="run", leave=False)
+    for _ in runs:
         record = simulate(net, inputs, until=horizon, rng=generator)
         bits = np.zeros((horizon, len(model.outputs)), np.int64)
         for name, times in record.trains().items():

@@ -20,7 +20,7 @@ from evsim.deep.runner import run
 from evsim.deep.train import accuracy, train
 
 __all__ = ["STEPS", "V_INITS", "METHODS", "ConversionTable", "digits_qcfs_mlp", "conversion_table", "compare_rows",
-           "format_compare", "plot_compare"]
+           "format_compare"]
 
 STEPS = (1, 2, 4, 8, 16, 32)
 V_INITS = ("zero", "half")
@@ -70,23 +70,6 @@ def conversion_table(*, seed: int = 2, progress=False) -> tuple[ConversionTable,
     return table, ann
 
 
-def plot_table(table: ConversionTable, ax=None):
-    """Accuracy against T (log axis) for each v_init, with the ANN's accuracy."""
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(6.5, 3.4))
-    for v in V_INITS:
-        ax.plot(STEPS, [100 * table.accuracy(v, t) for t in STEPS], "o-", label=f"SNN, v_init={v}")
-    ax.axhline(100 * table.ann_accuracy, color="k", ls="--", label="ANN (QCFS)")
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(STEPS, [str(t) for t in STEPS])
-    ax.set(xlabel="time steps T", ylabel="test accuracy (%)", title=f"ANN→SNN conversion on {table.dataset}",
-           ylim=(max(0.0, 100 * min(r["accuracy"] for r in table.rows) - 5), 100.5))
-    ax.legend(loc="lower right", fontsize="small")
-    return ax
-
-
 def as_array(table: ConversionTable) -> np.ndarray:
     """``(len(V_INITS), len(STEPS))`` accuracies."""
     return np.array([[table.accuracy(v, t) for t in STEPS] for v in V_INITS])
@@ -115,22 +98,24 @@ def compare_rows(*, seed: int = 2, steps: Sequence[int] = STEPS, progress=False)
     x_test = data.x_test.reshape(len(data.x_test), -1)
     rows = []
     nets = {v: convert(ann, norm="qcfs", v_init=v, input_shape=(64,)) for v in ("zero", "half")}
-    for label, v_init, encoding, compensation, alpha, single in METHODS:
-        for T in steps:
-            if encoding == "hybrid" and T < 2:
-                continue
-            snn = nets.get(v_init) or convert(ann, calibration=x_train, norm="qcfs", v_init=v_init,
-                                              calibration_steps=T)
-            out = run(snn, x_test, T, encoding=encoding, labels=data.y_test, rng=seed, compensation=compensation,
-                      exit_threshold=alpha, temperature=EXIT_TEMPERATURE, single_spike=single, record_spikes=single)
-            if single:  # the defining property of single-spike inference, checked on every image
-                assert all(layer.sum(axis=0).max(initial=0) <= 1 for layer in out.spikes), "a neuron fired twice"
-            rows.append({"method": label, "v_init": v_init, "encoding": encoding, "compensation": compensation,
-                         "exit_threshold": alpha, "temperature": EXIT_TEMPERATURE if alpha else None,
-                         "single_spike": single, "steps": T,
-                         "avg_steps": out.avg_steps, "accuracy": out.exit_accuracy,
-                         "spikes_per_image": float(out.spike_counts.sum() / len(x_test)),
-                         "energy_ratio": energy_ratio(out, snn)})
+    jobs = [(method, T) for method in METHODS for T in steps if not (method[2] == "hybrid" and T < 2)]
+    if progress:
+        from tqdm import tqdm
+
+        jobs = tqdm(jobs, desc="methods x steps", leave=False)
+    for (label, v_init, encoding, compensation, alpha, single), T in jobs:
+        snn = nets.get(v_init) or convert(ann, calibration=x_train, norm="qcfs", v_init=v_init,
+                                          calibration_steps=T)
+        out = run(snn, x_test, T, encoding=encoding, labels=data.y_test, rng=seed, compensation=compensation,
+                  exit_threshold=alpha, temperature=EXIT_TEMPERATURE, single_spike=single, record_spikes=single)
+        if single:  # the defining property of single-spike inference, checked on every image
+            assert all(layer.sum(axis=0).max(initial=0) <= 1 for layer in out.spikes), "a neuron fired twice"
+        rows.append({"method": label, "v_init": v_init, "encoding": encoding, "compensation": compensation,
+                     "exit_threshold": alpha, "temperature": EXIT_TEMPERATURE if alpha else None,
+                     "single_spike": single, "steps": T,
+                     "avg_steps": out.avg_steps, "accuracy": out.exit_accuracy,
+                     "spikes_per_image": float(out.spike_counts.sum() / len(x_test)),
+                     "energy_ratio": energy_ratio(out, snn)})
     return rows, accuracy(ann, x_test, data.y_test)
 
 
@@ -141,27 +126,3 @@ def format_compare(rows: list[dict], ann_accuracy: float) -> str:
         lines.append(f"{r['method']:<20}{r['steps']:>4}{r['avg_steps']:>8.2f}{100 * r['accuracy']:>8.2f}"
                      f"{r['spikes_per_image']:>12.1f}{r['energy_ratio']:>12.3f}")
     return "\n".join(lines)
-
-
-def plot_compare(rows: list[dict], ann_accuracy: float):
-    """Two panels: accuracy against average steps, and accuracy against energy (ratio to the ANN)."""
-    import matplotlib.pyplot as plt
-
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 3.8))
-    for label in dict.fromkeys(r["method"] for r in rows):
-        mine = [r for r in rows if r["method"] == label]
-        acc = [100 * r["accuracy"] for r in mine]
-        left.plot([r["avg_steps"] for r in mine], acc, "o-", label=label)
-        right.plot([r["energy_ratio"] for r in mine], acc, "o-", label=label)
-    for ax in (left, right):
-        ax.axhline(100 * ann_accuracy, color="k", ls="--", lw=1, label="ANN")
-        ax.set_xscale("log")
-        ax.set_ylabel("test accuracy (%)")
-        ax.set_ylim(max(0.0, 100 * min(r["accuracy"] for r in rows) - 5), 100.5)
-    steps = [t for t in (1, 2, 4, 8, 16, 32) if t <= max(r["steps"] for r in rows)]
-    left.set_xticks(steps, [str(t) for t in steps])
-    left.minorticks_off()
-    left.set(xlabel="average time steps per image (log scale)", title="accuracy against latency")
-    right.set(xlabel="energy per image / ANN energy (counted AC and MAC operations)", title="accuracy against energy")
-    right.legend(fontsize="x-small", loc="lower right")
-    return left

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evsim.deep.experiment import conversion_table, plot_table
+from evsim import plot
+from evsim.deep.experiment import conversion_table
 from evsim.lessons.core import save_figure
 
 __all__ = ["conversion_lesson"]
@@ -19,6 +20,6 @@ def conversion_lesson(out_dir: Path) -> str:
     from T = 4 on.
     """
     table, _ = conversion_table()
-    figure = save_figure(plot_table(table), out_dir / "08_conversion.png")
+    figure = save_figure(plot.accuracy_vs_steps(table.rows, table.ann_accuracy), out_dir / "08_conversion.png")
     return "\n".join(["7. ANN→SNN conversion on the digits data (QCFS MLP 64-256-256-10, L = 4)",
                       *("   " + line for line in table.format().splitlines()), f"   figure: {figure}"])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evsim.deep.experiment import compare_rows, plot_compare
+from evsim import plot
+from evsim.deep.experiment import compare_rows
 from evsim.lessons import fast
 from evsim.lessons.core import save_figure
 
@@ -19,7 +20,7 @@ def low_latency_lesson(out_dir: Path) -> str:
     fraction of the ANN's, counted from the operations it really performed.
     """
     rows, ann_accuracy = compare_rows(steps=(4,) if fast() else (2, 4, 8))
-    figure = save_figure(plot_compare(rows, ann_accuracy), out_dir / "09_low_latency.png")
+    figure = save_figure(plot.low_latency(rows, ann_accuracy), out_dir / "09_low_latency.png")
     lines = [f"8. Low latency on digits (ANN {100 * ann_accuracy:.2f} %): method, T, avg steps, accuracy, "
              f"spikes per image, energy / ANN"]
     for r in rows:
