@@ -5,7 +5,7 @@ scheduler under written-down ordering rules; networks are immutable values
 built from smaller networks. See ``docs/design.md`` for the semantics.
 """
 
-from evsim import behavior, encoding, library, plot
+from evsim import behavior, encoding, io, library, plot
 from evsim.composition import compose, hide, rename
 from evsim.errors import (
     CompositionError,
@@ -55,5 +55,6 @@ __all__ = [
     "__version__",
     "behavior",
     "encoding",
+    "io",
     "library",
 ]
