@@ -329,7 +329,7 @@ def crossing_time(v, theta, tau, v_rest, bias):
     v, theta, tau, bias = (np.asarray(a, float) for a in (v, theta, tau, bias))
     v_inf = resting_level(tau, v_rest, bias)
     leaky = np.isfinite(tau)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # both branches run everywhere
         lif = np.where(v_inf > theta, tau * np.log((v_inf - v) / (v_inf - theta)), np.inf)
         integrator = np.where(bias > 0, (theta - v) / bias, np.inf)
     out = np.where(leaky, lif, integrator)

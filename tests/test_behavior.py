@@ -4,7 +4,16 @@ import numpy as np
 import pytest
 
 import evsim
-from evsim import CompositionError, Input, Network, Stochastic, Synapse, Threshold, ValidationError, IF
+from evsim import (
+    IF,
+    CompositionError,
+    Input,
+    Network,
+    Stochastic,
+    Synapse,
+    Threshold,
+    ValidationError,
+)
 from evsim.behavior import Problem, compose, distance, estimate, exact, hide, solves
 from evsim.behavior.model import RoundModel
 from evsim.library import (

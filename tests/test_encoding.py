@@ -4,7 +4,16 @@ import numpy as np
 import pytest
 
 from evsim import ValidationError, simulate
-from evsim.encoding import SpikeCode, decode_hybrid, decode_potential, decode_rate, decode_ttfs, hybrid, rate, ttfs
+from evsim.encoding import (
+    SpikeCode,
+    decode_hybrid,
+    decode_potential,
+    decode_rate,
+    decode_ttfs,
+    hybrid,
+    rate,
+    ttfs,
+)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from evsim import Synapse, SynapseTable, Network, IF, Input, simulate
+from evsim import IF, Input, Network, Synapse, SynapseTable, simulate
 from evsim._arrays import concat_ranges
 from evsim.neurons import relax
 from evsim.populations import Arrivals, geometric_wait, sum_instants

@@ -3,7 +3,17 @@ import math
 import numpy as np
 import pytest
 
-from evsim import IF, LIF, Input, Network, Stochastic, Synapse, SynapseTable, Threshold, ValidationError
+from evsim import (
+    IF,
+    LIF,
+    Input,
+    Network,
+    Stochastic,
+    Synapse,
+    SynapseTable,
+    Threshold,
+    ValidationError,
+)
 
 
 def small(**kw):

@@ -9,60 +9,24 @@ products of probabilities).
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from evsim import Input, Network, Stochastic, Synapse, Threshold, compose, hide
+from evsim import Network, Stochastic, Threshold, compose, hide
 from evsim.behavior import compose as compose_behaviors
 from evsim.behavior import distance, estimate, exact
 from evsim.behavior import hide as hide_behavior
+from evsim.testing import (
+    assert_same_behavior,
+    compatible_pairs,
+    lm_network,
+    pick,
+    single_networks,
+)
 
 EXACT = 1e-12
 horizons = st.integers(1, 4)
 
-
-@st.composite
-def lm_model(draw, stochastic_only=False):
-    bias = draw(st.sampled_from([0.0, 0.5, -1.0]) | st.floats(-2.0, 2.0))
-    initial = draw(st.booleans())
-    if stochastic_only or draw(st.booleans()):
-        return Stochastic(bias, draw(st.sampled_from([0.5, 1.0, 2.0])), initial)
-    return Threshold(bias, initial)
-
-
-@st.composite
-def lm_network(draw, inputs, outputs, internals, stochastic_only=False):
-    """A network with these (possibly empty) name lists and random delay-1 synapses."""
-    neurons = {name: Input() for name in inputs}
-    for name in list(outputs) + list(internals):
-        neurons[name] = draw(lm_model(stochastic_only))
-    names = list(neurons)
-    synapses = [
-        Synapse(s, t, draw(st.sampled_from([1.0, -1.0, 2.0]) | st.floats(-3.0, 3.0)), 1.0)
-        for s in names for t in names[len(inputs):] if draw(st.integers(0, 9)) < 4
-    ]
-    return Network(neurons, synapses, outputs=set(outputs))
-
-
-def pick(draw, options):
-    return [o for o in options if draw(st.booleans())]
-
-
-@st.composite
-def single_networks(draw, stochastic_only=False):
-    inputs = pick(draw, ["u", "v"])
-    outputs = ["o"] + pick(draw, ["p"])
-    return draw(lm_network(inputs, outputs, pick(draw, ["h", "k"]), stochastic_only))
-
-
-@st.composite
-def compatible_pairs(draw):
-    """n1 drives n2 through 'a', n2 may drive n1 back through 'b' (a cycle), both may share input 'u';
-    'c' is an output of n1 that n2 never sees."""
-    shared = pick(draw, ["u"])
-    cycle = draw(st.booleans())
-    n1 = draw(lm_network(shared + (["b"] if cycle else []), ["a"] + pick(draw, ["c"]), pick(draw, ["h1"])))
-    n2 = draw(lm_network(shared + ["a"], ["b"], pick(draw, ["h2"])))
-    return n1, n2
 
 
 def kernel(net, horizon):
@@ -104,15 +68,14 @@ def test_composition_product_formula(pair, horizon):
     """Theorem: exact(compose(n1, n2)) equals compose(exact(n1), exact(n2)), cycles included."""
     n1, n2 = pair
     whole = kernel(compose(n1, n2), horizon)
-    parts = compose_behaviors(kernel(n1, horizon), kernel(n2, horizon))
-    assert distance(whole, parts) <= EXACT
+    assert_same_behavior(whole, compose_behaviors(kernel(n1, horizon), kernel(n2, horizon)), EXACT)
 
 
 @given(single_networks(), horizons, st.data())
 def test_hiding_is_the_marginal(net, horizon, data):
     """Hiding: the behaviour of hide(net, V) is the behaviour of net with V summed out."""
     hidden = data.draw(st.sets(st.sampled_from(sorted(net.outputs))))
-    assert distance(kernel(hide(net, hidden), horizon), hide_behavior(kernel(net, horizon), hidden)) <= EXACT
+    assert_same_behavior(kernel(hide(net, hidden), horizon), hide_behavior(kernel(net, horizon), hidden), EXACT)
 
 
 @given(compatible_pairs())

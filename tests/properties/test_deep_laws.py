@@ -15,12 +15,6 @@ from hypothesis import strategies as st
 
 import evsim
 from evsim.deep import (
-    AvgPool2d,
-    Conv2d,
-    Dense,
-    Flatten,
-    ReLU,
-    Sequential,
     bounds,
     convert,
     network_inputs,
@@ -28,6 +22,7 @@ from evsim.deep import (
     to_network,
 )
 from evsim.deep.runner import encode_batch
+from evsim.testing import converted_nets
 
 dyadic = st.integers(-64, 64).map(lambda k: k / 32)
 positive_dyadic = st.integers(1, 64).map(lambda k: k / 16)
@@ -78,33 +73,8 @@ def test_unevenness_example():
     assert bounds.constant_input_count(np.mean(currents), 4, 1.0, 0.0) == 3
 
 
-@st.composite
-def dyadic_nets(draw):
-    """A small dense or conv net with dyadic weights, biases, thresholds and inputs."""
-    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
-    def dyadic_array(shape, scale=32):
-        return rng.integers(-scale, scale + 1, shape) / scale
-    if draw(st.booleans()):
-        sizes = [draw(st.integers(2, 6)) for _ in range(draw(st.integers(2, 3)))] + [3]
-        layers = []
-        for a, b in zip(sizes[:-1], sizes[1:]):
-            layers += [Dense(a, b), ReLU()]
-        layers = layers[:-1]
-        shape = (sizes[0],)
-    else:
-        layers = [Conv2d(1, 2, 3, padding=1), ReLU(), AvgPool2d(2), Flatten(), Dense(8, 4), ReLU(), Dense(4, 3)]
-        shape = (1, 4, 4)
-    for layer in layers:
-        for name, value in layer.params.items():
-            layer.params[name] = dyadic_array(value.shape) + (0.25 if name == "W" else 0.0)
-    thresholds = [draw(st.sampled_from([0.5, 0.75, 1.0, 1.5, 2.0])) for layer in layers if isinstance(layer, ReLU)]
-    x = rng.integers(0, 17, (3, *shape)) / 16
-    encoding = draw(st.sampled_from(["analog", "rate", "ttfs", "hybrid"]))
-    return Sequential(layers), thresholds, x, draw(st.sampled_from(["zero", "half"])), draw(st.integers(2, 8)), encoding
-
-
 @settings(max_examples=25)
-@given(dyadic_nets())
+@given(converted_nets())
 def test_vectorised_runner_equals_the_event_engine(setup):
     """Differential law: deep.run and the event engine on deep.to_network give identical spikes for
     every neuron of every layer at every step, and the accumulator's potential equals the

@@ -6,11 +6,21 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 from evsim import IF, Input, Network, Synapse, simulate
-from evsim.encoding import SpikeCode, decode_hybrid, decode_rate, decode_ttfs, first_spike_times, hybrid, rate, ttfs
+from evsim.encoding import (
+    SpikeCode,
+    decode_hybrid,
+    decode_rate,
+    decode_ttfs,
+    first_spike_times,
+    hybrid,
+    rate,
+    ttfs,
+)
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 images = arrays(float, array_shapes(min_dims=1, max_dims=3, max_side=4), elements=unit)

@@ -8,15 +8,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import evsim
 from evsim import ValidationError, io
 from evsim.deep import convert, run
+from evsim.testing import (
+    continuous_setups,
+    converted_nets,
+    discrete_setups,
+    single_networks,
+)
 
-from .test_behavior_laws import single_networks
-from .test_deep_laws import dyadic_nets
-from .test_engine import continuous_setups, discrete_setups
 
 def round_trip(obj, name="object"):
     """save then load, through a fresh temporary folder."""
@@ -40,7 +44,7 @@ def test_continuous_and_lynch_musco_networks_round_trip(net):
 
 
 @settings(max_examples=15)
-@given(dyadic_nets())
+@given(converted_nets())
 def test_converted_nets_round_trip_with_identical_runs(setup):
     """A converted net reloads with the same layers and gives bit-identical runs."""
     ann, thresholds, x, v_init, steps, encoding = setup
