@@ -10,6 +10,7 @@ from evsim.encoding import (
     decode_potential,
     decode_rate,
     decode_ttfs,
+    first_spike_times,
     hybrid,
     rate,
     ttfs,
@@ -48,9 +49,9 @@ def test_clip_is_opt_in_and_clips():
 
 def test_fire_last_and_threshold_for_ttfs():
     code = ttfs(np.array([0.0, 0.5, 1.0]), 5)
-    assert code.counts().tolist() == [0, 1, 1] and code.first_times().tolist() == [math.inf, 2.0, 0.0]
+    assert code.counts().tolist() == [0, 1, 1] and first_spike_times(code).tolist() == [math.inf, 2.0, 0.0]
     last = ttfs(np.array([0.0, 0.5]), 5, fire_last=True)
-    assert last.first_times().tolist() == [4.0, 2.0]
+    assert first_spike_times(last).tolist() == [4.0, 2.0]
 
 
 def test_continuous_ttfs_keeps_exact_times_and_dt_scales_them():

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-import numpy as np
-
 from evsim.datasets import load_digits
 from evsim.deep.convert import convert
 from evsim.deep.layers import QCFS, Dense, Sequential
@@ -68,11 +66,6 @@ def conversion_table(*, seed: int = 2, progress=False) -> tuple[ConversionTable,
         rows += [{"v_init": v_init, "steps": t, "accuracy": float(result.accuracy[t - 1])} for t in STEPS]
     table = ConversionTable("digits", accuracy(ann, x_test, data.y_test), tuple(rows))
     return table, ann
-
-
-def as_array(table: ConversionTable) -> np.ndarray:
-    """``(len(V_INITS), len(STEPS))`` accuracies."""
-    return np.array([[table.accuracy(v, t) for t in STEPS] for v in V_INITS])
 
 
 EXIT_THRESHOLD, EXIT_TEMPERATURE = 0.99, 2.0  # picked from a 10-setting grid on the test set (see README)

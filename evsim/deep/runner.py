@@ -130,8 +130,9 @@ def run(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog",
     if exit_threshold is not None and not (exit_threshold > 0 and temperature > 0):
         raise ValidationError(f"exit_threshold and temperature must be > 0, got {exit_threshold!r}, {temperature!r}")
     rng = np.random.default_rng(rng)
+    fanouts = [fan_out(layer.ops, layer.input_shape) for layer in snn.layers]  # once per run, not per chunk
     options = dict(encoding=encoding, compensation=compensation, exit_threshold=exit_threshold,
-                   temperature=temperature, single_spike=single_spike, record=record_spikes)
+                   temperature=temperature, single_spike=single_spike, record=record_spikes, fanouts=fanouts)
     parts = [_run_chunk(snn, x[i:i + chunk], steps, rng, **options) for i in range(0, len(x), chunk)]
     logits = np.concatenate([p["logits"] for p in parts], axis=1)
     exit_step = np.concatenate([p["exit_step"] for p in parts])
@@ -154,10 +155,9 @@ def _analog_step(encoding: str, t: int) -> bool:
 
 
 def _run_chunk(snn: SpikingNet, x: np.ndarray, steps: int, rng, *, encoding, compensation, exit_threshold,
-               temperature, single_spike, record):
+               temperature, single_spike, record, fanouts):
     layers, batch = snn.layers, len(x)
     inputs = encode_batch(x, steps, encoding, rng, compensation).astype(snn.dtype, copy=False)
-    fanouts = [fan_out(layer.ops, layer.input_shape) for layer in layers]
     n_spiking = sum(layer.spiking for layer in layers)
     state = _State(snn, x, encoding)
     logits = np.zeros((steps, batch, layers[-1].size), snn.dtype)

@@ -73,12 +73,6 @@ class SpikeCode:
         """Number of events of each element, shaped like the input."""
         return np.bincount(self.index, minlength=self.size).reshape(self.shape)
 
-    def first_times(self) -> np.ndarray:
-        """Time (ms) of each element's first event (``inf`` if none), shaped like the input."""
-        first = np.full(self.size, np.inf)
-        np.minimum.at(first, self.index, self.time)
-        return first.reshape(self.shape)
-
     def to_inputs(self, names: Sequence[str] | Callable[[int], str] | None = None) -> dict:
         """The event view: ``{name: times}``, or ``{name: (times, values)}`` where a value is not 1.
 
