@@ -65,15 +65,16 @@ def _tour(args) -> None:
 
 
 def _demo(args) -> None:
-    from evsim.lessons import DEMOS, run_lessons
+    from evsim.lessons import demos, run_lessons
 
+    registry = demos()
     if args.name == "list":
-        for name, lessons in DEMOS.items():
+        for name, lessons in registry.items():
             print(f"{name:<14} {lessons[0].__doc__.strip().splitlines()[0]}")
         return
-    if args.name not in DEMOS:
-        raise EvsimError(f"no demo named {args.name!r}; choose from {', '.join(DEMOS)}")
-    run_lessons(DEMOS[args.name], args.out)
+    if args.name not in registry:
+        raise EvsimError(f"no demo named {args.name!r}; choose from {', '.join(registry)}")
+    run_lessons(registry[args.name], args.out)
 
 
 def _behavior(args) -> None:

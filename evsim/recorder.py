@@ -67,9 +67,6 @@ class Recorder:
             mine = neuron[keep]
             self._probe_rows.append((mine, time[keep], before[keep], state.v[mine], state.anchor[mine]))
 
-    def input_spikes(self, neuron, time, value) -> None:
-        self.spikes(neuron, time, value)
-
     def mark(self) -> int:
         """A bookmark into the current window's spikes."""
         return len(self._window)

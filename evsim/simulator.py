@@ -221,7 +221,7 @@ class Simulator:
         if hi <= lo:
             return
         self._input_pos = hi
-        self._recorder.input_spikes(neurons[lo:hi], times[lo:hi], values[lo:hi])
+        self._recorder.spikes(neurons[lo:hi], times[lo:hi], values[lo:hi])
         self._route(self._fan_out(neurons[lo:hi], times[lo:hi], values[lo:hi]), t_end, pending)
 
     def _run_rank(self, rank, pending, due, t0, t_end) -> list[Arrivals]:

@@ -8,17 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evsim.lessons import run_lessons
-from evsim.lessons.conversion import conversion_lesson
-from evsim.lessons.core import circuit_lesson, continuous_lif_lesson, if_neuron_lesson
-from evsim.lessons.encodings import encodings_lesson
-from evsim.lessons.low_latency import low_latency_lesson
-from evsim.lessons.lynch_musco import gates_lesson, wta_lesson
+from evsim.lessons import demos, run_lessons
 
 __all__ = ["LESSONS", "run_tour"]
 
-LESSONS = (if_neuron_lesson, circuit_lesson, continuous_lif_lesson, gates_lesson, wta_lesson, encodings_lesson,
-           conversion_lesson, low_latency_lesson)
+LESSONS = tuple(lesson for group in demos().values() for lesson in group)
 
 
 def run_tour(out_dir: str | Path = "evsim-tour", quiet: bool = False) -> list[str]:

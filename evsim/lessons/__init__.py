@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-__all__ = ["run_lessons", "demo_main", "fast", "DEMOS"]
+__all__ = ["run_lessons", "demo_main", "fast", "demos"]
 
 Lesson = Callable[[Path], str]
 
@@ -38,36 +38,14 @@ def fast() -> bool:
     return os.environ.get("EVSIM_FAST") == "1"
 
 
-class _Demos(dict):
-    """``evsim demo`` names → lessons, imported on first use."""
+def demos() -> dict[str, tuple[Lesson, ...]]:
+    """``evsim demo`` names → their lessons, in tour order (imported when asked for)."""
+    from evsim.lessons.conversion import conversion_lesson
+    from evsim.lessons.core import circuit_lesson, continuous_lif_lesson, if_neuron_lesson
+    from evsim.lessons.encodings import encodings_lesson
+    from evsim.lessons.low_latency import low_latency_lesson
+    from evsim.lessons.lynch_musco import gates_lesson, wta_lesson
 
-    def _load(self) -> None:
-        if not super().__len__():
-            from evsim.lessons.conversion import conversion_lesson
-            from evsim.lessons.core import circuit_lesson, continuous_lif_lesson, if_neuron_lesson
-            from evsim.lessons.encodings import encodings_lesson
-            from evsim.lessons.low_latency import low_latency_lesson
-            from evsim.lessons.lynch_musco import gates_lesson, wta_lesson
-
-            self.update({"event-core": (if_neuron_lesson, circuit_lesson, continuous_lif_lesson),
-                         "lynch-musco": (gates_lesson, wta_lesson), "encodings": (encodings_lesson,),
-                         "conversion": (conversion_lesson,), "low-latency": (low_latency_lesson,)})
-
-    def __iter__(self):
-        self._load()
-        return super().__iter__()
-
-    def __getitem__(self, name):
-        self._load()
-        return super().__getitem__(name)
-
-    def __contains__(self, name):
-        self._load()
-        return super().__contains__(name)
-
-    def items(self):
-        self._load()
-        return super().items()
-
-
-DEMOS = _Demos()
+    return {"event-core": (if_neuron_lesson, circuit_lesson, continuous_lif_lesson),
+            "lynch-musco": (gates_lesson, wta_lesson), "encodings": (encodings_lesson,),
+            "conversion": (conversion_lesson,), "low-latency": (low_latency_lesson,)}
