@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from evsim.datasets import load_digits
+from evsim.deep.calibrate import expected_errors, per_image_errors
 from evsim.deep.convert import convert
+from evsim.deep.early_exit import tune_exit
+from evsim.deep.energy import energy_ratio
 from evsim.deep.layers import QCFS, Dense, Sequential
 from evsim.deep.runner import run
 from evsim.deep.train import accuracy, train
@@ -68,54 +71,80 @@ def conversion_table(*, seed: int = 2, progress=False) -> tuple[ConversionTable,
     return table, ann
 
 
-EXIT_THRESHOLD, EXIT_TEMPERATURE = 0.99, 2.0  # picked from a 10-setting grid on the test set (see README)
-
-METHODS = (  # (label, v_init, encoding, compensation, exit_threshold, single_spike)
-    ("zero", "zero", "analog", False, None, False),
-    ("half", "half", "analog", False, None, False),
-    ("calibrated", "calibrated", "analog", False, None, False),
-    ("rate", "half", "rate", False, None, False),
-    ("rate+compensation", "half", "rate", True, None, False),
-    ("early exit", "half", "analog", False, EXIT_THRESHOLD, False),
-    ("hybrid single-spike", "half", "hybrid", False, None, True),
+METHODS = (  # (label, v_init, encoding, compensation, early_exit, single_spike)
+    ("zero", "zero", "analog", False, False, False),
+    ("half", "half", "analog", False, False, False),
+    ("calibrated", "calibrated", "analog", False, False, False),
+    ("rate", "half", "rate", False, False, False),
+    ("rate+compensation", "half", "rate", True, False, False),
+    ("early exit", "half", "analog", False, True, False),
+    ("hybrid single-spike", "half", "hybrid", False, False, True),
 )
 
 
 def compare_rows(*, seed: int = 2, steps: Sequence[int] = STEPS, progress=False) -> tuple[list[dict], float]:
-    """Every method of :data:`METHODS` on one trained ANN: accuracy, steps, spikes, energy ratio."""
-    from evsim.deep.energy import energy_ratio
+    """Every method of :data:`METHODS` on one trained ANN: accuracy, steps, spikes, energy ratio.
 
+    Calibration and the early-exit setting (:func:`~evsim.deep.early_exit.tune_exit`)
+    see only the training set; every reported number is on the test set.
+    Analog rows without early exit also carry each spiking layer's activation
+    errors (:func:`~evsim.deep.calibrate.expected_errors` and
+    :func:`~evsim.deep.calibrate.per_image_errors`).
+    """
     data = load_digits()
     ann = digits_qcfs_mlp(data, seed=seed, progress=progress)
     x_train = data.x_train.reshape(len(data.x_train), -1)
     x_test = data.x_test.reshape(len(data.x_test), -1)
-    rows = []
     nets = {v: convert(ann, norm="qcfs", v_init=v, input_shape=(64,)) for v in ("zero", "half")}
     jobs = [(method, T) for method in METHODS for T in steps if not (method[2] == "hybrid" and T < 2)]
     if progress:
         from tqdm import tqdm
 
         jobs = tqdm(jobs, desc="methods x steps", leave=False)
-    for (label, v_init, encoding, compensation, alpha, single), T in jobs:
+    rows = []
+    for (label, v_init, encoding, compensation, early_exit, single), T in jobs:
         snn = nets.get(v_init) or convert(ann, calibration=x_train, norm="qcfs", v_init=v_init,
                                           calibration_steps=T)
+        exit_options = _tuned_exit(snn, x_train, data.y_train, T) if early_exit else {}
         out = run(snn, x_test, T, encoding=encoding, labels=data.y_test, rng=seed, compensation=compensation,
-                  exit_threshold=alpha, temperature=EXIT_TEMPERATURE, single_spike=single, record_spikes=single)
+                  single_spike=single, record_spikes=single, **exit_options)
         if single:  # the defining property of single-spike inference, checked on every image
             assert all(layer.sum(axis=0).max(initial=0) <= 1 for layer in out.spikes), "a neuron fired twice"
         rows.append({"method": label, "v_init": v_init, "encoding": encoding, "compensation": compensation,
-                     "exit_threshold": alpha, "temperature": EXIT_TEMPERATURE if alpha else None,
-                     "single_spike": single, "steps": T,
+                     "exit_threshold": exit_options.get("exit_threshold"),
+                     "temperature": exit_options.get("temperature"), "single_spike": single, "steps": T,
                      "avg_steps": out.avg_steps, "accuracy": out.exit_accuracy,
                      "spikes_per_image": float(out.spike_counts.sum() / len(x_test)),
-                     "energy_ratio": energy_ratio(out, snn)})
+                     "energy_ratio": energy_ratio(out, snn),
+                     **_activation_errors(snn, ann, x_test, T, measured=encoding == "analog" and not early_exit)})
     return rows, accuracy(ann, x_test, data.y_test)
 
 
+def _tuned_exit(snn, x_train, y_train, steps: int) -> dict:
+    choice = tune_exit(snn, x_train, y_train, steps)
+    return {"exit_threshold": choice.exit_threshold, "temperature": choice.temperature}
+
+
+def _activation_errors(snn, ann, x, steps: int, *, measured: bool) -> dict:
+    if not measured:
+        return {"expected_error": None, "per_image_error": None}
+    return {"expected_error": expected_errors(snn, ann, x, steps).tolist(),
+            "per_image_error": per_image_errors(snn, ann, x, steps).tolist()}
+
+
 def format_compare(rows: list[dict], ann_accuracy: float) -> str:
+    """The comparison table, then the activation errors of the analog rows that carry them."""
     lines = [f"digits: ANN test accuracy {100 * ann_accuracy:.2f} %",
              f"{'method':<20}{'T':>4}{'avg T':>8}{'acc %':>8}{'spikes/img':>12}{'energy/ANN':>12}"]
     for r in rows:
+        exit_note = f"  (α={r['exit_threshold']}, temperature {r['temperature']})" if r["exit_threshold"] else ""
         lines.append(f"{r['method']:<20}{r['steps']:>4}{r['avg_steps']:>8.2f}{100 * r['accuracy']:>8.2f}"
-                     f"{r['spikes_per_image']:>12.1f}{r['energy_ratio']:>12.3f}")
+                     f"{r['spikes_per_image']:>12.1f}{r['energy_ratio']:>12.3f}{exit_note}")
+    lines += ["", "activation error per spiking layer, test set: |mean over images of (θN/T − a)| averaged over "
+              "neurons  ;  mean |θN/T − a|",
+              f"{'method':<20}{'T':>4}{'expected':>22}{'per image':>22}"]
+    for r in (r for r in rows if r["expected_error"] is not None):
+        expected = " ".join(f"{e:.4f}" for e in r["expected_error"])
+        per_image = " ".join(f"{e:.4f}" for e in r["per_image_error"])
+        lines.append(f"{r['method']:<20}{r['steps']:>4}{expected:>22}{per_image:>22}")
     return "\n".join(lines)
