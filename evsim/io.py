@@ -14,6 +14,9 @@ Saving writes a temporary file next to the target and renames it, so a failed
 save never leaves a half-written file. Loading checks the format name and
 version and raises :class:`~evsim.errors.ValidationError` naming the file for
 anything corrupt, unknown or newer than this evsim reads.
+
+NIR: :func:`to_nir` and :func:`from_nir` (from :mod:`evsim.nirio`, which
+documents how NIR's continuous-time nodes run in evsim's discrete steps).
 """
 
 from __future__ import annotations
@@ -32,9 +35,10 @@ from evsim.deep.layers import AvgPool2d, Conv2d, Dense, Flatten
 from evsim.errors import EvsimError, ValidationError
 from evsim.network import Network
 from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
+from evsim.nirio import from_nir, to_nir  # NIR graphs: see evsim.nirio for the semantics
 from evsim.synapses import SynapseTable
 
-__all__ = ["FORMAT_VERSION", "save", "load"]
+__all__ = ["FORMAT_VERSION", "save", "load", "to_nir", "from_nir"]
 
 FORMAT_VERSION = 1
 MODELS = {cls.__name__: cls for cls in (Input, IF, LIF, Stochastic, Threshold)}

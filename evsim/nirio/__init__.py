@@ -1,0 +1,55 @@
+"""NIR import and export: evsim networks as Neuromorphic Intermediate Representation graphs.
+
+NIR describes neurons in continuous time; evsim runs a NIR graph in discrete
+steps of ``dt`` (``from_nir(graph, dt=...)``), with these exact rules.
+
+Edges and linear nodes. The value on an edge at step ``k`` is what its source
+emitted at step ``k``: spikes (0/1) out of a neuron node, the given values out
+of an ``Input``. ``Affine`` (``W·x + b``), ``Linear`` (``W·x``), ``Scale``,
+``Conv2d`` (PyTorch's definition: stride, zero padding incl. ``"same"``,
+dilation, groups), ``SumPool2d``, ``AvgPool2d`` (divisor = kernel area) and
+``Flatten`` act within the step; several edges into one node add. An edge
+has no delay — a spike reaches the next layer in the same step, as in
+snnTorch, Norse and evsim's deep path — so a loop needs a ``Delay`` node
+(``y(k) = x(k − delay/dt)``; delays must be multiples of ``dt``). Every
+path between two neuron nodes is collapsed into evsim synapses: weight =
+gain × (product of the linear maps), delay = sum of the delays.
+
+Neurons (forward Euler of NIR's equations, one update per step ``k``)::
+
+    LIF:  v_k = v_leak + β·(v_{k−1} − v_leak) + (dt·R/τ)·I_k,   β = 1 − dt/τ   (needs τ > dt)
+    IF:   v_k = v_{k−1} + dt·R·I_k
+    spike iff v_k > v_threshold;  then v_k = v_reset                (hard reset)
+
+with ``I_k`` the input at step ``k`` (the bias of an ``Affine`` included) and
+``v_0 = 0``. In evsim terms: a ``LIF.from_beta(β)`` with ``v_rest = v_leak``,
+synapse weights and bias multiplied by the gain ``dt·R/τ`` (``dt·R`` for IF),
+``reset = v_reset`` and threshold ``nextafter(v_threshold, +inf)`` — evsim
+fires on ``m >= θ``, NIR on ``v > v_thr``, and for floats these are the same
+test. Evaluated in that order the floating-point result equals the formula
+above up to the rounding of ``v_leak + β·(v − v_leak)`` versus
+``v + (dt/τ)·(v_leak − v)``.
+
+Inputs and outputs. A top-level ``Input`` becomes Input neurons
+``name[i]`` (flattened C-order) that take spikes or analog values. An
+``Output`` fed by neurons unchanged marks them as the network's outputs;
+an ``Output`` fed by anything else (say, a final ``Affine``) gets
+accumulator neurons ``output[i]`` whose potential after step ``k`` is the sum
+of that value over steps ``1..k``. Nested ``NIRGraph`` nodes are flattened:
+their nodes are named ``sub.node``, an edge to ``sub`` enters its only
+``Input`` (or name ``sub.port``), and the result is one composed network.
+Any other node type raises :class:`UnsupportedNode` naming it.
+
+Export. ``to_nir`` writes the standard fields so that the rules above
+reproduce evsim's update (``τ = dt/(1 − β)``, ``R = τ/dt``, ``v_threshold``
+one float below ``θ``). What NIR cannot say — subtract resets, initial
+potentials, refractoriness, single-spike neurons, the exact ``τ`` — goes into
+each node's ``metadata`` (keys ``evsim_*``), which ``from_nir`` reads back, so
+``from_nir(to_nir(net))`` spikes exactly as ``net``. Other NIR readers see
+the standard fields: a subtract reset reads as a reset to 0 there.
+"""
+
+from evsim.nirio.read import UnsupportedNode, from_nir
+from evsim.nirio.write import to_nir
+
+__all__ = ["from_nir", "to_nir", "UnsupportedNode"]

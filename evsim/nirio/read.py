@@ -1,0 +1,287 @@
+"""``from_nir``: a NIR graph as an evsim network (semantics in :mod:`evsim.nirio`)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from evsim.deep.to_network import UNREACHABLE
+from evsim.errors import ValidationError
+from evsim.network import Network
+from evsim.neurons import IF, LIF, Input
+from evsim.nirio.signals import Signal, conv2d_matrix, pool2d_matrix
+
+__all__ = ["from_nir", "UnsupportedNode"]
+
+LINEAR = ("Affine", "Linear", "Scale", "Conv2d", "SumPool2d", "AvgPool2d", "Flatten", "Delay")
+NEURONS = ("IF", "LIF")
+
+
+class UnsupportedNode(ValidationError):
+    """A NIR node evsim cannot run, named with its path in the graph."""
+
+
+def from_nir(graph, dt: float | None = None) -> Network:
+    """The evsim network (discrete clock ``dt``) that runs ``graph`` as :mod:`evsim.nirio` defines.
+
+    ``graph`` is a ``nir.NIRGraph`` or the path of a NIR file (``nir.read``).
+    ``dt`` defaults to the ``evsim_dt`` the graph's metadata records (set by
+    :func:`~evsim.nirio.to_nir`), else 1.
+    """
+    import nir
+
+    if not isinstance(graph, nir.NIRGraph):
+        graph = _read_file(graph)
+    dt = float(dt if dt is not None else _meta(graph, "evsim_dt", 1.0))
+    if not (math.isfinite(dt) and dt > 0):
+        raise ValidationError(f"from_nir: dt must be a positive number of ms, got {dt!r}")
+    return _Reader(graph, dt).network()
+
+
+def _read_file(path):
+    import nir
+
+    try:
+        return nir.read(str(path))
+    except FileNotFoundError:
+        raise
+    except Exception as exc:  # h5py and nir raise many kinds
+        raise ValidationError(f"{path}: not a readable NIR file ({type(exc).__name__}: {exc})") from exc
+
+
+def _meta(node, key, default=None):
+    value = getattr(node, "metadata", {}).get(key, default)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "SO":  # strings come back from HDF5 as bytes
+        return [v.decode() if isinstance(v, bytes) else str(v) for v in value.ravel()]
+    return value
+
+
+def _flat(value, shape) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, float), shape).ravel()
+
+
+class _Reader:
+    """One pass over a flattened graph: signals by memoised recursion, then neurons and synapses."""
+
+    def __init__(self, graph, dt: float) -> None:
+        self.dt = dt
+        self.nodes, edges = {}, []
+        self._flatten(graph, "", edges)
+        self.sources = {path: [] for path in self.nodes}
+        for src, dst in edges:
+            self.sources[dst].append(src)
+        self.populations = {p: self._shape(p) for p, n in self.nodes.items() if self._is_population(p, n)}
+        self.memo, self.visiting = {}, []
+
+    # -- structure ---------------------------------------------------------------------------------------
+
+    def _flatten(self, graph, prefix: str, edges: list) -> None:
+        subgraphs = {}
+        for name, node in graph.nodes.items():
+            kind = type(node).__name__
+            if kind == "NIRGraph":
+                subgraphs[name] = node
+                self._flatten(node, f"{prefix}{name}.", edges)
+            elif kind in LINEAR + NEURONS + ("Input", "Output"):
+                self.nodes[prefix + name] = node
+            else:
+                raise UnsupportedNode(f"NIR node {prefix + name!r} is a {kind}, which evsim does not run; supported: "
+                                      f"{', '.join(LINEAR + NEURONS)}, Input, Output, NIRGraph")
+        for src, dst in graph.edges:
+            edges.append((self._endpoint(prefix, src, subgraphs, "Output"),
+                          self._endpoint(prefix, dst, subgraphs, "Input")))
+
+    def _endpoint(self, prefix: str, name: str, subgraphs: dict, role: str) -> str:
+        if name in subgraphs:  # an edge to (from) a subgraph as a whole: its only Input (Output)
+            inner = [n for n, node in subgraphs[name].nodes.items() if type(node).__name__ == role]
+            if len(inner) != 1:
+                raise ValidationError(f"NIR edge names subgraph {prefix + name!r} but it has {len(inner)} {role} "
+                                      f"nodes; name one as '{name}.<{role.lower()}>'")
+            name = f"{name}.{inner[0]}"
+        if prefix + name not in self.nodes:
+            raise ValidationError(f"NIR edge endpoint {prefix + name!r} is not a node of the graph")
+        return prefix + name
+
+    def _is_population(self, path: str, node) -> bool:
+        kind = type(node).__name__
+        return kind in NEURONS or (kind == "Input" and "." not in path)
+
+    def _shape(self, path: str) -> tuple[int, ...]:
+        node = self.nodes[path]
+        if type(node).__name__ == "Input":
+            return tuple(int(s) for s in np.atleast_1d(node.input_type["input"]))
+        return tuple(np.shape(node.v_threshold)) or (1,)
+
+    # -- signals -----------------------------------------------------------------------------------------
+
+    def output(self, path: str) -> Signal:
+        """The signal a node emits (memoised; a cycle without a neuron is an error)."""
+        if path in self.populations:
+            return Signal.of_population(path, self.populations[path])
+        if path not in self.memo:
+            if path in self.visiting:
+                cycle = " → ".join(self.visiting[self.visiting.index(path):] + [path])
+                raise ValidationError(f"NIR graph has a cycle with no neuron on it: {cycle}; such a loop has "
+                                      f"no value at any step")
+            self.visiting.append(path)
+            self.memo[path] = self._apply(path, self.input(path))
+            self.visiting.pop()
+        return self.memo[path]
+
+    def input(self, path: str) -> Signal | None:
+        """The sum of everything arriving at ``path`` (``None`` if nothing does)."""
+        signals = [self.output(src) for src in self.sources[path]]
+        if not signals:
+            return None
+        total = signals[0]
+        for other in signals[1:]:
+            if other.size != total.size:
+                raise ValidationError(f"NIR node {path!r} receives signals of sizes {total.size} and {other.size}")
+            total = total + other
+        return total
+
+    def _apply(self, path: str, x: Signal | None) -> Signal:
+        node, kind = self.nodes[path], type(self.nodes[path]).__name__
+        if x is None:
+            raise ValidationError(f"NIR node {path!r} ({kind}) has no incoming edge")
+        if kind in ("Input", "Output"):  # a subgraph's port: the identity
+            return x
+        if kind == "Flatten":
+            start, end = node.start_dim, node.end_dim % len(x.shape)
+            return x.reshaped(x.shape[:start] + (int(np.prod(x.shape[start:end + 1])),) + x.shape[end + 1:])
+        if kind == "Delay":
+            return x.delayed(self._delay_steps(path, node, x))
+        if kind in ("Affine", "Linear", "Scale"):
+            matrix = np.diag(_flat(node.scale, x.size)) if kind == "Scale" else np.asarray(node.weight, float)
+            self._check_width(path, matrix, x)
+            return x.mapped(matrix, (matrix.shape[0],), np.asarray(node.bias, float) if kind == "Affine" else 0.0)
+        in_shape = self._image_shape(path, x)
+        if kind == "Conv2d":
+            matrix, shape = conv2d_matrix(in_shape, np.asarray(node.weight, float), node.stride, node.padding,
+                                          node.dilation, node.groups)
+            return x.mapped(matrix, shape, np.repeat(_flat(node.bias, shape[0]), shape[1] * shape[2]))
+        matrix, shape = pool2d_matrix(in_shape, node.kernel_size, node.stride, node.padding,
+                                      average=kind == "AvgPool2d")
+        return x.mapped(matrix, shape)
+
+    def _check_width(self, path, matrix, x: Signal) -> None:
+        if matrix.ndim != 2 or matrix.shape[1] != x.size:
+            raise ValidationError(f"NIR node {path!r}: weight of shape {matrix.shape} cannot take an input of "
+                                  f"{x.size} values")
+
+    def _image_shape(self, path: str, x: Signal) -> tuple[int, int, int]:
+        if len(x.shape) != 3:
+            raise ValidationError(f"NIR node {path!r} needs (channels, height, width) input, got shape {x.shape}")
+        return x.shape
+
+    def _delay_steps(self, path: str, node, x: Signal) -> np.ndarray:
+        steps = _flat(node.delay, x.size) / self.dt
+        if np.any(steps < 0) or not np.allclose(steps, np.round(steps), rtol=0, atol=1e-9):
+            raise ValidationError(f"NIR Delay {path!r}: delays {np.asarray(node.delay)} are not non-negative "
+                                  f"multiples of dt = {self.dt}; choose dt to divide them")
+        return np.round(steps).astype(int)
+
+    # -- the network -------------------------------------------------------------------------------------
+
+    def network(self) -> Network:
+        neurons, columns = {}, {"source": [], "target": [], "weight": [], "delay": []}
+        names = {p: self._names(p) for p in self.populations}
+        for path, shape in self.populations.items():
+            node = self.nodes[path]
+            if type(node).__name__ == "Input":
+                neurons.update((name, Input()) for name in names[path])
+                continue
+            gain, models = self._neurons(path, node)
+            x = self.input(path) or Signal.zero(shape)
+            neurons.update(zip(names[path], (m(bias=float(b)) for m, b in zip(models, gain * x.bias))))
+            self._synapses(x, gain, names[path], names, columns)
+        outputs = self._outputs(names, neurons, columns)
+        table = {key: np.concatenate(parts) if parts else np.array([]) for key, parts in columns.items()}
+        return Network(neurons, table, outputs=outputs, dt=self.dt)
+
+    def _names(self, path: str) -> list[str]:
+        recorded = _meta(self.nodes[path], "evsim_names")
+        n = int(np.prod(self.populations[path], dtype=int))
+        return list(recorded) if recorded is not None and len(recorded) == n else [f"{path}[{i}]" for i in range(n)]
+
+    def _neurons(self, path: str, node):
+        """Per element: the input gain and a factory of the evsim model (given its bias)."""
+        shape = self.populations[path]
+        if _meta(node, "evsim_exact") is not None:
+            return np.ones(int(np.prod(shape))), _exact_models(node, shape)
+        kind, dt = type(node).__name__, self.dt
+        theta = np.nextafter(_flat(node.v_threshold, shape), np.inf)  # NIR fires on v > v_thr; evsim on m >= θ
+        v_reset, r = _flat(node.v_reset, shape), _flat(node.r, shape)
+        if kind == "IF":
+            models = [_factory(IF, threshold=float(t), reset=float(v)) for t, v in zip(theta, v_reset)]
+            return dt * r, models
+        tau, v_leak = _flat(node.tau, shape), _flat(node.v_leak, shape)
+        if np.any(~(tau > dt)):
+            raise ValidationError(f"NIR LIF {path!r}: forward Euler needs tau > dt = {dt}, got tau = {tau.min()}; "
+                                  f"use a smaller dt")
+        models = [_factory(LIF.from_beta, 1.0 - dt / t, dt=dt, threshold=float(th), v_rest=float(vl), v_init=0.0,
+                           reset=float(v)) for t, th, vl, v in zip(tau, theta, v_leak, v_reset)]
+        return dt * r / tau, models
+
+    def _synapses(self, x: Signal, gain, target_names, names, columns) -> None:
+        for (population, delay), matrix in x.terms.items():
+            rows, cols = np.nonzero(matrix)
+            columns["source"].append(np.asarray(names[population], dtype=object)[cols])
+            columns["target"].append(np.asarray(target_names, dtype=object)[rows])
+            columns["weight"].append(gain[rows] * matrix[rows, cols])
+            columns["delay"].append(np.full(rows.size, delay * self.dt))
+
+    def _outputs(self, names, neurons, columns) -> set[str]:
+        """Neurons an Output reads directly are outputs; anything else read gets accumulator neurons."""
+        outputs = set()
+        for path, node in self.nodes.items():
+            if type(node).__name__ != "Output" or "." in path:
+                continue
+            x = self.input(path)
+            if x is None:
+                continue
+            selected = _selection(x, names)
+            if selected is not None:
+                outputs.update(selected)
+                continue
+            readout = [f"{path}[{i}]" for i in range(x.size)]
+            neurons.update((name, IF(threshold=UNREACHABLE, bias=float(b))) for name, b in zip(readout, x.bias))
+            self._synapses(x, np.ones(x.size), readout, names, columns)
+            outputs.update(readout)
+        return outputs
+
+
+def _factory(make, *args, **params):
+    return lambda bias: make(*args, bias=bias, **params)
+
+
+def _selection(x: Signal, names) -> list[str] | None:
+    """The neuron names if ``x`` reads population outputs unchanged (0/1 rows, no delay, no bias)."""
+    if np.any(x.bias != 0):
+        return None
+    chosen = []
+    for (population, delay), matrix in x.terms.items():
+        if delay != 0 or not np.all((matrix == 0) | (matrix == 1)) or np.any(matrix.sum(axis=0) > 1):
+            return None
+        chosen += [str(names[population][j]) for j in np.nonzero(matrix.sum(axis=0))[0]]
+    if sum(int(m.sum()) for m in x.terms.values()) != x.size:
+        return None
+    return chosen
+
+
+def _exact_models(node, shape):
+    """Models from the exact evsim parameters :func:`~evsim.nirio.to_nir` records in a node's metadata."""
+    n = int(np.prod(shape))
+    field = {key: _flat(_meta(node, f"evsim_{key}"), n) for key in
+             ("tau", "v_rest", "threshold", "v_init", "reset", "refractory", "single_spike")}
+    models = []
+    for i in range(n):
+        reset = "subtract" if math.isnan(field["reset"][i]) else float(field["reset"][i])
+        params = dict(threshold=float(field["threshold"][i]), v_init=float(field["v_init"][i]), reset=reset,
+                      refractory=float(field["refractory"][i]), single_spike=bool(field["single_spike"][i]))
+        if math.isinf(field["tau"][i]) and type(node).__name__ == "IF":
+            models.append(_factory(IF, **params))
+        else:
+            models.append(_factory(LIF, tau=float(field["tau"][i]), v_rest=float(field["v_rest"][i]), **params))
+    return models
