@@ -13,7 +13,8 @@ property tests are written with these; use them for your own laws::
         assert_spikes_equal(simulate(net, inputs, until=steps), simulate(net, inputs, until=steps))
 
 Strategies: ``integrator_models``, ``discrete_setups`` (a discrete network of
-IF/LIF or Lynch–Musco neurons with inputs and a number of steps),
+IF/LIF or Lynch–Musco neurons with inputs and a number of steps), ``networks``
+(the network alone),
 ``continuous_setups``, ``spike_trains``, ``lm_model``, ``lm_network`` and
 ``single_networks`` (Lynch–Musco networks), ``compatible_pairs`` (two
 networks that compose, with cycles and shared inputs), ``converted_nets``
@@ -33,7 +34,7 @@ from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
 from evsim.record import SpikeRecord
 from evsim.synapses import Synapse
 
-__all__ = ["weights", "nice_weights", "pick", "integrator_models", "discrete_setups", "continuous_setups", "spike_trains", "lm_model",
+__all__ = ["weights", "nice_weights", "pick", "integrator_models", "networks", "discrete_setups", "continuous_setups", "spike_trains", "lm_model",
            "lm_network", "single_networks", "compatible_pairs", "converted_nets", "assert_spikes_equal",
            "assert_same_behavior"]
 
@@ -82,6 +83,11 @@ def discrete_setups(draw, lynch_musco=False):
                 synapses.append(Synapse(source, names[t], draw(weights), float(delay)))
     inputs = draw(spike_trains([f"x{i}" for i in range(n_in)], steps))
     return Network(neurons, synapses, outputs=set(names[n_in:]), dt=1.0), inputs, steps
+
+
+def networks(lynch_musco: bool = False) -> st.SearchStrategy[Network]:
+    """A random discrete network alone (the network of :func:`discrete_setups`)."""
+    return discrete_setups(lynch_musco=lynch_musco).map(lambda setup: setup[0])
 
 
 @st.composite

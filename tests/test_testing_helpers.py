@@ -9,6 +9,7 @@ from evsim.testing import (
     assert_spikes_equal,
     compatible_pairs,
     discrete_setups,
+    networks,
 )
 
 
@@ -45,3 +46,10 @@ def test_compatible_pairs_compose(pair):
     """Every pair the strategy draws composes, and the result has both components' outputs."""
     n1, n2 = pair
     assert evsim.compose(n1, n2).outputs == n1.outputs | n2.outputs
+
+
+@given(networks(lynch_musco=True))
+def test_networks_draws_valid_discrete_networks(network):
+    """The network-only strategy gives discrete networks with at least one non-input neuron."""
+    assert isinstance(network, evsim.Network) and network.discrete and network.outputs
+    assert len(network.names) > len(network.inputs)
