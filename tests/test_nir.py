@@ -213,6 +213,8 @@ def test_an_unsupported_node_is_named_with_its_path():
     (lambda: nir.NIRGraph({"input": nir.Input(input_type={"input": np.array([2])}),
                            "w": nir.Linear(weight=np.ones((2, 3))), "n": nir.IF(r=np.ones(2), v_threshold=np.ones(2))},
                           [("input", "w"), ("w", "n")], type_check=False), "'w': weight of shape"),
+    (lambda: nir.NIRGraph.from_list(nir.Linear(weight=np.ones((3, 2))), nir.IF(
+        r=np.ones(2), v_threshold=np.ones(2)), type_check=False), "'if' has 2 neurons but receives 3"),
 ])
 def test_graphs_evsim_cannot_run_faithfully_are_refused_with_the_node_named(make, message):
     with pytest.raises(ValidationError, match=message):

@@ -194,6 +194,9 @@ class _Reader:
                 continue
             gain, models = self._neurons(path, node)
             x = self.input(path) or Signal.zero(shape)
+            if x.size != len(names[path]):
+                raise ValidationError(f"NIR neuron node {path!r} has {len(names[path])} neurons but receives "
+                                      f"{x.size} values")
             neurons.update(zip(names[path], (m(bias=float(b)) for m, b in zip(models, gain * x.bias))))
             self._synapses(x, gain, names[path], names, columns)
         outputs = self._outputs(names, neurons, columns)
