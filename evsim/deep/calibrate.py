@@ -38,7 +38,7 @@ from evsim.deep.convert import SpikingNet
 from evsim.deep.layers import ACTIVATIONS, Sequential
 from evsim.deep.runner import run
 
-__all__ = ["ann_activations", "snn_rates", "expected_errors", "per_image_errors", "calibrate"]
+__all__ = ["ann_activations", "snn_rates", "activation_errors", "expected_errors", "per_image_errors", "calibrate"]
 
 
 def ann_activations(ann: Sequential, x: np.ndarray) -> list[np.ndarray]:
@@ -58,16 +58,20 @@ def snn_rates(snn: SpikingNet, x: np.ndarray, steps: int) -> list[np.ndarray]:
     return [theta * spikes.sum(axis=0) / steps for theta, spikes in zip(thetas, result.spikes)]
 
 
-def expected_errors(snn: SpikingNet, ann: Sequential, x: np.ndarray, steps: int) -> np.ndarray:
-    """Per spiking layer, the mean over its neurons of ``|mean_x (θ·N/T − a)|``: what calibration zeroes."""
-    pairs = zip(snn_rates(snn, x, steps), ann_activations(ann, x))
-    return np.array([np.abs((r - a).mean(axis=0)).mean() for r, a in pairs])
+def activation_errors(snn: SpikingNet, ann: Sequential, x: np.ndarray, steps: int) -> list[np.ndarray]:
+    """``e = θ·N/T − a`` of every spiking layer: ``(images, neurons)`` per layer, from one run."""
+    return [r - a for r, a in zip(snn_rates(snn, x, steps), ann_activations(ann, x))]
 
 
-def per_image_errors(snn: SpikingNet, ann: Sequential, x: np.ndarray, steps: int) -> np.ndarray:
-    """Per spiking layer, the mean of ``|θ·N/T − a|`` over images and neurons."""
-    pairs = zip(snn_rates(snn, x, steps), ann_activations(ann, x))
-    return np.array([np.abs(r - a).mean() for r, a in pairs])
+def expected_errors(errors: list[np.ndarray]) -> np.ndarray:
+    """Per layer of :func:`activation_errors`, the mean over neurons of ``|mean over images of e|``:
+    what calibration zeroes."""
+    return np.array([np.abs(e.mean(axis=0)).mean() for e in errors])
+
+
+def per_image_errors(errors: list[np.ndarray]) -> np.ndarray:
+    """Per layer of :func:`activation_errors`, the mean of ``|e|`` over images and neurons."""
+    return np.array([np.abs(e).mean() for e in errors])
 
 
 def _with_v_init(snn: SpikingNet, k: int, v0: np.ndarray) -> SpikingNet:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from evsim.datasets import load_digits
-from evsim.deep.calibrate import expected_errors, per_image_errors
+from evsim.deep.calibrate import activation_errors, expected_errors, per_image_errors
 from evsim.deep.convert import convert
 from evsim.deep.early_exit import tune_exit
 from evsim.deep.energy import energy_ratio
@@ -128,8 +128,8 @@ def _tuned_exit(snn, x_train, y_train, steps: int) -> dict:
 def _activation_errors(snn, ann, x, steps: int, *, measured: bool) -> dict:
     if not measured:
         return {"expected_error": None, "per_image_error": None}
-    return {"expected_error": expected_errors(snn, ann, x, steps).tolist(),
-            "per_image_error": per_image_errors(snn, ann, x, steps).tolist()}
+    errors = activation_errors(snn, ann, x, steps)
+    return {"expected_error": expected_errors(errors).tolist(), "per_image_error": per_image_errors(errors).tolist()}
 
 
 def format_compare(rows: list[dict], ann_accuracy: float) -> str:
