@@ -35,7 +35,7 @@ Inputs and outputs. A top-level ``Input`` becomes Input neurons
 ``Output`` fed by neurons unchanged marks them as the network's outputs;
 an ``Output`` fed by anything else (say, a final ``Affine``) gets
 accumulator neurons ``output[i]`` whose potential after step ``k`` is the sum
-of that value over steps ``1..k``. Nested ``NIRGraph`` nodes are flattened:
+of that value over steps ``0..k``. Nested ``NIRGraph`` nodes are flattened:
 their nodes are named ``sub.node``, an edge to ``sub`` enters its only
 ``Input`` (or name ``sub.port``), and the result is one composed network.
 Any other node type raises :class:`UnsupportedNode` naming it.

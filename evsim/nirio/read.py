@@ -283,7 +283,7 @@ def _exact_models(node, shape):
         reset = "subtract" if math.isnan(field["reset"][i]) else float(field["reset"][i])
         params = dict(threshold=float(field["threshold"][i]), v_init=float(field["v_init"][i]), reset=reset,
                       refractory=float(field["refractory"][i]), single_spike=bool(field["single_spike"][i]))
-        if math.isinf(field["tau"][i]) and type(node).__name__ == "IF":
+        if type(node).__name__ == "IF":  # to_nir's "if" node holds IF neurons only
             models.append(_factory(IF, **params))
         else:
             models.append(_factory(LIF, tau=float(field["tau"][i]), v_rest=float(field["v_rest"][i]), **params))

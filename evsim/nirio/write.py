@@ -35,12 +35,15 @@ def to_nir(obj: Network | SpikingNet):
     if not net.discrete:
         raise ValidationError("to_nir exports discrete-time networks (dt set); this one runs in continuous time")
     members = _groups(net)
+    position = np.zeros(len(net.names), int)  # each neuron's index inside its group's NIR node
+    for idx in members.values():
+        position[idx] = np.arange(idx.size)
     nodes = {name: _node(nir, net, name, idx) for name, idx in members.items()}
     edges = []
     for target in (g for g in members if g != "input"):
-        _blocks(nir, net, members, target, nodes, edges)
+        _blocks(nir, net, members, position, target, nodes, edges)
     if net.outputs:
-        _readouts(nir, net, members, nodes, edges)
+        _readouts(nir, net, members, position, nodes, edges)
     return nir.NIRGraph(nodes, edges, metadata={"evsim_dt": float(net.dt)}, type_check=False)
 
 
@@ -77,9 +80,9 @@ def _node(nir, net: Network, group: str, idx: np.ndarray):
     return nir.LIF(tau=tau, r=r, v_leak=exact["evsim_v_rest"], v_threshold=v_thr, v_reset=v_reset, metadata=exact)
 
 
-def _blocks(nir, net: Network, members, target: str, nodes: dict, edges: list) -> None:
+def _blocks(nir, net: Network, members, position, target: str, nodes: dict, edges: list) -> None:
     """One Affine (+ Delay) per (source group, delay) of the synapses into ``target``; biases on the first."""
-    table, local = net.table, {int(i): k for group in members.values() for k, i in enumerate(group)}
+    table = net.table
     into = np.isin(table.target, members[target])
     bias = np.array([float(net.neurons[net.names[i]].bias) for i in members[target]])
     keys = []
@@ -90,8 +93,7 @@ def _blocks(nir, net: Network, members, target: str, nodes: dict, edges: list) -
         keys = [(target, 0.0, np.zeros(0, int))]
     for n, (source, delay, rows) in enumerate(keys):
         weight = np.zeros((members[target].size, members[source].size))
-        np.add.at(weight, ([local[int(t)] for t in table.target[rows]], [local[int(s)] for s in table.source[rows]]),
-                  table.weight[rows])
+        np.add.at(weight, (position[table.target[rows]], position[table.source[rows]]), table.weight[rows])
         name = f"{source}_to_{target}_{n}"
         nodes[name] = nir.Affine(weight=weight, bias=bias if n == 0 else np.zeros_like(bias))
         edges.append((source, name))
@@ -102,14 +104,13 @@ def _blocks(nir, net: Network, members, target: str, nodes: dict, edges: list) -
         edges.append((name, target))
 
 
-def _readouts(nir, net: Network, members, nodes: dict, edges: list) -> None:
-    outputs = sorted(net.outputs, key=net.index)
+def _readouts(nir, net: Network, members, position, nodes: dict, edges: list) -> None:
+    outputs = np.sort([net.index(name) for name in net.outputs])
     for group, idx in members.items():
-        selection = np.zeros((len(outputs), idx.size))
-        for row, name in enumerate(outputs):
-            hit = np.flatnonzero(idx == net.index(name))
-            selection[row, hit] = 1.0
-        if selection.any():
+        rows = np.flatnonzero(np.isin(outputs, idx))
+        selection = np.zeros((outputs.size, idx.size))
+        selection[rows, position[outputs[rows]]] = 1.0
+        if rows.size:
             nodes[f"read_{group}"] = nir.Linear(weight=selection)
             edges += [(group, f"read_{group}"), (f"read_{group}", "output")]
-    nodes["output"] = nir.Output(output_type={"output": np.array([len(outputs)])})
+    nodes["output"] = nir.Output(output_type={"output": np.array([outputs.size])})
