@@ -5,7 +5,7 @@ scheduler under written-down ordering rules; networks are immutable values
 built from smaller networks. See ``docs/design.md`` for the semantics.
 """
 
-from evsim import behavior, encoding, io, library, plot
+from evsim import behavior, encoding, io, library, plot, reference
 from evsim.composition import compose, hide, rename
 from evsim.errors import (
     CompositionError,
@@ -57,4 +57,5 @@ __all__ = [
     "encoding",
     "io",
     "library",
+    "reference",
 ]

@@ -1,11 +1,10 @@
 """Compile a :class:`~evsim.network.Network` into a :class:`Plan` of flat arrays.
 
-The plan is what the simulator runs: neuron kinds and parameters as arrays
-indexed like ``net.names``, outgoing synapses in CSR form sorted by
-``(source, delay, synapse row)``, zero-delay ranks, and the *lookahead* —
-the smallest positive delay out of any non-input neuron. Times inside a plan
-are in *units*: steps for a discrete network (so every time is an integer
-count, converted to ms as ``k * dt``), ms for a continuous one.
+The plan is what the simulator runs: the time grid, zero-delay ranks, which
+population runs which neurons (from the registry :mod:`evsim.kinds`),
+outgoing synapses in CSR form sorted by ``(source, delay, synapse row)`` with
+delays in whole grid steps, and the *lookahead* — the smallest positive delay
+out of any non-input neuron, in steps.
 """
 
 from __future__ import annotations
@@ -15,12 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evsim.kinds import population_of
 from evsim.network import Network
-from evsim.neurons import IF, LIF, Input, Stochastic, Threshold, firing_probability
+from evsim.timegrid import TimeGrid
 
-__all__ = ["Plan", "compile_network", "INPUT", "INTEGRATOR", "STOCHASTIC"]
-
-INPUT, INTEGRATOR, STOCHASTIC = 0, 1, 2
+__all__ = ["Plan", "compile_network"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,104 +26,52 @@ class Plan:
     """Flat arrays for one network; see the module docstring."""
 
     net: Network
-    unit: float  # ms per time unit (dt, or 1.0 in continuous time)
-    kind: np.ndarray
+    grid: TimeGrid
     rank: np.ndarray
-    # integrate-and-fire parameters (meaningful where kind == INTEGRATOR)
-    theta: np.ndarray
-    v_rest: np.ndarray
-    bias: np.ndarray
-    tau: np.ndarray  # ms (continuous)
-    beta: np.ndarray  # per-step decay (discrete)
-    reset_to: np.ndarray  # NaN = subtract
-    refractory: np.ndarray  # units
-    single_spike: np.ndarray
-    v_init: np.ndarray
-    # Lynch–Musco parameters (meaningful where kind == STOCHASTIC)
-    temperature: np.ndarray
-    initial: np.ndarray
-    p_spontaneous: np.ndarray
+    is_input: np.ndarray
+    groups: tuple  # ((population class, member indices), ...) in registry order of first appearance
     # CSR fan-out
     out_ptr: np.ndarray
     out_target: np.ndarray
     out_weight: np.ndarray
-    out_delay: np.ndarray  # units
+    out_delay: np.ndarray  # whole grid steps
     out_row: np.ndarray  # row in net.table: fixes the summation order
-    lookahead: float  # units
-
-    @property
-    def discrete(self) -> bool:
-        return self.net.dt is not None
+    lookahead: float  # whole grid steps (inf: no synapse out of a non-input neuron)
 
     @property
     def size(self) -> int:
-        return int(self.kind.size)
+        return int(self.rank.size)
 
 
 def compile_network(net: Network) -> Plan:
     """Build the :class:`Plan` of ``net``."""
-    unit = net.dt if net.dt is not None else 1.0
-    models = list(net.neurons.values())
-    kind = np.array([_kind(m) for m in models], np.int8)
-    params = _parameters(models, unit, net.dt)
+    grid = net.grid
+    populations = [population_of(model) for model in net.neurons.values()]
+    is_input = np.array([p is None for p in populations], bool)
     table = net.table
-    delay = table.delay / unit
-    if net.dt is not None:
-        delay = np.round(delay)
+    delay = grid.steps(table.delay, lambda row: f"synapse row {row} has delay")
     order = np.lexsort((np.arange(len(table)), delay, table.source))
-    out_ptr = np.searchsorted(table.source[order], np.arange(kind.size + 1))
-    lookahead = _lookahead(kind, table.source, delay)
-    if (kind == STOCHASTIC).any():
-        lookahead = min(lookahead, 1.0)
     return Plan(
         net=net,
-        unit=unit,
-        kind=kind,
+        grid=grid,
         rank=net.ranks,
-        out_ptr=out_ptr,
+        is_input=is_input,
+        groups=_groups(populations),
+        out_ptr=np.searchsorted(table.source[order], np.arange(len(populations) + 1)),
         out_target=table.target[order],
         out_weight=table.weight[order],
         out_delay=delay[order],
         out_row=order,
-        lookahead=lookahead,
-        **params,
+        lookahead=_lookahead(is_input, table.source, delay),
     )
 
 
-def _kind(model) -> int:
-    if isinstance(model, Input):
-        return INPUT
-    return INTEGRATOR if isinstance(model, (IF, LIF)) else STOCHASTIC
+def _groups(populations: list) -> tuple:
+    kinds = list(dict.fromkeys(p for p in populations if p is not None))
+    return tuple((kind, np.flatnonzero([p is kind for p in populations])) for kind in kinds)
 
 
-def _parameters(models, unit: float, dt: float | None) -> dict[str, np.ndarray]:
-    def column(get, default=0.0, dtype=float):
-        return np.array([get(m) if isinstance(m, (IF, LIF)) else default for m in models], dtype)
-
-    def lm_column(get, default=0.0, dtype=float):
-        return np.array([get(m) if isinstance(m, (Stochastic, Threshold)) else default for m in models], dtype)
-
-    tau = column(lambda m: m.tau, math.inf)
-    beta = np.exp(-dt / tau) if dt is not None else np.ones_like(tau)
-    temperature = lm_column(lambda m: m.temperature, 1.0)
-    lm_bias = lm_column(lambda m: m.bias)
-    return dict(
-        theta=column(lambda m: m.threshold, math.inf),
-        v_rest=column(lambda m: m.v_rest),
-        bias=column(lambda m: m.bias) + lm_bias,
-        tau=tau,
-        beta=beta,
-        reset_to=column(lambda m: math.nan if m.reset_potential is None else m.reset_potential),
-        refractory=np.round(column(lambda m: m.refractory) / unit) if dt is not None else column(lambda m: m.refractory),
-        single_spike=column(lambda m: m.single_spike, False, bool),
-        v_init=column(lambda m: m.v_init),
-        temperature=temperature,
-        initial=lm_column(lambda m: m.initial, False, bool),
-        p_spontaneous=firing_probability(-lm_bias, temperature),
-    )
-
-
-def _lookahead(kind: np.ndarray, source: np.ndarray, delay: np.ndarray) -> float:
+def _lookahead(is_input: np.ndarray, source: np.ndarray, delay: np.ndarray) -> float:
     """Smallest positive delay on a synapse whose source is not an input (inf if none)."""
-    internal = (kind[source] != INPUT) & (delay > 0) if source.size else np.zeros(0, bool)
+    internal = ~is_input[source] & (delay > 0) if source.size else np.zeros(0, bool)
     return float(delay[internal].min()) if internal.any() else math.inf

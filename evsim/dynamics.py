@@ -1,34 +1,38 @@
 """How integrate-and-fire state moves between updates, in each kind of clock.
 
-The simulator stores per neuron a potential ``v`` and an *anchor*: the time
-from which free evolution is measured. Both clocks answer the same three
-questions with the pure functions of :mod:`evsim.neurons`:
+A population of IF/LIF neurons stores per neuron a potential ``v`` and an
+*anchor*: the time from which free evolution is measured. Times are ``(k, f)``
+pairs on the network's grid (:mod:`evsim.timegrid`). Both clocks answer the
+same three questions with the pure functions of :mod:`evsim.neurons`:
 
 * ``integrate`` — the pre-threshold potential ``m`` at an update time ``t``
   given the arrivals' sum ``I``;
 * ``anchor_after_spike`` — where free evolution restarts after a spike with
-  refractory period ``r`` (the potential is held until then);
+  refractory period ``r`` steps (the potential is held until then);
 * ``predict`` — the next time the neuron must update with no arrivals.
 
-Discrete clock (times in steps): ``m = drift^(t - anchor)(v) + I`` — every
-step from the anchor to ``t`` applies one drift, the last one being the
+Each takes whole arrays of neurons (``idx``) at their own times.
+
+Discrete clock (offsets are always 0): ``m = drift^(t - anchor)(v) + I`` —
+every step from the anchor to ``t`` applies one drift, the last one being the
 update's own. Prediction iterates the drift exactly (so it agrees with a
 step-by-step simulation bit for bit) up to a horizon; a neuron that has not
 crossed by then gets a *checkpoint* update, which changes nothing but its
 anchor. Neurons proven never to cross get no event at all.
 
-Continuous clock (times in ms): ``m = flow(v, t - anchor) + I``; the next
-crossing is closed-form. A potential still ``>= theta`` after a reset fires
-again when the refractory period ends, or at the next arrival if ``r = 0``
-(a neuron updates at most once per instant).
+Continuous clock: ``m = flow(v, t − anchor) + I`` with the elapsed time in ms;
+the next crossing is closed-form, ``anchor + crossing_time`` placed on the grid
+by :meth:`~evsim.timegrid.TimeGrid.advance`. A potential still ``>= theta``
+after a reset fires again when the refractory period ends, or at the next
+arrival if ``r = 0`` (a neuron updates at most once per instant).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from evsim.compile import Plan
-from evsim.neurons import crossing_time, drift, drift_steps, flow, relax, resting_level
+from evsim.neurons import crossing_time, drift, drift_steps, fires, flow, relax, resting_level
+from evsim.timegrid import TimeGrid
 
 __all__ = ["ContinuousClock", "DiscreteClock", "clock_for"]
 
@@ -36,76 +40,79 @@ PREDICTION_HORIZON = 256  # steps a discrete prediction iterates before a checkp
 
 
 class ContinuousClock:
-    """Closed-form evolution between events (times in ms)."""
+    """Closed-form evolution between events (elapsed times in ms)."""
 
-    initial_anchor = 0.0
+    initial_anchor = 0.0  # whole steps: free evolution starts at t = 0
 
-    def __init__(self, plan: Plan) -> None:
-        self.p = plan
-        self.v_inf = resting_level(plan.tau, plan.v_rest, plan.bias)
+    def __init__(self, params, grid: TimeGrid) -> None:
+        self.p, self.grid = params, grid
+        self.v_inf = resting_level(params.tau, params.v_rest, params.bias)
         #: neurons whose potential can climb to the threshold with no input
-        self.may_cross = self.v_inf > plan.theta
-        self._all_leaky = bool(np.isfinite(plan.tau[plan.kind != 0]).all())
+        self.may_cross = self.v_inf > params.theta
+        self._all_leaky = bool(np.isfinite(params.tau[params.members]).all())
 
-    def integrate(self, idx, v, anchor, t, inputs, crossing):
+    def integrate(self, idx, v, anchor, t, inputs, crossing=None):
         p = self.p
+        s = self.grid.elapsed(t[0], t[1], anchor[0], anchor[1])
         if self._all_leaky:  # the common case, with the resting level precomputed
-            free = relax(v, t - anchor, p.tau[idx], self.v_inf[idx])
+            free = relax(v, s, p.tau[idx], self.v_inf[idx])
         else:
-            free = flow(v, t - anchor, p.tau[idx], p.v_rest[idx], p.bias[idx])
+            free = flow(v, s, p.tau[idx], p.v_rest[idx], p.bias[idx])
         # at its predicted crossing the potential is exactly on the threshold
         # (or above it, if it was held there through a refractory period)
-        if crossing.any():
+        if crossing is not None and crossing.any():
             free = np.where(crossing, np.maximum(free, p.theta[idx]), free)
         return free + inputs
 
     def anchor_after_spike(self, t, refractory):
-        return t + refractory
+        return t[0] + refractory, t[1]
 
-    def predict(self, idx, v, anchor, last_update):
+    def predict(self, idx, v, anchor, restart_pending):
         p = self.p
         theta = p.theta[idx]
         wait = crossing_time(v, theta, p.tau[idx], p.v_rest[idx], p.bias[idx])
-        out = anchor + wait
-        already_above = v >= theta
-        out[already_above & ~(anchor > last_update)] = np.inf
-        return out
+        k, f = self.grid.advance(anchor[0], anchor[1], wait)
+        # already at or above the threshold and free since its last update: it fires only at its
+        # next arrival (a neuron updates at most once per instant); held by a refractory period, or
+        # at t = 0, it fires when free evolution (re)starts, at the anchor
+        stuck = fires(v, theta) & ~restart_pending
+        return np.where(stuck, np.inf, k), np.where(stuck, 0.0, f)
 
 
 class DiscreteClock:
-    """Step-by-step evolution, skipped over exactly (times in steps)."""
+    """Step-by-step evolution, skipped over exactly (offsets are always 0)."""
 
-    initial_anchor = -1.0
+    initial_anchor = -1.0  # step 0 applies the first drift
 
-    def __init__(self, plan: Plan) -> None:
-        self.p = plan
+    def __init__(self, params, grid: TimeGrid) -> None:
+        self.p, self.grid = params, grid
         #: neurons whose potential can climb to the threshold with no input
-        self.may_cross = ~_settles_below(plan.theta, plan.beta, plan.v_rest, plan.bias)
+        self.may_cross = ~_settles_below(params.theta, params.beta, params.v_rest, params.bias)
 
-    def integrate(self, idx, v, anchor, t, inputs, crossing):
+    def integrate(self, idx, v, anchor, t, inputs, crossing=None):
         p = self.p
-        before = drift_steps(v, t - anchor - 1, p.beta[idx], p.v_rest[idx], p.bias[idx])
+        before = drift_steps(v, t[0] - anchor[0] - 1, p.beta[idx], p.v_rest[idx], p.bias[idx])
         return drift(before, p.beta[idx], p.v_rest[idx], p.bias[idx]) + inputs
 
     def anchor_after_spike(self, t, refractory):
-        return np.maximum(t, t + refractory - 1)
+        return np.maximum(t[0], t[0] + refractory - 1), t[1]
 
-    def predict(self, idx, v, anchor, last_update):
+    def predict(self, idx, v, anchor, restart_pending):
         p = self.p
         theta, beta, v_rest, bias = p.theta[idx], p.beta[idx], p.v_rest[idx], p.bias[idx]
         out = np.full(idx.shape, np.inf)
-        never = (v < theta) & ~self.may_cross[idx]
+        never = ~fires(v, theta) & ~self.may_cross[idx]
         pending = np.flatnonzero(~never)
         x = np.asarray(v, float)[pending]
         for step in range(1, PREDICTION_HORIZON + 1):
             if pending.size == 0:
-                return out
+                break
             x = drift(x, beta[pending], v_rest[pending], bias[pending])
-            hit = x >= theta[pending]
-            out[pending[hit]] = anchor[pending[hit]] + step
+            hit = fires(x, theta[pending])
+            out[pending[hit]] = anchor[0][pending[hit]] + step
             pending, x = pending[~hit], x[~hit]
-        out[pending] = anchor[pending] + PREDICTION_HORIZON  # checkpoint
-        return out
+        out[pending] = anchor[0][pending] + PREDICTION_HORIZON  # checkpoint
+        return out, np.zeros(idx.shape)
 
 
 def _settles_below(theta, beta, v_rest, bias):
@@ -123,6 +130,6 @@ def _settles_below(theta, beta, v_rest, bias):
         return np.where(leaky, v_inf < theta - margin, bias <= 0)
 
 
-def clock_for(plan: Plan):
-    """The clock object that matches the plan's network."""
-    return DiscreteClock(plan) if plan.discrete else ContinuousClock(plan)
+def clock_for(params, grid: TimeGrid):
+    """The clock that matches the network's grid."""
+    return DiscreteClock(params, grid) if grid.discrete else ContinuousClock(params, grid)

@@ -1,9 +1,12 @@
-"""Validate and normalise the ``inputs`` a user feeds to a simulation.
+"""Input trains: validating what a user feeds, and releasing it window by window.
 
 ``inputs`` maps an input neuron's name to its spike times (ms), or to a pair
 ``(times, values)`` for analog events whose real value multiplies the weight
-of every outgoing synapse. The result is three parallel arrays, sorted by
-time (ties keep the order of the mapping), in the plan's time units.
+of every outgoing synapse. :func:`normalise_inputs` turns it into parallel
+arrays on the network's time grid (:meth:`~evsim.timegrid.TimeGrid.locate`),
+sorted by time (ties keep the order of the mapping); an :class:`InputQueue`
+holds them until the simulator releases them — input spikes are never heap
+entries.
 """
 
 from __future__ import annotations
@@ -13,15 +16,16 @@ from typing import Mapping, Sequence, Union
 import numpy as np
 
 from evsim.errors import SchedulingError, ValidationError
+from evsim.events import Spikes
+from evsim.timegrid import TimeGrid, time_order
 
-__all__ = ["InputsLike", "normalise_inputs"]
+__all__ = ["InputsLike", "InputQueue", "normalise_inputs"]
 
 InputsLike = Mapping[str, Union[Sequence[float], tuple]]
-_GRID_TOLERANCE = 1e-9
 
 
-def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, dt: float | None, now: float):
-    """Return ``(times, neuron_indices, values)`` in units (steps if ``dt``).
+def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, grid: TimeGrid, now: float) -> Spikes:
+    """The input events as :class:`~evsim.events.Spikes` on ``grid``, sorted by time.
 
     Raises
     ------
@@ -42,13 +46,67 @@ def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, 
             )
         times, values = _split(name, train)
         _check_times(name, times, now)
-        units = _to_units(name, times, dt)
-        chunks.append((units, np.full(units.size, index[name], np.int64), values))
-    if not chunks:
-        return np.zeros(0), np.zeros(0, np.int64), np.zeros(0)
-    times, neurons, values = (np.concatenate(c) for c in zip(*chunks))
-    order = np.argsort(times, kind="stable")
-    return times[order], neurons[order], values[order]
+        order = np.argsort(times, kind="stable")
+        times, values = times[order], values[order]
+        k, f = grid.locate(times, lambda _: f"input {name!r} has time")
+        _check_distinct_instants(name, times, k, f)
+        chunks.append(Spikes(np.full(k.size, index[name], np.int64), k, f, values))
+    return spikes_sorted(Spikes.concat(chunks), grid)
+
+
+def _check_distinct_instants(name: str, times: np.ndarray, k: np.ndarray, f: np.ndarray) -> None:
+    """Sorted times must fall on distinct instants of the grid (placing times on it keeps their order)."""
+    twice = (k[1:] == k[:-1]) & (f[1:] == f[:-1])
+    if twice.any():
+        i = int(np.flatnonzero(twice)[0])
+        raise ValidationError(
+            f"input {name!r}: times {float(times[i])!r} and {float(times[i + 1])!r} ms are the same instant on "
+            f"the time grid; an input neuron fires at most once per instant (use an analog value to send more)"
+        )
+
+
+def spikes_sorted(spikes: Spikes, grid: TimeGrid) -> Spikes:
+    """``spikes`` in time order; ties keep their order (stable)."""
+    order = time_order(grid, spikes.k, spikes.f)
+    return Spikes(*(a[order] for a in spikes))
+
+
+class InputQueue:
+    """Input events not yet released, in time order; :meth:`release` hands out those before a time."""
+
+    def __init__(self, grid: TimeGrid) -> None:
+        self._grid = grid
+        self._pending = Spikes.none()
+
+    def add(self, spikes: Spikes) -> None:
+        """Merge new (time-sorted) events in (ties: the ones already queued first)."""
+        if not self._pending.size:
+            self._pending = spikes
+        else:
+            self._pending = spikes_sorted(Spikes.concat([self._pending, spikes]), self._grid)
+
+    def next_time(self) -> tuple[float, float]:
+        """``(k, f)`` of the next event, ``(inf, 0)`` if none."""
+        if not self._pending.size:
+            return np.inf, 0.0
+        return float(self._pending.k[0]), float(self._pending.f[0])
+
+    def time_of(self, i: int) -> tuple[float, float] | None:
+        """``(k, f)`` of the ``i``-th pending event, if there is one."""
+        if i >= self._pending.size:
+            return None
+        return float(self._pending.k[i]), float(self._pending.f[i])
+
+    def release(self, end: tuple[float, float]) -> Spikes:
+        """Remove and return every event with time ``< end``."""
+        k, f = self._pending.k, self._pending.f
+        lo, hi = np.searchsorted(k, end[0], "left"), np.searchsorted(k, end[0], "right")
+        cut = int(lo + np.searchsorted(f[lo:hi], end[1], "left"))
+        if cut == 0:
+            return Spikes.none()
+        released = Spikes(*(a[:cut] for a in self._pending))
+        self._pending = Spikes(*(a[cut:] for a in self._pending))
+        return released
 
 
 def _split(name: str, train) -> tuple[np.ndarray, np.ndarray]:
@@ -87,15 +145,3 @@ def _check_times(name: str, times: np.ndarray, now: float) -> None:
             f"fires at most once per instant (use an analog value to send more)"
         )
 
-
-def _to_units(name: str, times: np.ndarray, dt: float | None) -> np.ndarray:
-    if dt is None:
-        return times
-    steps = times / dt
-    rounded = np.round(steps)
-    off = np.abs(steps - rounded) > _GRID_TOLERANCE * np.maximum(1.0, np.abs(steps))
-    if off.any():
-        raise ValidationError(
-            f"input {name!r}: time {float(times[off][0])!r} ms is not a multiple of dt={dt!r} ms"
-        )
-    return rounded

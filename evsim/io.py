@@ -33,15 +33,14 @@ import numpy as np
 from evsim.deep.convert import SpikingLayer, SpikingNet
 from evsim.deep.layers import AvgPool2d, Conv2d, Dense, Flatten
 from evsim.errors import EvsimError, ValidationError
+from evsim.kinds import MODELS
 from evsim.network import Network
-from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
 from evsim.nirio import from_nir, to_nir  # NIR graphs: see evsim.nirio for the semantics
 from evsim.synapses import SynapseTable
 
 __all__ = ["FORMAT_VERSION", "save", "load", "to_nir", "from_nir"]
 
 FORMAT_VERSION = 1
-MODELS = {cls.__name__: cls for cls in (Input, IF, LIF, Stochastic, Threshold)}
 OPS = {cls.__name__: cls for cls in (Dense, Conv2d, AvgPool2d, Flatten)}
 
 

@@ -18,13 +18,11 @@ import numpy as np
 
 from evsim._arrays import concat_ranges
 from evsim.errors import ValidationError
-from evsim.neurons import IF, LIF, Input, NeuronModel, Stochastic, Threshold
+from evsim.neurons import Input, NeuronModel
 from evsim.synapses import Synapse, SynapsesLike, SynapseTable, build_table
+from evsim.timegrid import TimeGrid
 
 __all__ = ["Network"]
-
-_MODELS = (Input, IF, LIF, Stochastic, Threshold)
-_GRID_TOLERANCE = 1e-9
 
 
 class Network:
@@ -40,13 +38,15 @@ class Network:
     outputs : iterable of str
         Non-input neurons the network exposes to composition and behaviour.
     dt : float or None
-        Clock in ms (discrete rounds, default 1.0) or ``None`` (continuous).
+        Clock in ms (discrete rounds, default 1.0) or ``None`` (continuous
+        time on a grid of :data:`~evsim.timegrid.RESOLUTION` = 1e-6 ms).
 
     Raises
     ------
     ValidationError
         Unknown endpoint, synapse into an input, non-finite weight, negative
-        delay, delay off the ``dt`` grid, zero-delay cycle (named), outputs
+        delay, delay or refractory period off the time grid (``dt``, or the
+        resolution in continuous time), zero-delay cycle (named), outputs
         that are unknown or inputs, a stochastic neuron in continuous time or
         fed through a delay other than ``dt``.
     """
@@ -114,6 +114,11 @@ class Network:
     def discrete(self) -> bool:
         return self._dt is not None
 
+    @cached_property
+    def grid(self) -> TimeGrid:
+        """The time grid: step ``dt``, or the resolution in continuous time."""
+        return TimeGrid.of(self._dt)
+
     def index(self, name: str) -> int:
         """Position of a neuron in :attr:`names`."""
         try:
@@ -147,7 +152,7 @@ class Network:
         self._check_outputs()
         self._check_synapse_values()
         self._check_grid()
-        self._check_stochastic()
+        self._check_clock_needs()
         self.ranks  # noqa: B018 - raises on a zero-delay cycle
 
     def _describe(self, row: int) -> str:
@@ -178,39 +183,34 @@ class Network:
                 raise ValidationError(f"{self._describe(row)} {detail}")
 
     def _check_grid(self) -> None:
-        if self._dt is None:
-            return
-        steps = self._table.delay / self._dt
-        off = np.abs(steps - np.round(steps)) > _GRID_TOLERANCE * np.maximum(1.0, steps)
-        if off.any():
-            row = int(np.flatnonzero(off)[0])
-            raise ValidationError(
-                f"{self._describe(row)} has delay {float(self._table.delay[row])!r} ms, not a "
-                f"multiple of dt={self._dt!r} ms; use a multiple of dt or dt=None"
-            )
+        """Delays and every model's periods are whole numbers of grid steps."""
+        self.grid.steps(self._table.delay, lambda row: f"{self._describe(row)} has delay")
         for name, model in self._neurons.items():
-            if isinstance(model, (IF, LIF)) and not _on_grid(model.refractory, self._dt):
-                raise ValidationError(
-                    f"neuron {name!r} has refractory {model.refractory!r} ms, not a multiple of "
-                    f"dt={self._dt!r} ms"
-                )
+            for parameter, value in model.durations().items():
+                self.grid.steps(value, lambda _: f"neuron {name!r} has {parameter}")
 
-    def _check_stochastic(self) -> None:
-        stochastic = np.array([isinstance(m, (Stochastic, Threshold)) for m in self._neurons.values()], bool)
-        if not stochastic.any():
-            return
-        if self._dt is None:
-            name = self._names[int(np.flatnonzero(stochastic)[0])]
-            raise ValidationError(
-                f"neuron {name!r} is a Lynch–Musco neuron, which runs in rounds; give the network dt=1.0"
-            )
+    def _check_clock_needs(self) -> None:
+        """Models that run only in rounds, or only behind synapses of a fixed delay, get them."""
+        for name, model in self._neurons.items():
+            if model.rounds_only and self._dt is None:
+                raise ValidationError(
+                    f"neuron {name!r} is a {type(model).__name__} neuron, which runs only in rounds; "
+                    f"give the network dt=1.0"
+                )
         t = self._table
-        bad = stochastic[t.target] & ~np.isclose(t.delay, self._dt) if len(t) else np.zeros(0, bool)
+        fixed = np.array([m.input_delay_steps if m.input_delay_steps is not None else -1
+                          for m in self._neurons.values()], float)
+        if not len(t) or (fixed < 0).all():
+            return
+        want = fixed[t.target]
+        bad = (want >= 0) & (self.grid.steps(t.delay, lambda row: "") != want)
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
+            steps = int(want[row])
             raise ValidationError(
                 f"{self._describe(row)} has delay {float(t.delay[row])!r} ms; synapses into "
-                f"Stochastic/Threshold neurons must have delay dt={self._dt!r} (one round)"
+                f"{type(self._neurons[self._names[t.target[row]]]).__name__} neurons must have delay "
+                f"{steps} × dt = {steps * self._dt!r} ms (one round)"
             )
 
 
@@ -220,10 +220,10 @@ def _checked_neurons(neurons: Mapping[str, NeuronModel]):
     for name, model in neurons.items():
         if not isinstance(name, str) or not name:
             raise ValidationError(f"neuron names must be non-empty strings, got {name!r}")
-        if not isinstance(model, _MODELS):
+        if not isinstance(model, NeuronModel):
             raise ValidationError(
-                f"neuron {name!r} has model {model!r}; expected one of "
-                f"{', '.join(m.__name__ for m in _MODELS)}"
+                f"neuron {name!r} has model {model!r}; expected a neuron model such as "
+                f"Input(), IF(), LIF(), Stochastic() or Threshold()"
             )
         yield name, model
 
@@ -234,11 +234,6 @@ def _checked_dt(dt: float | None) -> float | None:
     if not isinstance(dt, (int, float)) or not math.isfinite(dt) or dt <= 0:
         raise ValidationError(f"dt must be a positive number of ms or None (continuous), got {dt!r}")
     return float(dt)
-
-
-def _on_grid(value: float, dt: float) -> bool:
-    steps = value / dt
-    return abs(steps - round(steps)) <= _GRID_TOLERANCE * max(1.0, steps)
 
 
 def _zero_delay_ranks(n: int, table: SynapseTable, names: tuple[str, ...]) -> np.ndarray:

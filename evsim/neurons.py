@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Union
+from typing import ClassVar, Union
 
 import numpy as np
 
@@ -57,6 +57,7 @@ __all__ = [
     "Threshold",
     "NeuronModel",
     "Reset",
+    "fires",
     "drift",
     "drift_steps",
     "relax",
@@ -88,8 +89,30 @@ def _check_reset(owner: str, reset: Reset) -> None:
     _require_finite(owner, reset=reset)
 
 
+class NeuronModel:
+    """Base of every neuron model: a frozen value holding parameters, never state.
+
+    A model also says what it needs from the network's clock, so that
+    :class:`~evsim.network.Network` can check any kind of neuron the same way:
+
+    * ``rounds_only`` — runs only in discrete rounds (refused in continuous time);
+    * ``input_delay_steps`` — every synapse into it must have exactly this many
+      steps of delay (``None``: any delay);
+    * :meth:`durations` — its periods (ms) that must be whole numbers of grid steps.
+
+    Which population runs a model is written in one place, :mod:`evsim.kinds`.
+    """
+
+    rounds_only: ClassVar[bool] = False
+    input_delay_steps: ClassVar[int | None] = None
+
+    def durations(self) -> dict[str, float]:
+        """Periods (ms) that must lie on the network's time grid, by parameter name."""
+        return {}
+
+
 @dataclass(frozen=True)
-class Input:
+class Input(NeuronModel):
     """A neuron driven from outside: it fires exactly at the times it is given.
 
     A spike carries the value 1; an analog event carries a real value that
@@ -98,8 +121,11 @@ class Input:
 
 
 @dataclass(frozen=True)
-class _Integrator:
+class _Integrator(NeuronModel):
     """Shared checks of the integrate-and-fire family."""
+
+    def durations(self) -> dict[str, float]:
+        return {"refractory": self.refractory}
 
     def _validate(self, owner: str) -> None:
         _require_finite(owner, threshold=self.threshold, v_init=self.v_init, bias=self.bias)
@@ -217,13 +243,16 @@ def _neighbours(x: float, n: int) -> list[float]:
 
 
 @dataclass(frozen=True)
-class Stochastic:
+class Stochastic(NeuronModel):
     """Lynch–Musco stochastic neuron (memoryless, one bit of state).
 
     Round ``t >= 1``: ``pot = sum(w * fired(t-1)) - bias`` and the neuron fires
     with probability ``1 / (1 + exp(-pot / temperature))``. Round 0 fires iff
     ``initial``. All incoming synapses must have delay ``dt``.
     """
+
+    rounds_only: ClassVar[bool] = True
+    input_delay_steps: ClassVar[int | None] = 1
 
     bias: float = 0.0
     temperature: float = 1.0
@@ -239,11 +268,14 @@ class Stochastic:
 
 
 @dataclass(frozen=True)
-class Threshold:
+class Threshold(NeuronModel):
     """Deterministic limit of :class:`Stochastic` (temperature -> 0).
 
     Round ``t >= 1`` fires iff ``sum(w * fired(t-1)) - bias >= 0``.
     """
+
+    rounds_only: ClassVar[bool] = True
+    input_delay_steps: ClassVar[int | None] = 1
 
     bias: float = 0.0
     initial: bool = False
@@ -254,12 +286,14 @@ class Threshold:
     temperature = 0.0
 
 
-NeuronModel = Union[Input, IF, LIF, Stochastic, Threshold]
-
-
 # --------------------------------------------------------------------------
 # Pure maths (arrays or floats in, arrays or floats out; no state kept here)
 # --------------------------------------------------------------------------
+
+
+def fires(m, threshold):
+    """The threshold test, the same in every execution path: fire iff ``m >= threshold``."""
+    return m >= threshold
 
 
 def drift(v, beta, v_rest, bias):
@@ -333,7 +367,7 @@ def crossing_time(v, theta, tau, v_rest, bias):
         lif = np.where(v_inf > theta, tau * np.log((v_inf - v) / (v_inf - theta)), np.inf)
         integrator = np.where(bias > 0, (theta - v) / bias, np.inf)
     out = np.where(leaky, lif, integrator)
-    return np.where(v >= theta, 0.0, out)
+    return np.where(fires(v, theta), 0.0, out)
 
 
 def apply_reset(m, fired, theta, reset_to):

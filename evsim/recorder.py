@@ -1,4 +1,10 @@
-"""Collects spikes, probed potentials and the optional event trace during a run."""
+"""Watches a run: spikes, probed potentials and the optional event trace.
+
+The recorder only observes. The simulator tells it of every spike it
+routes (:meth:`Recorder.spikes`) and the populations tell it of every
+delivery and update; nothing it keeps flows back into the run. Times arrive
+as ``(k, f)`` grid pairs and leave as float ms (:meth:`TimeGrid.ms`).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,12 @@ from typing import Iterable
 
 import numpy as np
 
-from evsim.compile import INTEGRATOR, Plan
 from evsim.errors import ValidationError
+from evsim.events import Spikes
 from evsim.neurons import drift_steps, flow
 from evsim.record import PHASE_NAMES, EventTrace, PotentialTrace, SpikeRecord, TraceEvent
 from evsim.scheduler import DELIVER, UPDATE
+from evsim.timegrid import step_index
 
 __all__ = ["Recorder"]
 
@@ -19,137 +26,144 @@ __all__ = ["Recorder"]
 class Recorder:
     """Accumulates what a :class:`~evsim.simulator.Simulator` observes.
 
-    Spikes of one window are buffered and appended sorted by
-    ``(time, rank, neuron)``, so the record never depends on the order in
-    which the window's work was done.
+    Spikes are listed by ``(time, rank, neuron)`` whatever order the work was
+    done in; trace lines by ``(time, rank, phase)``, then the order of work.
     """
 
-    def __init__(self, plan: Plan, probes: Iterable[str] = (), trace: bool = False) -> None:
+    def __init__(self, plan, populations, probes: Iterable[str] = (), trace: bool = False) -> None:
         self.p = plan
-        self._spikes: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self._window: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._spikes: list[Spikes] = []  # one sorted chunk per window
+        self._window: list[Spikes] = []
+        self._sorted: SpikeRecord | None = None
         self.probed = np.zeros(plan.size, bool)
+        self._potential_of = {}
         for name in probes:
             i = plan.net.index(name)
-            if plan.kind[i] != INTEGRATOR:
+            owner = next((pop for pop in populations if i in set(pop.members.tolist())), None)
+            if owner is None or not owner.has_potential:
                 raise ValidationError(f"cannot probe {name!r}: only IF/LIF neurons have a potential")
             self.probed[i] = True
+            self._potential_of[i] = owner
         self.probing = bool(self.probed.any())
         self._probe_rows: list[tuple] = []
         self.tracing = trace
         self._trace_rows: list[tuple] = []
         self._trace_window: list[tuple] = []
 
-    # -- called by the kernels ---------------------------------------------
-    def spikes(self, neuron: np.ndarray, time: np.ndarray, value: np.ndarray) -> None:
-        if neuron.size:
-            self._window.append((neuron, time, value))
+    # -- told by the simulator ---------------------------------------------
+    def spikes(self, spikes: Spikes, kind: str = "spike") -> None:
+        """Spikes the simulator routes: ``"input"`` events or neurons' ``"spike"``."""
+        if spikes.size:
+            self._window.append(spikes)
             if self.tracing:
-                self._trace(time, neuron, UPDATE, "input" if value is not None else "spike", value)
-
-    def deliveries(self, neuron, time, total, blocked) -> None:
-        if self.tracing and neuron.size:
-            self._trace(time[~blocked], neuron[~blocked], DELIVER, "deliver", total[~blocked])
-            self._trace(time[blocked], neuron[blocked], DELIVER, "blocked", total[blocked])
-
-    def updates(self, neuron, time, before, fired, state) -> None:
-        """Note one update per neuron: spikes, trace lines, probed potentials.
-
-        ``state`` has arrays ``v`` and ``anchor`` (after the update), or is
-        None for neurons without a potential.
-        """
-        if self.tracing:
-            self._trace(time, neuron, UPDATE, "update", before)
-        if fired.any():
-            self.spikes(neuron[fired], time[fired], None)
-        if self.probing and state is not None and self.probed[neuron].any():
-            keep = self.probed[neuron]
-            mine = neuron[keep]
-            self._probe_rows.append((mine, time[keep], before[keep], state.v[mine], state.anchor[mine]))
-
-    def mark(self) -> int:
-        """A bookmark into the current window's spikes."""
-        return len(self._window)
-
-    def spikes_since(self, mark: int):
-        """``(neurons, times)`` of the window's spikes recorded after ``mark``."""
-        return [(w[0], w[1]) for w in self._window[mark:]]
-
-    def _trace(self, time, neuron, phase, kind, value) -> None:
-        value = np.ones(neuron.size) if value is None else value
-        self._trace_window.append((time, neuron, phase, kind, value))
+                self._trace(spikes.k, spikes.f, spikes.neuron, UPDATE, kind, spikes.value)
 
     def end_window(self) -> None:
-        """Append the window's spikes (and trace lines) in canonical order."""
+        """Close a window: its spikes and trace lines join the record in canonical order.
+
+        Windows follow each other in time, so sorting each window's spikes by
+        ``(time, rank, neuron)`` sorts the whole record.
+        """
         if self._window:
-            neuron = np.concatenate([w[0] for w in self._window])
-            time = np.concatenate([w[1] for w in self._window])
-            value = np.concatenate([np.ones(w[0].size) if w[2] is None else w[2] for w in self._window])
-            order = np.lexsort((neuron, self.p.rank[neuron], time))
-            self._spikes.append((neuron[order], time[order], value[order]))
+            spikes = Spikes.concat(self._window)
+            rank_then_neuron = self.p.rank[spikes.neuron] * self.p.size + spikes.neuron
+            order = np.lexsort((rank_then_neuron, spikes.f, spikes.k))
+            self._spikes.append(Spikes(*(a[order] for a in spikes)))
             self._window = []
+            self._sorted = None
         if self._trace_window:
             self._flush_trace()
 
+    # -- told by the populations -------------------------------------------
+    def deliveries(self, neuron, k, f, total, blocked) -> None:
+        """Summed arrivals at each neuron and instant (``blocked``: discarded)."""
+        if self.tracing and neuron.size:
+            self._trace(k[~blocked], f[~blocked], neuron[~blocked], DELIVER, "deliver", total[~blocked])
+            self._trace(k[blocked], f[blocked], neuron[blocked], DELIVER, "blocked", total[blocked])
+
+    def updates(self, neuron, k, f, before, fired, population) -> None:
+        """One update per neuron: the pre-threshold value ``before`` and, for probes, the state after."""
+        if self.tracing:
+            self._trace(k, f, neuron, UPDATE, "update", before)
+        if self.probing and self.probed[neuron].any():
+            keep = self.probed[neuron]
+            mine = neuron[keep]
+            anchor_k, anchor_f = population.anchor
+            self._probe_rows.append((mine, k[keep], f[keep], before[keep], population.v[mine],
+                                     anchor_k[mine], anchor_f[mine]))
+
+    # -- the trace -----------------------------------------------------------
+    def _trace(self, k, f, neuron, phase, kind, value) -> None:
+        self._trace_window.append((k, f, neuron, phase, kind, value))
+
     def _flush_trace(self) -> None:
+        rank = self.p.rank
         rows = [
-            (float(t), int(self.p.rank[n]), phase, kind, int(n), float(v))
-            for time, neuron, phase, kind, value in self._trace_window
-            for t, n, v in zip(time, neuron, value)
+            (float(k), float(f), int(rank[n]), phase, i, kind, int(n), float(v))
+            for i, (ks, fs, neuron, phase, kind, value) in enumerate(self._trace_window)
+            for k, f, n, v in zip(ks, fs, neuron, value)
         ]
-        rows = [(r[0], r[1], r[2], i, r) for i, r in enumerate(rows)]
-        self._trace_rows.extend(r[-1] for r in sorted(rows))
+        rows.sort(key=lambda r: r[:5])  # time, rank, phase, then order of work (stable within a batch)
+        self._trace_rows.extend(rows)
         self._trace_window = []
 
     # -- the result ------------------------------------------------------------
     def record(self) -> SpikeRecord:
-        p, unit = self.p, self.p.unit
-        if self._spikes:
-            neuron, time, value = (np.concatenate(c) for c in zip(*self._spikes))
-        else:
-            neuron, time, value = np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
-        names = p.net.names
+        if self._sorted is None:
+            self._sorted = self._build_record()
+        return self._sorted
+
+    def _build_record(self) -> SpikeRecord:
+        grid, names = self.p.grid, self.p.net.names
+        neuron, k, f, value = Spikes.concat(self._spikes)
         trace = None
         if self.tracing:
             trace = EventTrace(tuple(
-                TraceEvent(t * unit, r, PHASE_NAMES[ph], kind, names[n], v) for t, r, ph, kind, n, v in self._trace_rows
+                TraceEvent(float(grid.ms(k, f)), r, PHASE_NAMES[phase], kind, names[n], v)
+                for k, f, r, phase, _, kind, n, v in self._trace_rows
             ))
-        return SpikeRecord(names, neuron, time * unit, value, MappingProxyType(self._potentials()), trace)
+        return SpikeRecord(names, neuron, grid.ms(k, f), value, MappingProxyType(self._potentials()), trace)
 
     def _potentials(self) -> dict[str, PotentialTrace]:
-        rows = [np.concatenate(c) for c in zip(*self._probe_rows)] if self._probe_rows else [np.zeros(0)] * 5
-        neuron, time, before, after, anchor = rows
+        grid = self.p.grid
+        if self._probe_rows:
+            neuron, k, f, before, after, anchor_k, anchor_f = (np.concatenate(c) for c in zip(*self._probe_rows))
+        else:
+            neuron, k, f, before, after, anchor_k, anchor_f = (np.zeros(0),) * 7
         out = {}
         for i in np.flatnonzero(self.probed):
             mine = neuron == i
-            out[self.p.net.names[i]] = PotentialTrace(
-                self.p.net.names[i], time[mine] * self.p.unit, before[mine], after[mine],
-                anchor[mine], _sampler(self.p, int(i)),
+            name = self.p.net.names[i]
+            out[name] = PotentialTrace(
+                name, grid.ms(k[mine], f[mine]), before[mine], after[mine],
+                grid.ms(anchor_k[mine], anchor_f[mine]), _sampler(self._potential_of[i], int(i), grid),
             )
         return out
 
 
-def _sampler(plan: Plan, i: int):
-    """Potential of neuron ``i`` at arbitrary times from its exact update values.
+def _sampler(population, i: int, grid):
+    """Potential of neuron ``i`` at arbitrary times (ms) from its exact update values.
 
-    Discrete networks hold the value of the last step until the next one.
+    Between updates the potential follows the neuron's own free evolution
+    from its anchor (held at the reset value until the anchor, after a
+    spike); discrete networks hold each step's value until the next step.
     """
-    unit = plan.unit
-    initial_anchor = -1.0 if plan.discrete else 0.0
+    p = population.p
+    initial_anchor = grid.ms(population.clock.initial_anchor)
 
-    def sample(times_ms, anchors, event_times_ms, afters):
-        t = times_ms / unit
-        event_t = np.concatenate(([-np.inf], event_times_ms / unit))
-        anchor = np.concatenate(([initial_anchor], anchors))
-        value = np.concatenate(([plan.v_init[i]], afters))
-        j = np.searchsorted(event_t, t, "right") - 1
+    def sample(times_ms, anchors_ms, event_times_ms, afters):
+        event_t = np.concatenate(([-np.inf], event_times_ms))
+        anchor = np.concatenate(([initial_anchor], anchors_ms))
+        value = np.concatenate(([p.v_init[i]], afters))
+        j = np.searchsorted(event_t, times_ms, "right") - 1
         a, v = anchor[j], value[j]
-        held = t < a
-        params = (plan.v_rest[i], plan.bias[i])
-        if plan.discrete:
-            free = drift_steps(v, np.maximum(np.floor(t + 1e-9) - a, 0), plan.beta[i], *params)
+        held = times_ms < a
+        params = (p.v_rest[i], p.bias[i])
+        if grid.discrete:
+            steps = step_index(times_ms, grid.step) - step_index(a, grid.step)
+            free = drift_steps(v, np.maximum(steps, 0), p.beta[i], *params)
         else:
-            free = flow(v, np.maximum(t - a, 0.0), plan.tau[i], *params)
+            free = flow(v, np.maximum(times_ms - a, 0.0), p.tau[i], *params)
         return np.where(held, v, free)
 
     return sample

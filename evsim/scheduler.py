@@ -3,7 +3,9 @@
 The scheduler knows nothing of neurons. It orders events by the key
 ``(time, rank, phase, seq)``:
 
-* ``time`` — model time in ms;
+* ``time`` — model time: a number (ms), or a tuple of numbers compared
+  lexicographically (the simulator uses ``(k, f)`` grid pairs, see
+  :mod:`evsim.timegrid`);
 * ``rank`` — depth in the graph of zero-delay synapses (lower first);
 * ``phase`` — :data:`DELIVER` < :data:`UPDATE` < :data:`RECORD`;
 * ``seq`` — a counter that increases with every ``schedule``/``reschedule``,
@@ -59,12 +61,13 @@ class Scheduler:
     ('early', 1.0)
     """
 
-    def __init__(self) -> None:
+    def __init__(self, origin: Any = 0.0) -> None:
         self._heap: heapdict = heapdict()
         self._payload: dict[Hashable, Any] = {}
         self._seq = itertools.count()
         self._auto_id = itertools.count()
-        self.now = 0.0
+        self._origin = origin
+        self.now = origin
 
     def __len__(self) -> int:
         return len(self._heap)
@@ -134,6 +137,14 @@ class Scheduler:
             return math.inf
         return self._heap.peekitem()[1][0]
 
+    def peek_time(self) -> Any:
+        """Time of the next event; with none, ``inf`` in the form of the origin (``(inf, 0.0)`` for pairs)."""
+        if self._heap:
+            return self._heap.peekitem()[1][0]
+        if isinstance(self._origin, tuple):
+            return (math.inf,) + (0.0,) * (len(self._origin) - 1)
+        return math.inf
+
     def pop(self) -> Event:
         """Remove and return the next event; advances :attr:`now` to its time.
 
@@ -161,8 +172,9 @@ class Scheduler:
         except KeyError:
             raise SchedulingError(f"no scheduled event has id {event_id!r}") from None
 
-    def _check_time(self, time: float) -> None:
-        if not isinstance(time, numbers.Real) or math.isnan(time):
+    def _check_time(self, time) -> None:
+        parts = time if isinstance(time, tuple) and isinstance(self._origin, tuple) else (time,)
+        if not all(isinstance(x, numbers.Real) and not math.isnan(x) for x in parts) or not parts:
             raise SchedulingError(f"event time must be a number, got {time!r}")
         if time < self.now:
             raise SchedulingError(

@@ -1,30 +1,35 @@
-"""The event-driven simulator: a network, a scheduler, state and a random generator.
+"""The event-driven simulator: a network, a scheduler, populations and a random generator.
 
-How a run proceeds
-------------------
-The scheduler (a :class:`~evsim.scheduler.Scheduler`, backed by heapdict)
-holds two kinds of keys:
+How one spike travels (docs/engine.md walks through it with an example)
+-----------------------------------------------------------------------
+1. An input train is :meth:`Simulator.feed` into an :class:`~evsim.inputs.InputQueue`,
+   its times placed on the network's grid as ``(k, f)`` pairs.
+2. :meth:`Simulator.run` cuts time into *windows* (:meth:`_window`) of one
+   lookahead ``L``: the smallest positive delay out of any non-input neuron.
+   Nothing emitted inside a window can land inside it, except through
+   zero-delay synapses, whose targets have a higher rank.
+3. At the start of a window the simulator collects its work
+   (:meth:`_collect`): the :class:`~evsim.events.Delivery` buckets and
+   :class:`~evsim.events.Wakeup` entries the scheduler holds before the
+   window's end, and the input spikes the queue releases, fanned out into
+   :class:`~evsim.events.Arrivals` (:meth:`_send`).
+4. Rank by rank (:meth:`_run_rank`), the arrivals at that rank are summed per
+   neuron and instant (DELIVER, :meth:`~evsim.events.Arrivals.summed`) and
+   each population updates its neurons (UPDATE, ``population.process``),
+   each neuron's events in time order; it returns the spikes it made.
+5. The simulator records those spikes and sends them on (:meth:`_send`):
+   through a synapse of delay ``d`` a spike at ``(k, f)`` arrives at
+   ``(k + d, f)`` — delays add whole steps, so coincidences stay exact.
+   Arrivals inside the window (zero delay) go to the next rank; later ones
+   wait in one :class:`~evsim.events.Delivery` bucket on the scheduler.
+6. Each updated neuron's next update with no input (a predicted threshold
+   crossing) becomes its :class:`~evsim.events.Wakeup` entry, moved in place
+   with decrease/increase-key (:meth:`_sync_wakeups`).
 
-* a *delivery bucket* per future arrival time: every spike that will arrive
-  at that time is appended to one heap entry (priority ``(t, 0, DELIVER)``);
-* one *predicted-update* key per neuron that will update without input — an
-  integrate-and-fire neuron's exact threshold crossing (or, in discrete time,
-  a checkpoint), a Lynch–Musco neuron's next spontaneous firing round
-  (priority ``(t, rank, UPDATE)``). Its priority is moved in place whenever an
-  update changes the prediction.
-
-Input trains are kept as one time-sorted array and merged in, with no heap
-entry per input spike.
-
-The simulator advances in *windows* ``[t0, t0 + L)``, where ``t0`` is the
-next event and ``L`` the lookahead: the smallest positive delay out of any
-non-input neuron (one round when Lynch–Musco neurons are present). Nothing
-emitted inside a window can land inside it, except through zero-delay
-synapses, whose targets have a higher rank; so the window's work is exact
-when done rank by rank, each neuron's events in time order, with the
-arrivals of one instant summed before its single update
-(DELIVER < UPDATE). Window boundaries never change a result: a run split at
-any time equals the whole run.
+The scheduler (:class:`~evsim.scheduler.Scheduler`, backed by heapdict) thus
+holds one entry per pending fan-out batch and one per neuron that will update
+without input; input spikes are never heap entries. Window boundaries never
+change a result: a run split at any time equals the whole run.
 """
 
 from __future__ import annotations
@@ -36,19 +41,20 @@ from typing import Iterable
 import numpy as np
 
 from evsim._arrays import concat_ranges
-from evsim.compile import INPUT, INTEGRATOR, STOCHASTIC, compile_network
-from evsim.dynamics import clock_for
+from evsim.compile import compile_network
 from evsim.errors import EmptySchedule, SchedulingError, ValidationError
-from evsim.inputs import InputsLike, normalise_inputs
+from evsim.events import Arrivals, Delivery, Spikes, Wakeup, Window
+from evsim.inputs import InputQueue, InputsLike, normalise_inputs
 from evsim.network import Network
-from evsim.populations import Arrivals, Integrators, LynchMusco
 from evsim.record import SpikeRecord
 from evsim.recorder import Recorder
 from evsim.scheduler import DELIVER, UPDATE, Scheduler
+from evsim.timegrid import before, earlier
 
 __all__ = ["Simulator", "simulate"]
 
 MAX_INPUTS_PER_WINDOW = 200_000
+ORIGIN = (0.0, 0.0)
 
 
 class Simulator:
@@ -83,26 +89,29 @@ class Simulator:
             raise ValidationError(f"Simulator needs a Network, got {type(net).__name__}")
         self.net = net
         self.plan = plan = compile_network(net)
+        self._grid = plan.grid
         self._rng = np.random.default_rng(rng)
         self._index = {name: i for i, name in enumerate(net.names)}
-        self._scheduler = Scheduler()
-        self._key_time = np.full(plan.size, np.inf)  # time of each neuron's heap key (inf: none)
-        self._recorder = Recorder(plan, probes, trace)
-        self._integrators = Integrators(plan, clock_for(plan))
-        self._lynch_musco = LynchMusco(plan, self._rng)
-        self._input = (np.zeros(0), np.zeros(0, np.int64), np.zeros(0))
-        self._input_pos = 0
-        self._done = 0.0  # units: everything before this time has run
-        self._now = 0.0  # units: time of the last processed instant or run end
-        self._ranks = np.unique(plan.rank[plan.kind != INPUT])
-        self._populations = self._population_table()
-        self._sync_keys(np.arange(plan.size))
+        self._populations = [kind(plan, members, self._rng) for kind, members in plan.groups]
+        self._owner = np.full(plan.size, -1)  # which population runs each neuron (-1: input)
+        for number, population in enumerate(self._populations):
+            self._owner[population.members] = number
+        self._window_steps = min([plan.lookahead] + [pop.max_window for pop in self._populations])
+        self._ranks = np.unique(plan.rank[~plan.is_input])
+        self._scheduler = Scheduler(origin=ORIGIN)
+        self._wake_at = (np.full(plan.size, np.inf), np.zeros(plan.size))  # each neuron's Wakeup entry
+        self._inputs = InputQueue(plan.grid)
+        self._recorder = Recorder(plan, self._populations, probes, trace)
+        self._done = ORIGIN  # everything before this time has run
+        self._now_ms = 0.0  # the last processed instant or run end, in ms
+        for population in self._populations:
+            self._sync_wakeups(population, population.members)
 
     # -- public API --------------------------------------------------------
     @property
     def now(self) -> float:
         """Current model time in ms."""
-        return self._now * self.plan.unit
+        return self._now_ms
 
     @property
     def record(self) -> SpikeRecord:
@@ -119,23 +128,17 @@ class Simulator:
         SchedulingError
             A time that has already been simulated.
         """
-        times, neurons, values = normalise_inputs(
-            inputs, self._index, self.net.inputs, self.net.dt, self.now
-        )
-        if times.size and times[0] < self._done:
+        spikes = normalise_inputs(inputs, self._index, self.net.inputs, self._grid, self.now)
+        if spikes.size and earlier(spikes.k[0], spikes.f[0], *self._done):
             raise SchedulingError(
-                f"input time {times[0] * self.plan.unit!r} ms has already been simulated "
-                f"(simulated up to {self._done * self.plan.unit!r} ms)"
+                f"input time {float(self._grid.ms(spikes.k[0], spikes.f[0]))!r} ms has already been simulated "
+                f"(simulated up to {float(self._grid.ms(*self._done))!r} ms)"
             )
-        pos = self._input_pos
-        merged = [np.concatenate((old[pos:], new)) for old, new in zip(self._input, (times, neurons, values))]
-        order = np.argsort(merged[0], kind="stable")
-        self._input = tuple(a[order] for a in merged)
-        self._input_pos = 0
+        self._inputs.add(spikes)
 
     def peek(self) -> float:
         """Time (ms) of the next event, ``inf`` if there is none."""
-        return self._next_time() * self.plan.unit
+        return float(self._grid.ms(*self._next_time()))
 
     def step(self) -> float:
         """Process every event of the next instant; return its time (ms).
@@ -145,12 +148,12 @@ class Simulator:
         EmptySchedule
             If no event is left.
         """
-        t0 = self._next_time()
-        if math.isinf(t0):
+        start = self._next_time()
+        if math.isinf(start[0]):
             raise EmptySchedule("no event left to step; feed() inputs or check peek() first")
-        self._window(t0, float(np.nextafter(t0, np.inf)))
-        self._now = t0
-        return t0 * self.plan.unit
+        self._window(Window(start, (start[0], float(np.nextafter(start[1], np.inf)))))
+        self._now_ms = float(self._grid.ms(*start))
+        return self._now_ms
 
     def run(self, until: float) -> None:
         """Process every event with time ``< until`` (ms); resumable.
@@ -162,144 +165,136 @@ class Simulator:
         """
         if not isinstance(until, numbers.Real) or math.isnan(until):
             raise ValidationError(f"until must be a time in ms, got {until!r}")
-        end = until / self.plan.unit
-        if end < self._now:
+        if until < self._now_ms:
             raise SchedulingError(f"cannot run until {until!r} ms: the simulation is already at {self.now!r} ms")
+        end = self._grid.boundary(until)
         while True:
-            t0 = self._next_time()
-            if t0 >= end:
+            start = self._next_time()
+            if not earlier(*start, *end):
                 break
-            self._window(t0, self._window_end(t0, end))
-        self._now = end
+            self._window(Window(start, self._window_end(start, end)))
+        self._now_ms = float(until)
         self._done = max(self._done, end)
 
-    # -- the engine ----------------------------------------------------------
-    def _population_table(self):
-        """``(population, membership mask or None if it owns every non-input neuron)``."""
-        kinds = set(self.plan.kind[self.plan.kind != INPUT].tolist())
-        table = []
-        for kind, population in ((INTEGRATOR, self._integrators), (STOCHASTIC, self._lynch_musco)):
-            if kind in kinds:
-                table.append((population, None if len(kinds) == 1 else self.plan.kind == kind))
-        return table
-
-    def _next_time(self) -> float:
-        times = self._input[0]
-        next_input = times[self._input_pos] if self._input_pos < times.size else math.inf
-        return min(self._scheduler.peek(), float(next_input))
-
-    def _window_end(self, t0: float, end: float) -> float:
-        t_end = min(t0 + self.plan.lookahead, end)
-        times, cap = self._input[0], self._input_pos + MAX_INPUTS_PER_WINDOW
-        if cap < times.size and times[cap] < t_end:
-            t_end = max(float(times[cap]), float(np.nextafter(t0, np.inf)))
-        return t_end
-
-    def _window(self, t0: float, t_end: float) -> None:
-        popped: list[Arrivals] = []
-        due: list[int] = []
-        for event in self._scheduler.pop_before(t_end):
-            if event.payload is None:
-                due.append(event.id[1])
-                self._key_time[event.id[1]] = np.inf
-            else:
-                popped.extend(event.payload)
-        pending: list[Arrivals] = []
-        if popped:
-            self._route(Arrivals.concat(popped), t_end, pending)
-        self._release_inputs(t_end, pending)
-        due = np.array(sorted(due), np.int64)
+    # -- one window ------------------------------------------------------------
+    def _window(self, window: Window) -> None:
+        """Everything that happens in ``window``, rank by rank."""
+        arrivals, due = self._collect(window)
         for rank in self._ranks:
-            pending = self._run_rank(rank, pending, due, t0, t_end)
+            arrivals = self._run_rank(rank, arrivals, due, window)
         self._recorder.end_window()
-        self._done = max(self._done, t_end)
+        self._done = max(self._done, window.end)
 
-    def _release_inputs(self, t_end: float, pending: list[Arrivals]) -> None:
-        times, neurons, values = self._input
-        lo = self._input_pos
-        hi = int(np.searchsorted(times, t_end, "left"))
-        if hi <= lo:
-            return
-        self._input_pos = hi
-        self._recorder.spikes(neurons[lo:hi], times[lo:hi], values[lo:hi])
-        self._route(self._fan_out(neurons[lo:hi], times[lo:hi], values[lo:hi]), t_end, pending)
+    def _collect(self, window: Window) -> tuple[list, np.ndarray]:
+        """The window's work: popped deliveries and wake-ups, and the input spikes it releases."""
+        arrivals: list[Arrivals] = []
+        due: list[int] = []
+        for event in self._scheduler.pop_before(window.end):
+            if isinstance(event.payload, Wakeup):
+                due.append(event.payload.neuron)
+                self._wake_at[0][event.payload.neuron] = np.inf
+            else:
+                arrivals.extend(self._route(Arrivals.concat(event.payload.chunks), window))
+        inputs = self._inputs.release(window.end)
+        self._recorder.spikes(inputs, "input")
+        arrivals.extend(self._send(inputs, window))
+        return arrivals, np.array(sorted(due), np.int64)
 
-    def _run_rank(self, rank, pending, due, t0, t_end) -> list[Arrivals]:
-        """Process the neurons of one rank; return the arrivals left for higher ranks."""
+    def _run_rank(self, rank, arrivals: list, due: np.ndarray, window: Window) -> list:
+        """Update the neurons of one rank; return the arrivals left for higher ranks."""
         plan = self.plan
-        arrivals = Arrivals.concat(pending)
-        rest = None
+        arrivals = Arrivals.concat(arrivals)
+        later: list[Arrivals] = []
         if self._ranks.size > 1:
             here = plan.rank[arrivals.target] == rank
             arrivals, rest = arrivals.take(here), arrivals.take(~here)
+            later = [rest] if rest.size else []
             due = due[plan.rank[due] == rank]
-        mark = self._recorder.mark()
-        for population, members in self._populations:
-            if members is None:
-                mine, mine_due = arrivals, due
+        instants = arrivals.summed(self._grid)  # DELIVER: all arrivals at a neuron and instant, summed
+        for number, population in enumerate(self._populations):
+            if len(self._populations) > 1:
+                mine = self._owner[instants.neuron] == number
+                mine_instants, mine_due = instants.take(mine), due[self._owner[due] == number]
             else:
-                mine, mine_due = arrivals.take(members[arrivals.target]), due[members[due]]
-            if mine.time.size or mine_due.size:
-                touched = population.process(mine, mine_due, t0, t_end, self._recorder)
-                self._sync_keys(touched)
-        remaining = [rest] if rest is not None and rest.time.size else []
-        spiked = self._recorder.spikes_since(mark)
-        if spiked:
-            neurons = np.concatenate([s[0] for s in spiked])
-            times = np.concatenate([s[1] for s in spiked])
-            self._route(self._fan_out(neurons, times, np.ones(neurons.size)), t_end, remaining)
-        return remaining
+                mine_instants, mine_due = instants, due
+            if mine_instants.neuron.size or mine_due.size:
+                spikes, updated = population.process(mine_instants, mine_due, window, self._recorder)  # UPDATE
+                self._sync_wakeups(population, updated)
+                self._recorder.spikes(spikes)
+                later.extend(self._send(spikes, window))
+        return later
 
-    def _fan_out(self, sources: np.ndarray, times: np.ndarray, values: np.ndarray) -> Arrivals:
+    # -- spikes into arrivals ----------------------------------------------------
+    def _send(self, spikes: Spikes, window: Window) -> list:
+        """Fan ``spikes`` out along their synapses; return the arrivals inside the window.
+
+        A spike at ``(k, f)`` through a synapse of ``d`` steps arrives at
+        ``(k + d, f)``; an analog input's value multiplies the weight.
+        """
+        if not spikes.size:
+            return []
         p = self.plan
-        lo, hi = p.out_ptr[sources], p.out_ptr[sources + 1]
+        lo, hi = p.out_ptr[spikes.neuron], p.out_ptr[spikes.neuron + 1]
         rows = concat_ranges(lo, hi)
         counts = hi - lo
-        return Arrivals(
-            np.repeat(times, counts) + p.out_delay[rows],
+        arrivals = Arrivals(
+            np.repeat(spikes.k, counts) + p.out_delay[rows],
+            np.repeat(spikes.f, counts),
             p.out_target[rows],
-            np.repeat(values, counts) * p.out_weight[rows],
+            np.repeat(spikes.value, counts) * p.out_weight[rows],
             p.out_row[rows],
         )
+        return self._route(arrivals, window)
 
-    def _route(self, arrivals: Arrivals, t_end: float, pending: list[Arrivals]) -> None:
-        """Arrivals inside the window join ``pending``; later ones form one bucket.
+    def _route(self, arrivals: Arrivals, window: Window) -> list:
+        """Arrivals inside the window are returned; later ones wait in one Delivery bucket.
 
         The bucket is keyed at its earliest arrival; when it is popped, any
         arrival beyond that window is routed again. With uniform delays a
         window's whole fan-out lands in the next window, so this costs one
         heap entry per window instead of one per arrival time.
         """
-        inside = arrivals.time < t_end
+        inside = before(arrivals.k, arrivals.f, window.end)
         if inside.all():
-            if inside.size:
-                pending.append(arrivals)
-            return
-        if inside.any():
-            pending.append(arrivals.take(inside))
-            arrivals = arrivals.take(~inside)
-        self._add_to_bucket(float(arrivals.time.min()), arrivals)
+            return [arrivals] if arrivals.size else []
+        now = [arrivals.take(inside)] if inside.any() else []
+        self._postpone(arrivals.take(~inside))
+        return now
 
-    def _add_to_bucket(self, time: float, chunk: Arrivals) -> None:
-        key = ("bucket", time)
+    def _postpone(self, arrivals: Arrivals) -> None:
+        k = arrivals.k.min()
+        time = (float(k), float(arrivals.f[arrivals.k == k].min()))
+        key = ("delivery", time)
         if key in self._scheduler:
-            self._scheduler.payload_of(key).append(chunk)
+            self._scheduler.payload_of(key).chunks.append(arrivals)
         else:
-            self._scheduler.schedule(time, [chunk], rank=0, phase=DELIVER, event_id=key)
+            self._scheduler.schedule(time, Delivery([arrivals]), rank=0, phase=DELIVER, event_id=key)
 
-    def _sync_keys(self, neurons: np.ndarray) -> None:
-        """Move each neuron's predicted-update key to its current prediction (if it changed)."""
-        pred = np.minimum(self._integrators.pred[neurons], self._lynch_musco.pred[neurons])
-        changed = pred != self._key_time[neurons]
-        for i, t in zip(neurons[changed].tolist(), pred[changed].tolist()):
-            key = ("neuron", i)
-            if math.isinf(t):
+    # -- time ------------------------------------------------------------------
+    def _next_time(self) -> tuple[float, float]:
+        return min(self._scheduler.peek_time(), self._inputs.next_time())
+
+    def _window_end(self, start, end) -> tuple[float, float]:
+        """One lookahead after ``start`` (whole steps), not past ``end`` nor past too many inputs."""
+        window_end = min((start[0] + self._window_steps, 0.0), end)
+        crowded = self._inputs.time_of(MAX_INPUTS_PER_WINDOW)
+        if crowded is not None and crowded < window_end:
+            window_end = max(crowded, (start[0], float(np.nextafter(start[1], np.inf))))
+        return window_end
+
+    def _sync_wakeups(self, population, neurons: np.ndarray) -> None:
+        """Move each neuron's Wakeup entry to its population's current prediction (if it changed)."""
+        k, f = population.wakeups(neurons)
+        changed = (k != self._wake_at[0][neurons]) | (f != self._wake_at[1][neurons])
+        for i, ki, fi in zip(neurons[changed].tolist(), k[changed].tolist(), f[changed].tolist()):
+            key = ("wakeup", i)
+            if math.isinf(ki):
                 self._scheduler.cancel(key)
-            elif math.isinf(self._key_time[i]):
-                self._scheduler.schedule(t, None, rank=int(self.plan.rank[i]), phase=UPDATE, event_id=key)
+            elif math.isinf(self._wake_at[0][i]):
+                self._scheduler.schedule((ki, fi), Wakeup(i), rank=int(self.plan.rank[i]), phase=UPDATE, event_id=key)
             else:
-                self._scheduler.reschedule(key, t)
-            self._key_time[i] = t
+                self._scheduler.reschedule(key, (ki, fi))
+            self._wake_at[0][i], self._wake_at[1][i] = ki, fi
 
 
 def simulate(

@@ -33,8 +33,9 @@ from evsim.network import Network
 from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
 from evsim.record import SpikeRecord
 from evsim.synapses import Synapse
+from evsim.timegrid import TimeGrid
 
-__all__ = ["weights", "nice_weights", "pick", "integrator_models", "networks", "discrete_setups", "continuous_setups", "spike_trains", "lm_model",
+__all__ = ["weights", "nice_weights", "grid_delays", "pick", "integrator_models", "networks", "discrete_setups", "continuous_setups", "spike_trains", "lm_model",
            "lm_network", "single_networks", "compatible_pairs", "converted_nets", "assert_spikes_equal",
            "assert_same_behavior"]
 
@@ -90,9 +91,13 @@ def networks(lynch_musco: bool = False) -> st.SearchStrategy[Network]:
     return discrete_setups(lynch_musco=lynch_musco).map(lambda setup: setup[0])
 
 
+#: delays a person writes: multiples of 1 µs from 0.1 to 2 ms, on the continuous time grid
+grid_delays = st.integers(100, 2000).map(lambda microseconds: microseconds / 1000)
+
+
 @st.composite
 def continuous_setups(draw):
-    """``(network, inputs)``: continuous-time LIF neurons, recurrent delays, one input train."""
+    """``(network, inputs)``: continuous-time LIF neurons, recurrent delays, one input train (any float times)."""
     n_hid = draw(st.integers(1, 4))
     neurons = {"x": Input()}
     for j in range(n_hid):
@@ -105,9 +110,18 @@ def continuous_setups(draw):
     for s in names[1:]:
         for t in names[1:]:
             if draw(st.booleans()):
-                synapses.append(Synapse(s, t, draw(weights), draw(st.floats(0.1, 2.0))))
-    times = sorted(draw(st.sets(st.floats(0.0, 40.0), max_size=25)))
+                synapses.append(Synapse(s, t, draw(weights), draw(grid_delays)))
+    times = distinct_instants(draw(st.sets(st.floats(0.0, 40.0), max_size=25)))
     return Network(neurons, synapses, outputs=set(names[1:]), dt=None), {"x": times}
+
+
+def distinct_instants(times) -> list[float]:
+    """Sorted ``times`` without those that fall on an earlier one's instant of the continuous time grid."""
+    times = np.sort(np.asarray(list(times), float))
+    k, f = TimeGrid.of(None).locate(times)
+    keep = np.ones(times.size, bool)
+    keep[1:] = (k[1:] != k[:-1]) | (f[1:] != f[:-1])
+    return times[keep].tolist()
 
 
 @st.composite

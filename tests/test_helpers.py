@@ -6,7 +6,9 @@ import pytest
 from evsim import IF, Input, Network, Synapse, SynapseTable, simulate
 from evsim._arrays import concat_ranges
 from evsim.neurons import relax
-from evsim.populations import Arrivals, geometric_wait, sum_instants
+from evsim.events import Arrivals
+from evsim.timegrid import TimeGrid
+from evsim.populations.lynch_musco import geometric_wait
 
 
 def test_concat_ranges_equals_the_loop():
@@ -27,14 +29,15 @@ def test_geometric_wait_has_mean_one_over_p_and_edge_cases():
     assert list(geometric_wait(rng, np.array([1.0, 0.0]))) == [1.0, math.inf]
 
 
-def test_sum_instants_groups_by_neuron_and_time_in_row_order():
+def test_summed_arrivals_group_by_neuron_and_instant_in_row_order():
     arrivals = Arrivals(
-        time=np.array([2.0, 1.0, 2.0, 2.0]), target=np.array([7, 7, 7, 3]),
-        value=np.array([0.3, 5.0, 0.1, 1.0]), row=np.array([2, 9, 0, 4]),
+        k=np.array([2.0, 1.0, 2.0, 2.0, 2.0]), f=np.array([0.0, 0.0, 0.0, 0.0, 1e-7]),
+        target=np.array([7, 7, 7, 3, 7]), value=np.array([0.3, 5.0, 0.1, 1.0, 9.0]), row=np.array([2, 9, 0, 4, 1]),
     )
-    inst = sum_instants(arrivals)
-    assert list(inst.neuron) == [3, 7, 7] and list(inst.time) == [2.0, 1.0, 2.0]
-    assert list(inst.total) == [1.0, 5.0, 0.1 + 0.3]
+    inst = arrivals.summed(TimeGrid.of(None))
+    assert list(inst.neuron) == [3, 7, 7, 7] and list(inst.k) == [2.0, 1.0, 2.0, 2.0]
+    assert list(inst.f) == [0.0, 0.0, 0.0, 1e-7]  # another offset is another instant
+    assert list(inst.total) == [1.0, 5.0, 0.1 + 0.3, 9.0]
 
 
 def test_synapse_table_operations():

@@ -84,9 +84,9 @@ def test_longer_zero_delay_cycle_is_named_in_order():
 
 
 def test_lynch_musco_neurons_need_rounds_and_unit_delays():
-    with pytest.raises(ValidationError, match="'s' is a Lynch–Musco neuron.*dt=1.0"):
+    with pytest.raises(ValidationError, match="'s' is a Stochastic neuron, which runs only in rounds.*dt=1.0"):
         Network({"s": Stochastic()}, [], dt=None)
-    with pytest.raises(ValidationError, match="'x' -> 's' has delay 2.0 ms.*Stochastic/Threshold"):
+    with pytest.raises(ValidationError, match="'x' -> 's' has delay 2.0 ms.*into Threshold neurons.*one round"):
         Network({"x": Input(), "s": Threshold()}, [Synapse("x", "s", 1.0, 2.0)])
 
 
@@ -96,9 +96,15 @@ def test_refractory_must_be_on_the_grid():
     Network({"a": LIF(refractory=1.5)}, [], dt=None)  # fine in continuous time
 
 
-def test_continuous_networks_accept_any_nonnegative_delay():
+def test_continuous_networks_take_delays_on_the_resolution_grid():
     net = Network({"x": Input(), "y": LIF()}, [Synapse("x", "y", 1.0, 0.37)], dt=None)
     assert not net.discrete and net.table.delay[0] == 0.37
+    assert net.grid.step == 1e-6 and net.grid.steps([0.37, 0.1 + 0.2], str).tolist() == [370000, 300000]
+    with pytest.raises(ValidationError, match=r"'x' -> 'y' has delay 0.3333333333333333 ms, not a multiple "
+                                              r"of the time resolution 1e-06 ms"):
+        Network({"x": Input(), "y": LIF()}, [Synapse("x", "y", 1.0, 1 / 3)], dt=None)
+    with pytest.raises(ValidationError, match=r"neuron 'y' has refractory 1e-07 ms, not a multiple"):
+        Network({"y": LIF(refractory=1e-7)}, [], dt=None)
 
 
 def test_a_million_synapses_build_from_arrays():

@@ -178,7 +178,7 @@ def test_run_is_resumable_and_feed_can_continue():
     [
         ({"ghost": [1]}, ValidationError, "'ghost', which is not a neuron"),
         ({"y": [1]}, ValidationError, "'y', which is a non-input neuron"),
-        ({"x": [0.5]}, ValidationError, "time 0.5 ms is not a multiple of dt=1.0"),
+        ({"x": [0.5]}, ValidationError, "input .x. has time 0.5 ms, not a multiple of dt=1.0"),
         ({"x": [math.nan]}, ValidationError, "time nan is not finite"),
         ({"x": [1, 1]}, ValidationError, "time 1.0 ms appears twice"),
         ({"x": ([1, 2], [1.0])}, ValidationError, "2 times but 1 values"),

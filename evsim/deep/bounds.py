@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from evsim.neurons import apply_reset, drift
+from evsim.neurons import apply_reset, drift, fires
 
 __all__ = ["if_response", "rate_identity_gap", "constant_input_count", "conversion_error_bound", "qcfs"]
 
@@ -26,7 +26,7 @@ def if_response(currents, theta: float, v0: float = 0.0) -> tuple[int, float]:
     v, n = float(v0), 0
     for z in np.asarray(currents, float):
         m = drift(v, 1.0, 0.0, 0.0) + z
-        fired = bool(m >= theta)
+        fired = bool(fires(m, theta))
         v = float(apply_reset(m, fired, theta, math.nan))
         n += fired
     return n, v

@@ -22,7 +22,7 @@ import numpy as np
 from evsim import encoding as encoding_module
 from evsim.deep.convert import SpikingNet, linear_part
 from evsim.errors import ValidationError
-from evsim.neurons import apply_reset, drift
+from evsim.neurons import apply_reset, drift, fires
 
 __all__ = ["RunResult", "run", "encode_batch", "fan_out", "E_AC", "E_MAC"]
 
@@ -217,7 +217,7 @@ class _State:
     def step(self, k: int, layer, current: np.ndarray, single_spike: bool) -> np.ndarray:
         """One IF update of layer ``k``: ``m = drift(v) + I``, fire, soft reset; returns the spikes."""
         m = drift(self.v[k], 1.0, 0.0, layer.bias) + current
-        fired = m >= layer.theta
+        fired = fires(m, layer.theta)
         if single_spike:
             fired &= ~self.spent[k]
             self.spent[k] |= fired

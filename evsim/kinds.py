@@ -1,0 +1,47 @@
+"""The registry of neuron kinds: every neuron model, and the population that runs it.
+
+This table is the one place that ties a model (a frozen parameter value of
+:mod:`evsim.neurons`) to its run-time population (:mod:`evsim.populations`).
+The compiler groups a network's neurons by it, the simulator builds one
+population per group, and :mod:`evsim.io` and :mod:`evsim.nirio` look models
+up in it by name. ``Input`` has no population: the simulator releases input
+trains itself.
+
+Adding a neuron kind touches three files: the model (with its pure maths) in
+``neurons.py``, its population in ``populations/``, and one line here.
+"""
+
+from __future__ import annotations
+
+from evsim.errors import ValidationError
+from evsim.neurons import IF, LIF, Input, NeuronModel, Stochastic, Threshold
+from evsim.populations.integrate_and_fire import IntegrateAndFire
+from evsim.populations.lynch_musco import LynchMusco
+
+__all__ = ["KINDS", "MODELS", "population_of"]
+
+KINDS: dict[type, type | None] = {
+    Input: None,
+    IF: IntegrateAndFire,
+    LIF: IntegrateAndFire,
+    Stochastic: LynchMusco,
+    Threshold: LynchMusco,
+}
+
+MODELS: dict[str, type] = {model.__name__: model for model in KINDS}
+
+
+def population_of(model: NeuronModel) -> type | None:
+    """The population class that runs ``model`` (``None`` for ``Input``).
+
+    Raises
+    ------
+    ValidationError
+        A model class that no population is registered for.
+    """
+    try:
+        return KINDS[type(model)]
+    except KeyError:
+        raise ValidationError(
+            f"no population runs {type(model).__name__} neurons; register the model in evsim.kinds.KINDS"
+        ) from None

@@ -1,0 +1,105 @@
+"""The time grid, and the coincidences it keeps exact (NEST's iaf_psc_delta_ps gives the same answers)."""
+
+import math
+
+import numpy as np
+import pytest
+
+import evsim
+from evsim import Input, Network, Synapse, ValidationError, reference, simulate
+from evsim.timegrid import MAX_STEPS, TimeGrid, earlier, step_index, time_order
+
+
+def lif(refractory):
+    return evsim.LIF(tau=10.0, threshold=1.0, reset=0.0, refractory=refractory)
+
+
+def test_an_arrival_at_the_end_of_a_refractory_period_counts():
+    # x fires at 1.05; arrivals at 1.05 + 0.1 and 1.05 + 0.2; n's refractory period after the
+    # first ends at (1.05 + 0.1) + 0.1, which as floats is not 1.05 + 0.2. NEST: [1.15, 1.25].
+    net = Network({"x": Input(), "n": lif(0.1)},
+                  [Synapse("x", "n", 1.5, 0.1), Synapse("x", "n", 1.5, 0.2)], outputs={"n"}, dt=None)
+    assert (1.05 + 0.1) + 0.1 != 1.05 + 0.2
+    assert simulate(net, {"x": [1.05]}, until=5).trains()["n"].tolist() == [1.15, 1.25]
+
+
+def test_excitation_and_inhibition_that_coincide_via_two_paths_are_summed():
+    # +1.5 via x -> a -> n (0.2 + 0.2) and -0.8 via x -> n (0.4) arrive together: 0.7 < 1,
+    # no spike. As floats the two times differ by an ulp. NEST: no spike.
+    net = Network({"x": Input(), "a": lif(2.0), "n": lif(2.0)},
+                  [Synapse("x", "a", 1.5, 0.2), Synapse("a", "n", 1.5, 0.2), Synapse("x", "n", -0.8, 0.4)],
+                  outputs={"n"}, dt=None)
+    assert (1.05 + 0.2) + 0.2 != 1.05 + 0.4
+    record = simulate(net, {"x": [1.05]}, until=5, trace=True)
+    assert record.trains()["n"].size == 0
+    assert [(e.time, e.value) for e in record.trace if e.neuron == "n" and e.kind == "deliver"] == [(1.45, 0.7)]
+
+
+def test_the_oracle_agrees_on_both_reproducers():
+    net = Network({"x": Input(), "n": lif(0.1)},
+                  [Synapse("x", "n", 1.5, 0.1), Synapse("x", "n", 1.5, 0.2)], outputs={"n"}, dt=None)
+    assert reference.simulate(net, {"x": [1.05]}, until=5).trains["n"] == [1.15, 1.25]
+
+
+def test_grid_times_print_as_the_decimals_they_are():
+    net = Network({"x": Input(), "y": evsim.IF(threshold=0.5)}, [Synapse("x", "y", 1.0, 0.1)], dt=None)
+    record = simulate(net, {"x": [0.2, 1.05, 2.7]}, until=5)
+    assert record.trains()["y"].tolist() == [0.3, 1.15, 2.8]  # not 0.30000000000000004, 1.1500000000000001
+
+
+def test_off_grid_input_times_keep_their_exact_value():
+    grid = TimeGrid.of(None)
+    t = np.array([0.123456789012345, 7.000000000123, math.pi])
+    k, f = grid.locate(t)
+    assert (f > 0).all() and (f < grid.step).all()
+    assert np.all(np.abs(grid.ms(k, f) - t) <= 1e-15 * t)
+
+
+def test_durations_must_be_whole_steps_and_name_the_grid():
+    assert TimeGrid.of(1.0).steps([0.0, 3.0], str).tolist() == [0, 3]
+    with pytest.raises(ValidationError, match=r"delay 0\.5 ms, not a multiple of dt=1\.0 ms; use a multiple"):
+        TimeGrid.of(1.0).steps([0.5], lambda i: "delay")
+    with pytest.raises(ValidationError, match=r"input 'x' has time 0\.25 ms, not a multiple of dt=0\.5 ms"):
+        TimeGrid.of(0.5).locate([0.25], lambda i: "input 'x' has time")
+
+
+def test_times_beyond_the_exact_range_are_refused():
+    grid = TimeGrid.of(None)
+    with pytest.raises(ValidationError, match="beyond the longest time evsim represents exactly"):
+        grid.locate([1e13])
+    assert grid.ms(MAX_STEPS - 1) < 1e13
+
+
+def test_run_boundaries_are_exact_for_any_until():
+    assert TimeGrid.of(1.0).boundary(2.5) == (3.0, 0.0)
+    assert TimeGrid.of(1.0).boundary(3.0) == (3.0, 0.0)
+    assert TimeGrid.of(None).boundary(math.inf) == (math.inf, 0.0)
+    k, f = TimeGrid.of(None).boundary(0.1234567891)
+    assert (k, f) == (123456.0, pytest.approx(7.891e-7, rel=1e-6))
+
+
+def test_advance_carries_whole_steps_and_keeps_the_rest():
+    grid = TimeGrid.of(None)
+    k, f = grid.advance(np.array([10.0, 10.0, 10.0]), np.array([5e-7, 5e-7, 0.0]), np.array([0.0, 2.5e-6, np.inf]))
+    assert k[0] == 10 and f[0] == 5e-7  # no wait: exactly where it was
+    assert k[1] == 13 and f[1] == pytest.approx(0.0, abs=1e-20)
+    assert math.isinf(k[2])
+
+
+def test_time_order_is_lexicographic_even_where_the_sort_key_ties():
+    grid = TimeGrid.of(None)
+    k = np.array([2e9, 2e9, 1.0, 2e9])
+    f = np.array([3e-17, 1e-17, 0.0, 2e-17])  # offsets closer than the key's rounding at 2e9 steps
+    assert grid.sort_key(k[0], f[0]) == grid.sort_key(k[1], f[1])
+    assert time_order(grid, k, f).tolist() == [2, 1, 3, 0]
+    assert earlier(k[1], f[1], k[0], f[0]) and not earlier(k[0], f[0], k[0], f[0])
+
+
+def test_step_index_bins_float_times_into_their_steps():
+    assert step_index([0.0, 0.3, 0.30000000000000004, 0.29999999999999993, 0.55], 0.1).tolist() == [0, 3, 3, 3, 5]
+
+
+def test_two_input_times_on_one_instant_are_refused():
+    net = Network({"x": Input(), "y": evsim.IF()}, [Synapse("x", "y", 1.0, 0.1)], dt=None)
+    with pytest.raises(ValidationError, match=r"times 1\.0 and 1\.0000000000000002 ms are the same instant"):
+        simulate(net, {"x": [1.0, 1.0000000000000002]}, until=2)
