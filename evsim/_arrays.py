@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["concat_ranges"]
+__all__ = ["concat_ranges", "stable_order"]
 
 
 def concat_ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
@@ -16,3 +16,21 @@ def concat_ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
         return np.zeros(0, np.int64)
     offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
     return np.arange(total, dtype=np.int64) + offsets
+
+
+def stable_order(values: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")`` for whole numbers ``>= 0``, as 16-bit radix passes.
+
+    NumPy sorts 16-bit integers stably in linear time but falls back to
+    timsort for wider ones; neuron indices rarely need more than one pass.
+    """
+    values = np.asarray(values, np.int64)
+    order = np.arange(values.size)
+    top = int(values.max()) if values.size else 0
+    shift = 0
+    while True:
+        digit = ((values[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+        shift += 16
+        if top >> shift == 0:
+            return order

@@ -64,8 +64,8 @@ class ContinuousClock:
             free = np.where(crossing, np.maximum(free, p.theta[idx]), free)
         return free + inputs
 
-    def anchor_after_spike(self, t, refractory):
-        return t[0] + refractory, t[1]
+    def anchor_after_spike(self, t, refractory, ref_end):
+        return ref_end  # free evolution restarts when the refractory period ends
 
     def predict(self, idx, v, anchor, restart_pending):
         p = self.p
@@ -94,8 +94,8 @@ class DiscreteClock:
         before = drift_steps(v, t[0] - anchor[0] - 1, p.beta[idx], p.v_rest[idx], p.bias[idx])
         return drift(before, p.beta[idx], p.v_rest[idx], p.bias[idx]) + inputs
 
-    def anchor_after_spike(self, t, refractory):
-        return np.maximum(t[0], t[0] + refractory - 1), t[1]
+    def anchor_after_spike(self, t, refractory, ref_end):
+        return np.maximum(t[0], t[0] + refractory - 1), t[1]  # step ref_end applies its own drift
 
     def predict(self, idx, v, anchor, restart_pending):
         p = self.p

@@ -28,6 +28,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from evsim._arrays import stable_order
+
 
 __all__ = ["Arrivals", "Instants", "Spikes", "Delivery", "Wakeup", "Window"]
 
@@ -69,7 +71,7 @@ class Arrivals(NamedTuple):
             return Instants(self.target, self.k, self.f, self.value)
         key = grid.sort_key(self.k, self.f)  # one float per time, weakly monotone in (k, f)
         order = np.argsort(key, kind="stable")
-        order = order[np.argsort(self.target[order], kind="stable")]
+        order = order[stable_order(self.target[order])]
         target, key = self.target[order], key[order]
         same = (target[1:] == target[:-1]) & (key[1:] == key[:-1])
         if same.any():

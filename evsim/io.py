@@ -33,7 +33,7 @@ import numpy as np
 from evsim.deep.convert import SpikingLayer, SpikingNet
 from evsim.deep.layers import AvgPool2d, Conv2d, Dense, Flatten
 from evsim.errors import EvsimError, ValidationError
-from evsim.kinds import MODELS
+from evsim.kinds import model_named
 from evsim.network import Network
 from evsim.nirio import from_nir, to_nir  # NIR graphs: see evsim.nirio for the semantics
 from evsim.synapses import SynapseTable
@@ -125,7 +125,7 @@ def _network_document(net: Network, arrays: dict) -> dict:
 def _network_from(document: dict, arrays: dict) -> Network:
     neurons = {}
     for entry in document["neurons"]:
-        model = MODELS.get(entry["model"])
+        model = model_named(entry["model"])
         if model is None:
             raise ValidationError(f"unknown neuron model {entry['model']!r} for neuron {entry['name']!r}")
         neurons[entry["name"]] = model(**entry["params"])

@@ -18,7 +18,7 @@ from evsim.neurons import IF, LIF, Input, NeuronModel, Stochastic, Threshold
 from evsim.populations.integrate_and_fire import IntegrateAndFire
 from evsim.populations.lynch_musco import LynchMusco
 
-__all__ = ["KINDS", "MODELS", "population_of"]
+__all__ = ["KINDS", "model_named", "population_of"]
 
 KINDS: dict[type, type | None] = {
     Input: None,
@@ -28,7 +28,11 @@ KINDS: dict[type, type | None] = {
     Threshold: LynchMusco,
 }
 
-MODELS: dict[str, type] = {model.__name__: model for model in KINDS}
+
+
+def model_named(name: str) -> type | None:
+    """The registered model class called ``name`` (``None`` if there is none)."""
+    return next((model for model in KINDS if model.__name__ == name), None)
 
 
 def population_of(model: NeuronModel) -> type | None:

@@ -18,7 +18,7 @@ from evsim.events import Spikes
 from evsim.neurons import drift_steps, flow
 from evsim.record import PHASE_NAMES, EventTrace, PotentialTrace, SpikeRecord, TraceEvent
 from evsim.scheduler import DELIVER, UPDATE
-from evsim.timegrid import step_index
+from evsim.timegrid import step_index, time_order
 
 __all__ = ["Recorder"]
 
@@ -67,7 +67,7 @@ class Recorder:
         if self._window:
             spikes = Spikes.concat(self._window)
             rank_then_neuron = self.p.rank[spikes.neuron] * self.p.size + spikes.neuron
-            order = np.lexsort((rank_then_neuron, spikes.f, spikes.k))
+            order = time_order(self.p.grid, spikes.k, spikes.f, minor=rank_then_neuron)
             self._spikes.append(Spikes(*(a[order] for a in spikes)))
             self._window = []
             self._sorted = None

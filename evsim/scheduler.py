@@ -50,6 +50,12 @@ class Event(NamedTuple):
 class Scheduler:
     """Timed events in ``(time, rank, phase, seq)`` order; FIFO on ties.
 
+    Parameters
+    ----------
+    origin : number or tuple of numbers
+        The time the clock starts at (:attr:`now` before the first pop), and the
+        form of every time: ``0.0`` for ms, ``(0.0, 0.0)`` for grid pairs.
+
     Examples
     --------
     >>> s = Scheduler()

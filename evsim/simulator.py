@@ -257,9 +257,11 @@ class Simulator:
         inside = before(arrivals.k, arrivals.f, window.end)
         if inside.all():
             return [arrivals] if arrivals.size else []
-        now = [arrivals.take(inside)] if inside.any() else []
+        if not inside.any():
+            self._postpone(arrivals)
+            return []
         self._postpone(arrivals.take(~inside))
-        return now
+        return [arrivals.take(inside)]
 
     def _postpone(self, arrivals: Arrivals) -> None:
         k = arrivals.k.min()

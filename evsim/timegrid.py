@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from evsim._arrays import stable_order
 from evsim.errors import ValidationError
 
 __all__ = [
@@ -223,23 +224,21 @@ def _two_product(a: np.ndarray, b: float) -> tuple[np.ndarray, np.ndarray]:
     return p, (high * b - p) + low * b
 
 
-def time_order(grid: "TimeGrid", k, f, major=None) -> np.ndarray:
-    """Indices that sort events by ``(major, k, f)`` (stable: ties keep their order).
+def time_order(grid: "TimeGrid", k, f, minor=None) -> np.ndarray:
+    """Indices that sort events by ``(k, f)``, then by ``minor`` (whole numbers), then stably.
 
     Sorts by one float key ``k + f/h`` (weakly monotone in the pair: offsets
-    are below one step) and, where that key ties two different times — offsets
-    closer than its rounding — falls back to an exact lexicographic sort.
+    are below one step); where that key ties two different times — offsets
+    closer than its rounding — it falls back to an exact lexicographic sort.
     """
-    order = np.argsort(grid.sort_key(k, f), kind="stable")
-    if major is not None:
-        order = order[np.argsort(major[order], kind="stable")]
-    ks, fs = k[order], f[order]
-    wrong = earlier(ks[1:], fs[1:], ks[:-1], fs[:-1])
-    if major is not None:
-        ms = major[order]
-        wrong &= ms[1:] == ms[:-1]
-    if wrong.any():
-        return np.lexsort((f, k)) if major is None else np.lexsort((f, k, major))
+    order = np.arange(k.size) if minor is None else stable_order(minor)
+    key = grid.sort_key(k, f)
+    order = order[np.argsort(key[order], kind="stable")]
+    key = key[order]
+    tie = np.flatnonzero(key[1:] == key[:-1])
+    if tie.size and not (np.array_equal(k[order[tie]], k[order[tie + 1]])
+                         and np.array_equal(f[order[tie]], f[order[tie + 1]])):
+        return np.lexsort((f, k)) if minor is None else np.lexsort((minor, f, k))
     return order
 
 

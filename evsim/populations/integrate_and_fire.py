@@ -31,6 +31,8 @@ from evsim.timegrid import before, earlier
 
 __all__ = ["IntegrateAndFire", "Parameters"]
 
+_NEVER, _ZERO = np.array([np.inf]), np.array([0.0])
+
 
 @dataclass(frozen=True, eq=False)
 class Parameters:
@@ -109,9 +111,9 @@ class IntegrateAndFire:
         """
         neurons, cursor, stop = _runs(instants.neuron, due)
         updated = neurons
-        arrival_k = np.append(instants.k, np.inf)  # a sentinel for neurons with no arrival left
-        arrival_f = np.append(instants.f, 0.0)
-        totals = np.append(instants.total, 0.0)
+        arrival_k = np.concatenate((instants.k, _NEVER))  # a sentinel for neurons with no arrival left
+        arrival_f = np.concatenate((instants.f, _ZERO))
+        totals = np.concatenate((instants.total, _ZERO))
         rounds = []
         while neurons.size:
             pk, pf = self.pred[0][neurons], self.pred[1][neurons]
@@ -176,8 +178,9 @@ class IntegrateAndFire:
         p = self.p
         self.v[idx] = apply_reset(m, True, p.theta[idx], p.reset_to[idx])
         refractory = p.refractory[idx]
-        self._set(self.anchor, idx, self.clock.anchor_after_spike(t, refractory))
-        self._set(self.ref_end, idx, (t[0] + refractory, t[1]))
+        ref_end = (t[0] + refractory, t[1])
+        self._set(self.ref_end, idx, ref_end)
+        self._set(self.anchor, idx, self.clock.anchor_after_spike(t, refractory, ref_end))
         self.restart_pending[idx] = refractory > 0
         self.silenced[idx] |= p.single_spike[idx]
 
