@@ -15,7 +15,8 @@ property tests are written with these; use them for your own laws::
 Strategies: ``integrator_models``, ``discrete_setups`` (a discrete network of
 IF/LIF or Lynch–Musco neurons with inputs and a number of steps), ``networks``
 (the network alone),
-``continuous_setups``, ``spike_trains``, ``lm_model``, ``lm_network`` and
+``continuous_setups`` (delays from ``grid_delays``: multiples of 1 µs; input
+times through ``distinct_instants``: one per instant of the 1 ns grid), ``spike_trains``, ``lm_model``, ``lm_network`` and
 ``single_networks`` (Lynch–Musco networks), ``compatible_pairs`` (two
 networks that compose, with cycles and shared inputs), ``converted_nets``
 (small dense or conv ANNs with dyadic numbers, ready to convert). Assertions:
@@ -35,7 +36,7 @@ from evsim.record import SpikeRecord
 from evsim.synapses import Synapse
 from evsim.timegrid import TimeGrid
 
-__all__ = ["weights", "nice_weights", "grid_delays", "pick", "integrator_models", "networks", "discrete_setups", "continuous_setups", "spike_trains", "lm_model",
+__all__ = ["weights", "nice_weights", "grid_delays", "distinct_instants", "pick", "integrator_models", "networks", "discrete_setups", "continuous_setups", "spike_trains", "lm_model",
            "lm_network", "single_networks", "compatible_pairs", "converted_nets", "assert_spikes_equal",
            "assert_same_behavior"]
 

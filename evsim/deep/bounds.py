@@ -1,7 +1,9 @@
-"""The conversion theory of REFERENCE.md §B as executable formulas.
+"""ANN→SNN conversion theory as executable formulas (Rueckauer et al., Front.
+Neurosci. 2017; Bu et al., "Optimal ANN-SNN Conversion for High-accuracy and
+Ultra-low-latency Spiking Neural Networks", ICLR 2022).
 
 One IF neuron with soft reset, threshold ``θ``, initial potential ``v(0)`` and
-input currents ``z(1) … z(T)`` (REFERENCE's 1-based steps):
+input currents ``z(1) … z(T)`` (1-based steps, as in those papers):
 
 * rate identity (exact, any inputs): ``θ·N/T = mean(z) − (v(T) − v(0)) / T``;
 * constant input ``z`` and ``v(0) ∈ [0, θ)``: ``N = clip(floor((z·T + v(0)) / θ), 0, T)``;

@@ -4,7 +4,8 @@ Inputs are arrays of any shape with values in ``[0, 1]`` (pixel
 intensities); a value outside, a NaN, ``steps < 1`` or a negative rate is a
 :class:`~evsim.errors.ValidationError` naming it, unless ``clip=True`` asks
 for clipping into ``[0, 1]``. Steps are numbered ``k = 0 … steps−1`` and last
-``dt`` ms; REFERENCE.md §C counts from 1, so its "step 1" is evsim's step 0.
+``dt`` ms; Datta, Kundu & Beerel (arXiv:2107.12374) count steps from 1, so
+their "step 1" is evsim's step 0.
 """
 
 from __future__ import annotations

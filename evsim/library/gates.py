@@ -1,8 +1,9 @@
 """Boolean gates as one-neuron Lynch–Musco networks, and circuits built from them.
 
-evsim's own parameters (REFERENCE.md §F): unit weight ``w``, temperature
-``λ``; the gate neuron's potential is ``±w/2`` or ``−3w/2`` away from its
-threshold, so each gate errs in one round with probability at most
+The model is Lynch & Musco's (*A Basic Compositional Model for Spiking Neural
+Networks*, arXiv:1808.03884); the parameters are evsim's own: unit weight
+``w``, temperature ``λ``; the gate neuron's potential is ``±w/2`` or
+``−3w/2`` away from its threshold, so each gate errs in one round with probability at most
 ``ε = 1 / (1 + exp(w / (2λ)))``.
 
 ==========  ==================  ===========

@@ -1,7 +1,7 @@
 """Winner-Take-All, Filter and Attention (after Lynch, Musco & Parter, ITCS 2017).
 
-Parameters are evsim's own, in units of ``γ`` with temperature 1
-(REFERENCE.md §F): outputs ``y_i`` (bias 3γ) with input ``x_i → y_i`` (3γ), a
+Parameters are evsim's own, in units of ``γ`` with temperature 1, in
+Lynch & Musco's model (arXiv:1808.03884): outputs ``y_i`` (bias 3γ) with input ``x_i → y_i`` (3γ), a
 self-loop (2γ) and inhibition from ``a_s`` and ``a_c`` (−γ each); the
 inhibitors ``a_s`` (bias 0.5γ, fires if ≥ 1 output fired) and ``a_c`` (bias
 1.5γ, fires if ≥ 2 fired) receive ``γ`` from every output. While ≥ 2

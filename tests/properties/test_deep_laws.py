@@ -1,4 +1,4 @@
-"""Laws of the conversion theory and of the vectorised runner (REFERENCE.md §B).
+"""Laws of the conversion theory (Rueckauer et al. 2017; Bu et al. 2022) and of the vectorised runner.
 
 Exactness: where the claim is exact, numbers are dyadic rationals (k/2^m), so
 every float sum is exact and the reference can be a fractions.Fraction formula.

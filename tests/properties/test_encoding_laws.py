@@ -1,4 +1,4 @@
-"""Laws of the encoders and decoders (REFERENCE.md §C)."""
+"""Laws of the encoders and decoders (rate, time-to-first-spike and hybrid codes)."""
 
 from __future__ import annotations
 
