@@ -37,7 +37,7 @@ def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, 
     """
     if not isinstance(inputs, Mapping):
         raise ValidationError(f"inputs must map input-neuron names to spike times, got {type(inputs).__name__}")
-    chunks = []
+    names, trains = [], []
     for name, train in inputs.items():
         if name not in input_names:
             kind = "a non-input neuron" if name in index else "not a neuron of the network"
@@ -45,23 +45,31 @@ def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, 
                 f"inputs names {name!r}, which is {kind}; inputs: {sorted(input_names)}"
             )
         times, values = _split(name, train)
-        _check_times(name, times, now)
         order = np.argsort(times, kind="stable")
         times, values = times[order], values[order]
-        k, f = grid.locate(times, lambda _: f"input {name!r} has time")
-        _check_distinct_instants(name, times, k, f)
-        chunks.append(Spikes(np.full(k.size, index[name], np.int64), k, f, values))
-    return spikes_sorted(Spikes.concat(chunks), grid)
+        _check_times(name, times, now)
+        names.append(name)
+        trains.append((times, values))
+    if not trains:
+        return Spikes.none()
+    sizes = [times.size for times, _ in trains]
+    owner = np.repeat(np.arange(len(names)), sizes)  # which train each time belongs to
+    times = np.concatenate([t for t, _ in trains])
+    k, f = grid.locate(times, lambda i: f"input {names[owner[i]]!r} has time")  # all trains at once
+    _check_distinct_instants(names, owner, times, k, f)
+    neurons = np.array([index[name] for name in names], np.int64)[owner]
+    return spikes_sorted(Spikes(neurons, k, f, np.concatenate([v for _, v in trains])), grid)
 
 
-def _check_distinct_instants(name: str, times: np.ndarray, k: np.ndarray, f: np.ndarray) -> None:
-    """Sorted times must fall on distinct instants of the grid (placing times on it keeps their order)."""
-    twice = (k[1:] == k[:-1]) & (f[1:] == f[:-1])
+def _check_distinct_instants(names, owner: np.ndarray, times: np.ndarray, k: np.ndarray, f: np.ndarray) -> None:
+    """Each train's (sorted) times must fall on distinct instants of the grid (placing them keeps their order)."""
+    twice = (owner[1:] == owner[:-1]) & (k[1:] == k[:-1]) & (f[1:] == f[:-1])
     if twice.any():
         i = int(np.flatnonzero(twice)[0])
         raise ValidationError(
-            f"input {name!r}: times {float(times[i])!r} and {float(times[i + 1])!r} ms are the same instant on "
-            f"the time grid; an input neuron fires at most once per instant (use an analog value to send more)"
+            f"input {names[owner[i]]!r}: times {float(times[i])!r} and {float(times[i + 1])!r} ms are the same "
+            f"instant on the time grid; an input neuron fires at most once per instant (use an analog value to "
+            f"send more)"
         )
 
 
@@ -132,16 +140,17 @@ def _as_arrays(name: str, parts):
 
 
 def _check_times(name: str, times: np.ndarray, now: float) -> None:
+    """``times`` (sorted) are finite, not before ``now`` and distinct."""
     if not np.isfinite(times).all():
         raise ValidationError(f"input {name!r}: time {float(times[~np.isfinite(times)][0])!r} is not finite")
-    if times.size and times.min() < now:
+    if times.size and times[0] < now:
         raise SchedulingError(
-            f"input {name!r}: time {float(times.min())!r} ms is before the current time {now!r} ms"
+            f"input {name!r}: time {float(times[0])!r} ms is before the current time {now!r} ms"
         )
-    if np.unique(times).size != times.size:
-        values, counts = np.unique(times, return_counts=True)
+    twice = np.flatnonzero(times[1:] == times[:-1])
+    if twice.size:
         raise ValidationError(
-            f"input {name!r}: time {float(values[counts > 1][0])!r} ms appears twice; an input neuron "
+            f"input {name!r}: time {float(times[twice[0]])!r} ms appears twice; an input neuron "
             f"fires at most once per instant (use an analog value to send more)"
         )
 

@@ -2,10 +2,11 @@
 
 This table is the one place that ties a model (a frozen parameter value of
 :mod:`evsim.neurons`) to its run-time population (:mod:`evsim.populations`).
-The compiler groups a network's neurons by it, the simulator builds one
-population per group, and :mod:`evsim.io` and :mod:`evsim.nirio` look models
+The compiler groups a network's neurons by it (``plan.groups``), the
+simulator builds one population per group, and :mod:`evsim.io` looks models
 up in it by name. ``Input`` has no population: the simulator releases input
-trains itself.
+trains itself. (:mod:`evsim.nirio` maps NIR's node types to the models whose
+equations it knows; other kinds are reported as having no NIR node.)
 
 Adding a neuron kind touches three files: the model (with its pure maths) in
 ``neurons.py``, its population in ``populations/``, and one line here.
@@ -27,7 +28,6 @@ KINDS: dict[type, type | None] = {
     Stochastic: LynchMusco,
     Threshold: LynchMusco,
 }
-
 
 
 def model_named(name: str) -> type | None:

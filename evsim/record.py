@@ -72,12 +72,15 @@ class EventTrace:
     def format(self, limit: int | None = None) -> str:
         """The trace as an aligned text table (first ``limit`` lines).
 
-        Values are printed in full (shortest round-trip form), so that e.g.
-        ``0.9999999999999999`` is not mistaken for a threshold of 1 reached.
+        Times and values are printed in full (shortest round-trip form), so
+        that e.g. ``0.9999999999999999`` is not mistaken for a threshold of 1
+        reached, nor two instants an ulp apart for one.
         """
-        rows = [f"{'time':>9} {'rank':>4} {'phase':<8} {'kind':<8} {'neuron':<10} value"]
-        for e in self.events[:limit]:
-            rows.append(f"{e.time:9.4g} {e.rank:4d} {e.phase:<8} {e.kind:<8} {e.neuron:<10} {e.value!r}")
+        shown = self.events[:limit]
+        width = max([9] + [len(repr(e.time)) for e in shown])
+        rows = [f"{'time':>{width}} {'rank':>4} {'phase':<8} {'kind':<8} {'neuron':<10} value"]
+        for e in shown:
+            rows.append(f"{e.time!r:>{width}} {e.rank:4d} {e.phase:<8} {e.kind:<8} {e.neuron:<10} {e.value!r}")
         return "\n".join(rows)
 
 

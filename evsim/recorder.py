@@ -18,7 +18,7 @@ from evsim.events import Spikes
 from evsim.neurons import drift_steps, flow
 from evsim.record import PHASE_NAMES, EventTrace, PotentialTrace, SpikeRecord, TraceEvent
 from evsim.scheduler import DELIVER, UPDATE
-from evsim.timegrid import step_index, time_order
+from evsim.timegrid import time_order
 
 __all__ = ["Recorder"]
 
@@ -70,9 +70,9 @@ class Recorder:
             order = time_order(self.p.grid, spikes.k, spikes.f, minor=rank_then_neuron)
             self._spikes.append(Spikes(*(a[order] for a in spikes)))
             self._window = []
-            self._sorted = None
         if self._trace_window:
             self._flush_trace()
+        self._sorted = None  # spikes, probes or trace lines may have come
 
     # -- told by the populations -------------------------------------------
     def deliveries(self, neuron, k, f, total, blocked) -> None:
@@ -160,7 +160,7 @@ def _sampler(population, i: int, grid):
         held = times_ms < a
         params = (p.v_rest[i], p.bias[i])
         if grid.discrete:
-            steps = step_index(times_ms, grid.step) - step_index(a, grid.step)
+            steps = grid.step_of(times_ms) - grid.step_of(a)
             free = drift_steps(v, np.maximum(steps, 0), p.beta[i], *params)
         else:
             free = flow(v, np.maximum(times_ms - a, 0.0), p.tau[i], *params)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
-from typing import Any, Hashable, NamedTuple
+from typing import Any, Hashable, NamedTuple, Union
 
 from heapdict import heapdict
 
@@ -35,12 +35,14 @@ DELIVER = 0
 UPDATE = 1
 RECORD = 2
 
+Time = Union[float, tuple]  # ms, or a tuple compared lexicographically such as a (step, offset) pair
+
 
 class Event(NamedTuple):
     """One popped event: its id, priority fields and payload."""
 
     id: Hashable
-    time: float
+    time: Time
     rank: int
     phase: int
     seq: int
@@ -67,12 +69,13 @@ class Scheduler:
     ('early', 1.0)
     """
 
-    def __init__(self, origin: Any = 0.0) -> None:
+    def __init__(self, origin: Time = 0.0) -> None:
         self._heap: heapdict = heapdict()
         self._payload: dict[Hashable, Any] = {}
         self._seq = itertools.count()
         self._auto_id = itertools.count()
-        self._origin = origin
+        self._tuples = isinstance(origin, tuple)
+        self._never = (math.inf,) + (0.0,) * (len(origin) - 1) if self._tuples else math.inf
         self.now = origin
 
     def __len__(self) -> int:
@@ -83,7 +86,7 @@ class Scheduler:
 
     def schedule(
         self,
-        time: float,
+        time: Time,
         payload: Any = None,
         *,
         rank: int = 0,
@@ -110,7 +113,7 @@ class Scheduler:
         return event_id
 
     def reschedule(
-        self, event_id: Hashable, time: float, *, rank: int | None = None, phase: int | None = None
+        self, event_id: Hashable, time: Time, *, rank: int | None = None, phase: int | None = None
     ) -> None:
         """Move a scheduled event to a new time (decrease- or increase-key).
 
@@ -133,23 +136,15 @@ class Scheduler:
         self._priority(event_id)
         return self._payload[event_id]
 
-    def time_of(self, event_id: Hashable) -> float:
+    def time_of(self, event_id: Hashable) -> Time:
         """The time at which a scheduled event will happen."""
         return self._priority(event_id)[0]
 
-    def peek(self) -> float:
-        """Time of the next event, or ``inf`` when there is none."""
-        if not self._heap:
-            return math.inf
-        return self._heap.peekitem()[1][0]
-
-    def peek_time(self) -> Any:
-        """Time of the next event; with none, ``inf`` in the form of the origin (``(inf, 0.0)`` for pairs)."""
+    def peek(self) -> Time:
+        """Time of the next event; with none, ``inf`` (``(inf, 0.0, …)`` for tuple times)."""
         if self._heap:
             return self._heap.peekitem()[1][0]
-        if isinstance(self._origin, tuple):
-            return (math.inf,) + (0.0,) * (len(self._origin) - 1)
-        return math.inf
+        return self._never
 
     def pop(self) -> Event:
         """Remove and return the next event; advances :attr:`now` to its time.
@@ -165,7 +160,7 @@ class Scheduler:
         self.now = time
         return Event(event_id, time, rank, phase, seq, self._payload.pop(event_id))
 
-    def pop_before(self, end: float) -> list[Event]:
+    def pop_before(self, end: Time) -> list[Event]:
         """Pop every event with ``time < end``, in order."""
         events = []
         while self._heap and self._heap.peekitem()[1][0] < end:
@@ -178,12 +173,19 @@ class Scheduler:
         except KeyError:
             raise SchedulingError(f"no scheduled event has id {event_id!r}") from None
 
-    def _check_time(self, time) -> None:
-        parts = time if isinstance(time, tuple) and isinstance(self._origin, tuple) else (time,)
-        if not all(isinstance(x, numbers.Real) and not math.isnan(x) for x in parts) or not parts:
+    def _check_time(self, time: Time) -> None:
+        parts = time if self._tuples and isinstance(time, tuple) else (time,)
+        if not parts or not all(_is_number(x) for x in parts):
             raise SchedulingError(f"event time must be a number, got {time!r}")
         if time < self.now:
             raise SchedulingError(
                 f"cannot schedule at time {time!r} ms: it is before the current time "
                 f"{self.now!r} ms"
             )
+
+
+def _is_number(x) -> bool:
+    """A real number that is not NaN (floats first: the common case, checked fast)."""
+    if type(x) is float:
+        return x == x
+    return isinstance(x, numbers.Real) and not math.isnan(x)

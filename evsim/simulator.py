@@ -160,6 +160,8 @@ class Simulator:
 
         Raises
         ------
+        ValidationError
+            If ``until`` is not a number.
         SchedulingError
             If ``until`` is before the current time.
         """
@@ -192,7 +194,7 @@ class Simulator:
         for event in self._scheduler.pop_before(window.end):
             if isinstance(event.payload, Wakeup):
                 due.append(event.payload.neuron)
-                self._wake_at[0][event.payload.neuron] = np.inf
+                self._wake_at[0][event.payload.neuron], self._wake_at[1][event.payload.neuron] = np.inf, 0.0
             else:
                 arrivals.extend(self._route(Arrivals.concat(event.payload.chunks), window))
         inputs = self._inputs.release(window.end)
@@ -274,7 +276,7 @@ class Simulator:
 
     # -- time ------------------------------------------------------------------
     def _next_time(self) -> tuple[float, float]:
-        return min(self._scheduler.peek_time(), self._inputs.next_time())
+        return min(self._scheduler.peek(), self._inputs.next_time())
 
     def _window_end(self, start, end) -> tuple[float, float]:
         """One lookahead after ``start`` (whole steps), not past ``end`` nor past too many inputs."""
@@ -287,6 +289,7 @@ class Simulator:
     def _sync_wakeups(self, population, neurons: np.ndarray) -> None:
         """Move each neuron's Wakeup entry to its population's current prediction (if it changed)."""
         k, f = population.wakeups(neurons)
+        f = np.where(np.isinf(k), 0.0, f)  # never is never, whatever the offset
         changed = (k != self._wake_at[0][neurons]) | (f != self._wake_at[1][neurons])
         for i, ki, fi in zip(neurons[changed].tolist(), k[changed].tolist(), f[changed].tolist()):
             key = ("wakeup", i)

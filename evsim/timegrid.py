@@ -17,21 +17,30 @@ coincidences break by an ulp.)
 The offset is nonzero only where a time is not on the grid: a user's input
 time that is not a multiple of ``h`` (kept to the last bit), or a threshold
 crossing found in closed form. An input time within float noise of a grid
-point (8 ulps) *is* that grid point, so times written as decimals (1.05 ms)
-land on the grid and add like the decimals they are.
+point (a relative ``8·eps``, 8 to 16 ulps) *is* that grid point, so times
+written as decimals (1.05 ms) land on the grid and add like the decimals they
+are; any other input time is kept to the last bit.
 
 Pairs are stored as two float64 arrays: ``k`` holds whole numbers (exact up
 to 2**53 steps, 104 days at 1 ns; ``inf`` means never) and ``f`` the offset.
-Comparisons are lexicographic (:func:`earlier`, :func:`same`). What users
-see — records, traces, probes — is float ms, :meth:`TimeGrid.ms`, computed
-as ``k / (1/h) + f`` where ``1/h`` is a whole number, so grid times print as
-the decimals they are (``1150000 / 1e6 == 1.15``).
+Comparisons are lexicographic (:func:`earlier`, :func:`before`). What users
+see — records, traces, probes — is float ms, :meth:`TimeGrid.ms`: the exact
+``k·h + f`` rounded once, with ``h`` the decimal it was written as, so grid
+times print as the decimals they are (``1150000 · 1e-6 → 1.15``) and an input
+time prints back as the float it was given.
+
+Durations (delays, refractory periods) and the times of discrete networks
+must be whole numbers of steps, within a relative ``1e-9`` and at most
+``1e-4`` of a step (:data:`GRID_TOLERANCE`), which absorbs the float noise of
+values such as ``0.1 + 0.2``.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Callable
 
 import numpy as np
 
@@ -45,153 +54,219 @@ __all__ = [
     "TimeGrid",
     "before",
     "earlier",
-    "same",
     "time_order",
-    "step_index",
 ]
 
 RESOLUTION = 1e-6  # ms: the grid step of continuous-time networks (1 ns)
-GRID_TOLERANCE = 1e-9  # relative: a delay, period or discrete time this close to a grid point is on it
+GRID_TOLERANCE = 1e-9  # relative (at most 1e-4 of a step): a duration or discrete time this close is on the grid
 MAX_STEPS = 2.0**53  # whole numbers of steps are exact in float64 below this
-_SNAP = 8 * np.finfo(float).eps  # relative: float noise of t / h; a time this close to a grid point is on it
+_MOST = 1e-4  # steps: the tolerance never exceeds this, however long the duration
+_SNAP = 8 * np.finfo(float).eps  # relative: float noise of t / h; an input time this close to a grid point is on it
+
+Describe = Callable[[int], str]
 
 
 @dataclass(frozen=True)
 class TimeGrid:
-    """The grid of one network: step ``h`` ms, discrete (dt) or continuous (resolution).
+    """The grid of one network: step ``h`` ms, discrete (``dt``) or continuous (the resolution).
 
     Parameters
     ----------
     step : float
-        ``h`` in ms.
+        ``h`` in ms, read as the decimal it was written as (``0.1`` is 1/10).
     discrete : bool
         Discrete networks only have times on the grid (offsets are 0).
     """
 
     step: float
     discrete: bool
-    per_ms: float | None = field(init=False, repr=False)  # 1/h where that is a whole number
+    _num: int = field(init=False, repr=False)  # h = num / den exactly, the decimal written
+    _den: int = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        inverse = round(1.0 / self.step)
-        exact = inverse >= 1 and abs(1.0 / self.step - inverse) <= GRID_TOLERANCE * inverse
-        object.__setattr__(self, "per_ms", float(inverse) if exact else None)
-        if not self.discrete and (self.per_ms is None or self.per_ms >= 2.0**26):
-            raise ValueError(f"a continuous time grid needs 1/h a whole number below 2**26, got h={self.step!r}")
+        exact = Fraction(repr(float(self.step)))
+        object.__setattr__(self, "_num", exact.numerator)
+        object.__setattr__(self, "_den", exact.denominator)
+        if not self.discrete and (self._num != 1 or self._den >= 2**26):
+            raise ValueError(f"a continuous time grid needs h = 1/n with n below 2**26, got h={self.step!r}")
 
     @classmethod
     def of(cls, dt: float | None) -> "TimeGrid":
-        """The grid of a network with clock ``dt`` (``None``: continuous time)."""
+        """The grid of a network with clock ``dt`` (``None``: continuous time on :data:`RESOLUTION`)."""
         return cls(RESOLUTION, False) if dt is None else cls(float(dt), True)
 
     # -- ms -> grid ---------------------------------------------------------
-    def steps(self, durations, describe) -> np.ndarray:
-        """Durations (ms) as whole numbers of steps; each must be a multiple of ``h``.
+    def steps(self, durations, describe: Describe) -> np.ndarray:
+        """Durations as whole numbers of steps.
 
-        ``describe(i)`` starts the error message about the ``i``-th duration
-        (``"synapse 'x' -> 'y' has delay"``).
+        Parameters
+        ----------
+        durations : array_like
+            Durations in ms, each a multiple of ``h`` (within :data:`GRID_TOLERANCE`).
+        describe : callable
+            ``describe(i)`` starts the error message about the ``i``-th duration
+            (``"synapse 'x' -> 'y' has delay"``).
+
+        Returns
+        -------
+        ndarray
+            Whole numbers of steps (float64), shaped like ``durations``.
 
         Raises
         ------
         ValidationError
             A duration that is not a multiple of the grid step.
         """
-        s = self._in_steps(np.asarray(durations, float))
+        durations = np.asarray(durations, float)
+        s = self._in_steps(durations)
         k = np.rint(s)
-        off = np.abs(s - k) > GRID_TOLERANCE * np.maximum(1.0, np.abs(s))
+        off = np.abs(s - k) > _tolerance(s)
         if off.any():
             i = int(np.flatnonzero(off.reshape(-1))[0])
-            value = float(np.asarray(durations, float).reshape(-1)[i])
             raise ValidationError(
-                f"{describe(i)} {value!r} ms, not a multiple of {self._describe()}; "
+                f"{describe(i)} {float(durations.reshape(-1)[i])!r} ms, not a multiple of {self._describe()}; "
                 f"use a multiple of {self.step!r} ms"
             )
         return k
 
-    def locate(self, times, describe=lambda i: "time") -> tuple[np.ndarray, np.ndarray]:
-        """Times (ms) as ``(k, f)`` pairs.
+    def locate(self, times, describe: Describe = lambda i: "time") -> tuple[np.ndarray, np.ndarray]:
+        """Times as ``(k, f)`` pairs on the grid.
 
-        Discrete grids take only grid times (within :data:`GRID_TOLERANCE`);
-        continuous grids take any float: a time within 8 ulps of a grid point
-        is that point; any other is ``k·h + f`` with ``f`` the exact offset of
-        the float's exact value, rounded (so two times whose exact values are
-        a whole number of steps apart get the same offset).
+        Parameters
+        ----------
+        times : array_like
+            Times in ms, ``>= 0``. A discrete grid takes only grid times (within
+            :data:`GRID_TOLERANCE`). A continuous grid takes any float: one
+            within a relative ``8·eps`` of a grid point is that point; any other
+            is ``k·h + f`` with ``f`` its exact offset, rounded once — so two
+            times whose exact values are a whole number of steps apart get the
+            same offset.
+        describe : callable
+            Starts the error message about the ``i``-th time.
+
+        Returns
+        -------
+        k, f : ndarray
+            Whole steps and offsets (ms, ``0 <= f < h``).
 
         Raises
         ------
         ValidationError
-            Off-grid time on a discrete grid, or a time too large to represent exactly.
+            Off-grid time on a discrete grid, or a time beyond :data:`MAX_STEPS` steps.
         """
         times = np.asarray(times, float)
         if self.discrete:
-            return self.steps(times, describe), np.zeros(times.shape)
-        p, e = _two_product(times, self.per_ms)  # t/h = p + e exactly
+            k = self.steps(times, describe)
+            self._check_range(k, times, describe)
+            return k, np.zeros(times.shape)
+        p, e = _two_product(times, self._den)  # t/h = p + e exactly
         k = np.floor(p)
         k -= (p == k) & (e < 0)  # the true floor of p + e
         self._check_range(k, times, describe)
-        r = (p - k) + e  # the exact fraction of a step past k, rounded once: the same for the same exact value
+        r = (p - k) + e  # the fraction of a step past k
         down = r <= _SNAP * p  # within float noise of grid point k, or of k + 1
         up = 1.0 - r <= _SNAP * p
         k = np.where(up & ~down, k + 1, k)
-        f = np.where(down | up, 0.0, r / self.per_ms)
-        return self._normalise(k, f)
-
-    def boundary(self, time: float) -> tuple[float, float]:
-        """The pair ``b`` with ``(k, f) < b`` exactly when ``k·h + f < time`` (the end of a run).
-
-        ``inf`` gives ``(inf, 0)``; on a discrete grid ``time`` need not be a grid time.
-        """
-        if math.isinf(time):
-            return float(time), 0.0
-        if not self.discrete:
-            return self.locate_one(time, "until")
-        s = float(self._in_steps(time))
-        k = np.array([math.ceil(s - GRID_TOLERANCE * max(1.0, abs(s)))], float)
-        self._check_range(k, np.array([time]), lambda _: "until")
-        return float(k[0]), 0.0
+        whole, residual = self._grid_point(k)  # k·h = whole + residual
+        f = (times - whole) - residual  # t − whole is exact: the offset, rounded once
+        return self._normalise(k, np.where(down | up, 0.0, f))
 
     def locate_one(self, time: float, what: str = "time") -> tuple[float, float]:
-        """One time (ms) as a ``(k, f)`` tuple of floats."""
+        """One time (ms) as a ``(k, f)`` tuple of floats (see :meth:`locate`)."""
         k, f = self.locate(np.array([time], float), lambda _: what)
         return float(k[0]), float(f[0])
 
-    # -- grid -> ms ---------------------------------------------------------
-    def ms(self, k, f=0.0):
-        """``k·h + f`` in ms (``k / (1/h) + f`` where ``1/h`` is whole, so grid times are exact decimals)."""
-        k = np.asarray(k, float)
-        whole = k / self.per_ms if self.per_ms is not None else k * self.step
-        return whole + f
+    def boundary(self, time: float) -> tuple[float, float]:
+        """The pair ``b`` with ``(k, f) < b`` exactly when ``k·h + f < time``: where a run ends.
 
-    def elapsed(self, k, f, k0, f0):
+        On a discrete grid ``time`` need not be a grid time. A time beyond
+        :data:`MAX_STEPS` steps (or ``inf``) gives ``(inf, 0)``: the run ends
+        when the events do.
+        """
+        if math.isinf(time) or self._in_steps(abs(time)) >= MAX_STEPS:
+            return math.inf, 0.0
+        if not self.discrete:
+            return self.locate_one(time, "until")
+        s = float(self._in_steps(time))
+        return float(math.ceil(s - _tolerance(s))), 0.0
+
+    def step_of(self, times) -> np.ndarray:
+        """The step ``[k·h, (k+1)·h)`` that holds each time (ms), as integers.
+
+        A time within :data:`GRID_TOLERANCE` below a step boundary counts as on
+        it, so ``k·h`` computed in floats lands in step ``k`` (this is how an
+        encoding's event times become the per-step arrays the deep runner reads).
+        """
+        s = self._in_steps(np.asarray(times, float))
+        return np.floor(s + _tolerance(s)).astype(np.int64)
+
+    # -- grid -> ms ---------------------------------------------------------
+    def ms(self, k, f=0.0) -> np.ndarray:
+        """``k·h + f`` in ms, rounded once from the exact value (``h`` the decimal written).
+
+        So grid times are the nearest floats to their decimals (``1.15``, not
+        ``1.1500000000000001``) and ``ms(*locate(t)) == t`` for an input time ``t``.
+        """
+        k = np.asarray(k, float)
+        if self._num != 1:  # a discrete grid such as dt = 0.3 or 2.5: no offsets
+            return (k * self._num) / self._den + f
+        whole, residual = self._grid_point(k)
+        return whole + (residual + f)
+
+    def elapsed(self, k, f, k0, f0) -> np.ndarray:
         """Duration in ms from ``(k0, f0)`` to ``(k, f)``: ``(k − k0)·h + (f − f0)`` (arrays)."""
-        steps = k - k0
-        whole = steps / self.per_ms if self.per_ms is not None else steps * self.step
-        return whole + (f - f0)
+        return (k - k0) * self._num / self._den + (f - f0)
 
     # -- moving along the grid ----------------------------------------------
-    def advance(self, k, f, wait):
-        """``(k, f)`` plus ``wait`` ms (``inf`` gives never): whole steps move to ``k``, the rest stays in ``f``."""
+    def advance(self, k, f, wait) -> tuple[np.ndarray, np.ndarray]:
+        """``(k, f)`` plus ``wait`` ms, placed on the grid.
+
+        Whole steps of ``f + wait`` are carried into ``k``; the rest is the new
+        offset. The sum and the split use error-free transformations (Knuth's
+        two-sum, Dekker's product), so the result is the exact time
+        ``k·h + f + wait`` to within an ulp of the offset (1e-22 ms on the 1 ns
+        grid), not of ``wait``: a crossing predicted from an off-grid anchor
+        lands where exact arithmetic puts it. A positive wait always moves the
+        time forward (by at least one ulp of the offset); ``inf``, or a wait
+        beyond :data:`MAX_STEPS` steps, gives never (``k = inf``).
+        """
         k, f, wait = (np.asarray(a, float) for a in (k, f, wait))
         if not wait.any():
             return k, f
+        never = ~(wait < self.ms(MAX_STEPS))  # inf, nan or beyond the exact range
+        wait = np.where(never, 0.0, wait)
         total = f + wait
-        with np.errstate(invalid="ignore"):
-            carry = np.floor(self._in_steps(total))
-        never = ~np.isfinite(total)
-        carry = np.where(never, 0.0, carry)
-        k_new = np.where(never, np.inf, k + carry)
-        f_new = np.where(never, 0.0, total - self.ms(carry))
-        k_new, f_new = self._normalise(k_new, f_new)
+        back = total - f
+        error = (f - (total - back)) + (wait - back)  # f + wait = total + error, exactly
+        p, q = _two_product(total, self._den)  # total/h = p + q, exactly
+        carry = np.floor(p)
+        fraction = (p - carry) + (q + error * self._den)  # of a step past k + carry
+        low, high = fraction < 0, fraction >= 1
+        carry = carry - low + high
+        fraction = fraction + low - high
+        k_new, f_new = self._normalise(k + carry, fraction / self._den)
+        stuck = (k_new == k) & (f_new == f) & (wait > 0)  # a wait below an ulp of the offset
+        if stuck.any():
+            k_new, f_new = self._normalise(k_new, np.where(stuck, np.nextafter(f_new, np.inf), f_new))
         now = wait == 0  # exactly here: no rounding at all
-        return np.where(now, k, k_new), np.where(now, f, f_new)
+        return (np.where(never, np.inf, np.where(now, k, k_new)),
+                np.where(never, 0.0, np.where(now, f, f_new)))
 
-    def sort_key(self, k, f):
+    def sort_key(self, k, f) -> np.ndarray:
         """One float per time, ``k + f/h``: weakly monotone in ``(k, f)`` (ties need an exact check)."""
-        return k + (f * self.per_ms if self.per_ms is not None else f / self.step)
+        return k + f * self._den / self._num
 
     # -- helpers ------------------------------------------------------------
+    def _grid_point(self, k):
+        """``k·h = whole + residual`` (``h = 1/n``): ``whole`` correctly rounded, ``residual`` its error."""
+        whole = k / self._den
+        p, q = _two_product(whole, self._den)
+        with np.errstate(invalid="ignore"):
+            residual = np.where(np.isfinite(k), ((k - p) - q) / self._den, 0.0)
+        return whole, residual
+
     def _in_steps(self, ms):
-        return ms * self.per_ms if self.per_ms is not None else ms / self.step
+        return ms * self._den / self._num
 
     def _normalise(self, k, f):
         """Bring offsets that rounding pushed just outside ``[0, h)`` back inside."""
@@ -202,12 +277,12 @@ class TimeGrid:
             f = np.clip(f, 0.0, np.nextafter(self.step, 0.0))
         return k, f
 
-    def _check_range(self, k, times, describe) -> None:
+    def _check_range(self, k, times, describe: Describe) -> None:
         big = np.abs(k) >= MAX_STEPS
         if big.any():
             i = int(np.flatnonzero(big.reshape(-1))[0])
             raise ValidationError(
-                f"{describe(i)} {float(times.reshape(-1)[i])!r} ms is beyond the longest time evsim "
+                f"{describe(i)} {float(times.reshape(-1)[i])!r} ms, beyond the longest time evsim "
                 f"represents exactly on {self._describe()} ({float(self.ms(MAX_STEPS))!r} ms)"
             )
 
@@ -215,16 +290,22 @@ class TimeGrid:
         return f"dt={self.step!r} ms" if self.discrete else f"the time resolution {self.step!r} ms"
 
 
-def _two_product(a: np.ndarray, b: float) -> tuple[np.ndarray, np.ndarray]:
-    """``a·b = p + e`` exactly (Dekker's product; ``b`` a whole number below 2**26)."""
+def _tolerance(steps):
+    """How far from a whole number of steps a value may be and still count as one."""
+    return np.minimum(GRID_TOLERANCE * np.maximum(1.0, np.abs(steps)), _MOST)
+
+
+def _two_product(a, b: float):
+    """``a·b = p + e`` exactly (Dekker's product; ``b`` a whole number below 2**26; ``a`` finite)."""
     p = a * b
-    split = 134217729.0 * a  # 2**27 + 1: the high 26 bits of a, and the rest
-    high = split - (split - a)
-    low = a - high
-    return p, (high * b - p) + low * b
+    with np.errstate(invalid="ignore"):
+        split = 134217729.0 * a  # 2**27 + 1: the high 26 bits of a, and the rest
+        high = split - (split - a)
+        low = a - high
+        return p, (high * b - p) + low * b
 
 
-def time_order(grid: "TimeGrid", k, f, minor=None) -> np.ndarray:
+def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray | None = None) -> np.ndarray:
     """Indices that sort events by ``(k, f)``, then by ``minor`` (whole numbers), then stably.
 
     Sorts by one float key ``k + f/h`` (weakly monotone in the pair: offsets
@@ -252,18 +333,3 @@ def before(k, f, end: tuple[float, float]):
     if end[1] == 0.0:
         return k < end[0]
     return earlier(k, f, end[0], end[1])
-
-
-def same(k1, f1, k2, f2):
-    """``(k1, f1) == (k2, f2)``, elementwise."""
-    return (k1 == k2) & (f1 == f2)
-
-
-def step_index(times, dt: float) -> np.ndarray:
-    """The step ``[k·dt, (k+1)·dt)`` that holds each time (ms), as integers.
-
-    A time within :data:`GRID_TOLERANCE` below a step boundary counts as on it,
-    so ``k·dt`` computed in floats lands in step ``k``.
-    """
-    s = np.asarray(times, float) / dt
-    return np.floor(s + GRID_TOLERANCE * np.maximum(1.0, np.abs(s))).astype(np.int64)

@@ -112,12 +112,12 @@ def test_payload_of_returns_the_stored_object():
 
 def test_pair_times_order_lexicographically_and_refuse_the_past():
     s = Scheduler(origin=(0.0, 0.0))
-    assert s.peek_time() == (math.inf, 0.0)
+    assert s.peek() == (math.inf, 0.0)
     s.schedule((5.0, 2e-7), "later offset")
     s.schedule((5.0, 1e-7), "earlier offset")
     s.schedule((4.0, 9e-7), "earlier step")
     assert [e.payload for e in s.pop_before((5.0, 2e-7))] == ["earlier step", "earlier offset"]
-    assert s.now == (5.0, 1e-7) and s.peek_time() == (5.0, 2e-7)
+    assert s.now == (5.0, 1e-7) and s.peek() == (5.0, 2e-7)
     with pytest.raises(SchedulingError, match="before the current time"):
         s.schedule((5.0, 0.0), "past")
     with pytest.raises(SchedulingError, match="must be a number"):

@@ -7,7 +7,7 @@ import pytest
 
 import evsim
 from evsim import Input, Network, Synapse, ValidationError, reference, simulate
-from evsim.timegrid import MAX_STEPS, TimeGrid, earlier, step_index, time_order
+from evsim.timegrid import MAX_STEPS, TimeGrid, earlier, time_order
 
 
 def lif(refractory):
@@ -95,8 +95,9 @@ def test_time_order_is_lexicographic_even_where_the_sort_key_ties():
     assert earlier(k[1], f[1], k[0], f[0]) and not earlier(k[0], f[0], k[0], f[0])
 
 
-def test_step_index_bins_float_times_into_their_steps():
-    assert step_index([0.0, 0.3, 0.30000000000000004, 0.29999999999999993, 0.55], 0.1).tolist() == [0, 3, 3, 3, 5]
+def test_step_of_bins_float_times_into_their_steps():
+    times = [0.0, 0.3, 0.30000000000000004, 0.29999999999999993, 0.55]
+    assert TimeGrid.of(0.1).step_of(times).tolist() == [0, 3, 3, 3, 5]
 
 
 def test_two_input_times_on_one_instant_are_refused():

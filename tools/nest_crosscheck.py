@@ -60,7 +60,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 os.environ.setdefault("PYNEST_QUIET", "1")  # no banner
-import nest  # noqa: E402
+try:
+    import nest  # noqa: E402
+except ImportError:
+    raise SystemExit('this cross-check needs NEST: python3 -m venv nestenv && nestenv/bin/pip install "numpy<2.4" '
+                     'nest-simulator scipy heapdict matplotlib tqdm nir scikit-learn, then run it with nestenv/bin/python '
+                     'and PYTHONPATH set to an evsim checkout') from None
 
 import evsim  # noqa: E402
 

@@ -19,7 +19,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from evsim.errors import ValidationError
-from evsim.timegrid import step_index
+from evsim.timegrid import TimeGrid
 
 __all__ = ["SpikeCode", "input_names"]
 
@@ -66,7 +66,7 @@ class SpikeCode:
     def array(self) -> np.ndarray:
         """``(steps, *shape)`` values per step (analog steps carry real values)."""
         out = np.zeros((self.steps, self.size))
-        step = step_index(self.time, self.dt)
+        step = TimeGrid.of(self.dt).step_of(self.time)
         np.add.at(out, (step, self.index), self.value)
         return out.reshape((self.steps, *self.shape))
 

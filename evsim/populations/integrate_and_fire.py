@@ -111,38 +111,44 @@ class IntegrateAndFire:
         """
         neurons, cursor, stop = _runs(instants.neuron, due)
         updated = neurons
-        arrival_k = np.concatenate((instants.k, _NEVER))  # a sentinel for neurons with no arrival left
-        arrival_f = np.concatenate((instants.f, _ZERO))
-        totals = np.concatenate((instants.total, _ZERO))
+        # a sentinel row past the end for neurons with no arrival left
+        arrivals = Instants(None, np.concatenate((instants.k, _NEVER)), np.concatenate((instants.f, _ZERO)),
+                            np.concatenate((instants.total, _ZERO)))
         rounds = []
         while neurons.size:
-            pk, pf = self.pred[0][neurons], self.pred[1][neurons]
-            if np.isinf(pk).all():  # no predicted update among them: the next arrival is the next event
-                live = cursor < stop  # (every arrival handed over lies inside the window)
-                if not live.all():
-                    neurons, cursor, stop = neurons[live], cursor[live], stop[live]
-                    if neurons.size == 0:
-                        break
-                t = (arrival_k[cursor], arrival_f[cursor])
-                rounds.append(self._update(neurons, t, totals[cursor], observer))
-                cursor = cursor + 1
-                continue
-            at = np.where(cursor < stop, cursor, arrival_k.size - 1)
-            ak, af = arrival_k[at], arrival_f[at]
-            forced = earlier(pk, pf, ak, af)  # the prediction comes first: an update with no input
-            tk, tf = np.where(forced, pk, ak), np.where(forced, pf, af)
-            live = before(tk, tf, window.end)
-            if not live.all():
-                neurons, cursor, stop, tk, tf, forced, at, pk, pf = (
-                    a[live] for a in (neurons, cursor, stop, tk, tf, forced, at, pk, pf)
-                )
-                if neurons.size == 0:
-                    break
-            inputs = np.where(forced, 0.0, totals[at])
-            crossing = ~earlier(tk, tf, pk, pf)  # the predicted crossing is now
-            rounds.append(self._update(neurons, (tk, tf), inputs, observer, forced, crossing))
-            cursor = cursor + ~forced
+            neurons, cursor, stop, t, inputs, forced, crossing = self._next_events(neurons, cursor, stop, arrivals,
+                                                                                    window)
+            if neurons.size == 0:
+                break
+            rounds.append(self._update(neurons, t, inputs, observer, forced, crossing))
+            cursor = cursor + (1 if forced is None else ~forced)
         return Processed(_fired(rounds), updated)
+
+    def _next_events(self, neurons, cursor, stop, arrivals: Instants, window: Window):
+        """Each neuron's next event before the window's end: ``(neurons, cursor, stop, t, inputs, forced, crossing)``.
+
+        ``forced`` marks predicted updates that come before the next arrival
+        (no input), ``crossing`` the updates at a predicted crossing; both are
+        ``None`` when no neuron has a prediction (then every event is an arrival).
+        """
+        pk, pf = self.pred[0][neurons], self.pred[1][neurons]
+        if np.isinf(pk).all():
+            live = cursor < stop  # (every arrival handed over lies inside the window)
+            if not live.all():
+                neurons, cursor, stop = neurons[live], cursor[live], stop[live]
+            return neurons, cursor, stop, (arrivals.k[cursor], arrivals.f[cursor]), arrivals.total[cursor], None, None
+        at = np.where(cursor < stop, cursor, arrivals.k.size - 1)
+        ak, af = arrivals.k[at], arrivals.f[at]
+        forced = earlier(pk, pf, ak, af)  # the prediction comes first: an update with no input
+        tk, tf = np.where(forced, pk, ak), np.where(forced, pf, af)
+        live = before(tk, tf, window.end)
+        if not live.all():
+            neurons, cursor, stop, tk, tf, forced, at, pk, pf = (
+                a[live] for a in (neurons, cursor, stop, tk, tf, forced, at, pk, pf)
+            )
+        inputs = np.where(forced, 0.0, arrivals.total[at])
+        crossing = ~earlier(tk, tf, pk, pf)  # the predicted crossing is now
+        return neurons, cursor, stop, (tk, tf), inputs, forced, crossing
 
     def _update(self, idx, t, inputs, observer, forced=None, crossing=None) -> tuple:
         """One update of each neuron in ``idx`` at its own time ``t = (k, f)``.
@@ -188,7 +194,7 @@ class IntegrateAndFire:
         """Recompute the next update-without-input of each neuron in ``idx``."""
         v = self.v[idx]
         quiet = self.silenced[idx] | (~self.clock.may_cross[idx] & ~fires(v, self.p.theta[idx]))
-        self.pred[0][idx[quiet]] = np.inf
+        self.pred[0][idx[quiet]] = np.inf  # (an offset beside k = inf means nothing)
         if not quiet.all():
             work = idx[~quiet]
             anchor = (self.anchor[0][work], self.anchor[1][work])

@@ -26,14 +26,17 @@ def decimal_networks(draw):
     Inputs fire at multiples of 0.05 ms; synapses into neurons have delays from
     ``DELAYS`` (zero only from a lower to a higher neuron, so ranks stay
     acyclic); some neurons drift to the threshold on their own (closed-form
-    crossings), so exact and computed times mix.
+    crossings), so exact and computed times mix. Their biases are not round
+    numbers: a crossing that falls exactly on a grid time in exact arithmetic
+    is computed in floats by engine and oracle alike, and its side of that
+    time is rounding, not semantics (see evsim.reference).
     """
     n_in, n = draw(st.integers(1, 3)), draw(st.integers(2, 6))
     neurons = {f"x{i}": Input() for i in range(n_in)}
     for j in range(n):
         params = dict(threshold=1.0, reset=draw(st.sampled_from(["zero", 0.2, "subtract"])),
                       refractory=draw(st.sampled_from(REFRACTORY)),
-                      bias=draw(st.sampled_from([0.0, 0.0, 0.05, 0.2])))
+                      bias=draw(st.sampled_from([0.0, 0.0, 0.0517, 0.2113])))
         tau = draw(st.sampled_from([5.0, 10.0, 20.0, math.inf]))
         neurons[f"n{j}"] = IF(**params) if math.isinf(tau) else LIF(tau=tau, **params)
     synapses = []
@@ -51,11 +54,12 @@ def decimal_networks(draw):
 
 
 def by_neuron(rows):
-    """``{neuron: [(time, kind, value), ...]}`` in time order."""
+    """``{neuron: [(time, kind, value), ...]}``, keeping the order given (exact time order on both sides:
+    two instants an ulp apart may print as one float)."""
     out = defaultdict(list)
     for time, neuron, kind, value in rows:
         out[neuron].append((time, kind, value))
-    return {name: sorted(events) for name, events in out.items()}
+    return dict(out)
 
 
 def engine_deliveries(record):
