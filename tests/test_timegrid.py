@@ -104,3 +104,50 @@ def test_two_input_times_on_one_instant_are_refused():
     net = Network({"x": Input(), "y": evsim.IF()}, [Synapse("x", "y", 1.0, 0.1)], dt=None)
     with pytest.raises(ValidationError, match=r"times 1\.0 and 1\.0000000000000002 ms are the same instant"):
         simulate(net, {"x": [1.0, 1.0000000000000002]}, until=2)
+
+
+def test_a_crossing_that_leaves_the_neuron_above_threshold_does_not_break_the_schedule():
+    # fires at 1/0.3 ms, then sits at 0 >= theta with no arrival to come: it fires again
+    # only at its next arrival (a neuron updates at most once per instant)
+    net = Network({"y": evsim.IF(threshold=0.0, v_init=-1.0, bias=0.3)}, [], outputs={"y"}, dt=None)
+    assert simulate(net, {}, until=10).trains()["y"].tolist() == pytest.approx([1 / 0.3], abs=1e-12)
+
+
+def test_the_record_is_fresh_after_windows_without_spikes():
+    net = Network({"x": Input(), "y": evsim.IF(threshold=10.0)}, [Synapse("x", "y", 1.0, 5.0)], outputs={"y"})
+    sim = evsim.Simulator(net, probes=["y"], trace=True)
+    sim.feed({"x": [0]})
+    sim.run(3)
+    assert sim.record.potentials["y"].time.size == 0
+    sim.run(10)
+    assert sim.record.potentials["y"].time.tolist() == [5.0] and len(sim.record.trace) == 3
+
+
+def test_long_durations_are_not_rounded_onto_the_grid():
+    with pytest.raises(ValidationError, match=r"delay 1500\.0000004 ms, not a multiple"):
+        TimeGrid.of(None).steps([1500.0000004], lambda i: "delay")
+    assert TimeGrid.of(None).steps([0.1 + 0.2, 1500.0000000000002], str).tolist() == [300000, 1500000000]
+    assert TimeGrid.of(1.0).boundary(1e10 + 5) == (1e10 + 5, 0.0)
+
+
+def test_runs_until_beyond_the_exact_range_end_with_the_events():
+    net = Network({"x": Input(), "y": evsim.IF()}, [Synapse("x", "y", 1.0, 0.5)], dt=None)
+    assert simulate(net, {"x": [1.0]}, until=1e12).trains()["y"].tolist() == [1.5]
+
+
+def test_times_print_as_the_decimals_written_on_any_grid():
+    assert TimeGrid.of(0.3).ms(np.arange(4)).tolist() == [0.0, 0.3, 0.6, 0.9]
+    assert TimeGrid.of(0.1).ms(np.array([3.0])).tolist() == [0.3]
+
+
+def test_input_times_print_back_as_given():
+    grid = TimeGrid.of(None)
+    t = np.random.default_rng(3).uniform(0.0, 100.0, 20000)
+    k, f = grid.locate(t)
+    assert np.array_equal(grid.ms(k, f)[f > 0], t[f > 0])  # all but the few within 8 eps of a grid point
+
+
+def test_a_positive_wait_always_moves_time_forward():
+    grid = TimeGrid.of(None)
+    k, f = grid.advance(np.array([5.0]), np.array([3e-7]), np.array([1e-30]))
+    assert (k[0], f[0]) == (5.0, np.nextafter(3e-7, 1.0))
