@@ -100,6 +100,7 @@ class IntegrateAndFire:
         self._repredict(members)
 
     def wakeups(self, neurons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(k, f)`` of each neuron's next update with no input: its predicted crossing (``k = inf``: none)."""
         return self.pred[0][neurons], self.pred[1][neurons]
 
     def process(self, instants: Instants, due: np.ndarray, window: Window, observer) -> Processed:

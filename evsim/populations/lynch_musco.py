@@ -57,6 +57,7 @@ class LynchMusco:
         self.due[members] = np.where(self.initial[members], 0.0, geometric_wait(rng, self.p_spontaneous[members]))
 
     def wakeups(self, neurons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(round, 0)`` of each neuron's next spontaneous firing (``inf``: never)."""
         return self.due[neurons], np.zeros(neurons.size)
 
     def process(self, instants: Instants, due: np.ndarray, window: Window, observer) -> Processed:
