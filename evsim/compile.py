@@ -49,7 +49,7 @@ def compile_network(net: Network) -> Plan:
     populations = [population_of(model) for model in net.neurons.values()]
     is_input = np.array([p is None for p in populations], bool)
     table = net.table
-    delay = grid.steps(table.delay, lambda row: f"synapse row {row} has delay")
+    delay = net.delay_steps
     order = np.lexsort((np.arange(len(table)), delay, table.source))
     return Plan(
         net=net,

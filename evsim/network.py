@@ -119,6 +119,13 @@ class Network:
         """The time grid: step ``dt``, or the resolution in continuous time."""
         return TimeGrid.of(self._dt)
 
+    @cached_property
+    def delay_steps(self) -> np.ndarray:
+        """Each synapse's delay in whole grid steps (raises if one is not a multiple of the step)."""
+        steps = self.grid.steps(self._table.delay, lambda row: f"{self._describe(row)} has delay")
+        steps.setflags(write=False)
+        return steps
+
     def index(self, name: str) -> int:
         """Position of a neuron in :attr:`names`."""
         try:
@@ -184,7 +191,7 @@ class Network:
 
     def _check_grid(self) -> None:
         """Delays and every model's periods are whole numbers of grid steps."""
-        self.grid.steps(self._table.delay, lambda row: f"{self._describe(row)} has delay")
+        self.delay_steps  # noqa: B018 - raises on a delay off the grid
         for name, model in self._neurons.items():
             for parameter, value in model.durations().items():
                 self.grid.steps(value, lambda _: f"neuron {name!r} has {parameter}")
@@ -203,7 +210,7 @@ class Network:
         if not len(t) or (fixed < 0).all():
             return
         want = fixed[t.target]
-        bad = (want >= 0) & (self.grid.steps(t.delay, lambda row: "") != want)
+        bad = (want >= 0) & (self.delay_steps != want)
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
             steps = int(want[row])

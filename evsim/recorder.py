@@ -30,7 +30,7 @@ class Recorder:
     done in; trace lines by ``(time, rank, phase)``, then the order of work.
     """
 
-    def __init__(self, plan, populations, probes: Iterable[str] = (), trace: bool = False) -> None:
+    def __init__(self, plan, populations, owner: np.ndarray, probes: Iterable[str] = (), trace: bool = False) -> None:
         self.p = plan
         self._spikes: list[Spikes] = []  # one sorted chunk per window
         self._window: list[Spikes] = []
@@ -39,11 +39,11 @@ class Recorder:
         self._potential_of = {}
         for name in probes:
             i = plan.net.index(name)
-            owner = next((pop for pop in populations if i in set(pop.members.tolist())), None)
-            if owner is None or not owner.has_potential:
+            population = populations[owner[i]] if owner[i] >= 0 else None  # (owner: population number, -1: input)
+            if population is None or not population.has_potential:
                 raise ValidationError(f"cannot probe {name!r}: only IF/LIF neurons have a potential")
             self.probed[i] = True
-            self._potential_of[i] = owner
+            self._potential_of[i] = population
         self.probing = bool(self.probed.any())
         self._probe_rows: list[tuple] = []
         self.tracing = trace

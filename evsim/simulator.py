@@ -101,7 +101,7 @@ class Simulator:
         self._scheduler = Scheduler(origin=ORIGIN)
         self._wake_at = (np.full(plan.size, np.inf), np.zeros(plan.size))  # each neuron's Wakeup entry
         self._inputs = InputQueue(plan.grid)
-        self._recorder = Recorder(plan, self._populations, probes, trace)
+        self._recorder = Recorder(plan, self._populations, self._owner, probes, trace)
         self._done = ORIGIN  # everything before this time has run
         self._now_ms = 0.0  # the last processed instant or run end, in ms
         for population in self._populations:
@@ -151,7 +151,7 @@ class Simulator:
         start = self._next_time()
         if math.isinf(start[0]):
             raise EmptySchedule("no event left to step; feed() inputs or check peek() first")
-        self._window(Window(start, (start[0], float(np.nextafter(start[1], np.inf)))))
+        self._window(Window(start, _just_after(start)))
         self._now_ms = float(self._grid.ms(*start))
         return self._now_ms
 
@@ -283,7 +283,7 @@ class Simulator:
         window_end = min((start[0] + self._window_steps, 0.0), end)
         crowded = self._inputs.time_of(MAX_INPUTS_PER_WINDOW)
         if crowded is not None and crowded < window_end:
-            window_end = max(crowded, (start[0], float(np.nextafter(start[1], np.inf))))
+            window_end = max(crowded, _just_after(start))
         return window_end
 
     def _sync_wakeups(self, population, neurons: np.ndarray) -> None:
@@ -300,6 +300,11 @@ class Simulator:
             else:
                 self._scheduler.reschedule(key, (ki, fi))
             self._wake_at[0][i], self._wake_at[1][i] = ki, fi
+
+
+def _just_after(time: tuple[float, float]) -> tuple[float, float]:
+    """The end of a window that holds the instant ``time`` alone: the next offset up."""
+    return time[0], float(np.nextafter(time[1], np.inf))
 
 
 def simulate(
