@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from evsim._arrays import stable_order
+from evsim.timegrid import time_order
 
 
 __all__ = ["Arrivals", "Instants", "Spikes", "Delivery", "Wakeup", "Window"]
@@ -69,34 +69,16 @@ class Arrivals(NamedTuple):
         """
         if not self.size:
             return Instants(self.target, self.k, self.f, self.value)
-        key = grid.sort_key(self.k, self.f)  # one float per time, weakly monotone in (k, f)
-        order = np.argsort(key, kind="stable")
-        order = order[stable_order(self.target[order])]
-        target, key = self.target[order], key[order]
-        same = (target[1:] == target[:-1]) & (key[1:] == key[:-1])
-        if same.any():
-            order, same = self._exact_ties(order, same)
-        first = np.concatenate(([True], ~same))
+        order = time_order(grid, self.k, self.f, major=self.target)
+        target, k, f = self.target[order], self.k[order], self.f[order]
+        first = np.ones(target.size, bool)
+        first[1:] = (target[1:] != target[:-1]) | (k[1:] != k[:-1]) | (f[1:] != f[:-1])
         group = np.cumsum(first) - 1
         if not first.all():  # coincident arrivals at one neuron: put each group in synapse-row order
             tied = np.flatnonzero(~first | np.append(~first[1:], False))
             order[tied] = order[tied][np.lexsort((self.row[order[tied]], group[tied]))]
         total = np.bincount(group, weights=self.value[order], minlength=int(group[-1]) + 1)
-        at = order[first]
-        return Instants(self.target[at], self.k[at], self.f[at], total)
-
-    def _exact_ties(self, order, same):
-        """Where the sort key ties two arrivals, check that their times are really equal.
-
-        Different offsets closer than the key's rounding would tie falsely; then
-        the order falls back to an exact lexicographic sort.
-        """
-        a, b = order[:-1][same], order[1:][same]
-        if np.array_equal(self.k[a], self.k[b]) and np.array_equal(self.f[a], self.f[b]):
-            return order, same
-        order = np.lexsort((self.f, self.k, self.target))
-        k, f, target = self.k[order], self.f[order], self.target[order]
-        return order, (target[1:] == target[:-1]) & (k[1:] == k[:-1]) & (f[1:] == f[:-1])
+        return Instants(target[first], k[first], f[first], total)
 
 
 class Instants(NamedTuple):

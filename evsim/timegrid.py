@@ -305,21 +305,29 @@ def _two_product(a, b: float):
         return p, (high * b - p) + low * b
 
 
-def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray | None = None) -> np.ndarray:
-    """Indices that sort events by ``(k, f)``, then by ``minor`` (whole numbers), then stably.
+def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray | None = None,
+               major: np.ndarray | None = None) -> np.ndarray:
+    """Indices that sort events by ``(major, k, f, minor)``, then stably (``major``, ``minor``: whole numbers).
 
     Sorts by one float key ``k + f/h`` (weakly monotone in the pair: offsets
-    are below one step); where that key ties two different times — offsets
-    closer than its rounding — it falls back to an exact lexicographic sort.
+    are below one step) and 16-bit radix passes for the whole numbers; where
+    the key ties two different times — offsets closer than its rounding — it
+    falls back to an exact lexicographic sort.
     """
     order = np.arange(k.size) if minor is None else stable_order(minor)
     key = grid.sort_key(k, f)
     order = order[np.argsort(key[order], kind="stable")]
+    if major is not None:
+        order = order[stable_order(major[order])]
     key = key[order]
-    tie = np.flatnonzero(key[1:] == key[:-1])
+    tie = key[1:] == key[:-1]
+    if major is not None:
+        tie &= major[order][1:] == major[order][:-1]
+    tie = np.flatnonzero(tie)
     if tie.size and not (np.array_equal(k[order[tie]], k[order[tie + 1]])
                          and np.array_equal(f[order[tie]], f[order[tie + 1]])):
-        return np.lexsort((f, k)) if minor is None else np.lexsort((minor, f, k))
+        keys = [f, k] if minor is None else [minor, f, k]
+        return np.lexsort(keys if major is None else keys + [major])
     return order
 
 

@@ -92,6 +92,7 @@ def test_time_order_is_lexicographic_even_where_the_sort_key_ties():
     f = np.array([3e-17, 1e-17, 0.0, 2e-17])  # offsets closer than the key's rounding at 2e9 steps
     assert grid.sort_key(k[0], f[0]) == grid.sort_key(k[1], f[1])
     assert time_order(grid, k, f).tolist() == [2, 1, 3, 0]
+    assert time_order(grid, k, f, major=np.array([1, 0, 1, 1])).tolist() == [1, 2, 3, 0]  # by neuron, then time
     assert earlier(k[1], f[1], k[0], f[0]) and not earlier(k[0], f[0], k[0], f[0])
 
 
