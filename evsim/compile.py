@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evsim._arrays import concat_ranges
+from evsim.events import Arrivals, Spikes
 from evsim.kinds import population_of
 from evsim.network import Network
 from evsim.timegrid import TimeGrid
@@ -41,6 +43,27 @@ class Plan:
     @property
     def size(self) -> int:
         return int(self.rank.size)
+
+    def fan_out(self, spikes: Spikes) -> Arrivals:
+        """Every synaptic arrival of ``spikes``, spike by spike in the CSR order.
+
+        A spike at ``(k, f)`` through a synapse of ``d`` steps arrives at
+        ``(k + d, f)`` — delays add whole steps, offsets are copied — with
+        value ``weight × spike value`` (the value is 1 for a spike, the real
+        payload of an analog input event).
+        """
+        if not spikes.size:
+            return Arrivals.none()
+        lo, hi = self.out_ptr[spikes.neuron], self.out_ptr[spikes.neuron + 1]
+        rows = concat_ranges(lo, hi)
+        counts = hi - lo
+        return Arrivals(
+            np.repeat(spikes.k, counts) + self.out_delay[rows],
+            np.repeat(spikes.f, counts),
+            self.out_target[rows],
+            np.repeat(spikes.value, counts) * self.out_weight[rows],
+            self.out_row[rows],
+        )
 
 
 def compile_network(net: Network) -> Plan:

@@ -69,14 +69,11 @@ class Arrivals(NamedTuple):
         """
         if not self.size:
             return Instants(self.target, self.k, self.f, self.value)
-        order = time_order(grid, self.k, self.f, major=self.target)
+        order = time_order(grid, self.k, self.f, minor=self.row, major=self.target)
         target, k, f = self.target[order], self.k[order], self.f[order]
         first = np.ones(target.size, bool)
         first[1:] = (target[1:] != target[:-1]) | (k[1:] != k[:-1]) | (f[1:] != f[:-1])
         group = np.cumsum(first) - 1
-        if not first.all():  # coincident arrivals at one neuron: put each group in synapse-row order
-            tied = np.flatnonzero(~first | np.append(~first[1:], False))
-            order[tied] = order[tied][np.lexsort((self.row[order[tied]], group[tied]))]
         total = np.bincount(group, weights=self.value[order], minlength=int(group[-1]) + 1)
         return Instants(target[first], k[first], f[first], total)
 

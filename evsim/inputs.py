@@ -4,9 +4,11 @@
 ``(times, values)`` for analog events whose real value multiplies the weight
 of every outgoing synapse. :func:`normalise_inputs` turns it into parallel
 arrays on the network's time grid (:meth:`~evsim.timegrid.TimeGrid.locate`),
-sorted by time (ties keep the order of the mapping); an :class:`InputQueue`
-holds them until the simulator releases them — input spikes are never heap
-entries.
+checked all trains at once. An :class:`InputQueue` wires them once, when they
+are fed: each input spike becomes its synaptic arrivals right away
+(:meth:`~evsim.compile.Plan.fan_out`), and the simulator releases, window by
+window, the spikes (for the record) and the arrivals (for delivery) before the
+window's end — input spikes are never heap entries and never routed twice.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Mapping, Sequence, Union
 import numpy as np
 
 from evsim.errors import SchedulingError, ValidationError
-from evsim.events import Spikes
+from evsim.events import Arrivals, Spikes
 from evsim.timegrid import TimeGrid, time_order
 
 __all__ = ["InputsLike", "InputQueue", "normalise_inputs"]
@@ -25,7 +27,9 @@ InputsLike = Mapping[str, Union[Sequence[float], tuple]]
 
 
 def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, grid: TimeGrid, now: float) -> Spikes:
-    """The input events as :class:`~evsim.events.Spikes` on ``grid``, sorted by time.
+    """The input events as :class:`~evsim.events.Spikes` on ``grid``, in time order.
+
+    Ties keep the order of the mapping, and each train's own order.
 
     Raises
     ------
@@ -37,28 +41,51 @@ def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, 
     """
     if not isinstance(inputs, Mapping):
         raise ValidationError(f"inputs must map input-neuron names to spike times, got {type(inputs).__name__}")
-    names, trains = [], []
+    names, times, values = [], [], []
     for name, train in inputs.items():
         if name not in input_names:
             kind = "a non-input neuron" if name in index else "not a neuron of the network"
             raise ValidationError(
                 f"inputs names {name!r}, which is {kind}; inputs: {sorted(input_names)}"
             )
-        times, values = _split(name, train)
-        order = np.argsort(times, kind="stable")
-        times, values = times[order], values[order]
-        _check_times(name, times, now)
+        t, v = _split(name, train)
         names.append(name)
-        trains.append((times, values))
-    if not trains:
+        times.append(t)
+        values.append(v)
+    if not names:
         return Spikes.none()
-    sizes = [times.size for times, _ in trains]
-    owner = np.repeat(np.arange(len(names)), sizes)  # which train each time belongs to
-    times = np.concatenate([t for t, _ in trains])
+    owner = np.repeat(np.arange(len(names)), [t.size for t in times])  # which train each time belongs to
+    times, values = np.concatenate(times), np.concatenate(values)
+    if ((times[1:] < times[:-1]) & (owner[1:] == owner[:-1])).any():  # some train is not sorted
+        order = np.lexsort((times, owner))
+        times, values = times[order], values[order]
+    _check_times(names, owner, times, now)
     k, f = grid.locate(times, lambda i: f"input {names[owner[i]]!r} has time")  # all trains at once
     _check_distinct_instants(names, owner, times, k, f)
     neurons = np.array([index[name] for name in names], np.int64)[owner]
-    return spikes_sorted(Spikes(neurons, k, f, np.concatenate([v for _, v in trains])), grid)
+    order = time_order(grid, k, f)
+    return Spikes(neurons[order], k[order], f[order], values[order])
+
+
+def _check_times(names, owner: np.ndarray, times: np.ndarray, now: float) -> None:
+    """Every time finite, none before ``now``, none twice in one (sorted) train."""
+    bad = ~np.isfinite(times)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValidationError(f"input {names[owner[i]]!r}: time {float(times[i])!r} is not finite")
+    early = times < now
+    if early.any():
+        i = int(np.flatnonzero(early)[0])
+        raise SchedulingError(
+            f"input {names[owner[i]]!r}: time {float(times[i])!r} ms is before the current time {now!r} ms"
+        )
+    twice = (times[1:] == times[:-1]) & (owner[1:] == owner[:-1])
+    if twice.any():
+        i = int(np.flatnonzero(twice)[0])
+        raise ValidationError(
+            f"input {names[owner[i]]!r}: time {float(times[i])!r} ms appears twice; an input neuron "
+            f"fires at most once per instant (use an analog value to send more)"
+        )
 
 
 def _check_distinct_instants(names, owner: np.ndarray, times: np.ndarray, k: np.ndarray, f: np.ndarray) -> None:
@@ -73,48 +100,64 @@ def _check_distinct_instants(names, owner: np.ndarray, times: np.ndarray, k: np.
         )
 
 
-def spikes_sorted(spikes: Spikes, grid: TimeGrid) -> Spikes:
-    """``spikes`` in time order; ties keep their order (stable)."""
-    order = time_order(grid, spikes.k, spikes.f)
-    return Spikes(*(a[order] for a in spikes))
-
-
 class InputQueue:
-    """Input events not yet released, in time order; :meth:`release` hands out those before a time."""
+    """Fed input spikes and their synaptic arrivals, each in time order, until released.
 
-    def __init__(self, grid: TimeGrid) -> None:
-        self._grid = grid
-        self._pending = Spikes.none()
+    Parameters
+    ----------
+    plan : Plan
+        The compiled network: its grid, and the fan-out that wires a spike to its arrivals.
+    """
+
+    def __init__(self, plan) -> None:
+        self._plan = plan
+        self._spikes = Spikes.none()
+        self._arrivals = Arrivals.none()
 
     def add(self, spikes: Spikes) -> None:
-        """Merge new (time-sorted) events in (ties: the ones already queued first)."""
-        if not self._pending.size:
-            self._pending = spikes
-        else:
-            self._pending = spikes_sorted(Spikes.concat([self._pending, spikes]), self._grid)
+        """Queue new (time-sorted) spikes and wire them (ties: the ones already queued first)."""
+        grid = self._plan.grid
+        self._spikes = _merged(Spikes, [self._spikes, spikes], grid)
+        self._arrivals = _merged(Arrivals, [self._arrivals, _merged(Arrivals, [self._plan.fan_out(spikes)], grid)], grid)
 
     def next_time(self) -> tuple[float, float]:
-        """``(k, f)`` of the next event, ``(inf, 0)`` if none."""
-        if not self._pending.size:
-            return np.inf, 0.0
-        return float(self._pending.k[0]), float(self._pending.f[0])
+        """``(k, f)`` of the next spike or arrival, ``(inf, 0)`` if none."""
+        return min(_first_time(self._spikes), _first_time(self._arrivals))
 
     def time_of(self, i: int) -> tuple[float, float] | None:
-        """``(k, f)`` of the ``i``-th pending event, if there is one."""
-        if i >= self._pending.size:
+        """``(k, f)`` of the ``i``-th pending arrival, if there is one."""
+        if i >= self._arrivals.size:
             return None
-        return float(self._pending.k[i]), float(self._pending.f[i])
+        return float(self._arrivals.k[i]), float(self._arrivals.f[i])
 
-    def release(self, end: tuple[float, float]) -> Spikes:
-        """Remove and return every event with time ``< end``."""
-        k, f = self._pending.k, self._pending.f
-        lo, hi = np.searchsorted(k, end[0], "left"), np.searchsorted(k, end[0], "right")
-        cut = int(lo + np.searchsorted(f[lo:hi], end[1], "left"))
-        if cut == 0:
-            return Spikes.none()
-        released = Spikes(*(a[:cut] for a in self._pending))
-        self._pending = Spikes(*(a[cut:] for a in self._pending))
-        return released
+    def release(self, end: tuple[float, float]) -> tuple[Spikes, Arrivals]:
+        """Remove and return every spike and every arrival with time ``< end``."""
+        spikes, self._spikes = _split_at(self._spikes, end)
+        arrivals, self._arrivals = _split_at(self._arrivals, end)
+        return spikes, arrivals
+
+
+def _merged(kind, chunks, grid: TimeGrid):
+    """The rows of ``chunks``, in time order (stable: ties keep their order; linear on sorted chunks)."""
+    rows = kind.concat(chunks)
+    if not rows.size:
+        return rows
+    order = time_order(grid, rows.k, rows.f)
+    return kind(*(a[order] for a in rows))
+
+
+def _first_time(rows) -> tuple[float, float]:
+    return (float(rows.k[0]), float(rows.f[0])) if rows.size else (np.inf, 0.0)
+
+
+def _split_at(rows, end: tuple[float, float]):
+    """``(rows before end, the rest)`` of time-sorted parallel arrays."""
+    k = rows.k
+    lo, hi = np.searchsorted(k, end[0], "left"), np.searchsorted(k, end[0], "right")
+    cut = int(lo + np.searchsorted(rows.f[lo:hi], end[1], "left"))
+    if cut == 0:
+        return type(rows).none(), rows
+    return type(rows)(*(a[:cut] for a in rows)), type(rows)(*(a[cut:] for a in rows))
 
 
 def _split(name: str, train) -> tuple[np.ndarray, np.ndarray]:
@@ -137,20 +180,3 @@ def _as_arrays(name: str, parts):
         return [np.asarray(p, dtype=float) for p in parts]
     except (TypeError, ValueError):
         raise ValidationError(f"input {name!r}: expected numbers, got {parts!r}") from None
-
-
-def _check_times(name: str, times: np.ndarray, now: float) -> None:
-    """``times`` (sorted) are finite, not before ``now`` and distinct."""
-    if not np.isfinite(times).all():
-        raise ValidationError(f"input {name!r}: time {float(times[~np.isfinite(times)][0])!r} is not finite")
-    if times.size and times[0] < now:
-        raise SchedulingError(
-            f"input {name!r}: time {float(times[0])!r} ms is before the current time {now!r} ms"
-        )
-    twice = np.flatnonzero(times[1:] == times[:-1])
-    if twice.size:
-        raise ValidationError(
-            f"input {name!r}: time {float(times[twice[0]])!r} ms appears twice; an input neuron "
-            f"fires at most once per instant (use an analog value to send more)"
-        )
-

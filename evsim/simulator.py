@@ -40,7 +40,6 @@ from typing import Iterable
 
 import numpy as np
 
-from evsim._arrays import concat_ranges
 from evsim.compile import compile_network
 from evsim.errors import EmptySchedule, SchedulingError, ValidationError
 from evsim.events import Arrivals, Delivery, Spikes, Wakeup, Window
@@ -100,7 +99,7 @@ class Simulator:
         self._ranks = np.unique(plan.rank[~plan.is_input])
         self._scheduler = Scheduler(origin=ORIGIN)
         self._wake_at = (np.full(plan.size, np.inf), np.zeros(plan.size))  # each neuron's Wakeup entry
-        self._inputs = InputQueue(plan.grid)
+        self._inputs = InputQueue(plan)
         self._recorder = Recorder(plan, self._populations, self._owner, probes, trace)
         self._done = ORIGIN  # everything before this time has run
         self._now_ms = 0.0  # the last processed instant or run end, in ms
@@ -197,9 +196,9 @@ class Simulator:
                 self._wake_at[0][event.payload.neuron], self._wake_at[1][event.payload.neuron] = np.inf, 0.0
             else:
                 arrivals.extend(self._route(Arrivals.concat(event.payload.chunks), window))
-        inputs = self._inputs.release(window.end)
+        inputs, wired = self._inputs.release(window.end)
         self._recorder.spikes(inputs, "input")
-        arrivals.extend(self._send(inputs, window))
+        arrivals.append(wired)
         return arrivals, np.array(sorted(due), np.int64)
 
     def _run_rank(self, rank, arrivals: list, due: np.ndarray, window: Window) -> list:
@@ -235,18 +234,7 @@ class Simulator:
         """
         if not spikes.size:
             return []
-        p = self.plan
-        lo, hi = p.out_ptr[spikes.neuron], p.out_ptr[spikes.neuron + 1]
-        rows = concat_ranges(lo, hi)
-        counts = hi - lo
-        arrivals = Arrivals(
-            np.repeat(spikes.k, counts) + p.out_delay[rows],
-            np.repeat(spikes.f, counts),
-            p.out_target[rows],
-            np.repeat(spikes.value, counts) * p.out_weight[rows],
-            p.out_row[rows],
-        )
-        return self._route(arrivals, window)
+        return self._route(self.plan.fan_out(spikes), window)
 
     def _route(self, arrivals: Arrivals, window: Window) -> list:
         """Arrivals inside the window are returned; later ones wait in one Delivery bucket.

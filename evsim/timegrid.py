@@ -310,24 +310,30 @@ def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray |
     """Indices that sort events by ``(major, k, f, minor)``, then stably (``major``, ``minor``: whole numbers).
 
     Sorts by one float key ``k + f/h`` (weakly monotone in the pair: offsets
-    are below one step) and 16-bit radix passes for the whole numbers; where
-    the key ties two different times — offsets closer than its rounding — it
-    falls back to an exact lexicographic sort.
+    are below one step) with a stable sort — NumPy's timsort, linear on a
+    concatenation of a few already-sorted runs, which is what the engine hands
+    it — then by ``major`` in 16-bit radix passes. Only where the key ties
+    (equal times, or offsets closer than its rounding) are the tied events put
+    in exact ``(k, f, minor)`` order, by a lexicographic sort of those alone.
     """
-    order = np.arange(k.size) if minor is None else stable_order(minor)
     key = grid.sort_key(k, f)
-    order = order[np.argsort(key[order], kind="stable")]
+    order = np.argsort(key, kind="stable")
     if major is not None:
         order = order[stable_order(major[order])]
     key = key[order]
     tie = key[1:] == key[:-1]
     if major is not None:
         tie &= major[order][1:] == major[order][:-1]
-    tie = np.flatnonzero(tie)
-    if tie.size and not (np.array_equal(k[order[tie]], k[order[tie + 1]])
-                         and np.array_equal(f[order[tie]], f[order[tie + 1]])):
-        keys = [f, k] if minor is None else [minor, f, k]
-        return np.lexsort(keys if major is None else keys + [major])
+    if not tie.any():
+        return order
+    if minor is None and np.array_equal(k[order][1:][tie], k[order][:-1][tie]) and np.array_equal(
+            f[order][1:][tie], f[order][:-1][tie]):
+        return order  # tied keys are equal times: the stable order is the answer
+    tied = np.flatnonzero(np.concatenate(([False], tie)) | np.concatenate((tie, [False])))
+    group = np.cumsum(~np.concatenate(([False], tie)))[tied]  # one number per run of tied keys
+    sub = order[tied]
+    keys = [f[sub], k[sub], group] if minor is None else [minor[sub], f[sub], k[sub], group]
+    order[tied] = sub[np.lexsort(keys)]
     return order
 
 
