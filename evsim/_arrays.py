@@ -19,18 +19,21 @@ def concat_ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
 
 
 def stable_order(values: np.ndarray) -> np.ndarray:
-    """``np.argsort(values, kind="stable")`` for whole numbers ``>= 0``, as 16-bit radix passes.
+    """``np.argsort(values, kind="stable")`` for whole numbers ``>= 0``, as 8- or 16-bit radix passes.
 
-    NumPy sorts 16-bit integers stably in linear time but falls back to
+    NumPy sorts 8- and 16-bit integers stably in linear time but falls back to
     timsort for wider ones; neuron indices rarely need more than one pass.
     """
-    values = np.asarray(values, np.int64)
-    order = np.arange(values.size)
+    values = np.asarray(values)
     top = int(values.max()) if values.size else 0
+    if top < 256:
+        return np.argsort(values.astype(np.uint8), kind="stable")
+    if top < 65536:
+        return np.argsort(values.astype(np.uint16), kind="stable")
+    order = np.arange(values.size)
     shift = 0
-    while True:
+    while top >> shift:
         digit = ((values[order] >> shift) & 0xFFFF).astype(np.uint16)
         order = order[np.argsort(digit, kind="stable")]
         shift += 16
-        if top >> shift == 0:
-            return order
+    return order

@@ -11,7 +11,9 @@ same three questions with the pure functions of :mod:`evsim.neurons`:
   refractory period ``r`` steps (the potential is held until then);
 * ``predict`` — the next time the neuron must update with no arrivals.
 
-Each takes whole arrays of neurons (``idx``) at their own times.
+Each takes whole arrays of neurons at their own times, with ``q`` their
+parameters (:meth:`~evsim.populations.integrate_and_fire.Parameters.rows`:
+the fields of just those neurons, in the same order).
 
 Discrete clock (offsets are always 0): ``m = drift^(t - anchor)(v) + I`` —
 every step from the anchor to ``t`` applies one drift, the last one being the
@@ -31,10 +33,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from evsim.neurons import crossing_time, drift, drift_steps, fires, flow, relax, resting_level
+from evsim.neurons import crossing_time, drift, drift_steps, fires, flow, relax
 from evsim.timegrid import TimeGrid
 
-__all__ = ["ContinuousClock", "DiscreteClock", "clock_for"]
+__all__ = ["ContinuousClock", "DiscreteClock", "clock_for", "may_cross"]
 
 PREDICTION_HORIZON = 256  # steps a discrete prediction iterates before a checkpoint
 
@@ -45,32 +47,27 @@ class ContinuousClock:
     initial_anchor = 0.0  # whole steps: free evolution starts at t = 0
 
     def __init__(self, params, grid: TimeGrid) -> None:
-        self.p, self.grid = params, grid
-        self.v_inf = resting_level(params.tau, params.v_rest, params.bias)
-        #: neurons whose potential can climb to the threshold with no input
-        self.may_cross = self.v_inf > params.theta
+        self.grid = grid
         self._all_leaky = bool(np.isfinite(params.tau[params.members]).all())
 
-    def integrate(self, idx, v, anchor, t, inputs, crossing=None):
-        p = self.p
+    def integrate(self, q, v, anchor, t, inputs, crossing=None):
         s = self.grid.elapsed(t[0], t[1], anchor[0], anchor[1])
         if self._all_leaky:  # the common case, with the resting level precomputed
-            free = relax(v, s, p.tau[idx], self.v_inf[idx])
+            free = relax(v, s, q.tau, q.v_inf)
         else:
-            free = flow(v, s, p.tau[idx], p.v_rest[idx], p.bias[idx])
+            free = flow(v, s, q.tau, q.v_rest, q.bias)
         # at its predicted crossing the potential is exactly on the threshold
         # (or above it, if it was held there through a refractory period)
         if crossing is not None and crossing.any():
-            free = np.where(crossing, np.maximum(free, p.theta[idx]), free)
+            free = np.where(crossing, np.maximum(free, q.theta), free)
         return free + inputs
 
     def anchor_after_spike(self, t, refractory, ref_end):
         return ref_end  # free evolution restarts when the refractory period ends
 
-    def predict(self, idx, v, anchor, restart_pending):
-        p = self.p
-        theta = p.theta[idx]
-        wait = crossing_time(v, theta, p.tau[idx], p.v_rest[idx], p.bias[idx])
+    def predict(self, q, v, anchor, restart_pending):
+        theta = q.theta
+        wait = crossing_time(v, theta, q.tau, q.v_rest, q.bias)
         k, f = self.grid.advance(anchor[0], anchor[1], wait)
         # already at or above the threshold and free since its last update: it fires only at its
         # next arrival (a neuron updates at most once per instant); held by a refractory period, or
@@ -85,23 +82,19 @@ class DiscreteClock:
     initial_anchor = -1.0  # step 0 applies the first drift
 
     def __init__(self, params, grid: TimeGrid) -> None:
-        self.p, self.grid = params, grid
-        #: neurons whose potential can climb to the threshold with no input
-        self.may_cross = ~_settles_below(params.theta, params.beta, params.v_rest, params.bias)
+        self.grid = grid
 
-    def integrate(self, idx, v, anchor, t, inputs, crossing=None):
-        p = self.p
-        before = drift_steps(v, t[0] - anchor[0] - 1, p.beta[idx], p.v_rest[idx], p.bias[idx])
-        return drift(before, p.beta[idx], p.v_rest[idx], p.bias[idx]) + inputs
+    def integrate(self, q, v, anchor, t, inputs, crossing=None):
+        before = drift_steps(v, t[0] - anchor[0] - 1, q.beta, q.v_rest, q.bias)
+        return drift(before, q.beta, q.v_rest, q.bias) + inputs
 
     def anchor_after_spike(self, t, refractory, ref_end):
         return np.maximum(t[0], t[0] + refractory - 1), t[1]  # step ref_end applies its own drift
 
-    def predict(self, idx, v, anchor, restart_pending):
-        p = self.p
-        theta, beta, v_rest, bias = p.theta[idx], p.beta[idx], p.v_rest[idx], p.bias[idx]
-        out = np.full(idx.shape, np.inf)
-        never = ~fires(v, theta) & ~self.may_cross[idx]
+    def predict(self, q, v, anchor, restart_pending):
+        theta, beta, v_rest, bias, crosses = np.broadcast_arrays(q.theta, q.beta, q.v_rest, q.bias, q.may_cross, v)[:5]
+        out = np.full(np.shape(v), np.inf)
+        never = ~fires(v, theta) & ~crosses
         pending = np.flatnonzero(~never)
         x = np.asarray(v, float)[pending]
         for step in range(1, PREDICTION_HORIZON + 1):
@@ -112,7 +105,7 @@ class DiscreteClock:
             out[pending[hit]] = anchor[0][pending[hit]] + step
             pending, x = pending[~hit], x[~hit]
         out[pending] = anchor[0][pending] + PREDICTION_HORIZON  # checkpoint
-        return out, np.zeros(idx.shape)
+        return out, np.zeros(np.shape(v))
 
 
 def _settles_below(theta, beta, v_rest, bias):
@@ -128,6 +121,15 @@ def _settles_below(theta, beta, v_rest, bias):
         v_inf = np.where(leaky, v_rest + bias / np.where(leaky, 1 - beta, 1.0), np.inf)
         margin = 64 * np.finfo(float).eps * np.maximum(np.maximum(np.abs(theta), np.abs(v_inf)), 1.0)
         return np.where(leaky, v_inf < theta - margin, bias <= 0)
+
+
+def may_cross(theta, v_inf, beta, v_rest, bias, discrete: bool) -> np.ndarray:
+    """Where free evolution (no input) can bring the potential up to ``theta``.
+
+    Continuous: the resting level ``v_inf`` lies above ``theta``. Discrete:
+    iterating :func:`~evsim.neurons.drift` does not provably settle below it.
+    """
+    return ~_settles_below(theta, beta, v_rest, bias) if discrete else v_inf > theta
 
 
 def clock_for(params, grid: TimeGrid):

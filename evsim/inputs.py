@@ -113,27 +113,29 @@ class InputQueue:
         self._plan = plan
         self._spikes = Spikes.none()
         self._arrivals = Arrivals.none()
+        self._spikes_out = self._arrivals_out = 0  # how many rows of each have been released
 
     def add(self, spikes: Spikes) -> None:
         """Queue new (time-sorted) spikes and wire them (ties: the ones already queued first)."""
         grid = self._plan.grid
-        self._spikes = _merged(Spikes, [self._spikes, spikes], grid)
-        self._arrivals = _merged(Arrivals, [self._arrivals, _merged(Arrivals, [self._plan.fan_out(spikes)], grid)], grid)
+        wired = _merged(Arrivals, [self._plan.fan_out(spikes)], grid)
+        self._spikes = _merged(Spikes, [_rows(self._spikes, self._spikes_out), spikes], grid)
+        self._arrivals = _merged(Arrivals, [_rows(self._arrivals, self._arrivals_out), wired], grid)
+        self._spikes_out = self._arrivals_out = 0
 
     def next_time(self) -> tuple[float, float]:
         """``(k, f)`` of the next spike or arrival, ``(inf, 0)`` if none."""
-        return min(_first_time(self._spikes), _first_time(self._arrivals))
+        return min(_time_at(self._spikes, self._spikes_out), _time_at(self._arrivals, self._arrivals_out))
 
     def time_of(self, i: int) -> tuple[float, float] | None:
         """``(k, f)`` of the ``i``-th pending arrival, if there is one."""
-        if i >= self._arrivals.size:
-            return None
-        return float(self._arrivals.k[i]), float(self._arrivals.f[i])
+        i += self._arrivals_out
+        return _time_at(self._arrivals, i) if i < self._arrivals.size else None
 
     def release(self, end: tuple[float, float]) -> tuple[Spikes, Arrivals]:
-        """Remove and return every spike and every arrival with time ``< end``."""
-        spikes, self._spikes = _split_at(self._spikes, end)
-        arrivals, self._arrivals = _split_at(self._arrivals, end)
+        """Every spike and every arrival with time ``< end`` not released yet."""
+        spikes, self._spikes_out = _release(self._spikes, self._spikes_out, end)
+        arrivals, self._arrivals_out = _release(self._arrivals, self._arrivals_out, end)
         return spikes, arrivals
 
 
@@ -146,18 +148,26 @@ def _merged(kind, chunks, grid: TimeGrid):
     return kind(*(a[order] for a in rows))
 
 
-def _first_time(rows) -> tuple[float, float]:
-    return (float(rows.k[0]), float(rows.f[0])) if rows.size else (np.inf, 0.0)
+def _rows(rows, start: int):
+    """The rows of parallel arrays from ``start`` on."""
+    return type(rows)(*(a[start:] for a in rows)) if start else rows
 
 
-def _split_at(rows, end: tuple[float, float]):
-    """``(rows before end, the rest)`` of time-sorted parallel arrays."""
-    k = rows.k
-    lo, hi = np.searchsorted(k, end[0], "left"), np.searchsorted(k, end[0], "right")
-    cut = int(lo + np.searchsorted(rows.f[lo:hi], end[1], "left"))
-    if cut == 0:
-        return type(rows).none(), rows
-    return type(rows)(*(a[:cut] for a in rows)), type(rows)(*(a[cut:] for a in rows))
+def _time_at(rows, i: int) -> tuple[float, float]:
+    return (float(rows.k[i]), float(rows.f[i])) if i < rows.size else (np.inf, 0.0)
+
+
+def _release(rows, start: int, end: tuple[float, float]):
+    """``(rows[start:cut], cut)``: the rows of time-sorted arrays from ``start`` up to time ``end``."""
+    if end[1] == 0.0:  # a grid point: the whole steps decide
+        cut = int(np.searchsorted(rows.k, end[0], "left"))
+    else:
+        lo, hi = np.searchsorted(rows.k, end[0], "left"), np.searchsorted(rows.k, end[0], "right")
+        cut = int(lo + np.searchsorted(rows.f[lo:hi], end[1], "left"))
+    cut = max(cut, start)
+    if cut == start:
+        return type(rows).none(), start
+    return type(rows)(*(a[start:cut] for a in rows)), cut
 
 
 def _split(name: str, train) -> tuple[np.ndarray, np.ndarray]:

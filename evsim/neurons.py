@@ -377,8 +377,10 @@ def apply_reset(m, fired, theta, reset_to):
     the potential is set to. Neurons that did not fire keep ``m``.
     """
     m = np.asarray(m)
-    if np.ndim(reset_to) == 0 and np.isnan(reset_to):  # subtract everywhere; m - 0.0 == m exactly
-        return m - np.multiply(fired, theta, dtype=m.dtype)
+    if np.ndim(reset_to) == 0:  # one reset for every neuron
+        if np.isnan(reset_to):  # subtract everywhere; m - 0.0 == m exactly
+            return m - np.multiply(fired, theta, dtype=m.dtype)
+        return np.where(fired, reset_to, m)
     after = np.where(np.isnan(reset_to), m - theta, reset_to)
     return np.where(fired, after, m)
 

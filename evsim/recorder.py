@@ -27,13 +27,14 @@ class Recorder:
     """Accumulates what a :class:`~evsim.simulator.Simulator` observes.
 
     Spikes are listed by ``(time, rank, neuron)`` whatever order the work was
-    done in; trace lines by ``(time, rank, phase)``, then the order of work.
+    done in — put in that order when the record is asked for, not window by
+    window; trace lines by ``(time, rank, phase)``, then the order of work.
     """
 
     def __init__(self, plan, populations, owner: np.ndarray, probes: Iterable[str] = (), trace: bool = False) -> None:
         self.p = plan
-        self._spikes: list[Spikes] = []  # one sorted chunk per window
-        self._window: list[Spikes] = []
+        self._ordered = Spikes.none()  # the spikes recorded so far, in (time, rank, neuron) order …
+        self._new: list[Spikes] = []  # … and the ones since, in the order they came (all later in time)
         self._sorted: SpikeRecord | None = None
         self.probed = np.zeros(plan.size, bool)
         self._potential_of = {}
@@ -54,22 +55,12 @@ class Recorder:
     def spikes(self, spikes: Spikes, kind: str = "spike") -> None:
         """Spikes the simulator routes: ``"input"`` events or neurons' ``"spike"``."""
         if spikes.size:
-            self._window.append(spikes)
+            self._new.append(spikes)
             if self.tracing:
                 self._trace(spikes.k, spikes.f, spikes.neuron, UPDATE, kind, spikes.value)
 
     def end_window(self) -> None:
-        """Close a window: its spikes and trace lines join the record in canonical order.
-
-        Windows follow each other in time, so sorting each window's spikes by
-        ``(time, rank, neuron)`` sorts the whole record.
-        """
-        if self._window:
-            spikes = Spikes.concat(self._window)
-            rank_then_neuron = self.p.rank[spikes.neuron] * self.p.size + spikes.neuron
-            order = time_order(self.p.grid, spikes.k, spikes.f, minor=rank_then_neuron)
-            self._spikes.append(Spikes(*(a[order] for a in spikes)))
-            self._window = []
+        """Close a window: its trace lines join the trace in canonical order."""
         if self._trace_window:
             self._flush_trace()
         self._sorted = None  # spikes, probes or trace lines may have come
@@ -81,16 +72,14 @@ class Recorder:
             self._trace(k[~blocked], f[~blocked], neuron[~blocked], DELIVER, "deliver", total[~blocked])
             self._trace(k[blocked], f[blocked], neuron[blocked], DELIVER, "blocked", total[blocked])
 
-    def updates(self, neuron, k, f, before, fired, population) -> None:
-        """One update per neuron: the pre-threshold value ``before`` and, for probes, the state after."""
+    def updates(self, neuron, k, f, before, fired, after=None, anchor_k=None, anchor_f=None) -> None:
+        """One update per neuron: the pre-threshold value ``before``; for probes, the potential and anchor after it."""
         if self.tracing:
             self._trace(k, f, neuron, UPDATE, "update", before)
         if self.probing and self.probed[neuron].any():
             keep = self.probed[neuron]
-            mine = neuron[keep]
-            anchor_k, anchor_f = population.anchor
-            self._probe_rows.append((mine, k[keep], f[keep], before[keep], population.v[mine],
-                                     anchor_k[mine], anchor_f[mine]))
+            self._probe_rows.append((neuron[keep], k[keep], f[keep], before[keep], after[keep], anchor_k[keep],
+                                     anchor_f[keep]))
 
     # -- the trace -----------------------------------------------------------
     def _trace(self, k, f, neuron, phase, kind, value) -> None:
@@ -115,7 +104,8 @@ class Recorder:
 
     def _build_record(self) -> SpikeRecord:
         grid, names = self.p.grid, self.p.net.names
-        neuron, k, f, value = Spikes.concat(self._spikes)
+        self._order_new_spikes()
+        neuron, k, f, value = self._ordered
         trace = None
         if self.tracing:
             trace = EventTrace(tuple(
@@ -123,6 +113,19 @@ class Recorder:
                 for k, f, r, phase, _, kind, n, v in self._trace_rows
             ))
         return SpikeRecord(names, neuron, grid.ms(k, f), value, MappingProxyType(self._potentials()), trace)
+
+    def _order_new_spikes(self) -> None:
+        """Sort the spikes that came since the last record and append them.
+
+        Windows follow each other in time, so every new spike is at or after
+        every ordered one: sorting the new ones sorts the whole record.
+        """
+        if self._new:
+            spikes = Spikes.concat(self._new)
+            rank_then_neuron = self.p.rank[spikes.neuron] * self.p.size + spikes.neuron
+            order = time_order(self.p.grid, spikes.k, spikes.f, minor=rank_then_neuron)
+            self._ordered = Spikes.concat([self._ordered, Spikes(*(a[order] for a in spikes))])
+            self._new = []
 
     def _potentials(self) -> dict[str, PotentialTrace]:
         grid = self.p.grid

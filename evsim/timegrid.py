@@ -215,7 +215,10 @@ class TimeGrid:
 
     def elapsed(self, k, f, k0, f0) -> np.ndarray:
         """Duration in ms from ``(k0, f0)`` to ``(k, f)``: ``(k − k0)·h + (f − f0)`` (arrays)."""
-        return (k - k0) * self._num / self._den + (f - f0)
+        steps = k - k0
+        if self._num != 1:  # (a multiplication by 1 changes nothing: skip it)
+            steps = steps * self._num
+        return steps / self._den + (f - f0)
 
     # -- moving along the grid ----------------------------------------------
     def advance(self, k, f, wait) -> tuple[np.ndarray, np.ndarray]:

@@ -81,6 +81,6 @@ class LynchMusco:
             fired[has_input] = self.rng.random(int(has_input.sum())) < chance[has_input]
         consumed = neurons[self.due[neurons] <= t]
         self.due[consumed] = t + geometric_wait(self.rng, self.p_spontaneous[consumed])
-        observer.updates(neurons, k, f, chance, fired, None)
+        observer.updates(neurons, k, f, chance, fired)
         spikes = Spikes(neurons[fired], k[fired], f[fired], np.ones(int(fired.sum())))
         return Processed(spikes, neurons)
