@@ -14,9 +14,9 @@ What the scheduler holds (the payloads of its heap entries):
 
 * :class:`Delivery` — a bucket of future :class:`Arrivals`, keyed at its
   earliest arrival;
-* :class:`Wakeup` — a neuron's next update with no input (a predicted
-  threshold crossing, a discrete checkpoint, a spontaneous Lynch–Musco
-  firing), keyed at its time.
+* :class:`Wakeup` — one per population: the earliest next update with no
+  input among its neurons (a predicted threshold crossing, a discrete
+  checkpoint, a spontaneous Lynch–Musco firing), keyed at its time.
 
 A window of time the simulator runs at once is a :class:`Window`.
 """
@@ -130,9 +130,9 @@ class Delivery:
 
 @dataclass(frozen=True)
 class Wakeup:
-    """A neuron's next update with no input."""
+    """A population's earliest update with no input: due neurons to ask it for."""
 
-    neuron: int
+    population: int
 
 
 class Window(NamedTuple):

@@ -54,6 +54,7 @@ __all__ = ["Simulator", "simulate"]
 
 MAX_INPUTS_PER_WINDOW = 200_000
 ORIGIN = (0.0, 0.0)
+NEVER = (math.inf, 0.0)
 
 
 class Simulator:
@@ -98,13 +99,12 @@ class Simulator:
         self._window_steps = min([plan.lookahead] + [pop.max_window for pop in self._populations])
         self._ranks = np.unique(plan.rank[~plan.is_input])
         self._scheduler = Scheduler(origin=ORIGIN)
-        self._wake_at = (np.full(plan.size, np.inf), np.zeros(plan.size))  # each neuron's Wakeup entry
+        self._wake_at = [NEVER] * len(self._populations)  # where each population's Wakeup entry is
         self._inputs = InputQueue(plan)
         self._recorder = Recorder(plan, self._populations, self._owner, probes, trace)
         self._done = ORIGIN  # everything before this time has run
         self._now_ms = 0.0  # the last processed instant or run end, in ms
-        for population in self._populations:
-            self._sync_wakeups(population, population.members)
+        self._sync_wakeups()
 
     # -- public API --------------------------------------------------------
     @property
@@ -183,23 +183,25 @@ class Simulator:
         arrivals, due = self._collect(window)
         for rank in self._ranks:
             arrivals = self._run_rank(rank, arrivals, due, window)
+        self._sync_wakeups()
         self._recorder.end_window()
         self._done = max(self._done, window.end)
 
     def _collect(self, window: Window) -> tuple[list, np.ndarray]:
         """The window's work: popped deliveries and wake-ups, and the input spikes it releases."""
         arrivals: list[Arrivals] = []
-        due: list[int] = []
+        due: list[np.ndarray] = [np.zeros(0, np.int64)]
         for event in self._scheduler.pop_before(window.end):
             if isinstance(event.payload, Wakeup):
-                due.append(event.payload.neuron)
-                self._wake_at[0][event.payload.neuron], self._wake_at[1][event.payload.neuron] = np.inf, 0.0
+                number = event.payload.population
+                due.append(self._populations[number].due_before(window.end))
+                self._wake_at[number] = NEVER
             else:
                 arrivals.extend(self._route(Arrivals.concat(event.payload.chunks), window))
         inputs, wired = self._inputs.release(window.end)
         self._recorder.spikes(inputs, "input")
         arrivals.append(wired)
-        return arrivals, np.array(sorted(due), np.int64)
+        return arrivals, np.sort(np.concatenate(due))
 
     def _run_rank(self, rank, arrivals: list, due: np.ndarray, window: Window) -> list:
         """Update the neurons of one rank; return the arrivals left for higher ranks."""
@@ -219,8 +221,7 @@ class Simulator:
             else:
                 mine_instants, mine_due = instants, due
             if mine_instants.neuron.size or mine_due.size:
-                spikes, updated = population.process(mine_instants, mine_due, window, self._recorder)  # UPDATE
-                self._sync_wakeups(population, updated)
+                spikes = population.process(mine_instants, mine_due, window, self._recorder)  # UPDATE
                 self._recorder.spikes(spikes)
                 later.extend(self._send(spikes, window))
         return later
@@ -274,20 +275,20 @@ class Simulator:
             window_end = max(crowded, _just_after(start))
         return window_end
 
-    def _sync_wakeups(self, population, neurons: np.ndarray) -> None:
-        """Move each neuron's Wakeup entry to its population's current prediction (if it changed)."""
-        k, f = population.wakeups(neurons)
-        f = np.where(np.isinf(k), 0.0, f)  # never is never, whatever the offset
-        changed = (k != self._wake_at[0][neurons]) | (f != self._wake_at[1][neurons])
-        for i, ki, fi in zip(neurons[changed].tolist(), k[changed].tolist(), f[changed].tolist()):
-            key = ("wakeup", i)
-            if math.isinf(ki):
+    def _sync_wakeups(self) -> None:
+        """Move each population's Wakeup entry to its earliest update with no input (if that changed)."""
+        for number, population in enumerate(self._populations):
+            time = population.next_wakeup()
+            if time == self._wake_at[number]:
+                continue
+            key = ("wakeup", number)
+            if math.isinf(time[0]):
                 self._scheduler.cancel(key)
-            elif math.isinf(self._wake_at[0][i]):
-                self._scheduler.schedule((ki, fi), Wakeup(i), rank=int(self.plan.rank[i]), phase=UPDATE, event_id=key)
+            elif math.isinf(self._wake_at[number][0]):
+                self._scheduler.schedule(time, Wakeup(number), rank=0, phase=UPDATE, event_id=key)
             else:
-                self._scheduler.reschedule(key, (ki, fi))
-            self._wake_at[0][i], self._wake_at[1][i] = ki, fi
+                self._scheduler.reschedule(key, time)
+            self._wake_at[number] = time
 
 
 def _just_after(time: tuple[float, float]) -> tuple[float, float]:

@@ -9,7 +9,6 @@ import evsim
 from evsim import Input, Network, Synapse, ValidationError, kinds, simulate
 from evsim.events import Spikes
 from evsim.neurons import NeuronModel, fires
-from evsim.populations import Processed
 
 
 @dataclass(frozen=True)
@@ -29,15 +28,17 @@ class Relays:
         self.members = members
         self.level = np.array([getattr(m, "level", np.inf) for m in plan.net.neurons.values()])
 
-    def wakeups(self, neurons):
-        return np.full(neurons.size, np.inf), np.zeros(neurons.size)
+    def next_wakeup(self):
+        return np.inf, 0.0  # no update without input
+
+    def due_before(self, end):
+        return np.zeros(0, np.int64)
 
     def process(self, instants, due, window, observer):
         fired = fires(instants.total, self.level[instants.neuron])
         observer.deliveries(instants.neuron, instants.k, instants.f, instants.total, np.zeros(fired.size, bool))
-        observer.updates(instants.neuron, instants.k, instants.f, instants.total, fired, None)
-        spikes = Spikes(instants.neuron[fired], instants.k[fired], instants.f[fired], np.ones(int(fired.sum())))
-        return Processed(spikes, instants.neuron)
+        observer.updates(instants.neuron, instants.k, instants.f, instants.total, fired)
+        return Spikes(instants.neuron[fired], instants.k[fired], instants.f[fired], np.ones(int(fired.sum())))
 
 
 @pytest.fixture

@@ -10,8 +10,11 @@ Within one window of time the simulator hands a population, rank by rank,
 
 * ``instants`` — the arrivals at its neurons, already summed per (neuron,
   instant) in synapse-row order (:meth:`evsim.events.Arrivals.summed`), and
-* ``due`` — its neurons whose :class:`~evsim.events.Wakeup` falls in the
-  window (an update with no input),
+* ``due`` — its neurons whose next update with no input (a predicted
+  crossing, a checkpoint, a spontaneous firing) falls in the window: the
+  population's :class:`~evsim.events.Wakeup` entry on the scheduler, keyed at
+  the earliest of them (:meth:`Population.next_wakeup`), brought the
+  simulator to ask for them (:meth:`Population.due_before`),
 
 and the population runs each neuron's events in time order and returns the
 spikes. Neurons do not interact inside a window (every synapse between
@@ -22,20 +25,13 @@ side, in *rounds*: round ``i`` handles the ``i``-th event of every neuron.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 import numpy as np
 
 from evsim.events import Instants, Spikes, Window
 
-__all__ = ["Population", "Processed"]
-
-
-class Processed(NamedTuple):
-    """What one call of :meth:`Population.process` did."""
-
-    spikes: Spikes  # who fired, when, sorted by nothing in particular
-    updated: np.ndarray  # neurons whose state (and so whose next wake-up) may have changed
+__all__ = ["Population"]
 
 
 class Population(Protocol):
@@ -57,11 +53,14 @@ class Population(Protocol):
 
     def __init__(self, plan, members: np.ndarray, rng: np.random.Generator) -> None: ...
 
-    def process(self, instants: Instants, due: np.ndarray, window: Window, observer) -> Processed:
-        """Every event of these neurons inside ``window``, in time order; the spikes they made.
+    def process(self, instants: Instants, due: np.ndarray, window: Window, observer) -> Spikes:
+        """Every event of these neurons inside ``window``, in time order; the spikes they made (in any order).
 
         ``observer`` is told of every delivery and update (it only watches).
         """
 
-    def wakeups(self, neurons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(k, f)``: each neuron's next update with no input (``k = inf``: none)."""
+    def next_wakeup(self) -> tuple[float, float]:
+        """``(k, f)`` of the earliest update with no input among its neurons (``k = inf``: none)."""
+
+    def due_before(self, end: tuple[float, float]) -> np.ndarray:
+        """Its neurons (sorted) whose next update with no input comes before ``end``."""

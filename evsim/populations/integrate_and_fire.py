@@ -37,7 +37,6 @@ from evsim._arrays import stable_order
 from evsim.dynamics import clock_for, may_cross
 from evsim.events import Instants, Spikes, Window
 from evsim.neurons import apply_reset, fires, resting_level
-from evsim.populations import Processed
 from evsim.timegrid import before, earlier
 
 __all__ = ["IntegrateAndFire", "Parameters", "Rows", "State"]
@@ -184,21 +183,27 @@ class IntegrateAndFire:
         self._predicts = bool(p.may_cross[members].any() or not reset_below.all()
                               or np.isfinite(self.state.pk[members]).any())
 
-    def wakeups(self, neurons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(k, f)`` of each neuron's next update with no input: its predicted crossing (``k = inf``: none)."""
-        return self.state.pk[neurons], self.state.pf[neurons]
+    def next_wakeup(self) -> tuple[float, float]:
+        """``(k, f)`` of the earliest predicted update among the members (``k = inf``: none)."""
+        pk = self.state.pk  # (inf for every neuron that is not a member)
+        k = float(pk.min()) if self._predicts else math.inf
+        return (k, float(self.state.pf[pk == k].min())) if k < math.inf else (math.inf, 0.0)
 
-    def process(self, instants: Instants, due: np.ndarray, window: Window, observer) -> Processed:
+    def due_before(self, end: tuple[float, float]) -> np.ndarray:
+        """Members whose predicted update comes before ``end``."""
+        return np.flatnonzero(before(self.state.pk, self.state.pf, end))
+
+    def process(self, instants: Instants, due: np.ndarray, window: Window, observer) -> Spikes:
         """Each neuron's arrivals and predicted updates before ``window.end``, in time order."""
         neurons, start, stop = _runs(instants.neuron, due)
         spikes: list = []
         if due.size == 0 and not before(self.state.pk[neurons], self.state.pf[neurons], window.end).any():
             left = self._rounds_as_slices(neurons, start, stop, instants, window, observer, spikes)
             if left is None:
-                return Processed(_spikes(spikes), neurons)
+                return _spikes(spikes)
             neurons, start, stop = left
         self._rounds_with_predictions(neurons, start, stop, instants, window, observer, spikes)
-        return Processed(_spikes(spikes), np.sort(neurons))
+        return _spikes(spikes)
 
     def _rounds_as_slices(self, neurons, start, stop, instants: Instants, window: Window, observer, spikes: list):
         """Run the rounds on a compact copy of the window's neurons, most events first.

@@ -20,7 +20,7 @@ import numpy as np
 
 from evsim.events import Instants, Spikes, Window
 from evsim.neurons import firing_probability
-from evsim.populations import Processed
+from evsim.timegrid import before
 
 __all__ = ["LynchMusco", "geometric_wait"]
 
@@ -56,16 +56,20 @@ class LynchMusco:
         self.due = np.full(n, np.inf)
         self.due[members] = np.where(self.initial[members], 0.0, geometric_wait(rng, self.p_spontaneous[members]))
 
-    def wakeups(self, neurons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(round, 0)`` of each neuron's next spontaneous firing (``inf``: never)."""
-        return self.due[neurons], np.zeros(neurons.size)
+    def next_wakeup(self) -> tuple[float, float]:
+        """``(round, 0)`` of the earliest spontaneous firing (``inf``: never)."""
+        return float(self.due.min()), 0.0
 
-    def process(self, instants: Instants, due: np.ndarray, window: Window, observer) -> Processed:
+    def due_before(self, end: tuple[float, float]) -> np.ndarray:
+        """Members whose spontaneous firing comes before round ``end``."""
+        return np.flatnonzero(before(self.due, 0.0, end))
+
+    def process(self, instants: Instants, due: np.ndarray, window: Window, observer) -> Spikes:
         """Round ``t = window.start``: the neurons with arrivals or due then fire, or not."""
         t = window.start[0]
         neurons = np.union1d(instants.neuron, due)
         if neurons.size == 0:
-            return Processed(Spikes.none(), neurons)
+            return Spikes.none()
         k, f = np.full(neurons.size, t), np.zeros(neurons.size)
         has_input = np.isin(neurons, instants.neuron)
         total = np.zeros(neurons.size)
@@ -83,4 +87,4 @@ class LynchMusco:
         self.due[consumed] = t + geometric_wait(self.rng, self.p_spontaneous[consumed])
         observer.updates(neurons, k, f, chance, fired)
         spikes = Spikes(neurons[fired], k[fired], f[fired], np.ones(int(fired.sum())))
-        return Processed(spikes, neurons)
+        return spikes
