@@ -339,8 +339,9 @@ def run_nest(case: Case, nest, model: str) -> Run:
     start = time.perf_counter()
     nest.ResetKernel()
     nest.set(resolution=h, local_num_threads=1)
-    lif = nest.Create(model, n, params={"tau_m": TAU, "C_m": 1.0, "E_L": V_REST, "V_th": THETA, "V_reset": V_RESET,
-                                        "t_ref": REFRACTORY, "I_e": wl.bias * 1.0, "V_m": V_REST})
+    c_m = 1.0
+    lif = nest.Create(model, n, params={"tau_m": TAU, "C_m": c_m, "E_L": V_REST, "V_th": THETA, "V_reset": V_RESET,
+                                        "t_ref": REFRACTORY, "I_e": wl.bias * c_m, "V_m": V_REST})
     inputs = nest.Create("spike_generator", n,
                          params=[{"spike_times": (t - h).tolist(), **precise} for t in case.trains])
     nest.Connect(inputs, lif, "one_to_one", syn_spec={"weight": wl.w_input, "delay": h})
@@ -409,18 +410,21 @@ def evsim_peak_rss(workload: str, n: int, seconds: float) -> float:
     return float(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
 
 
+def rate(events: int, seconds: list[float]) -> str:
+    """Events per second of the fastest run, and of the median one, in millions."""
+    return f"{events / min(seconds) / 1e6:.2f} M ({events / np.median(seconds) / 1e6:.2f})"
+
+
 def report(case: Case, runs: dict[str, list[Run]]) -> float:
     """Print one row per engine, the ratios and the agreement; return evsim's ns per event (run only)."""
     n, rates = case.n, {}
     for name, tries in runs.items():
         events = case.events(tries[0].time)
-        run_s, all_s = np.array([r.run_s for r in tries]), np.array([r.all_s for r in tries])
-        rates[name] = events / run_s.min(), events / all_s.min()
-        print(f"{n:>7} {name:>9} {tries[0].time.size:>8} {events:>10} "
-              f"{rates[name][0] / 1e6:>7.2f} M ({events / np.median(run_s) / 1e6:5.2f}) "
-              f"{rates[name][1] / 1e6:>7.2f} M ({events / np.median(all_s) / 1e6:5.2f}) "
-              f"{1e9 * run_s.min() / events:>8.0f}")
-    for base in ("naive", "per-spike"):
+        run_s, all_s = [r.run_s for r in tries], [r.all_s for r in tries]
+        rates[name] = events / min(run_s), events / min(all_s)
+        print(f"{n:>7} {name:>9} {tries[0].time.size:>8} {events:>10} {rate(events, run_s):>18} "
+              f"{rate(events, all_s):>18} {1e9 * min(run_s) / events:>9.0f}")
+    for base in [name for name in runs if name != "evsim"]:
         print(f"{n:>7} evsim/{base}: run {rates['evsim'][0] / rates[base][0]:.2f}x, "
               f"build+feed+run {rates['evsim'][1] / rates[base][1]:.2f}x")
     ref = runs["evsim"][0]
@@ -458,8 +462,8 @@ def main(argv=None) -> None:
     for name in names:
         print(f"\nworkload {name}: events/s, best of the alternating runs (median); "
               f"run = simulation only, all = build + feed + run")
-        print(f"{'N':>7} {'engine':>9} {'spikes':>8} {'events':>10} {'run ev/s (median)':>20} "
-              f"{'all ev/s (median)':>20} {'ns/ev run':>8}")
+        print(f"{'N':>7} {'engine':>9} {'spikes':>8} {'events':>10} {'run ev/s (median)':>18} "
+              f"{'all ev/s (median)':>18} {'ns/ev run':>9}")
         cost = {}
         for n, seconds in sizes:
             case = make_case(WORKLOADS[name], n, seconds * 1000.0)
