@@ -14,8 +14,8 @@ rest inhibitory, -2.5 mV), delay 1 ms, each driven by its own Poisson input
   threshold crossing, t* = t + tau ln((v - v_inf) / (theta - v_inf)), and
   about 30 % of spikes happen there (the rest when an arrival pushes the
   neuron over). This network is chaotic: ulp-level differences in crossing
-  times grow (to ~1e-6 ms over 1 s at 10,000 neurons), and with v_inf
-  closer to theta they flip spikes within 1 s, so the counts would differ.
+  times grow (to ~5e-7 ms over 1 s at 10,000 neurons); with v_inf closer to
+  theta (21 mV) they flip spikes within 1 s and the counts differ by ~1 %.
 
 Engines, timed in the same run on the same network and input trains:
 
