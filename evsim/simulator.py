@@ -235,7 +235,7 @@ class Simulator:
         """
         if not spikes.size:
             return []
-        return self._route(self.plan.fan_out(spikes), window)
+        return self._route(self.plan.fan_out(spikes, unit=True), window)
 
     def _route(self, arrivals: Arrivals, window: Window) -> list:
         """Arrivals inside the window are returned; later ones wait in one Delivery bucket.
@@ -246,9 +246,10 @@ class Simulator:
         heap entry per window instead of one per arrival time.
         """
         inside = before(arrivals.k, arrivals.f, window.end)
-        if inside.all():
+        count = np.count_nonzero(inside)
+        if count == arrivals.size:
             return [arrivals] if arrivals.size else []
-        if not inside.any():
+        if count == 0:
             self._postpone(arrivals)
             return []
         self._postpone(arrivals.take(~inside))

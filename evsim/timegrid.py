@@ -327,8 +327,13 @@ def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray |
     tie = key[1:] == key[:-1]
     if major is not None:
         tie &= major[order][1:] == major[order][:-1]
-    if not tie.any():
+    if not np.count_nonzero(tie):
         return order
+    if minor is not None and (minor[order][1:][tie] > minor[order][:-1][tie]).all():
+        # every tie is already in minor order, if the tied keys are equal times
+        if np.array_equal(k[order][1:][tie], k[order][:-1][tie]) and np.array_equal(
+                f[order][1:][tie], f[order][:-1][tie]):
+            return order
     if minor is None and np.array_equal(k[order][1:][tie], k[order][:-1][tie]) and np.array_equal(
             f[order][1:][tie], f[order][:-1][tie]):
         return order  # tied keys are equal times: the stable order is the answer

@@ -33,7 +33,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from evsim._arrays import stable_order
+from evsim._arrays import some, stable_order
 from evsim.dynamics import clock_for, may_cross
 from evsim.events import Instants, Spikes, Window
 from evsim.neurons import apply_reset, fires, resting_level
@@ -156,10 +156,11 @@ class State:
         """A compact copy of the neurons at ``rows``."""
         return State(*(getattr(self, f.name)[rows] for f in fields(self)))
 
-    def put(self, rows, part: "State") -> None:
-        """Write a compact copy back at ``rows``."""
+    def put(self, rows, part: "State", predictions: bool = True) -> None:
+        """Write a compact copy back at ``rows`` (its predictions too, unless they cannot have changed)."""
         for f in fields(self):
-            getattr(self, f.name)[rows] = getattr(part, f.name)
+            if predictions or f.name not in ("pk", "pf"):
+                getattr(self, f.name)[rows] = getattr(part, f.name)
 
 
 class IntegrateAndFire:
@@ -197,7 +198,7 @@ class IntegrateAndFire:
         """Each neuron's arrivals and predicted updates before ``window.end``, in time order."""
         neurons, start, stop = _runs(instants.neuron, due)
         spikes: list = []
-        if due.size == 0 and not before(self.state.pk[neurons], self.state.pf[neurons], window.end).any():
+        if due.size == 0 and not some(before(self.state.pk[neurons], self.state.pf[neurons], window.end)):
             left = self._rounds_as_slices(neurons, start, stop, instants, window, observer, spikes)
             if left is None:
                 return _spikes(spikes)
@@ -228,11 +229,11 @@ class IntegrateAndFire:
             rows = slice(0, n)
             self._update(state, rows, q.rows(rows), neurons[:n], (k[events], f[events]), total[events],
                          observer, spikes)
-            if self._predicts and before(state.pk[:n], state.pf[:n], window.end).any():
-                self.state.put(neurons, state)
+            if self._predicts and some(before(state.pk[:n], state.pf[:n], window.end)):
+                self.state.put(neurons, state, self._predicts)
                 done = np.minimum(count, r + 1)
                 return neurons, start + done, start + count
-        self.state.put(neurons, state)
+        self.state.put(neurons, state, self._predicts)
         return None
 
     def _rounds_with_predictions(self, neurons, cursor, stop, instants: Instants, window: Window, observer,
@@ -284,7 +285,7 @@ class IntegrateAndFire:
             observer.deliveries(neurons[delivered], t[0][delivered], t[1][delivered], inputs[delivered],
                                 blocked[delivered])
         v, anchor = state.v[rows], (state.ak[rows], state.af[rows])
-        any_blocked = blocked.any()
+        any_blocked = some(blocked)
         if any_blocked:  # a blocked arrival changes nothing: evaluate it at the anchor and keep the old state
             t = (np.where(blocked, anchor[0], t[0]), np.where(blocked, anchor[1], t[1]))
         m = self.clock.integrate(q, v, anchor, t, inputs, crossing)
@@ -297,7 +298,7 @@ class IntegrateAndFire:
             state.v[rows] = m
             state.restart[rows] = False
         state.ak[rows], state.af[rows] = t
-        if fired.any():
+        if some(fired):
             i = np.flatnonzero(fired)
             at = _pick(rows, i)
             self._fire(state, at, q.rows(i), (t[0][i], t[1][i]), m[i])
