@@ -19,7 +19,8 @@ import numpy as np
 
 from evsim.errors import SchedulingError, ValidationError
 from evsim.events import Arrivals, Spikes
-from evsim.timegrid import TimeGrid, time_order
+from evsim._arrays import some
+from evsim.timegrid import TimeGrid, earlier, time_order
 
 __all__ = ["InputsLike", "InputQueue", "normalise_inputs"]
 
@@ -142,8 +143,8 @@ class InputQueue:
 def _merged(kind, chunks, grid: TimeGrid):
     """The rows of ``chunks``, in time order (stable: ties keep their order; linear on sorted chunks)."""
     rows = kind.concat(chunks)
-    if not rows.size:
-        return rows
+    if not some(earlier(rows.k[1:], rows.f[1:], rows.k[:-1], rows.f[:-1])):
+        return rows  # already in time order (so are zero-delay arrivals of time-sorted spikes)
     order = time_order(grid, rows.k, rows.f)
     return kind(*(a[order] for a in rows))
 

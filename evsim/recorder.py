@@ -34,7 +34,7 @@ class Recorder:
     def __init__(self, plan, populations, owner: np.ndarray, probes: Iterable[str] = (), trace: bool = False) -> None:
         self.p = plan
         self._ordered = Spikes.none()  # the spikes recorded so far, in (time, rank, neuron) order …
-        self._new: list[Spikes] = []  # … and the ones since, in the order they came (all later in time)
+        self._new: dict[str, list[Spikes]] = {"input": [], "spike": []}  # … and the ones since (all later in time)
         self._sorted: SpikeRecord | None = None
         self.probed = np.zeros(plan.size, bool)
         self._potential_of = {}
@@ -55,7 +55,7 @@ class Recorder:
     def spikes(self, spikes: Spikes, kind: str = "spike") -> None:
         """Spikes the simulator routes: ``"input"`` events or neurons' ``"spike"``."""
         if spikes.size:
-            self._new.append(spikes)
+            self._new[kind].append(spikes)
             if self.tracing:
                 self._trace(spikes.k, spikes.f, spikes.neuron, UPDATE, kind, spikes.value)
 
@@ -118,14 +118,21 @@ class Recorder:
         """Sort the spikes that came since the last record and append them.
 
         Windows follow each other in time, so every new spike is at or after
-        every ordered one: sorting the new ones sorts the whole record.
+        every ordered one: sorting the new ones sorts the whole record. Input
+        spikes come released in time order; the neurons' spikes are sorted on
+        their own, and the two runs merged (a linear pass for the stable sort).
         """
-        if self._new:
-            spikes = Spikes.concat(self._new)
-            rank_then_neuron = self.p.rank[spikes.neuron] * self.p.size + spikes.neuron
-            order = time_order(self.p.grid, spikes.k, spikes.f, minor=rank_then_neuron)
-            self._ordered = Spikes.concat([self._ordered, Spikes(*(a[order] for a in spikes))])
-            self._new = []
+        if self._new["input"] or self._new["spike"]:
+            made = self._in_order(Spikes.concat(self._new["spike"]))
+            new = self._in_order(Spikes.concat(self._new["input"] + [made]))
+            self._ordered = Spikes.concat([self._ordered, new])
+            self._new = {"input": [], "spike": []}
+
+    def _in_order(self, spikes: Spikes) -> Spikes:
+        """``spikes`` by ``(time, rank, neuron)``."""
+        rank_then_neuron = self.p.rank[spikes.neuron] * self.p.size + spikes.neuron
+        order = time_order(self.p.grid, spikes.k, spikes.f, minor=rank_then_neuron)
+        return Spikes(*(a[order] for a in spikes))
 
     def _potentials(self) -> dict[str, PotentialTrace]:
         grid = self.p.grid
