@@ -30,6 +30,7 @@ import numpy as np
 
 from evsim import encoding as encoding_module
 from evsim.deep.convert import SpikingNet, linear_part
+from evsim.deep.layers import Dense
 from evsim.errors import ValidationError
 from evsim.neurons import apply_reset, drift, fires
 
@@ -88,7 +89,14 @@ class RunResult:
 
 
 def fan_out(layer_ops, input_shape) -> np.ndarray:
-    """Nonzero weights out of each input element of an affine group (flat, C order)."""
+    """Nonzero weights out of each input element of an affine group (flat, C order).
+
+    The group's matrix comes from applying it to the identity; a lone
+    :class:`Dense` op's matrix is its ``W``, whose columns are counted directly
+    (the identity would cost an ``n × n`` product on every run).
+    """
+    if len(layer_ops) == 1 and isinstance(layer_ops[0], Dense):
+        return np.count_nonzero(layer_ops[0].params["W"], axis=0)
     n = int(np.prod(input_shape))
     basis = np.eye(n).reshape((n, *input_shape))
     return np.count_nonzero(linear_part(layer_ops, basis).reshape(n, -1), axis=1)
