@@ -11,7 +11,11 @@ so the runner must reach at least ANN throughput / T (ratio >= 1):
   float64 as in the experiment.
 
 The ANN and the runner run in the same process, alternating, and each one's
-fastest run counts (an ANN pass takes milliseconds, so noise matters). Each
+fastest run counts (an ANN pass takes milliseconds, so noise matters). glibc
+is asked to reuse freed memory instead of mapping every large array afresh:
+otherwise whether an ANN pass page-faults on its 2 MB arrays depends on what
+the runner allocated and freed before (measured: 30 against ~1,500 faults per
+pass, ~20 % of its time), which would make the bound itself move. Each
 workload's logits are also checked bit for bit against a straightforward loop
 that allocates every step's arrays (the runner before it was fused).
 
@@ -20,6 +24,7 @@ Usage: ``python benchmarks/bench_deep.py`` (``OPENBLAS_NUM_THREADS`` sets the BL
 
 from __future__ import annotations
 
+import ctypes
 import os
 import time
 import tracemalloc
@@ -33,6 +38,16 @@ from evsim.deep.experiment import digits_qcfs_mlp
 from evsim.neurons import apply_reset, drift, fires
 
 STEPS = 32
+
+
+def reuse_freed_memory() -> bool:
+    """glibc only: serve arrays up to 32 MiB from the heap and keep freed memory (False elsewhere)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    return bool(libc.mallopt(m_mmap_threshold, 32 << 20)) and bool(libc.mallopt(m_trim_threshold, 1 << 30))
 
 
 def best_of_alternating(repeats, *calls):
@@ -105,8 +120,9 @@ def measure(name: str, ann, snn, x: np.ndarray, repeats: int) -> None:
 
 
 def main() -> None:
+    reused = reuse_freed_memory()
     print(f"BLAS threads: OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset (all cores)')}, "
-          f"{os.cpu_count()} cores")
+          f"{os.cpu_count()} cores; freed memory reused: {'yes' if reused else 'no (not glibc)'}")
     measure("mlp 784-512-512-10", *mlp_workload(), repeats=15)
     measure("digits 64-256-256-10 (QCFS)", *digits_workload(), repeats=31)
 
