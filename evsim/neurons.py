@@ -291,14 +291,48 @@ class Threshold(NeuronModel):
 # --------------------------------------------------------------------------
 
 
-def fires(m, threshold):
-    """The threshold test, the same in every execution path: fire iff ``m >= threshold``."""
-    return m >= threshold
+def fires(m, threshold, out=None):
+    """The threshold test, the same in every execution path: fire iff ``m >= threshold``.
+
+    Parameters
+    ----------
+    m, threshold : array_like or float
+        Potentials after the step's input, and the threshold.
+    out : ndarray of bool, optional
+        Where the result is written (no new array).
+    """
+    if out is None:
+        return m >= threshold
+    return np.greater_equal(m, threshold, out=out)
 
 
-def drift(v, beta, v_rest, bias):
-    """One discrete step with no input: ``v_rest + beta * (v - v_rest) + bias``."""
-    return v_rest + beta * (v - v_rest) + bias
+def drift(v, beta, v_rest, bias, out=None):
+    """One discrete step with no input: ``v_rest + beta * (v - v_rest) + bias``.
+
+    Parameters
+    ----------
+    v : array_like or float
+        Potentials before the step.
+    beta, v_rest, bias : array_like or float
+        Decay per step (1 for IF), resting potential and per-step bias.
+    out : ndarray, optional
+        Where the result is written (may be ``v`` itself), with the result's
+        dtype. The same operations run in the same order, in place, so the
+        bits are the same; ``v - v_rest`` with ``v_rest = +0.0`` and
+        ``beta * x`` with ``beta = 1``, which change no bit, are skipped.
+    """
+    if out is None:
+        return v_rest + beta * (v - v_rest) + bias
+    x = v if _is_scalar(v_rest, 0.0) else np.subtract(v, v_rest, out=out)
+    if not _is_scalar(beta, 1.0):
+        x = np.multiply(beta, x, out=out)
+    np.add(v_rest, x, out=out)
+    return np.add(out, bias, out=out)
+
+
+def _is_scalar(a, value: float) -> bool:
+    """``a`` is the single number ``value``, sign of zero included."""
+    return np.ndim(a) == 0 and a == value and math.copysign(1.0, a) == math.copysign(1.0, value)
 
 
 def drift_steps(v, n, beta, v_rest, bias):
@@ -370,19 +404,41 @@ def crossing_time(v, theta, tau, v_rest, bias):
     return np.where(fires(v, theta), 0.0, out)
 
 
-def apply_reset(m, fired, theta, reset_to):
+def apply_reset(m, fired, theta, reset_to, out=None, removed=None):
     """Potential after the threshold test.
 
-    ``reset_to`` is NaN for a subtract reset (``m - theta``), else the value
-    the potential is set to. Neurons that did not fire keep ``m``.
+    ``reset_to`` is NaN for a subtract reset (``m - fired·theta``), else the
+    value the potential is set to. Neurons that did not fire keep ``m``.
+
+    Parameters
+    ----------
+    m : array_like or float
+        Potentials after the step's input.
+    fired : array_like of bool or bool
+        Which neurons fired.
+    theta, reset_to : array_like or float
+        Threshold, and the reset value (NaN: subtract ``theta``).
+    out : ndarray, optional
+        Where the result is written (may be ``m`` itself), with ``m``'s dtype;
+        the same bits as without ``out``.
+    removed : ndarray, optional
+        Subtract reset only: where ``fired·theta`` (in ``m``'s dtype), the
+        amount subtracted, is written on the way.
     """
     m = np.asarray(m)
-    if np.ndim(reset_to) == 0:  # one reset for every neuron
-        if np.isnan(reset_to):  # subtract everywhere; m - 0.0 == m exactly
-            return m - np.multiply(fired, theta, dtype=m.dtype)
-        return np.where(fired, reset_to, m)
-    after = np.where(np.isnan(reset_to), m - theta, reset_to)
-    return np.where(fired, after, m)
+    subtract = np.ndim(reset_to) == 0 and np.isnan(reset_to)
+    if removed is not None and not subtract:
+        raise ValidationError("apply_reset: removed= holds fired·theta, which only a subtract reset removes")
+    if subtract:  # subtract everywhere; m - 0.0 == m exactly
+        return np.subtract(m, np.multiply(fired, theta, dtype=m.dtype, out=removed), out=out)
+    if np.ndim(reset_to) == 0:  # one hard reset for every neuron
+        result = np.where(fired, reset_to, m)
+    else:
+        result = np.where(fired, np.where(np.isnan(reset_to), m - theta, reset_to), m)
+    if out is None:
+        return result
+    np.copyto(out, result)
+    return out
 
 
 def sigmoid(x):

@@ -18,6 +18,8 @@ from evsim.deep import (
     to_network,
     train,
 )
+from evsim.deep.convert import linear_part
+from evsim.deep.runner import fan_out
 from evsim.deep.layers import Layer
 
 
@@ -102,6 +104,26 @@ def test_convert_is_non_destructive_and_sets_thresholds():
     assert convert(q, norm="qcfs", input_shape=(4,)).thresholds == (3.0,)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dense_and_linear_part_write_into_out_with_the_same_bits(dtype):
+    """``Dense.forward(out=)`` and ``linear_part(out=)`` fill the given buffer with exactly the values of
+    the allocating call; a group that does not end in Dense ignores ``out``."""
+    rng = np.random.default_rng(8)
+    dense = Dense(7, 5, rng=1)
+    dense.params = {name: (value + rng.normal(size=value.shape)).astype(dtype) for name, value in dense.params.items()}
+    x = rng.normal(size=(9, 7)).astype(dtype)
+    buffer = np.full((9, 5), np.nan, dtype)
+    assert dense.forward(x, out=buffer) is buffer
+    assert np.array_equal(buffer.view(np.uint8), dense.forward(x).view(np.uint8))
+    group = (Flatten(), dense)
+    images = x.reshape(9, 7, 1)
+    assert linear_part(group, images, out=buffer) is buffer
+    assert np.array_equal(buffer.view(np.uint8), linear_part(group, images).view(np.uint8))
+    assert not np.array_equal(buffer, dense.forward(x))  # the bias is left out
+    conv = (Conv2d(1, 2, 3, rng=0),)
+    assert linear_part(conv, np.ones((2, 1, 4, 4)), out=buffer).shape == (2, 2, 2, 2)
+
+
 def test_analog_run_approaches_the_ann_as_steps_grow():
     rng = np.random.default_rng(5)
     x = rng.random((100, 6))
@@ -126,6 +148,18 @@ def test_synaptic_operations_count_spikes_times_fan_out():
     # each input spike reaches 3 neurons (input 0) or none (input 1: all its weights are 0)
     assert out.synops[:, 0].sum() == 3 * 3
     assert out.synops[:, 1].sum() == out.spike_counts[:, 0].sum() * 2
+
+
+def test_a_lone_dense_fan_out_counts_the_columns_of_w_like_the_identity_does():
+    """``fan_out`` counts a lone Dense op's columns directly; the general way (the group applied to
+    the identity, here reached through a Flatten in front) gives the same counts, zeros included."""
+    dense = Dense(6, 4, rng=2)
+    dense.params["W"][:, 1] = 0.0
+    dense.params["W"][[0, 2], 3] = 0.0
+    dense.params["W"][1, 4] = -0.0
+    direct = fan_out((dense,), (6,))
+    assert direct.tolist() == [4, 0, 4, 2, 3, 4]
+    assert np.array_equal(fan_out((Flatten(), dense), (6, 1)), direct)
 
 
 class Odd(Layer):

@@ -9,6 +9,7 @@ from evsim.neurons import (
     crossing_time,
     drift,
     drift_steps,
+    fires,
     firing_probability,
     flow,
     resting_level,
@@ -100,6 +101,64 @@ def test_apply_reset_modes():
     fired = np.array([True, True, False])
     got = apply_reset(m, fired, 1.0, np.array([math.nan, -0.25, math.nan]))
     assert list(got) == [0.5, -0.25, 0.5]
+
+
+def _bits(a):
+    return np.ascontiguousarray(a).view(np.uint8)
+
+
+def _potentials(dtype):
+    """Random potentials with both signed zeros and infinities among them."""
+    v = np.random.default_rng(5).normal(size=(6, 7)).astype(dtype)
+    v.flat[:4] = [0.0, -0.0, np.inf, -np.inf]
+    return v
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("beta, v_rest", [(1.0, 0.0), (1.0, -0.0), (0.75, 0.0), (1.0, 0.3), (0.9, -0.2),
+                                          ("array", "array")])
+def test_drift_into_out_gives_the_same_bits(dtype, beta, v_rest):
+    """``drift(..., out=)`` — into a new buffer or in place — equals ``drift(...)`` bit for bit, signed
+    zeros included (``v_rest = -0.0`` turns ``-0`` into ``+0`` and must not be skipped)."""
+    v = _potentials(dtype)
+    rng = np.random.default_rng(6)
+    if beta == "array":
+        beta, v_rest = rng.uniform(0.5, 1.0, 7).astype(dtype), rng.normal(size=7).astype(dtype)
+    bias = np.array([0.0, -0.0, 0.5, -0.25, 0.0, -0.0, 1e-3], dtype)
+    expected = drift(v, beta, v_rest, bias)
+    assert expected.dtype == dtype
+    buffer = np.full_like(v, np.nan)
+    assert drift(v, beta, v_rest, bias, out=buffer) is buffer
+    assert np.array_equal(_bits(buffer), _bits(expected))
+    drift(v, beta, v_rest, bias, out=v)
+    assert np.array_equal(_bits(v), _bits(expected))
+
+
+def test_skipped_drift_operations_really_change_no_bit():
+    """The case the in-place drift skips for: ``-0.0 + 0.0`` is ``+0.0`` (so ``v_rest + x`` stays),
+    while ``-0.0 - 0.0`` and ``1.0 * -0.0`` stay ``-0.0`` (so those two are skipped)."""
+    zero = np.array([-0.0])
+    assert np.signbit(zero - 0.0).all() and np.signbit(1.0 * zero).all()
+    assert not np.signbit(0.0 + zero).any()
+    assert not np.signbit(drift(zero, 1.0, 0.0, -0.0, out=np.empty(1))).any()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fires_and_apply_reset_into_out_give_the_same_bits(dtype):
+    m = _potentials(dtype)
+    theta = 0.7  # not representable: the float32 reset must round it once, like the plain call
+    fired = fires(m, theta)
+    assert np.array_equal(fires(m, theta, out=np.zeros(m.shape, bool)), fired)
+    for reset_to in (math.nan, -0.25, np.where(np.arange(7) % 2, math.nan, 0.1).astype(dtype)):
+        expected = apply_reset(m, fired, theta, reset_to)
+        got = apply_reset(m, fired, theta, reset_to, out=np.full_like(m, np.nan))
+        assert got.dtype == dtype and np.array_equal(_bits(got), _bits(expected))
+    removed, in_place = np.full_like(m, np.nan), m.copy()
+    apply_reset(in_place, fired, theta, math.nan, out=in_place, removed=removed)
+    assert np.array_equal(_bits(in_place), _bits(apply_reset(m, fired, theta, math.nan)))
+    assert np.array_equal(_bits(removed), _bits(np.where(fired, dtype(theta), dtype(0.0))))
+    with pytest.raises(ValidationError, match="subtract"):
+        apply_reset(m, fired, theta, -0.25, removed=removed)
 
 
 def test_sigmoid_is_stable_and_symmetric():

@@ -28,14 +28,18 @@ __all__ = ["SpikingLayer", "SpikingNet", "convert", "linear_part", "affine_bias"
 LINEAR = (Dense, Conv2d, AvgPool2d, Flatten)
 
 
-def linear_part(ops: Sequence[Layer], x: np.ndarray) -> np.ndarray:
-    """The group's ops applied to ``x`` with every bias left out."""
-    for op in ops:
+def linear_part(ops: Sequence[Layer], x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """The group's ops applied to ``x`` with every bias left out.
+
+    ``out``: where a final :class:`Dense` op writes its result (the same bits,
+    no new array); ignored when the group ends with another op.
+    """
+    for i, op in enumerate(ops):
         if isinstance(op, (Dense, Conv2d)):
             saved = op.params["b"]
             op.params["b"] = np.zeros_like(saved)
             try:
-                x = op.forward(x)
+                x = op.forward(x, out=out) if isinstance(op, Dense) and i == len(ops) - 1 else op.forward(x)
             finally:
                 op.params["b"] = saved
         else:

@@ -48,12 +48,15 @@ class Dense(Layer):
         rng = np.random.default_rng(rng)
         self.params = {"W": rng.normal(0.0, np.sqrt(2.0 / n_in), (n_out, n_in)), "b": np.zeros(n_out)}
 
-    def forward(self, x, train=False):
+    def forward(self, x, train=False, out=None):
+        """``x @ W.T + b``; ``out``: a ``(batch, out)`` array to write it into (the same bits, no new array)."""
         if x.ndim != 2 or x.shape[1] != self.params["W"].shape[1]:
             raise ValidationError(f"Dense expects (batch, {self.params['W'].shape[1]}) input, got {x.shape}")
         if train:
             self._x = x
-        return x @ self.params["W"].T + self.params["b"]
+        if out is None:
+            return x @ self.params["W"].T + self.params["b"]
+        return np.add(np.matmul(x, self.params["W"].T, out=out), self.params["b"], out=out)
 
     def backward(self, grad):
         self.grads = {"W": grad.T @ self._x, "b": grad.sum(axis=0)}

@@ -1,16 +1,26 @@
 """The vectorised clock-driven runner for converted nets, over ``(batch, neurons)`` arrays.
 
 Each step ``t`` and spiking layer ``l`` (the same maths as the event engine,
-through :func:`evsim.neurons.drift` and :func:`evsim.neurons.apply_reset`)::
+through :func:`evsim.neurons.drift`, :func:`evsim.neurons.fires` and
+:func:`evsim.neurons.apply_reset`)::
 
     I   = W_l · x_{l−1}(t)              (the layer's affine group, bias left out)
     m   = drift(v, 1, 0, b_l) + I       (= (v + b_l) + I)
     s   = m >= θ_l;  v = m − s·θ_l;  x_l(t) = s·θ_l
 
-The output accumulator adds ``W·x + b`` to the logits every step. With the
-analog input (the same ``x`` every step) the first layer's ``W·x`` is computed
-once. Synaptic operations are counted exactly: every spike of a neuron costs
-one accumulate per nonzero weight out of it.
+The output accumulator adds ``W·x + b`` to the logits every step. Synaptic
+operations are counted exactly: every spike of a neuron costs one accumulate
+per nonzero weight out of it (where every neuron has as many, as in a dense
+layer without zero weights, the number of spikes is all it takes).
+
+A step allocates nothing of the batch's size: ``m`` is formed in ``v`` itself,
+and ``I``, ``s`` and ``s·θ_l`` (the amount the reset subtracts, kept as the
+next layer's input) go to buffers allocated once per chunk, through the
+``out=`` forms of the neuron functions and of ``Dense`` — the same operations
+in the same order, so the same bits. Work that does not change from step to
+step is done once: with analog input (the same ``x`` every step) the first
+layer's ``W·x``, and the operations the input causes (recounted only when
+samples exit).
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ import numpy as np
 
 from evsim import encoding as encoding_module
 from evsim.deep.convert import SpikingNet, linear_part
+from evsim.deep.layers import Dense
 from evsim.errors import ValidationError
 from evsim.neurons import apply_reset, drift, fires
 
@@ -79,7 +90,14 @@ class RunResult:
 
 
 def fan_out(layer_ops, input_shape) -> np.ndarray:
-    """Nonzero weights out of each input element of an affine group (flat, C order)."""
+    """Nonzero weights out of each input element of an affine group (flat, C order).
+
+    The group's matrix comes from applying it to the identity; a lone
+    :class:`Dense` op's matrix is its ``W``, whose columns are counted directly
+    (the identity would cost an ``n × n`` product on every run).
+    """
+    if len(layer_ops) == 1 and isinstance(layer_ops[0], Dense):
+        return np.count_nonzero(layer_ops[0].params["W"], axis=0)
     n = int(np.prod(input_shape))
     basis = np.eye(n).reshape((n, *input_shape))
     return np.count_nonzero(linear_part(layer_ops, basis).reshape(n, -1), axis=1)
@@ -130,7 +148,7 @@ def run(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog",
     if exit_threshold is not None and not (exit_threshold > 0 and temperature > 0):
         raise ValidationError(f"exit_threshold and temperature must be > 0, got {exit_threshold!r}, {temperature!r}")
     rng = np.random.default_rng(rng)
-    fanouts = [fan_out(layer.ops, layer.input_shape) for layer in snn.layers]  # once per run, not per chunk
+    fanouts = [_FanOut(fan_out(layer.ops, layer.input_shape)) for layer in snn.layers]  # once per run
     options = dict(encoding=encoding, compensation=compensation, exit_threshold=exit_threshold,
                    temperature=temperature, single_spike=single_spike, record=record_spikes, fanouts=fanouts)
     parts = [_run_chunk(snn, x[i:i + chunk], steps, rng, **options) for i in range(0, len(x), chunk)]
@@ -147,6 +165,24 @@ def run(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog",
     total = {key: sum(p[key] for p in parts) for key in ("counts", "acs", "macs")}
     return RunResult(logits, predictions, accuracy, exit_step, exit_accuracy, total["counts"], total["acs"],
                      total["macs"], spikes)
+
+
+class _FanOut:
+    """An affine group's fan-outs (:func:`fan_out`), counting the operations that events cause."""
+
+    def __init__(self, counts: np.ndarray) -> None:
+        self.counts = counts
+        self.uniform = counts[0] if counts.size and (counts == counts[0]).all() else None
+
+    def ops(self, events: np.ndarray) -> int:
+        """``Σ_i (samples with a nonzero value at input i) · fan_out_i`` for ``(samples, …)`` events.
+
+        Equal fan-outs (any dense layer without zero weights) need only the
+        number of events.
+        """
+        if self.uniform is not None:
+            return np.count_nonzero(events) * self.uniform
+        return np.count_nonzero(events.reshape(len(events), -1), axis=0) @ self.counts
 
 
 def _analog_step(encoding: str, t: int) -> bool:
@@ -169,21 +205,17 @@ def _run_chunk(snn: SpikingNet, x: np.ndarray, steps: int, rng, *, encoding, com
         if alive.size == 0:  # every sample has exited: nothing left to compute
             break
         previous = inputs[t] if alive.size == batch else inputs[t][alive]
-        active = np.count_nonzero(previous.reshape(alive.size, -1), axis=0)
+        ops = state.input_ops(previous, fanouts[0], constant=encoding == "analog")
         analog = _analog_step(encoding, t)
         for k, layer in enumerate(layers):
-            ops = active @ fanouts[k]
             (macs if analog and k == 0 else acs)[t, k] = ops
-            current = state.first_current if (k == 0 and state.first_current is not None) \
-                else linear_part(layer.ops, previous)
+            current = state.current(k, layer, previous)
             if not layer.spiking:
-                state.total = state.total + (current + layer.bias)
-                logits[t, alive] = state.total
+                logits[t, alive] = state.accumulate(current, layer.bias)
                 break
-            fired = state.step(k, layer, current, single_spike)
-            previous = fired * snn.dtype(layer.theta)
-            active = fired.reshape(alive.size, -1).sum(axis=0)
-            counts[t, k] = active.sum()
+            fired, previous = state.step(k, layer, current, single_spike)
+            counts[t, k] = np.count_nonzero(fired)
+            ops = fanouts[k + 1].ops(fired)
             if record:
                 recorded[k][t, alive] = fired.reshape(alive.size, -1)
         if exit_threshold is not None and t < steps - 1:
@@ -204,25 +236,63 @@ def _confidence(logits: np.ndarray, temperature: float) -> np.ndarray:
 
 
 class _State:
-    """Potentials, spent single-spike neurons and the output sum of the samples still running."""
+    """What the samples still running carry from step to step, and the buffers every step reuses.
+
+    Carried: potentials, spent single-spike neurons, the output sum. Reused:
+    each layer's input current, spikes and spike values (rows ``[:n]`` for the
+    ``n`` samples still running), so a step allocates no arrays of the
+    batch's size.
+    """
 
     def __init__(self, snn: SpikingNet, x: np.ndarray, encoding: str) -> None:
-        batch = len(x)
+        batch, dtype = len(x), snn.dtype
+        shapes = [(batch, *layer.output_shape) for layer in snn.layers]
         self.alive = np.arange(batch)
-        self.v = [np.broadcast_to(layer.v_init, (batch, *layer.output_shape)).copy() for layer in snn.layers]
-        self.spent = [np.zeros((batch, *layer.output_shape), bool) for layer in snn.layers]
+        self.v = [np.broadcast_to(layer.v_init, shape).copy() for layer, shape in zip(snn.layers, shapes)]
+        self.spent = [np.zeros(shape, bool) for shape in shapes]
         self.first_current = linear_part(snn.layers[0].ops, x) if encoding == "analog" else None
-        self.total = np.zeros((batch, snn.layers[-1].size), snn.dtype)
+        self.total = np.zeros((batch, snn.layers[-1].size), dtype)
+        spiking = [shape for layer, shape in zip(snn.layers, shapes) if layer.spiking]  # the layers before the last
+        self._currents = [np.empty(shape, dtype) for shape in shapes]
+        self._fired = [np.empty(shape, bool) for shape in spiking]
+        self._values = [np.empty(shape, dtype) for shape in spiking]
+        self._input_ops = None  # the first layer's operations, while the input and the samples stay the same
 
-    def step(self, k: int, layer, current: np.ndarray, single_spike: bool) -> np.ndarray:
-        """One IF update of layer ``k``: ``m = drift(v) + I``, fire, soft reset; returns the spikes."""
-        m = drift(self.v[k], 1.0, 0.0, layer.bias) + current
-        fired = fires(m, layer.theta)
+    def input_ops(self, values: np.ndarray, fanout: "_FanOut", constant: bool) -> int:
+        """Operations of the input values into the first layer (counted once while the input is constant)."""
+        if constant and self._input_ops is not None:
+            return self._input_ops
+        ops = fanout.ops(values)
+        self._input_ops = ops if constant else None
+        return ops
+
+    def current(self, k: int, layer, previous: np.ndarray) -> np.ndarray:
+        """``I = W·x`` into layer ``k`` (the first layer's analog current is computed once)."""
+        if k == 0 and self.first_current is not None:
+            return self.first_current
+        return linear_part(layer.ops, previous, out=self._currents[k][:self.alive.size])
+
+    def step(self, k: int, layer, current: np.ndarray, single_spike: bool) -> tuple[np.ndarray, np.ndarray]:
+        """One IF update of layer ``k`` in place: ``m = drift(v) + I``, fire, soft reset.
+
+        Returns the spikes ``s`` and their values ``s·θ`` for the next layer
+        (the very amount the soft reset subtracts).
+        """
+        n, v = self.alive.size, self.v[k]
+        drift(v, 1.0, 0.0, layer.bias, out=v)
+        np.add(v, current, out=v)
+        fired = fires(v, layer.theta, out=self._fired[k][:n])
         if single_spike:
             fired &= ~self.spent[k]
             self.spent[k] |= fired
-        self.v[k] = apply_reset(m, fired, layer.theta, np.nan)
-        return fired
+        values = self._values[k][:n]
+        apply_reset(v, fired, layer.theta, np.nan, out=v, removed=values)
+        return fired, values
+
+    def accumulate(self, current: np.ndarray, bias: np.ndarray) -> np.ndarray:
+        """The output layer: ``total += I + b``; returns the running total."""
+        increment = np.add(current, bias, out=self._currents[-1][:self.alive.size])
+        return np.add(self.total, increment, out=self.total)
 
     def keep(self, rows: np.ndarray) -> None:
         """Drop the samples that exited: they cost no further operations."""
@@ -230,5 +300,6 @@ class _State:
         self.v = [v[rows] for v in self.v]
         self.spent = [s[rows] for s in self.spent]
         self.total = self.total[rows]
+        self._input_ops = None
         if self.first_current is not None:
             self.first_current = self.first_current[rows]

@@ -1,0 +1,76 @@
+"""``evsim.deep.run`` reproduces its recorded outputs bit for bit (see ``tests/golden/deep_runner.py``).
+
+Logits are compared as raw bits (so even the sign of a zero counts); counts,
+exit steps, accuracies and the recorded spikes with ``np.array_equal``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pytest
+
+from evsim.deep import run
+from tests.golden import deep_runner as golden
+
+NETS = golden.nets()
+
+
+@lru_cache(maxsize=None)
+def recorded() -> dict:
+    with np.load(golden.PATH) as data:
+        return dict(data)
+
+
+def _bits(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(np.atleast_1d(a)).view(np.uint8)
+
+
+def _require_same_blas(name: str) -> None:
+    """Inexact nets' sums depend on BLAS's summation order: compare only where it is the recorded one."""
+    if not NETS[name].exact and not np.array_equal(_bits(golden.blas_probe(NETS[name])),
+                                                   _bits(recorded()[f"{name}/probe"])):
+        pytest.skip("this BLAS sums W·x in another order than the one the golden arrays were recorded "
+                    "with; the dyadic nets still pin the runner (regenerate: tests/golden/deep_runner.py)")
+
+
+@pytest.mark.parametrize("run_name", list(golden.RUNS))
+@pytest.mark.parametrize("net_name", list(NETS))
+def test_runner_reproduces_the_recorded_outputs_bit_for_bit(net_name, run_name):
+    """Dense, conv and dyadic nets, float32 and float64; analog (one chunk and several), rate (with and
+    without compensation), TTFS, hybrid (also single-spike), early exit with analog and rate input."""
+    _require_same_blas(net_name)
+    index = list(golden.RUNS).index(run_name)
+    outputs = golden.run_case(NETS[net_name], golden.RUNS[run_name])
+    assert outputs.keys() == {key.split("/")[1] for key in recorded() if key.startswith(f"{net_name}/")} - {"probe"}
+    for field, value in outputs.items():
+        expected = recorded()[f"{net_name}/{field}"][index]
+        assert value.dtype == expected.dtype and value.shape == expected.shape, field
+        assert np.array_equal(_bits(value), _bits(expected)), f"{field} differs"
+
+
+def test_golden_runs_exercise_early_exit_single_spike_and_every_encoding():
+    """The recorded cases are not degenerate: samples exit at different steps, layers spike, and
+    single-spike runs never fire a neuron twice."""
+    data, names = recorded(), list(golden.RUNS)
+    for net_name in NETS:
+        exit_steps = data[f"{net_name}/exit_step"]
+        assert len(np.unique(exit_steps[names.index("analog_exit")])) >= 2
+        assert (exit_steps[names.index("analog")] == golden.STEPS).all()
+        assert (data[f"{net_name}/spike_counts"].sum(axis=1) > 0).all()
+    case = NETS["dense_float32"]
+    single = run(case.snn, case.x, golden.STEPS, encoding="hybrid", single_spike=True, record_spikes=True)
+    assert all(spikes.sum(axis=0).max() == 1 for spikes in single.spikes)
+
+
+@pytest.mark.parametrize("options", [dict(encoding="analog", chunk=5), dict(encoding="rate", rng=9, exit_threshold=0.6,
+                                                                            temperature=20.0, chunk=7)])
+def test_recording_spikes_does_not_change_the_results(options):
+    case = NETS["conv_float32"]
+    with_spikes = run(case.snn, case.x, golden.STEPS, record_spikes=True, **options)
+    without = run(case.snn, case.x, golden.STEPS, **options)
+    assert without.spikes is None
+    assert np.array_equal(_bits(with_spikes.logits), _bits(without.logits))
+    assert np.array_equal(with_spikes.spike_counts, without.spike_counts)
+    assert np.array_equal(with_spikes.exit_step, without.exit_step)
