@@ -3,7 +3,9 @@
 How one spike travels (docs/engine.md walks through it with an example)
 -----------------------------------------------------------------------
 1. An input train is :meth:`Simulator.feed` into an :class:`~evsim.inputs.InputQueue`,
-   its times placed on the network's grid as ``(k, f)`` pairs.
+   its times placed on the network's grid as ``(k, f)`` pairs and wired at
+   once into their synaptic :class:`~evsim.events.Arrivals`
+   (:meth:`~evsim.compile.Plan.fan_out`).
 2. :meth:`Simulator.run` cuts time into *windows* (:meth:`_window`) of one
    lookahead ``L``: the smallest positive delay out of any non-input neuron.
    Nothing emitted inside a window can land inside it, except through
@@ -11,8 +13,8 @@ How one spike travels (docs/engine.md walks through it with an example)
 3. At the start of a window the simulator collects its work
    (:meth:`_collect`): the :class:`~evsim.events.Delivery` buckets and
    :class:`~evsim.events.Wakeup` entries the scheduler holds before the
-   window's end, and the input spikes the queue releases, fanned out into
-   :class:`~evsim.events.Arrivals` (:meth:`_send`).
+   window's end (a population's wake-up names its neurons due), and the input
+   spikes and arrivals the queue releases.
 4. Rank by rank (:meth:`_run_rank`), the arrivals at that rank are summed per
    neuron and instant (DELIVER, :meth:`~evsim.events.Arrivals.summed`) and
    each population updates its neurons (UPDATE, ``population.process``),
@@ -22,14 +24,14 @@ How one spike travels (docs/engine.md walks through it with an example)
    ``(k + d, f)`` — delays add whole steps, so coincidences stay exact.
    Arrivals inside the window (zero delay) go to the next rank; later ones
    wait in one :class:`~evsim.events.Delivery` bucket on the scheduler.
-6. Each updated neuron's next update with no input (a predicted threshold
-   crossing) becomes its :class:`~evsim.events.Wakeup` entry, moved in place
+6. Each population's earliest update with no input (a predicted threshold
+   crossing) is its :class:`~evsim.events.Wakeup` entry, moved in place
    with decrease/increase-key (:meth:`_sync_wakeups`).
 
 The scheduler (:class:`~evsim.scheduler.Scheduler`, backed by heapdict) thus
-holds one entry per pending fan-out batch and one per neuron that will update
-without input; input spikes are never heap entries. Window boundaries never
-change a result: a run split at any time equals the whole run.
+holds one entry per pending fan-out batch and one per population that will
+update without input; input spikes are never heap entries. Window boundaries
+never change a result: a run split at any time equals the whole run.
 """
 
 from __future__ import annotations
