@@ -359,7 +359,7 @@ def drift_steps(v, n, beta, v_rest, bias):
 
 def relax(v, s, tau, v_inf):
     """Leaky free evolution towards ``v_inf``: ``v_inf + (v - v_inf) * exp(-s / tau)``."""
-    return v_inf + (v - v_inf) * np.exp(-s / tau)
+    return v_inf + (v - v_inf) * np.exp(s / -tau)  # (= exp(-s/tau) to the bit: division is sign-symmetric)
 
 
 def flow(v, s, tau, v_rest, bias):

@@ -136,7 +136,9 @@ class State:
     """The state of IF/LIF neurons, one array per field (times as ``(k, f)`` pairs).
 
     ``v`` potential; ``ak, af`` the anchor free evolution is measured from;
-    ``rk, rf`` the end of the refractory period; ``restart`` true while free
+    ``rk, rf`` until when arrivals are blocked: the end of the refractory
+    period, or never (``rk = inf``) once a single-spike neuron has spent its
+    spike (``silenced``); ``restart`` true while free
     evolution has not restarted yet (from t = 0, or until a refractory period
     ends); ``silenced`` a spent single-spike neuron; ``pk, pf`` the next
     update with no input (``pk = inf``: none).
@@ -198,7 +200,8 @@ class IntegrateAndFire:
         """Each neuron's arrivals and predicted updates before ``window.end``, in time order."""
         neurons, start, stop = _runs(instants.neuron, due)
         spikes: list = []
-        if due.size == 0 and not some(before(self.state.pk[neurons], self.state.pf[neurons], window.end)):
+        if due.size == 0 and not (self._predicts and some(before(self.state.pk[neurons], self.state.pf[neurons],
+                                                                 window.end))):
             left = self._rounds_as_slices(neurons, start, stop, instants, window, observer, spikes)
             if left is None:
                 return _spikes(spikes)
@@ -277,7 +280,7 @@ class IntegrateAndFire:
         (default: if any neuron of the population can have one). The spikes
         are appended to ``spikes``.
         """
-        blocked = earlier(t[0], t[1], state.rk[rows], state.rf[rows]) | state.silenced[rows]
+        blocked = earlier(t[0], t[1], state.rk[rows], state.rf[rows])  # (a silenced neuron: rk = inf)
         if forced is not None:
             blocked &= ~forced
         if observer.tracing:
@@ -315,10 +318,10 @@ class IntegrateAndFire:
         state.v[at] = apply_reset(m, True, q.theta, q.reset_to)
         refractory = q.refractory
         ref_end = (t[0] + refractory, t[1])
-        state.rk[at], state.rf[at] = ref_end
         state.ak[at], state.af[at] = self.clock.anchor_after_spike(t, refractory, ref_end)
         state.restart[at] = refractory > 0
         state.silenced[at] |= q.single_spike
+        state.rk[at], state.rf[at] = np.where(q.single_spike, np.inf, ref_end[0]), ref_end[1]  # spent: blocked for good
 
     def _repredict(self, state: State, rows, q) -> None:
         """Recompute the next update-without-input of the neurons at ``rows``."""
