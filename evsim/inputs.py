@@ -55,8 +55,11 @@ def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, 
         values.append(v)
     if not names:
         return Spikes.none()
-    owner = np.repeat(np.arange(len(names)), [t.size for t in times])  # which train each time belongs to
-    times, values = np.concatenate(times), np.concatenate(values)
+    sizes = [t.size for t in times]
+    owner = np.repeat(np.arange(len(names)), sizes)  # which train each time belongs to
+    times = np.concatenate(times)
+    values = np.concatenate([np.ones(n) if v is None else v for v, n in zip(values, sizes)]) if any(
+        v is not None for v in values) else np.ones(times.size)
     if ((times[1:] < times[:-1]) & (owner[1:] == owner[:-1])).any():  # some train is not sorted
         order = np.lexsort((times, owner))
         times, values = times[order], values[order]
@@ -64,7 +67,7 @@ def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, 
     k, f = grid.locate(times, lambda i: f"input {names[owner[i]]!r} has time")  # all trains at once
     _check_distinct_instants(names, owner, times, k, f)
     neurons = np.array([index[name] for name in names], np.int64)[owner]
-    order = time_order(grid, k, f)
+    order = time_order(grid, k, f, shuffled=len(names) > 1)  # trains end to end: many sorted runs
     return Spikes(neurons[order], k[order], f[order], values[order])
 
 
@@ -171,7 +174,7 @@ def _release(rows, start: int, end: tuple[float, float]):
     return type(rows)(*(a[start:cut] for a in rows)), cut
 
 
-def _split(name: str, train) -> tuple[np.ndarray, np.ndarray]:
+def _split(name: str, train) -> tuple[np.ndarray, np.ndarray | None]:
     if isinstance(train, tuple) and len(train) == 2:
         times, values = (np.asarray(a, dtype=float).reshape(-1) for a in _as_arrays(name, train))
         if times.size != values.size:
@@ -182,8 +185,7 @@ def _split(name: str, train) -> tuple[np.ndarray, np.ndarray]:
             raise ValidationError(f"input {name!r}: value {float(values[~np.isfinite(values)][0])!r} is not finite")
         return times, values
     (times,) = _as_arrays(name, (train,))
-    times = np.asarray(times, float).reshape(-1)
-    return times, np.ones(times.size)
+    return times.reshape(-1), None  # (spikes: every value 1)
 
 
 def _as_arrays(name: str, parts):

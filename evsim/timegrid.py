@@ -58,6 +58,7 @@ __all__ = [
 ]
 
 RESOLUTION = 1e-6  # ms: the grid step of continuous-time networks (1 ns)
+_CHUNK = 1 << 16  # times located at once (more only costs memory traffic)
 GRID_TOLERANCE = 1e-9  # relative (at most 1e-4 of a step): a duration or discrete time this close is on the grid
 MAX_STEPS = 2.0**53  # whole numbers of steps are exact in float64 below this
 _MOST = 1e-4  # steps: the tolerance never exceeds this, however long the duration
@@ -155,6 +156,10 @@ class TimeGrid:
             Off-grid time on a discrete grid, or a time beyond :data:`MAX_STEPS` steps.
         """
         times = np.asarray(times, float)
+        if times.ndim == 1 and times.size > _CHUNK:  # in pieces that stay in cache: several times faster
+            parts = [self.locate(times[i:i + _CHUNK], lambda j, i=i: describe(i + j))
+                     for i in range(0, times.size, _CHUNK)]
+            return np.concatenate([k for k, _ in parts]), np.concatenate([f for _, f in parts])
         if self.discrete:
             k = self.steps(times, describe)
             self._check_range(k, times, describe)
@@ -309,7 +314,7 @@ def _two_product(a, b: float):
 
 
 def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray | None = None,
-               major: np.ndarray | None = None) -> np.ndarray:
+               major: np.ndarray | None = None, shuffled: bool = False) -> np.ndarray:
     """Indices that sort events by ``(major, k, f, minor)``, then stably (``major``, ``minor``: whole numbers).
 
     Sorts by one float key ``k + f/h`` (weakly monotone in the pair: offsets
@@ -318,9 +323,12 @@ def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray |
     it — then by ``major`` in 16-bit radix passes. Only where the key ties
     (equal times, or offsets closer than its rounding) are the tied events put
     in exact ``(k, f, minor)`` order, by a lexicographic sort of those alone.
+    ``shuffled``: the events are far from sorted (many short runs, such as
+    thousands of input trains end to end), so NumPy's vectorised quicksort is
+    used, and ties are put back in their input order with the rest.
     """
     key = grid.sort_key(k, f)
-    order = np.argsort(key, kind="stable")
+    order = np.argsort(key) if shuffled else np.argsort(key, kind="stable")
     if major is not None:
         order = order[stable_order(major[order])]
     key = key[order]
@@ -329,6 +337,8 @@ def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray |
         tie &= major[order][1:] == major[order][:-1]
     if not np.count_nonzero(tie):
         return order
+    if shuffled:
+        return _ties_in_order(order, tie, k, f, minor, stable=True)
     if minor is not None and (minor[order][1:][tie] > minor[order][:-1][tie]).all():
         # every tie is already in minor order, if the tied keys are equal times
         if np.array_equal(k[order][1:][tie], k[order][:-1][tie]) and np.array_equal(
@@ -337,11 +347,20 @@ def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray |
     if minor is None and np.array_equal(k[order][1:][tie], k[order][:-1][tie]) and np.array_equal(
             f[order][1:][tie], f[order][:-1][tie]):
         return order  # tied keys are equal times: the stable order is the answer
+    return _ties_in_order(order, tie, k, f, minor)
+
+
+def _ties_in_order(order, tie, k, f, minor, stable: bool = False) -> np.ndarray:
+    """``order`` with each run of tied keys (``tie[i]``: entries ``i``, ``i + 1`` tie) in exact order.
+
+    Within a run: by ``(k, f, minor)``, then as the run stands — or, if
+    ``stable``, by position in the input (for an unstable first sort).
+    """
     tied = np.flatnonzero(np.concatenate(([False], tie)) | np.concatenate((tie, [False])))
     group = np.cumsum(~np.concatenate(([False], tie)))[tied]  # one number per run of tied keys
     sub = order[tied]
     keys = [f[sub], k[sub], group] if minor is None else [minor[sub], f[sub], k[sub], group]
-    order[tied] = sub[np.lexsort(keys)]
+    order[tied] = sub[np.lexsort(([sub] if stable else []) + keys)]
     return order
 
 
