@@ -124,14 +124,16 @@ class Recorder:
         """
         if self._new["input"] or self._new["spike"]:
             made = self._in_order(Spikes.concat(self._new["spike"]))
-            new = self._in_order(Spikes.concat(self._new["input"] + [made]))
-            self._ordered = Spikes.concat([self._ordered, new])
-            self._new = {"input": [], "spike": []}
+            both = Spikes.concat(self._new["input"] + [made])
+            self._new = {"input": [], "spike": []}  # (let the chunks go before sorting: memory)
+            del made
+            self._ordered = Spikes.concat([self._ordered, self._in_order(both)])
 
     def _in_order(self, spikes: Spikes) -> Spikes:
         """``spikes`` by ``(time, rank, neuron)``."""
         rank_then_neuron = self.p.rank[spikes.neuron] * self.p.size + spikes.neuron
         order = time_order(self.p.grid, spikes.k, spikes.f, minor=rank_then_neuron)
+        del rank_then_neuron
         return Spikes(*(a[order] for a in spikes))
 
     def _potentials(self) -> dict[str, PotentialTrace]:

@@ -213,6 +213,9 @@ class TimeGrid:
         ``1.1500000000000001``) and ``ms(*locate(t)) == t`` for an input time ``t``.
         """
         k = np.asarray(k, float)
+        if k.ndim == 1 and k.size > _CHUNK:  # in cache-sized pieces, as in locate
+            f = np.broadcast_to(f, k.shape)
+            return np.concatenate([self.ms(k[i:i + _CHUNK], f[i:i + _CHUNK]) for i in range(0, k.size, _CHUNK)])
         if self._num != 1:  # a discrete grid such as dt = 0.3 or 2.5: no offsets
             return (k * self._num) / self._den + f
         whole, residual = self._grid_point(k)
