@@ -24,27 +24,27 @@ import types
 import numpy as np
 import pytest
 
+import evsim.compile as compile_module
 import evsim.populations.integrate_and_fire as integrate_and_fire
-import evsim.simulator as simulator
 import evsim.timegrid as timegrid
 from evsim._arrays import concat_ranges
 from evsim.events import Arrivals
 
 
 def float_t_plus_d() -> None:
-    def send(self, spikes, window):
+    def fan_out(self, spikes, unit=False):
         if not spikes.size:
-            return []
-        p, grid = self.plan, self._grid
-        lo, hi = p.out_ptr[spikes.neuron], p.out_ptr[spikes.neuron + 1]
+            return Arrivals.none()
+        grid = self.grid
+        lo, hi = self.out_ptr[spikes.neuron], self.out_ptr[spikes.neuron + 1]
         rows, counts = concat_ranges(lo, hi), hi - lo
-        t = np.repeat(grid.ms(spikes.k, spikes.f), counts) + grid.ms(p.out_delay[rows])  # one float sum
+        t = np.repeat(grid.ms(spikes.k, spikes.f), counts) + grid.ms(self.out_delay[rows])  # one float sum
         k = np.floor(t * grid._den)
         k, f = grid._normalise(k, t - k / grid._den)
-        values = np.repeat(spikes.value, counts) * p.out_weight[rows]
-        return self._route(Arrivals(k, f, p.out_target[rows], values, p.out_row[rows]), window)
+        values = np.repeat(spikes.value, counts) * self.out_weight[rows]
+        return Arrivals(k, f, self.out_target[rows], values, self.out_row[rows])
 
-    simulator.Simulator._send = send
+    compile_module.Plan.fan_out = fan_out  # every spike's arrivals: inputs at feed time, neurons' when sent
 
 
 def refractory_le() -> None:
