@@ -18,7 +18,8 @@ from evsim.events import Spikes
 from evsim.neurons import drift_steps, flow
 from evsim.record import PHASE_NAMES, EventTrace, PotentialTrace, SpikeRecord, TraceEvent
 from evsim.scheduler import DELIVER, UPDATE
-from evsim.timegrid import time_order
+from evsim._arrays import concat_ranges
+from evsim.timegrid import earlier, time_order
 
 __all__ = ["Recorder"]
 
@@ -115,26 +116,68 @@ class Recorder:
         return SpikeRecord(names, neuron, grid.ms(k, f), value, MappingProxyType(self._potentials()), trace)
 
     def _order_new_spikes(self) -> None:
-        """Sort the spikes that came since the last record and append them.
+        """Put the spikes that came since the last record in order and append them.
 
         Windows follow each other in time, so every new spike is at or after
-        every ordered one: sorting the new ones sorts the whole record. Input
-        spikes come released in time order; the neurons' spikes are sorted on
-        their own, and the two runs merged (a linear pass for the stable sort).
+        every ordered one: ordering the new ones orders the whole record. Input
+        spikes come released in time order (only equal times may need their
+        neurons put in order); the neurons' spikes are sorted on their own; the
+        two runs are then merged by position, not sorted again.
         """
         if self._new["input"] or self._new["spike"]:
+            inputs = self._in_order(Spikes.concat(self._new["input"]))
             made = self._in_order(Spikes.concat(self._new["spike"]))
-            both = Spikes.concat(self._new["input"] + [made])
-            self._new = {"input": [], "spike": []}  # (let the chunks go before sorting: memory)
-            del made
-            self._ordered = Spikes.concat([self._ordered, self._in_order(both)])
+            self._new = {"input": [], "spike": []}
+            self._ordered = Spikes.concat([self._ordered, self._merged(inputs, made)])
 
     def _in_order(self, spikes: Spikes) -> Spikes:
-        """``spikes`` by ``(time, rank, neuron)``."""
-        rank_then_neuron = self.p.rank[spikes.neuron] * self.p.size + spikes.neuron
-        order = time_order(self.p.grid, spikes.k, spikes.f, minor=rank_then_neuron)
-        del rank_then_neuron
+        """``spikes`` by ``(time, rank, neuron)``; a run already in that order is returned as it is."""
+        k, f = spikes.k, spikes.f
+        same = ~earlier(k[:-1], f[:-1], k[1:], f[1:])  # not strictly later than the one before
+        at = np.flatnonzero(same)
+        if not at.size or (earlier(k[at], f[at], k[at + 1], f[at + 1])  # (cheap checks on the few pairs)
+                           | ((k[at] == k[at + 1]) & (f[at] == f[at + 1])
+                              & (self._minor(spikes.neuron[at]) < self._minor(spikes.neuron[at + 1])))).all():
+            return spikes
+        order = time_order(self.p.grid, k, f, minor=self._minor(spikes.neuron))
         return Spikes(*(a[order] for a in spikes))
+
+    def _minor(self, neuron: np.ndarray) -> np.ndarray:
+        return self.p.rank[neuron] * self.p.size + neuron
+
+    def _merged(self, a: Spikes, b: Spikes) -> Spikes:
+        """Two runs in ``(time, rank, neuron)`` order, merged: ``b``'s rows inserted where they belong in ``a``.
+
+        Strictly smaller sort keys are strictly earlier times, so a binary
+        search by key places every row of ``b`` except among rows of ``a``
+        with an equal key; there the exact order decides.
+        """
+        if not (a.size and b.size):
+            return a if a.size else b
+        grid = self.p.grid
+        key_a = np.empty(a.size)
+        for i in range(0, a.size, 1 << 16):  # (in cache-sized pieces: no full-size temporaries)
+            key_a[i:i + (1 << 16)] = grid.sort_key(a.k[i:i + (1 << 16)], a.f[i:i + (1 << 16)])
+        key_b = grid.sort_key(b.k, b.f)
+        at, stop = np.searchsorted(key_a, key_b, "left"), np.searchsorted(key_a, key_b, "right")
+        tied = np.flatnonzero(stop > at)
+        if tied.size:  # count the rows of a with an equal key that come first in exact order
+            rows = concat_ranges(at[tied], stop[tied])
+            which = np.repeat(tied, (stop - at)[tied])
+            first = earlier(a.k[rows], a.f[rows], b.k[which], b.f[which]) | (
+                (a.k[rows] == b.k[which]) & (a.f[rows] == b.f[which])
+                & (self._minor(a.neuron[rows]) < self._minor(b.neuron[which])))
+            at[tied] += np.bincount(np.searchsorted(tied, which), weights=first, minlength=tied.size).astype(np.int64)
+        into_b = at + np.arange(b.size)  # where b's rows land in the merged arrays
+        from_a = np.ones(a.size + b.size, bool)
+        from_a[into_b] = False
+        merged = []
+        for x, y in zip(a, b):
+            out = np.empty(a.size + b.size, np.result_type(x, y))
+            out[into_b] = y
+            out[from_a] = x
+            merged.append(out)
+        return Spikes(*merged)
 
     def _potentials(self) -> dict[str, PotentialTrace]:
         grid = self.p.grid
