@@ -56,8 +56,11 @@ class Plan:
         if not spikes.size:
             return Arrivals.none()
         lo, hi = self.out_ptr[spikes.neuron], self.out_ptr[spikes.neuron + 1]
-        rows = concat_ranges(lo, hi)
         counts = hi - lo
+        if not np.count_nonzero(counts != 1):  # one synapse per spike (an input wired to one neuron): no repeats
+            return Arrivals(spikes.k + self.out_delay[lo], spikes.f, self.out_target[lo],
+                            self.out_weight[lo] if unit else spikes.value * self.out_weight[lo], self.out_row[lo])
+        rows = concat_ranges(lo, hi)
         return Arrivals(
             np.repeat(spikes.k, counts) + self.out_delay[rows],
             np.repeat(spikes.f, counts),

@@ -56,7 +56,7 @@ def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, 
     if not names:
         return Spikes.none()
     sizes = [t.size for t in times]
-    owner = np.repeat(np.arange(len(names)), sizes)  # which train each time belongs to
+    owner = np.repeat(np.arange(len(names), dtype=np.int32), sizes)  # which train each time belongs to
     times = np.concatenate(times)
     values = np.concatenate([np.ones(n) if v is None else v for v, n in zip(values, sizes)]) if any(
         v is not None for v in values) else np.ones(times.size)
