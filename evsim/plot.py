@@ -77,7 +77,7 @@ def event_timeline(record: SpikeRecord, ax=None, limit: int = 200):
     if record.trace is None:
         raise ValueError("the record has no event trace; simulate with trace=True")
     ax = _axes(ax, (8.5, 3))
-    # within one instant, events are drawn left to right in execution order
+    # within one instant, events are drawn left to right in the order they take effect
     styles = {"input": ("s", "tab:green", 0.0), "deliver": ("v", "tab:orange", -1.0),
               "blocked": ("x", "tab:gray", -1.0), "update": ("o", "tab:blue", 0.0),
               "spike": ("*", "tab:red", 1.0)}
@@ -95,7 +95,7 @@ def event_timeline(record: SpikeRecord, ax=None, limit: int = 200):
                        marker=marker, color=color, s=50, label=kind, zorder=3)
     ax.set_yticks(range(len(names)), names)
     ax.invert_yaxis()
-    ax.set_xlabel("time (ms); markers of one instant spread left to right in execution order")
+    ax.set_xlabel("time (ms); markers of one instant spread left to right in the order they take effect")
     ax.set_ylabel("neuron")
     ax.set_title("event trace: deliver < update < spike within an instant")
     _legend_outside(ax)

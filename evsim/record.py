@@ -51,9 +51,11 @@ class TraceEvent(NamedTuple):
 
 @dataclass(frozen=True, eq=False)
 class EventTrace:
-    """Every delivery, update, spike and input event, in execution order.
+    """Every delivery, update, spike and input event, in the order they take effect.
 
-    Order is ``(time, rank, phase)``, then the order of processing. Kinds:
+    Order is ``(time, rank, phase)``, then within a phase inputs and deliveries,
+    updates, spikes, each by neuron — independent of how the engine grouped
+    its work. Kinds:
     ``input`` (an input neuron fires; value = its payload), ``deliver`` (the
     summed arrivals at a neuron at one instant), ``blocked`` (arrivals
     discarded by refractoriness or a spent single-spike neuron), ``update``

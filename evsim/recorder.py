@@ -23,13 +23,16 @@ from evsim.timegrid import earlier, time_order
 
 __all__ = ["Recorder"]
 
+_KIND_ORDER = {"deliver": 0, "blocked": 0, "input": 0, "update": 1, "spike": 2}  # within one phase
+
 
 class Recorder:
     """Accumulates what a :class:`~evsim.simulator.Simulator` observes.
 
     Spikes are listed by ``(time, rank, neuron)`` whatever order the work was
     done in — put in that order when the record is asked for, not window by
-    window; trace lines by ``(time, rank, phase)``, then the order of work.
+    window; trace lines by ``(time, rank, phase, kind, neuron)`` (see
+    :meth:`_flush_trace`).
     """
 
     def __init__(self, plan, populations, owner: np.ndarray, probes: Iterable[str] = (), trace: bool = False) -> None:
@@ -87,13 +90,20 @@ class Recorder:
         self._trace_window.append((k, f, neuron, phase, kind, value))
 
     def _flush_trace(self) -> None:
+        """The window's trace lines in canonical order: time, rank, phase, kind, neuron.
+
+        Within a phase an input comes before an update and an update before a
+        spike (``deliver`` and ``blocked`` rank alike); a neuron has at most one
+        line of each kind per instant, so the order does not depend on the
+        order the engine did the work in.
+        """
         rank = self.p.rank
         rows = [
-            (float(k), float(f), int(rank[n]), phase, i, kind, int(n), float(v))
-            for i, (ks, fs, neuron, phase, kind, value) in enumerate(self._trace_window)
+            (float(k), float(f), int(rank[n]), phase, _KIND_ORDER[kind], int(n), kind, float(v))
+            for ks, fs, neuron, phase, kind, value in self._trace_window
             for k, f, n, v in zip(ks, fs, neuron, value)
         ]
-        rows.sort(key=lambda r: r[:5])  # time, rank, phase, then order of work (stable within a batch)
+        rows.sort(key=lambda r: r[:6])
         self._trace_rows.extend(rows)
         self._trace_window = []
 
@@ -111,7 +121,7 @@ class Recorder:
         if self.tracing:
             trace = EventTrace(tuple(
                 TraceEvent(float(grid.ms(k, f)), r, PHASE_NAMES[phase], kind, names[n], v)
-                for k, f, r, phase, _, kind, n, v in self._trace_rows
+                for k, f, r, phase, _, n, kind, v in self._trace_rows
             ))
         return SpikeRecord(names, neuron, grid.ms(k, f), value, MappingProxyType(self._potentials()), trace)
 
