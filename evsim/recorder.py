@@ -143,17 +143,19 @@ class Recorder:
     def _in_order(self, spikes: Spikes) -> Spikes:
         """``spikes`` by ``(time, rank, neuron)``; a run already in that order is returned as it is."""
         k, f = spikes.k, spikes.f
-        same = ~earlier(k[:-1], f[:-1], k[1:], f[1:])  # not strictly later than the one before
-        at = np.flatnonzero(same)
-        if not at.size or (earlier(k[at], f[at], k[at + 1], f[at + 1])  # (cheap checks on the few pairs)
-                           | ((k[at] == k[at + 1]) & (f[at] == f[at + 1])
-                              & (self._minor(spikes.neuron[at]) < self._minor(spikes.neuron[at + 1])))).all():
+        at = np.flatnonzero(~earlier(k[:-1], f[:-1], k[1:], f[1:]))  # pairs not strictly later in time
+        if self._first(spikes, at, spikes, at + 1).all():  # (checked on those few pairs only)
             return spikes
         order = time_order(self.p.grid, k, f, minor=self._minor(spikes.neuron))
         return Spikes(*(a[order] for a in spikes))
 
     def _minor(self, neuron: np.ndarray) -> np.ndarray:
         return self.p.rank[neuron] * self.p.size + neuron
+
+    def _first(self, a: Spikes, i: np.ndarray, b: Spikes, j: np.ndarray) -> np.ndarray:
+        """Whether row ``a[i]`` comes before row ``b[j]`` in ``(time, rank, neuron)`` order, exactly."""
+        return earlier(a.k[i], a.f[i], b.k[j], b.f[j]) | (
+            (a.k[i] == b.k[j]) & (a.f[i] == b.f[j]) & (self._minor(a.neuron[i]) < self._minor(b.neuron[j])))
 
     def _merged(self, a: Spikes, b: Spikes) -> Spikes:
         """Two runs in ``(time, rank, neuron)`` order, merged: ``b``'s rows inserted where they belong in ``a``.
@@ -165,18 +167,13 @@ class Recorder:
         if not (a.size and b.size):
             return a if a.size else b
         grid = self.p.grid
-        key_a = np.empty(a.size)
-        for i in range(0, a.size, 1 << 16):  # (in cache-sized pieces: no full-size temporaries)
-            key_a[i:i + (1 << 16)] = grid.sort_key(a.k[i:i + (1 << 16)], a.f[i:i + (1 << 16)])
-        key_b = grid.sort_key(b.k, b.f)
+        key_a, key_b = grid.sort_key(a.k, a.f), grid.sort_key(b.k, b.f)
         at, stop = np.searchsorted(key_a, key_b, "left"), np.searchsorted(key_a, key_b, "right")
         tied = np.flatnonzero(stop > at)
         if tied.size:  # count the rows of a with an equal key that come first in exact order
             rows = concat_ranges(at[tied], stop[tied])
             which = np.repeat(tied, (stop - at)[tied])
-            first = earlier(a.k[rows], a.f[rows], b.k[which], b.f[which]) | (
-                (a.k[rows] == b.k[which]) & (a.f[rows] == b.f[which])
-                & (self._minor(a.neuron[rows]) < self._minor(b.neuron[which])))
+            first = self._first(a, rows, b, which)
             at[tied] += np.bincount(np.searchsorted(tied, which), weights=first, minlength=tied.size).astype(np.int64)
         into_b = at + np.arange(b.size)  # where b's rows land in the merged arrays
         from_a = np.ones(a.size + b.size, bool)

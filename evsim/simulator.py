@@ -50,7 +50,7 @@ from evsim.network import Network
 from evsim.record import SpikeRecord
 from evsim.recorder import Recorder
 from evsim.scheduler import DELIVER, UPDATE, Scheduler
-from evsim.timegrid import before, earlier
+from evsim.timegrid import before, earlier, earliest
 
 __all__ = ["Simulator", "simulate"]
 
@@ -230,10 +230,10 @@ class Simulator:
 
     # -- spikes into arrivals ----------------------------------------------------
     def _send(self, spikes: Spikes, window: Window) -> list:
-        """Fan ``spikes`` out along their synapses; return the arrivals inside the window.
+        """Fan neurons' ``spikes`` out along their synapses; return the arrivals inside the window.
 
         A spike at ``(k, f)`` through a synapse of ``d`` steps arrives at
-        ``(k + d, f)``; an analog input's value multiplies the weight.
+        ``(k + d, f)`` with the synapse's weight (input spikes were wired when fed).
         """
         if not spikes.size:
             return []
@@ -258,8 +258,7 @@ class Simulator:
         return [arrivals.take(inside)]
 
     def _postpone(self, arrivals: Arrivals) -> None:
-        k = arrivals.k.min()
-        time = (float(k), float(arrivals.f[arrivals.k == k].min()))
+        time = earliest(arrivals.k, arrivals.f)
         key = ("delivery", time)
         if key in self._scheduler:
             self._scheduler.payload_of(key).chunks.append(arrivals)

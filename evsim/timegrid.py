@@ -54,6 +54,7 @@ __all__ = [
     "TimeGrid",
     "before",
     "earlier",
+    "earliest",
     "time_order",
 ]
 
@@ -265,6 +266,8 @@ class TimeGrid:
 
     def sort_key(self, k, f) -> np.ndarray:
         """One float per time, ``k + f/h``: weakly monotone in ``(k, f)`` (ties need an exact check)."""
+        if np.ndim(k) == 1 and np.size(k) > _CHUNK:  # in cache-sized pieces, as in locate
+            return np.concatenate([self.sort_key(k[i:i + _CHUNK], f[i:i + _CHUNK]) for i in range(0, k.size, _CHUNK)])
         return k + f * self._den / self._num
 
     # -- helpers ------------------------------------------------------------
@@ -342,14 +345,10 @@ def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray |
         return order
     if shuffled:
         return _ties_in_order(order, tie, k, f, minor, stable=True)
-    if minor is not None and (minor[order][1:][tie] > minor[order][:-1][tie]).all():
-        # every tie is already in minor order, if the tied keys are equal times
-        if np.array_equal(k[order][1:][tie], k[order][:-1][tie]) and np.array_equal(
-                f[order][1:][tie], f[order][:-1][tie]):
-            return order
-    if minor is None and np.array_equal(k[order][1:][tie], k[order][:-1][tie]) and np.array_equal(
-            f[order][1:][tie], f[order][:-1][tie]):
-        return order  # tied keys are equal times: the stable order is the answer
+    equal_times = np.array_equal(k[order][1:][tie], k[order][:-1][tie]) and np.array_equal(
+        f[order][1:][tie], f[order][:-1][tie])
+    if equal_times and (minor is None or (minor[order][1:][tie] > minor[order][:-1][tie]).all()):
+        return order  # every tie is an equal time already in minor order: the stable order is the answer
     return _ties_in_order(order, tie, k, f, minor)
 
 
@@ -365,6 +364,12 @@ def _ties_in_order(order, tie, k, f, minor, stable: bool = False) -> np.ndarray:
     keys = [f[sub], k[sub], group] if minor is None else [minor[sub], f[sub], k[sub], group]
     order[tied] = sub[np.lexsort(([sub] if stable else []) + keys)]
     return order
+
+
+def earliest(k: np.ndarray, f: np.ndarray) -> tuple[float, float]:
+    """The earliest ``(k, f)`` of non-empty arrays (lexicographic minimum)."""
+    first = k.min()
+    return float(first), float(f[k == first].min())
 
 
 def earlier(k1, f1, k2, f2):

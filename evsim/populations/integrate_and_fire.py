@@ -37,7 +37,7 @@ from evsim._arrays import some, stable_order
 from evsim.dynamics import clock_for, may_cross
 from evsim.events import Instants, Spikes, Window
 from evsim.neurons import apply_reset, fires, resting_level
-from evsim.timegrid import before, earlier
+from evsim.timegrid import before, earlier, earliest
 
 __all__ = ["IntegrateAndFire", "Parameters", "Rows", "State"]
 
@@ -138,10 +138,9 @@ class State:
     ``v`` potential; ``ak, af`` the anchor free evolution is measured from;
     ``rk, rf`` until when arrivals are blocked: the end of the refractory
     period, or never (``rk = inf``) once a single-spike neuron has spent its
-    spike (``silenced``); ``restart`` true while free
-    evolution has not restarted yet (from t = 0, or until a refractory period
-    ends); ``silenced`` a spent single-spike neuron; ``pk, pf`` the next
-    update with no input (``pk = inf``: none).
+    spike; ``restart`` true while free evolution has not restarted yet (from
+    t = 0, or until a refractory period ends); ``pk, pf`` the next update with
+    no input (``pk = inf``: none).
     """
 
     v: np.ndarray
@@ -150,7 +149,6 @@ class State:
     rk: np.ndarray
     rf: np.ndarray
     restart: np.ndarray
-    silenced: np.ndarray
     pk: np.ndarray
     pf: np.ndarray
 
@@ -178,7 +176,7 @@ class IntegrateAndFire:
         self.clock = clock_for(p, plan.grid)
         self.state = State(v=p.v_init.astype(float).copy(), ak=np.full(n, self.clock.initial_anchor), af=np.zeros(n),
                            rk=np.full(n, -np.inf), rf=np.zeros(n), restart=np.ones(n, bool),
-                           silenced=np.zeros(n, bool), pk=np.full(n, np.inf), pf=np.zeros(n))
+                           pk=np.full(n, np.inf), pf=np.zeros(n))
         self._repredict(self.state, members, p.rows(members))
         # only a neuron that may cross on its own, or is left at or above the threshold (from the start,
         # or by a reset not below it), ever has a predicted update: without one, pk stays inf for good
@@ -188,9 +186,9 @@ class IntegrateAndFire:
 
     def next_wakeup(self) -> tuple[float, float]:
         """``(k, f)`` of the earliest predicted update among the members (``k = inf``: none)."""
-        pk = self.state.pk  # (inf for every neuron that is not a member)
-        k = float(pk.min()) if self._predicts else math.inf
-        return (k, float(self.state.pf[pk == k].min())) if k < math.inf else (math.inf, 0.0)
+        if not self._predicts:
+            return math.inf, 0.0
+        return earliest(self.state.pk, self.state.pf)  # (pk is inf for every neuron that is not a member)
 
     def due_before(self, end: tuple[float, float]) -> np.ndarray:
         """Members whose predicted update comes before ``end``."""
@@ -280,7 +278,7 @@ class IntegrateAndFire:
         (default: if any neuron of the population can have one). The spikes
         are appended to ``spikes``.
         """
-        blocked = earlier(t[0], t[1], state.rk[rows], state.rf[rows])  # (a silenced neuron: rk = inf)
+        blocked = earlier(t[0], t[1], state.rk[rows], state.rf[rows])  # (a spent single-spike neuron: rk = inf)
         if forced is not None:
             blocked &= ~forced
         if observer.tracing:
@@ -320,19 +318,23 @@ class IntegrateAndFire:
         ref_end = (t[0] + refractory, t[1])
         state.ak[at], state.af[at] = self.clock.anchor_after_spike(t, refractory, ref_end)
         state.restart[at] = refractory > 0
-        state.silenced[at] |= q.single_spike
         state.rk[at], state.rf[at] = np.where(q.single_spike, np.inf, ref_end[0]), ref_end[1]  # spent: blocked for good
 
     def _repredict(self, state: State, rows, q) -> None:
         """Recompute the next update-without-input of the neurons at ``rows``."""
         v = state.v[rows]
-        quiet = state.silenced[rows] | (~q.may_cross & ~fires(v, q.theta))
+        quiet = _spent(state, rows) | (~q.may_cross & ~fires(v, q.theta))
         pk, pf = np.full(v.shape, np.inf), np.zeros(v.shape)
         if not quiet.all():
             w = np.flatnonzero(~quiet)
             anchor = (state.ak[rows][w], state.af[rows][w])
             pk[w], pf[w] = self.clock.predict(q.rows(w), v[w], anchor, state.restart[rows][w])
         state.pk[rows], state.pf[rows] = pk, pf
+
+
+def _spent(state: State, rows) -> np.ndarray:
+    """Single-spike neurons that have fired: blocked for good (``rk = inf``)."""
+    return state.rk[rows] == np.inf
 
 
 def _pick(rows, i: np.ndarray):

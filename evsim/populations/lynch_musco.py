@@ -86,5 +86,4 @@ class LynchMusco:
         consumed = neurons[self.due[neurons] <= t]
         self.due[consumed] = t + geometric_wait(self.rng, self.p_spontaneous[consumed])
         observer.updates(neurons, k, f, chance, fired)
-        spikes = Spikes(neurons[fired], k[fired], f[fired], np.ones(int(fired.sum())))
-        return spikes
+        return Spikes(neurons[fired], k[fired], f[fired], np.ones(int(fired.sum())))
