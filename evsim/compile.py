@@ -57,17 +57,16 @@ class Plan:
             return Arrivals.none()
         lo, hi = self.out_ptr[spikes.neuron], self.out_ptr[spikes.neuron + 1]
         counts = hi - lo
-        if not np.count_nonzero(counts != 1):  # one synapse per spike (an input wired to one neuron): no repeats
-            return Arrivals(spikes.k + self.out_delay[lo], spikes.f, self.out_target[lo],
-                            self.out_weight[lo] if unit else spikes.value * self.out_weight[lo], self.out_row[lo])
-        rows = concat_ranges(lo, hi)
-        return Arrivals(
-            np.repeat(spikes.k, counts) + self.out_delay[rows],
-            np.repeat(spikes.f, counts),
-            self.out_target[rows],
-            self.out_weight[rows] if unit else np.repeat(spikes.value, counts) * self.out_weight[rows],
-            self.out_row[rows],
-        )
+        one_each = not np.count_nonzero(counts != 1)  # (an input wired to one neuron: nothing to repeat)
+        rows = lo if one_each else concat_ranges(lo, hi)
+
+        def spread(per_spike):
+            """A spike's value on each of its synapses."""
+            return per_spike if one_each else np.repeat(per_spike, counts)
+
+        weight = self.out_weight[rows]
+        return Arrivals(spread(spikes.k) + self.out_delay[rows], spread(spikes.f), self.out_target[rows],
+                        weight if unit else spread(spikes.value) * weight, self.out_row[rows])
 
 
 def compile_network(net: Network) -> Plan:
