@@ -11,10 +11,12 @@ from evsim.errors import (
     CompositionError,
     EmptySchedule,
     EvsimError,
+    LimitError,
     SchedulingError,
     ValidationError,
 )
 from evsim.network import Network
+from evsim.validation import limits
 from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
 from evsim.record import EventTrace, PotentialTrace, SpikeRecord, TraceEvent
 from evsim.scheduler import DELIVER, RECORD, UPDATE, Event, Scheduler
@@ -33,6 +35,7 @@ __all__ = [
     "IF",
     "Input",
     "LIF",
+    "LimitError",
     "Network",
     "PotentialTrace",
     "RECORD",
@@ -49,6 +52,7 @@ __all__ = [
     "ValidationError",
     "compose",
     "hide",
+    "limits",
     "plot",
     "rename",
     "simulate",

@@ -11,6 +11,7 @@ __all__ = [
     "CompositionError",
     "SchedulingError",
     "EmptySchedule",
+    "LimitError",
 ]
 
 
@@ -32,3 +33,11 @@ class SchedulingError(EvsimError, ValueError):
 
 class EmptySchedule(EvsimError, IndexError):
     """``pop`` was called on a scheduler that holds no events."""
+
+
+class LimitError(EvsimError, ValueError):
+    """A call would need more memory than evsim's limits allow; refused before allocating.
+
+    The message gives the estimate, the limit and how to raise it
+    (``with evsim.limits(memory=...):``).
+    """

@@ -1,0 +1,336 @@
+"""Argument checks at evsim's public boundary: one place, one message style.
+
+Every public function checks what it is given here, once, and the code behind
+it trusts its inputs. A failed check raises :class:`~evsim.errors.ValidationError`
+whose message names the argument, shows the bad value and says what is
+accepted::
+
+    IF: threshold must be a finite real number (not a bool or a string), got True
+
+Resource guards (:func:`require_budget`) refuse work whose memory can be
+computed in advance *before* allocating it, with the estimate, the limit and
+how to raise it (:func:`limits`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import numbers
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from evsim.errors import LimitError, ValidationError
+
+__all__ = [
+    "Limits",
+    "limits",
+    "current_limits",
+    "require_budget",
+    "real",
+    "integer",
+    "flag",
+    "choice",
+    "probability",
+    "name",
+    "unique_names",
+    "generator",
+    "real_array",
+    "sorted_times",
+    "writable_path",
+    "readable_file",
+]
+
+
+# ----------------------------------------------------------------------------- limits
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Ceilings on what one call may allocate or loop over.
+
+    Attributes
+    ----------
+    memory : int
+        Bytes one call may allocate for an array whose size is known in
+        advance (behaviour tables, encoded inputs, the deep runner's buffers,
+        dense matrices read from a file). Default 2 GiB.
+    file_bytes : int
+        Bytes a loader may decompress from one file. Default 1 GiB.
+    """
+
+    memory: int = 2 * 2**30
+    file_bytes: int = 2**30
+
+
+_current = Limits()
+
+
+def current_limits() -> Limits:
+    """The limits in force (see :func:`limits` to raise them)."""
+    return _current
+
+
+@contextlib.contextmanager
+def limits(**changes: int) -> Iterator[Limits]:
+    """Raise (or lower) evsim's resource limits inside a ``with`` block.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> with evsim.limits(memory=8 * 2**30):
+    ...     pass  # calls here may allocate up to 8 GiB
+    """
+    global _current
+    unknown = set(changes) - set(Limits.__dataclass_fields__)
+    if unknown:
+        raise ValidationError(
+            f"limits: unknown limit {sorted(unknown)[0]!r}; accepted: "
+            f"{', '.join(Limits.__dataclass_fields__)}"
+        )
+    for key, value in changes.items():
+        integer(key, value, minimum=1, owner="limits")
+    previous = _current
+    _current = replace(previous, **{k: int(v) for k, v in changes.items()})
+    try:
+        yield _current
+    finally:
+        _current = previous
+
+
+def _bytes(n: float) -> str:
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{int(n)} B"
+
+
+def require_budget(owner: str, what: str, needed_bytes: float, limit: str = "memory") -> None:
+    """Refuse before allocating ``needed_bytes`` if it exceeds the named limit.
+
+    Raises
+    ------
+    LimitError
+        With the estimate, the limit and the way to raise it.
+    """
+    ceiling = getattr(_current, limit)
+    if needed_bytes > ceiling:
+        raise LimitError(
+            f"{owner}: {what} needs about {_bytes(needed_bytes)}, above the {limit} limit of "
+            f"{_bytes(ceiling)}; make the problem smaller, or raise the limit with "
+            f"`with evsim.limits({limit}=...):`"
+        )
+
+
+# ----------------------------------------------------------------------------- scalars
+
+
+class _Said(str):
+    """A description shown as is in a message (not as a quoted string)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _fail(owner: str | None, argument: str, accepted: str, value: object) -> ValidationError:
+    prefix = f"{owner}: " if owner else ""
+    if isinstance(value, (np.generic,)):
+        value = value.item()
+    shown = repr(value)
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    return ValidationError(f"{prefix}{argument} must be {accepted}, got {shown}")
+
+
+def _bounds_text(minimum, maximum, exclusive_minimum: bool) -> str:
+    parts = []
+    if minimum is not None:
+        parts.append(f"{'>' if exclusive_minimum else '>='} {minimum}")
+    if maximum is not None:
+        parts.append(f"<= {maximum}")
+    return " and ".join(parts)
+
+
+def real(
+    argument: str,
+    value: object,
+    *,
+    owner: str | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    exclusive_minimum: bool = False,
+    allow_inf: bool = False,
+) -> float:
+    """``value`` as a float: a real number, never a bool or a string; finite unless ``allow_inf``."""
+    bounds = _bounds_text(minimum, maximum, exclusive_minimum)
+    kind = "a real number" if allow_inf else "a finite real number"
+    accepted = f"{kind}{' ' + bounds if bounds else ''} (not a bool or a string)"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise _fail(owner, argument, accepted, value)
+    number = float(value)
+    if math.isnan(number) or (math.isinf(number) and not allow_inf):
+        raise _fail(owner, argument, accepted, value)
+    too_low = minimum is not None and (number <= minimum if exclusive_minimum else number < minimum)
+    if too_low or (maximum is not None and number > maximum):
+        raise _fail(owner, argument, accepted, value)
+    return number
+
+
+def integer(
+    argument: str,
+    value: object,
+    *,
+    owner: str | None = None,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int:
+    """``value`` as an int: an integral type (NumPy's too), never a bool, a float or a string."""
+    bounds = _bounds_text(minimum, maximum, False)
+    accepted = f"an integer{' ' + bounds if bounds else ''}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise _fail(owner, argument, accepted, value)
+    number = int(value)
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise _fail(owner, argument, accepted, value)
+    return number
+
+
+def flag(argument: str, value: object, *, owner: str | None = None) -> bool:
+    """``value`` as a bool: ``True`` or ``False`` only (``"no"`` or ``0`` are refused)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise _fail(owner, argument, "True or False", value)
+    return bool(value)
+
+
+def choice(argument: str, value: object, options: Iterable[str], *, owner: str | None = None) -> str:
+    """``value`` if it is one of the strings ``options``."""
+    options = tuple(options)
+    if not isinstance(value, str) or value not in options:
+        raise _fail(owner, argument, "one of " + ", ".join(repr(o) for o in options), value)
+    return value
+
+
+def probability(argument: str, value: object, *, owner: str | None = None) -> float:
+    """``value`` as a float in ``[0, 1]``."""
+    return real(argument, value, owner=owner, minimum=0.0, maximum=1.0)
+
+
+def name(argument: str, value: object, *, owner: str | None = None) -> str:
+    """``value`` if it is a non-empty string."""
+    if not isinstance(value, str) or not value:
+        raise _fail(owner, argument, "a non-empty string", value)
+    return value
+
+
+def unique_names(argument: str, values: Iterable[object], *, owner: str | None = None) -> tuple[str, ...]:
+    """``values`` as a tuple of non-empty, distinct strings."""
+    if isinstance(values, str):
+        raise _fail(owner, argument, "a collection of names, not one string", values)
+    result = tuple(name(f"each of {argument}", v, owner=owner) for v in values)
+    seen: set[str] = set()
+    for item in result:
+        if item in seen:
+            raise _fail(owner, argument, "distinct names", _Said(f"{item!r} twice"))
+        seen.add(item)
+    return result
+
+
+def generator(value: object, *, owner: str | None = None, argument: str = "rng") -> np.random.Generator:
+    """A NumPy Generator from ``None``, a seed ``>= 0`` or a Generator (as ``np.random.default_rng``)."""
+    if value is None or isinstance(value, (np.random.Generator, np.random.SeedSequence)):
+        return np.random.default_rng(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 0:
+        raise _fail(owner, argument, "None, an integer seed >= 0 or a numpy Generator", value)
+    return np.random.default_rng(int(value))
+
+
+# ----------------------------------------------------------------------------- arrays
+
+
+def real_array(
+    argument: str,
+    value: object,
+    *,
+    owner: str | None = None,
+    ndim: int | tuple[int, ...] | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    allow_inf: bool = False,
+    allow_empty: bool = True,
+) -> np.ndarray:
+    """``value`` as a float64 array of real numbers (no bools, strings, objects; finite unless allowed)."""
+    try:
+        array = np.asarray(value)
+    except ValueError as error:  # ragged nested lists
+        raise _fail(owner, argument, "a rectangular array of real numbers", value) from error
+    if array.dtype.kind not in "iuf":
+        raise _fail(owner, argument, "an array of real numbers (not bools, strings or objects)", value)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else ndim
+        if array.ndim not in allowed:
+            dims = " or ".join(str(d) for d in allowed)
+            raise _fail(owner, f"{argument} (shape {array.shape})", f"an array with {dims} dimensions", value)
+    if not allow_empty and array.size == 0:
+        raise _fail(owner, argument, "a non-empty array", value)
+    array = array.astype(np.float64, copy=False)
+    if array.size:
+        bad = np.isnan(array) if allow_inf else ~np.isfinite(array)
+        if minimum is not None:
+            bad |= array < minimum
+        if maximum is not None:
+            bad |= array > maximum
+        if bad.any():
+            where = tuple(int(i) for i in np.argwhere(bad)[0])
+            bounds = _bounds_text(minimum, maximum, False)
+            kind = "real numbers" if allow_inf else "finite real numbers"
+            raise _fail(
+                owner, f"{argument}[{', '.join(map(str, where))}]",
+                f"{kind}{' ' + bounds if bounds else ''}", array[where],
+            )
+    return array
+
+
+def sorted_times(argument: str, value: object, *, owner: str | None = None, strict: bool = True) -> np.ndarray:
+    """``value`` as a 1-d float64 array of finite times, increasing (strictly unless ``strict=False``)."""
+    times = real_array(argument, value, owner=owner, ndim=(0, 1)).reshape(-1)
+    times_shown = times.tolist()
+    steps = np.diff(times)
+    bad = steps <= 0 if strict else steps < 0
+    if bad.any():
+        i = int(np.argmax(bad))
+        order = "strictly increasing" if strict else "non-decreasing"
+        raise _fail(owner, argument, f"{order} times",
+                    _Said(f"{times_shown[i]!r} then {times_shown[i + 1]!r} at index {i + 1}"))
+    return times
+
+
+# ----------------------------------------------------------------------------- paths
+
+
+def writable_path(argument: str, value: object, *, owner: str | None = None) -> Path:
+    """``value`` as a Path whose directory exists and can be written."""
+    if not isinstance(value, (str, os.PathLike)) or not str(value):
+        raise _fail(owner, argument, "a file path (str or os.PathLike)", value)
+    path = Path(value)
+    folder = path.parent
+    if not folder.is_dir():
+        raise _fail(owner, argument, "a path in an existing directory", str(path))
+    if path.is_dir():
+        raise _fail(owner, argument, "a file path, not a directory", str(path))
+    if not os.access(folder, os.W_OK):
+        raise _fail(owner, argument, "a path in a directory you can write", str(path))
+    return path
+
+
+def readable_file(argument: str, value: object, *, owner: str | None = None) -> Path:
+    """``value`` as a Path to an existing regular file."""
+    if not isinstance(value, (str, os.PathLike)) or not str(value):
+        raise _fail(owner, argument, "a file path (str or os.PathLike)", value)
+    path = Path(value)
+    if not path.is_file():
+        raise _fail(owner, argument, "an existing file", str(path))
+    return path
