@@ -15,6 +15,7 @@ from evsim.errors import (
     SchedulingError,
     ValidationError,
 )
+from evsim.inputs import Analog
 from evsim.network import Network
 from evsim.validation import limits
 from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
@@ -26,6 +27,7 @@ from evsim.synapses import Synapse, SynapseTable
 __version__ = "0.1.0"
 
 __all__ = [
+    "Analog",
     "CompositionError",
     "DELIVER",
     "EmptySchedule",

@@ -1,8 +1,9 @@
 """Input trains: validating what a user feeds, and releasing it window by window.
 
-``inputs`` maps an input neuron's name to its spike times (ms), or to a pair
-``(times, values)`` for analog events whose real value multiplies the weight
-of every outgoing synapse. :func:`normalise_inputs` turns it into parallel
+``inputs`` maps an input neuron's name to its spike times (ms) — a number or
+a 1-d sequence; a tuple is a sequence of times too, so ``(0, 1)`` is two
+spikes — or to :class:`Analog` events ``Analog(times, values)`` whose real
+value multiplies the weight of every outgoing synapse. :func:`normalise_inputs` turns it into parallel
 arrays on the network's time grid (:meth:`~evsim.timegrid.TimeGrid.locate`),
 checked all trains at once. An :class:`InputQueue` wires them once, when they
 are fed: each input spike becomes its synaptic arrivals right away
@@ -13,6 +14,7 @@ window's end — input spikes are never heap entries and never routed twice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping, Sequence, Union
 
 import numpy as np
@@ -22,9 +24,39 @@ from evsim.events import Arrivals, Spikes
 from evsim._arrays import some
 from evsim.timegrid import TimeGrid, earlier, time_order
 
-__all__ = ["InputsLike", "InputQueue", "normalise_inputs"]
+__all__ = ["Analog", "InputsLike", "InputQueue", "normalise_inputs", "train_events"]
 
-InputsLike = Mapping[str, Union[Sequence[float], tuple]]
+
+@dataclass(frozen=True, eq=False)
+class Analog:
+    """Analog input events: at ``times[i]`` (ms) the input neuron sends the real value ``values[i]``.
+
+    A value multiplies the weight of every outgoing synapse (a spike is the
+    value 1). Plain sequences of numbers are always spike *times*; this type
+    is the one way to send values, so ``(0, 1)`` is never misread as one event.
+
+    Examples
+    --------
+    >>> Analog([0.0, 2.0], [0.5, -1.0])
+    Analog(times=[0.0, 2.0], values=[0.5, -1.0])
+    """
+
+    times: Sequence[float]
+    values: Sequence[float]
+
+    def __repr__(self) -> str:
+        return f"Analog(times={list(np.asarray(self.times, float).reshape(-1))}, values={list(np.asarray(self.values, float).reshape(-1))})"
+
+
+InputsLike = Mapping[str, Union[Sequence[float], float, Analog]]
+
+
+def train_events(train) -> tuple[list[float], list[float]]:
+    """``(times, values)`` of one train as lists: spike times get the value 1 (for the slow paths)."""
+    if isinstance(train, Analog):
+        return [float(t) for t in np.reshape(train.times, -1)], [float(v) for v in np.reshape(train.values, -1)]
+    times = np.reshape(np.asarray(train, float), -1)
+    return times.tolist(), [1.0] * times.size
 
 
 def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, grid: TimeGrid, now: float) -> Spikes:
@@ -175,8 +207,8 @@ def _release(rows, start: int, end: tuple[float, float]):
 
 
 def _split(name: str, train) -> tuple[np.ndarray, np.ndarray | None]:
-    if isinstance(train, tuple) and len(train) == 2:
-        times, values = (np.asarray(a, dtype=float).reshape(-1) for a in _as_arrays(name, train))
+    if isinstance(train, Analog):
+        times, values = (a.reshape(-1) for a in _as_arrays(name, (train.times, train.values)))
         if times.size != values.size:
             raise ValidationError(
                 f"input {name!r}: {times.size} times but {values.size} values; give one value per time"
@@ -185,11 +217,25 @@ def _split(name: str, train) -> tuple[np.ndarray, np.ndarray | None]:
             raise ValidationError(f"input {name!r}: value {float(values[~np.isfinite(values)][0])!r} is not finite")
         return times, values
     (times,) = _as_arrays(name, (train,))
+    if times.ndim > 1:
+        raise ValidationError(
+            f"input {name!r} must be spike times (a number or a 1-d sequence) or "
+            f"evsim.Analog(times, values), got an array of shape {times.shape}; for analog events "
+            f"write evsim.Analog(times, values)"
+        )
     return times.reshape(-1), None  # (spikes: every value 1)
 
 
 def _as_arrays(name: str, parts):
-    try:
-        return [np.asarray(p, dtype=float) for p in parts]
-    except (TypeError, ValueError):
-        raise ValidationError(f"input {name!r}: expected numbers, got {parts!r}") from None
+    arrays = []
+    for part in parts:
+        try:
+            array = np.asarray(part)
+        except ValueError:  # ragged
+            raise ValidationError(f"input {name!r} must be numbers, got {part!r}") from None
+        if array.dtype.kind not in "iuf":
+            raise ValidationError(
+                f"input {name!r} must be real numbers (not bools, strings or objects), got {part!r}"
+            )
+        arrays.append(array.astype(float))
+    return arrays

@@ -50,7 +50,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from evsim.inputs import normalise_inputs
+from evsim.inputs import normalise_inputs, train_events
 from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
 from evsim.timegrid import RESOLUTION
 
@@ -98,11 +98,6 @@ def _ranks(net) -> list[int]:
     return rank
 
 
-def _train(train) -> tuple[list[float], list[float]]:
-    times, values = train if isinstance(train, tuple) else (train, [1.0] * len(train))
-    return [float(t) for t in times], [float(v) for v in values]
-
-
 def _record(net, fired) -> dict[str, list[float]]:
     return {name: sorted(fired.get(i, [])) for i, name in enumerate(net.names)}
 
@@ -117,7 +112,7 @@ def _clock_driven(net, inputs, until: float, rng) -> Run:
     payload = np.zeros((steps, len(models)))
     for name, train in inputs.items():
         i = net.names.index(name)
-        for t, value in zip(*_train(train)):
+        for t, value in zip(*train_events(train)):
             k = round(t / dt)
             if k < steps:
                 fired[k, i], payload[k, i] = True, value
@@ -255,7 +250,7 @@ def _exact_time(net, inputs, until: float) -> Run:
         cell.predict()
     input_events = defaultdict(list)  # exact time -> [(input neuron, value)]
     for name, train in inputs.items():
-        for t, value in zip(*_train(train)):
+        for t, value in zip(*train_events(train)):
             input_events[_exact(t)].append((names.index(name), value))
     arriving = defaultdict(list)  # exact time -> [(synapse row, target, value)]
     fired: dict[int, list[float]] = defaultdict(list)

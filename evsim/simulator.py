@@ -120,7 +120,7 @@ class Simulator:
         return self._recorder.record()
 
     def feed(self, inputs: InputsLike) -> None:
-        """Add input events: ``{name: times}`` or ``{name: (times, values)}`` (ms).
+        """Add input events: ``{name: times}`` or ``{name: Analog(times, values)}`` (ms).
 
         Raises
         ------
@@ -310,7 +310,7 @@ def simulate(
     """Run ``net`` from time 0 with the given inputs until ``until`` ms (exclusive).
 
     ``inputs`` maps input-neuron names to spike times (ms), or to
-    ``(times, values)`` for analog events. Returns the :class:`SpikeRecord`.
+    :class:`~evsim.inputs.Analog` ``(times, values)`` for analog events. Returns the :class:`SpikeRecord`.
     """
     sim = Simulator(net, rng=rng, probes=probes, trace=trace)
     if inputs:

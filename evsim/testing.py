@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from evsim.behavior import Behavior, distance
 from evsim.deep import AvgPool2d, Conv2d, Dense, Flatten, ReLU, Sequential
+from evsim.inputs import Analog
 from evsim.network import Network
 from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
 from evsim.record import SpikeRecord
@@ -206,7 +207,7 @@ def spike_trains(draw, names, steps: int, *, analog: bool = True):
     for name in names:
         times = sorted(draw(st.sets(st.integers(0, steps - 1), max_size=steps)))
         if analog and draw(st.booleans()):
-            inputs[name] = (times, [draw(st.floats(-1.5, 2.5)) for _ in times])
+            inputs[name] = Analog(times, [draw(st.floats(-1.5, 2.5)) for _ in times])
         else:
             inputs[name] = times
     return inputs

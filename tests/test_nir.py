@@ -13,6 +13,7 @@ import evsim  # noqa: E402
 from evsim import ValidationError  # noqa: E402
 from evsim.deep import convert, network_inputs, to_network  # noqa: E402
 from evsim.deep.runner import encode_batch  # noqa: E402
+from evsim.inputs import Analog  # noqa: E402
 from evsim.network import Network  # noqa: E402
 from evsim.nirio import UnsupportedNode, from_nir, to_nir  # noqa: E402
 from evsim.synapses import SynapseTable  # noqa: E402
@@ -33,7 +34,7 @@ def dyadic(setup):
     table = SynapseTable(t.source, t.target, np.round(t.weight * 16) / 16, t.delay)
     net = Network(net.neurons, {"source": table.source, "target": table.target, "weight": table.weight,
                                 "delay": table.delay}, outputs=net.outputs, dt=net.dt)
-    rounded = {name: (times if not isinstance(times, tuple) else (times[0], [round(v * 8) / 8 for v in times[1]]))
+    rounded = {name: (times if not isinstance(times, Analog) else Analog(times.times, [round(v * 8) / 8 for v in times.values]))
                for name, times in inputs.items()}
     return net, rounded, steps
 
@@ -166,7 +167,7 @@ def test_a_conv_if_sumpool_flatten_affine_graph_runs_as_nir_defines_it():
         totals.append(total)
     net = from_nir(graph, dt=dt)
     flat = images.reshape(steps, -1)
-    inputs = {f"input[{i}]": (np.arange(steps) * dt, flat[:, i]) for i in range(flat.shape[1])}
+    inputs = {f"input[{i}]": Analog(np.arange(steps) * dt, flat[:, i]) for i in range(flat.shape[1])}
     record = evsim.simulate(net, inputs, steps * dt, probes=[f"output[{j}]" for j in range(3)])
     got = [e for e in events(record) if e[0].startswith("spiking")]
     assert got == sorted(spike_events("spiking", np.array(spikes), dt)) and len(got) > 20

@@ -5,6 +5,7 @@ import pytest
 
 import evsim
 from evsim import (
+    Analog,
     IF,
     LIF,
     EmptySchedule,
@@ -93,7 +94,7 @@ def test_lif_decay_in_discrete_steps():
 
 
 def test_analog_input_multiplies_the_weight():
-    rec = simulate(feed_net(IF(threshold=1.0), 0.5), {"x": ([0, 1], [2.5, 1.0])}, until=4, probes=["y"])
+    rec = simulate(feed_net(IF(threshold=1.0), 0.5), {"x": Analog([0, 1], [2.5, 1.0])}, until=4, probes=["y"])
     assert list(rec.value[rec.neuron == 0]) == [2.5, 1.0]
     assert list(rec.potentials["y"].before) == [1.25, 0.75]
 
@@ -181,9 +182,9 @@ def test_run_is_resumable_and_feed_can_continue():
         ({"x": [0.5]}, ValidationError, "input .x. has time 0.5 ms, not a multiple of dt=1.0"),
         ({"x": [math.nan]}, ValidationError, "time nan is not finite"),
         ({"x": [1, 1]}, ValidationError, "time 1.0 ms appears twice"),
-        ({"x": ([1, 2], [1.0])}, ValidationError, "2 times but 1 values"),
-        ({"x": ([1], [math.inf])}, ValidationError, "value inf is not finite"),
-        ({"x": ["soon"]}, ValidationError, "expected numbers"),
+        ({"x": Analog([1, 2], [1.0])}, ValidationError, "2 times but 1 values"),
+        ({"x": Analog([1], [math.inf])}, ValidationError, "value inf is not finite"),
+        ({"x": ["soon"]}, ValidationError, "must be real numbers"),
         ([1, 2], ValidationError, "inputs must map"),
     ],
 )
@@ -245,3 +246,15 @@ def test_simultaneous_arrivals_are_summed_in_synapse_order():
     inputs = {"c": [0], "b": [0], "a": [0]}
     assert simulate(Network(neurons, rows), inputs, until=3).counts()["y"] == 1
     assert simulate(Network(neurons, rows[::-1]), inputs, until=3).counts()["y"] == 0
+
+
+def test_a_tuple_of_two_numbers_is_two_spike_times_not_one_analog_event():
+    """``{"x": (0, 1)}`` used to be read as the analog event (time 0, value 1): one spike instead of two."""
+    rec = simulate(feed_net(IF(threshold=10.0), 1.0), {"x": (0, 1)}, until=4)
+    assert rec.trains()["x"].tolist() == [0.0, 1.0]
+    assert rec.value[rec.neuron == 0].tolist() == [1.0, 1.0]
+
+
+def test_the_old_pair_form_of_analog_events_is_refused_with_the_new_spelling():
+    with pytest.raises(ValidationError, match=r"input 'x' must be spike times .*evsim.Analog\(times, values\)"):
+        simulate(feed_net(IF(threshold=10.0), 1.0), {"x": ([0, 1], [2.5, 1.0])}, until=4)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from evsim.inputs import Analog
+
 from evsim.deep.convert import SpikingNet, linear_part
 from evsim.errors import ValidationError
 from evsim.network import Network
@@ -69,5 +71,5 @@ def network_inputs(values: np.ndarray) -> dict:
     for i in range(flat.shape[1]):
         steps = np.flatnonzero(flat[:, i])
         if steps.size:
-            out[f"in{i}"] = (steps.astype(float).tolist(), flat[steps, i].tolist())
+            out[f"in{i}"] = Analog(steps.astype(float).tolist(), flat[steps, i].tolist())
     return out

@@ -7,7 +7,7 @@ number for an analog event). The two views are
 * ``code.array`` — ``(steps, *x.shape)``, the value at each step, which the
   vectorised path uses directly (for codes with exact continuous times the
   array counts events per step ``[k·dt, (k+1)·dt)``, a lossy summary);
-* ``code.to_inputs()`` — ``{name: times}`` or ``{name: (times, values)}``, the
+* ``code.to_inputs()`` — ``{name: times}`` or ``{name: Analog(times, values)}``, the
   ``inputs`` mapping the event engine takes; lossless.
 """
 
@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
+
+from evsim.inputs import Analog, train_events
 
 from evsim.errors import ValidationError
 from evsim.timegrid import TimeGrid
@@ -75,7 +77,7 @@ class SpikeCode:
         return np.bincount(self.index, minlength=self.size).reshape(self.shape)
 
     def to_inputs(self, names: Sequence[str] | Callable[[int], str] | None = None) -> dict:
-        """The event view: ``{name: times}``, or ``{name: (times, values)}`` where a value is not 1.
+        """The event view: ``{name: times}``, or ``{name: Analog(times, values)}`` where a value is not 1.
 
         ``names`` lists one name per flattened element (default ``x0, x1, …``)
         or maps a flat index to a name.
@@ -85,7 +87,7 @@ class SpikeCode:
         for i, name in enumerate(names):
             mine = self.index == i
             times, values = self.time[mine], self.value[mine]
-            out[name] = (times.tolist(), values.tolist()) if np.any(values != 1.0) else times.tolist()
+            out[name] = Analog(times.tolist(), values.tolist()) if np.any(values != 1.0) else times.tolist()
         return out
 
     @classmethod
@@ -95,7 +97,7 @@ class SpikeCode:
         index, time, value = [], [], []
         for i, name in enumerate(names):
             train = inputs.get(name, [])
-            times, values = train if isinstance(train, tuple) else (train, [1.0] * len(train))
+            times, values = train_events(train)
             index += [i] * len(times)
             time += list(times)
             value += list(values)

@@ -87,7 +87,7 @@ def drifting(n: int = 300, seed: int = 2):
     feed = {}
     for j in range(inputs):
         times = np.unique(np.round(rng.uniform(0.0, 200.0, 12), 3))
-        feed[f"in{j}"] = (times, rng.uniform(0.5, 2.0, times.size)) if j % 4 == 0 else times
+        feed[f"in{j}"] = evsim.Analog(times, rng.uniform(0.5, 2.0, times.size)) if j % 4 == 0 else times
     return net, feed, 200.0, None
 
 
@@ -130,7 +130,7 @@ def discrete_ranks(seed: int = 3):
     feed = {}
     for j in range(10):
         times = np.flatnonzero(rng.random(150) < 0.3).astype(float)
-        feed[f"x{j}"] = (times, rng.uniform(0.5, 1.5, times.size)) if j % 3 == 0 else times
+        feed[f"x{j}"] = evsim.Analog(times, rng.uniform(0.5, 1.5, times.size)) if j % 3 == 0 else times
     return net, feed, 150.0, None
 
 
