@@ -20,6 +20,7 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
+from evsim import validation as check
 from evsim.errors import CompositionError, ValidationError
 from evsim.network import Network
 from evsim.neurons import Input
@@ -43,6 +44,8 @@ def compose(n1: Network, n2: Network) -> Network:
         Different clocks, shared internal neurons or shared outputs (all
         conflicting names are listed), or a zero-delay cycle through both.
     """
+    check.instance("n1", n1, Network, owner="compose")
+    check.instance("n2", n2, Network, owner="compose")
     if n1.dt != n2.dt:
         raise CompositionError(f"cannot compose networks with clocks dt={n1.dt!r} and dt={n2.dt!r}")
     shared = sorted(set(n1.names) & set(n2.names))
@@ -77,7 +80,12 @@ def hide(net: Network, names: Iterable[str]) -> Network:
     CompositionError
         If a name is not an output of ``net``.
     """
-    names = set([names] if isinstance(names, str) else names)
+    check.instance("net", net, Network, owner="hide")
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, Iterable):
+        raise ValidationError(f"hide: names must be a name or a collection of names, got {names!r}")
+    names = {check.name("each name", name, owner="hide") for name in names}
     missing = sorted(names - net.outputs)
     if missing:
         raise CompositionError(
@@ -96,6 +104,11 @@ def rename(net: Network, mapping: Mapping[str, str]) -> Network:
         Unknown old names, or new names that collide with each other or with
         neurons that keep their name.
     """
+    check.instance("net", net, Network, owner="rename")
+    check.instance("mapping", mapping, Mapping, owner="rename", accepted="a mapping of old name to new name")
+    for old, new in mapping.items():
+        check.name("each old name", old, owner="rename")
+        check.name(f"the new name of {old!r}", new, owner="rename")
     unknown = sorted(set(mapping) - set(net.names))
     if unknown:
         raise CompositionError(f"cannot rename {unknown}: not neurons of the network")

@@ -17,6 +17,7 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from evsim._arrays import concat_ranges
+from evsim import validation as check
 from evsim.errors import ValidationError
 from evsim.neurons import Input, NeuronModel
 from evsim.synapses import Synapse, SynapsesLike, SynapseTable, build_table
@@ -62,7 +63,7 @@ class Network:
         self._names = tuple(self._neurons)
         self._dt = _checked_dt(dt)
         self._table = build_table(synapses, self._names)
-        self._outputs = frozenset(outputs)
+        self._outputs = frozenset(check.unique_names("outputs", set(_names_only(outputs)), owner="Network"))
         self._validate()
 
     # -- read-only views --------------------------------------------------
@@ -235,12 +236,21 @@ def _checked_neurons(neurons: Mapping[str, NeuronModel]):
         yield name, model
 
 
+def _names_only(outputs):
+    if isinstance(outputs, str) or not isinstance(outputs, Iterable):
+        raise ValidationError(
+            f"Network: outputs must be a collection of neuron names (e.g. {{'y'}}), got {outputs!r}"
+        )
+    outputs = list(outputs)
+    for item in outputs:
+        check.name("each output", item, owner="Network")
+    return outputs
+
+
 def _checked_dt(dt: float | None) -> float | None:
     if dt is None:
         return None
-    if not isinstance(dt, (int, float)) or not math.isfinite(dt) or dt <= 0:
-        raise ValidationError(f"dt must be a positive number of ms or None (continuous), got {dt!r}")
-    return float(dt)
+    return check.real("dt (ms; None for continuous time)", dt, owner="Network", minimum=0, exclusive_minimum=True)
 
 
 def _zero_delay_ranks(n: int, table: SynapseTable, names: tuple[str, ...]) -> np.ndarray:

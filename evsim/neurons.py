@@ -47,6 +47,7 @@ from typing import ClassVar, Union
 
 import numpy as np
 
+from evsim import validation as check
 from evsim.errors import ValidationError
 
 __all__ = [
@@ -74,19 +75,18 @@ Reset = Union[str, float]
 
 def _require_finite(owner: str, **values: float) -> None:
     for name, value in values.items():
-        if not isinstance(value, (int, float, np.floating, np.integer)) or not math.isfinite(value):
-            raise ValidationError(f"{owner}: {name} must be a finite number, got {value!r}")
+        check.real(name, value, owner=owner)
 
 
 def _check_reset(owner: str, reset: Reset) -> None:
-    if isinstance(reset, str):
-        if reset not in ("subtract", "zero"):
-            raise ValidationError(
-                f"{owner}: reset must be 'subtract', 'zero' or a number (the reset "
-                f"potential), got {reset!r}"
-            )
+    if reset in ("subtract", "zero"):
         return
-    _require_finite(owner, reset=reset)
+    numeric = isinstance(reset, (int, float, np.floating, np.integer)) and not isinstance(reset, (bool, np.bool_))
+    if not numeric or not math.isfinite(reset):
+        raise ValidationError(
+            f"{owner}: reset must be 'subtract', 'zero' or a finite real number (the reset "
+            f"potential), got {reset!r}"
+        )
 
 
 class NeuronModel:
@@ -130,11 +130,8 @@ class _Integrator(NeuronModel):
     def _validate(self, owner: str) -> None:
         _require_finite(owner, threshold=self.threshold, v_init=self.v_init, bias=self.bias)
         _check_reset(owner, self.reset)
-        _require_finite(owner, refractory=self.refractory)
-        if self.refractory < 0:
-            raise ValidationError(
-                f"{owner}: refractory must be >= 0 ms, got {self.refractory!r}"
-            )
+        check.real("refractory", self.refractory, owner=owner, minimum=0)
+        check.flag("single_spike", self.single_spike, owner=owner)
 
     @property
     def reset_potential(self) -> float | None:
@@ -210,8 +207,8 @@ class LIF(_Integrator):
     def __post_init__(self) -> None:
         if self.v_init is None:
             object.__setattr__(self, "v_init", self.v_rest)
-        if not isinstance(self.tau, (int, float)) or math.isnan(self.tau) or self.tau <= 0:
-            raise ValidationError(f"LIF: tau must be > 0 ms (inf for no leak), got {self.tau!r}")
+        check.real("tau (ms; inf for no leak)", self.tau, owner="LIF", minimum=0,
+                   exclusive_minimum=True, allow_inf=True)
         _require_finite("LIF", v_rest=self.v_rest)
         self._validate("LIF")
 
@@ -222,8 +219,8 @@ class LIF(_Integrator):
         ``tau = -dt / ln(beta)``, nudged by a few ulps where needed so that
         ``exp(-dt / tau) == beta`` holds in floating point.
         """
-        if not 0 < beta <= 1:
-            raise ValidationError(f"LIF.from_beta: beta must be in (0, 1], got {beta!r}")
+        check.real("beta", beta, owner="LIF.from_beta", minimum=0, maximum=1, exclusive_minimum=True)
+        check.real("dt", dt, owner="LIF.from_beta", minimum=0, exclusive_minimum=True)
         if beta == 1:
             return cls(tau=math.inf, **params)
         tau = -dt / math.log(beta)
@@ -259,12 +256,10 @@ class Stochastic(NeuronModel):
     initial: bool = False
 
     def __post_init__(self) -> None:
-        _require_finite("Stochastic", bias=self.bias, temperature=self.temperature)
-        if self.temperature <= 0:
-            raise ValidationError(
-                f"Stochastic: temperature must be > 0 (use Threshold for the "
-                f"deterministic limit), got {self.temperature!r}"
-            )
+        _require_finite("Stochastic", bias=self.bias)
+        check.real("temperature (use Threshold for the deterministic limit)", self.temperature,
+                   owner="Stochastic", minimum=0, exclusive_minimum=True)
+        check.flag("initial", self.initial, owner="Stochastic")
 
 
 @dataclass(frozen=True)
@@ -282,6 +277,7 @@ class Threshold(NeuronModel):
 
     def __post_init__(self) -> None:
         _require_finite("Threshold", bias=self.bias)
+        check.flag("initial", self.initial, owner="Threshold")
 
     temperature = 0.0
 

@@ -50,6 +50,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from evsim import validation as check
 from evsim.inputs import normalise_inputs, train_events
 from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
 from evsim.timegrid import RESOLUTION
@@ -81,7 +82,7 @@ def simulate(net, inputs=None, until: float = 0.0, *, rng=None) -> Run:
     inputs = dict(inputs or {})
     normalise_inputs(inputs, {name: i for i, name in enumerate(net.names)}, net.inputs, net.grid, 0.0)  # checks only
     if net.discrete:
-        return _clock_driven(net, inputs, until, np.random.default_rng(rng))
+        return _clock_driven(net, inputs, until, check.generator(rng, owner="reference.simulate"))
     return _exact_time(net, inputs, until)
 
 
@@ -152,11 +153,11 @@ def _clock_driven(net, inputs, until: float, rng) -> Run:
 
 
 def _steps_before(until: float, dt: float) -> int:
-    """How many steps ``k·dt < until`` (a time within a relative 1e-9, at most 1e-4 of a step, is on the grid)."""
+    """How many steps ``k·dt < until`` (a time within a relative 1e-9, at most 1e-6 of a step, is on the grid)."""
     if until <= 0:
         return 0
     s = until / dt
-    return math.ceil(s - min(1e-9 * max(1.0, s), 1e-4))
+    return math.ceil(s - min(1e-9 * max(1.0, s), 1e-6))
 
 
 def _incoming(net, j, dt):

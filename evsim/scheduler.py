@@ -75,6 +75,8 @@ class Scheduler:
         self._seq = itertools.count()
         self._auto_id = itertools.count()
         self._tuples = isinstance(origin, tuple)
+        if not (origin and all(_is_number(x) for x in origin)) if self._tuples else not _is_number(origin):
+            raise SchedulingError(f"Scheduler: origin must be a number or a tuple of numbers, got {origin!r}")
         self._never = (math.inf,) + (0.0,) * (len(origin) - 1) if self._tuples else math.inf
         self.now = origin
 
@@ -102,6 +104,7 @@ class Scheduler:
             is already scheduled.
         """
         self._check_time(time)
+        _check_order_keys(rank, phase)
         if event_id is None:
             event_id = ("auto", next(self._auto_id))
         elif event_id in self._heap:
@@ -123,6 +126,7 @@ class Scheduler:
         self._check_time(time)
         rank = old[1] if rank is None else rank
         phase = old[2] if phase is None else phase
+        _check_order_keys(rank, phase)
         self._heap[event_id] = (time, rank, phase, next(self._seq))
 
     def cancel(self, event_id: Hashable) -> Any:
@@ -175,8 +179,9 @@ class Scheduler:
 
     def _check_time(self, time: Time) -> None:
         parts = time if self._tuples and isinstance(time, tuple) else (time,)
-        if not parts or not all(_is_number(x) for x in parts):
-            raise SchedulingError(f"event time must be a number, got {time!r}")
+        if not parts or not all(_is_number(x) for x in parts) or (self._tuples and len(parts) != len(self.now)):
+            shape = f"a tuple of {len(self.now)} numbers" if self._tuples else "a number (not a bool or NaN)"
+            raise SchedulingError(f"event time must be {shape}, got {time!r}")
         if time < self.now:
             raise SchedulingError(
                 f"cannot schedule at time {time!r} ms: it is before the current time "
@@ -185,7 +190,13 @@ class Scheduler:
 
 
 def _is_number(x) -> bool:
-    """A real number that is not NaN (floats first: the common case, checked fast)."""
+    """A real number that is not NaN nor a bool (floats first: the common case, checked fast)."""
     if type(x) is float:
         return x == x
-    return isinstance(x, numbers.Real) and not math.isnan(x)
+    return isinstance(x, numbers.Real) and not isinstance(x, bool) and not math.isnan(x)
+
+
+def _check_order_keys(rank, phase) -> None:
+    for name, value in (("rank", rank), ("phase", phase)):
+        if type(value) is not int and not (isinstance(value, numbers.Integral) and not isinstance(value, bool)):
+            raise SchedulingError(f"{name} must be an integer, got {value!r}")

@@ -42,6 +42,7 @@ from typing import Iterable
 
 import numpy as np
 
+from evsim import validation as check
 from evsim.compile import compile_network
 from evsim.errors import EmptySchedule, SchedulingError, ValidationError
 from evsim.events import Arrivals, Delivery, Spikes, Wakeup, Window
@@ -87,12 +88,13 @@ class Simulator:
     def __init__(
         self, net: Network, *, rng=None, probes: Iterable[str] = (), trace: bool = False
     ) -> None:
-        if not isinstance(net, Network):
-            raise ValidationError(f"Simulator needs a Network, got {type(net).__name__}")
+        check.instance("net", net, Network, owner="Simulator")
+        self._rng = check.generator(rng, owner="Simulator")
+        probes = _probe_names(probes)
+        check.flag("trace", trace, owner="Simulator")
         self.net = net
         self.plan = plan = compile_network(net)
         self._grid = plan.grid
-        self._rng = np.random.default_rng(rng)
         self._index = {name: i for i, name in enumerate(net.names)}
         self._populations = [kind(plan, members, self._rng) for kind, members in plan.groups]
         self._owner = np.full(plan.size, -1)  # which population runs each neuron (-1: input)
@@ -291,6 +293,15 @@ class Simulator:
             else:
                 self._scheduler.reschedule(key, time)
             self._wake_at[number] = time
+
+
+def _probe_names(probes) -> tuple[str, ...]:
+    """The probed neurons' names: one name or a collection of distinct names."""
+    if isinstance(probes, str):
+        return (probes,)
+    if not isinstance(probes, Iterable):
+        raise ValidationError(f"Simulator: probes must be a neuron name or a collection of names, got {probes!r}")
+    return check.unique_names("probes", probes, owner="Simulator")
 
 
 def _just_after(time: tuple[float, float]) -> tuple[float, float]:

@@ -11,6 +11,7 @@ from typing import Iterable, Mapping, Sequence, Union
 
 import numpy as np
 
+from evsim import validation as check
 from evsim.errors import ValidationError
 
 __all__ = ["Synapse", "SynapseTable", "SynapsesLike"]
@@ -25,6 +26,13 @@ class Synapse:
     target: str
     weight: float = 1.0
     delay: float = 1.0
+
+    def __post_init__(self) -> None:
+        check.name("source", self.source, owner="Synapse")
+        check.name("target", self.target, owner="Synapse")
+        owner = f"synapse {self.source!r} -> {self.target!r}"
+        check.real("weight", self.weight, owner=owner)
+        check.real("delay (ms)", self.delay, owner=owner, minimum=0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,10 +50,14 @@ class SynapseTable:
     delay: np.ndarray
 
     def __post_init__(self) -> None:
-        for name, dtype in (("source", np.int64), ("target", np.int64), ("weight", float), ("delay", float)):
-            array = np.array(getattr(self, name), dtype=dtype)
-            array.setflags(write=False)
-            object.__setattr__(self, name, array)
+        for name in ("source", "target"):
+            object.__setattr__(self, name, _frozen(_index_column(getattr(self, name), name)))
+        for name in ("weight", "delay"):
+            column = check.real_array(name, getattr(self, name), owner="SynapseTable", ndim=1, allow_nan=True)
+            object.__setattr__(self, name, _frozen(np.array(column)))
+        sizes = {name: getattr(self, name).size for name in ("source", "target", "weight", "delay")}
+        if len(set(sizes.values())) > 1:
+            raise ValidationError(f"SynapseTable: columns must have one length, got sizes {sizes}")
 
     def __len__(self) -> int:
         return int(self.source.size)
@@ -77,9 +89,16 @@ def build_table(synapses: SynapsesLike, names: Sequence[str]) -> SynapseTable:
     ``delay`` (default 1.0) whose endpoints are neuron names or indices.
     """
     if isinstance(synapses, SynapseTable):
+        _check_indices(synapses.source, len(names), "source")
+        _check_indices(synapses.target, len(names), "target")
         return synapses
     if isinstance(synapses, Mapping):
         return _table_from_columns(synapses, names)
+    if isinstance(synapses, (str, bytes)) or not isinstance(synapses, Iterable):
+        raise ValidationError(
+            f"synapses must be an iterable of Synapse, a SynapseTable or a mapping of columns "
+            f"(source, target, weight, delay), got {type(synapses).__name__}"
+        )
     rows = list(synapses)
     for row in rows:
         if not isinstance(row, Synapse):
@@ -110,10 +129,7 @@ def _table_from_columns(columns: Mapping[str, Sequence], names: Sequence[str]) -
 
 
 def _numeric_column(values, n: int, what: str) -> np.ndarray:
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise ValidationError(f"synapse {what}s must be numbers, got {values!r}") from None
+    array = check.real_array(f"synapse {what}s", values, ndim=(0, 1), allow_nan=True)
     array = np.broadcast_to(array, (n,)) if array.ndim == 0 else array
     if array.shape != (n,):
         raise ValidationError(f"synapse {what} column has {array.size} entries, expected {n}")
@@ -121,16 +137,23 @@ def _numeric_column(values, n: int, what: str) -> np.ndarray:
 
 
 def _endpoint_indices(values, names: Sequence[str], what: str) -> np.ndarray:
-    array = np.asarray(values)
+    try:
+        array = np.asarray(values)
+    except ValueError:
+        raise ValidationError(f"synapse {what}s must be a flat list of names or indices, got {values!r}") from None
+    if array.ndim != 1 and array.size != 0:
+        raise ValidationError(
+            f"synapse {what}s must be a flat list of names or indices, got an array of shape {array.shape}"
+        )
     if array.size == 0:
         return np.zeros(0, np.int64)
     if np.issubdtype(array.dtype, np.integer):
-        bad = (array < 0) | (array >= len(names))
-        if bad.any():
-            raise ValidationError(
-                f"synapse {what} index {int(array[bad][0])} is out of range for {len(names)} neurons"
-            )
+        _check_indices(array, len(names), what)
         return array.astype(np.int64)
+    if array.dtype.kind not in "UO" or not all(isinstance(v, str) for v in array.tolist()):
+        raise ValidationError(
+            f"synapse {what}s must be neuron names (str) or indices (int), got {values!r}"
+        )
     lookup = {name: i for i, name in enumerate(names)}
     uniques, inverse = np.unique(array.astype(str), return_inverse=True)
     try:
@@ -141,3 +164,36 @@ def _endpoint_indices(values, names: Sequence[str], what: str) -> np.ndarray:
             f"add it to neurons= or fix the name"
         ) from None
     return codes[inverse.reshape(-1)]
+
+
+def _check_indices(array: np.ndarray, n: int, what: str) -> None:
+    """Every index an integer in ``[0, n)``: a negative or huge index never wraps to another neuron."""
+    array = np.asarray(array)
+    if array.size and not np.issubdtype(array.dtype, np.integer):
+        raise ValidationError(f"synapse {what} indices must be integers, got dtype {array.dtype}")
+    bad = (array < 0) | (array >= n)
+    if bad.any():
+        raise ValidationError(
+            f"synapse {what} index {int(array[bad][0])} is out of range for {n} neurons; "
+            f"accepted: 0 <= index < {n}"
+        )
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
+def _index_column(values, what: str) -> np.ndarray:
+    """``values`` as int64 neuron indices: integers only, and none that int64 would wrap."""
+    array = np.asarray(values)
+    if array.size == 0:
+        return np.zeros(0, np.int64)
+    if array.ndim != 1 or array.dtype.kind not in "iu":
+        raise ValidationError(
+            f"SynapseTable: {what} must be a 1-d array of integer neuron indices, got dtype {array.dtype} "
+            f"and shape {array.shape}"
+        )
+    if array.dtype.kind == "u" and int(array.max()) > np.iinfo(np.int64).max:
+        raise ValidationError(f"SynapseTable: {what} index {int(array.max())} is out of range")
+    return np.array(array, dtype=np.int64)

@@ -31,8 +31,9 @@ time prints back as the float it was given.
 
 Durations (delays, refractory periods) and the times of discrete networks
 must be whole numbers of steps, within a relative ``1e-9`` and at most
-``1e-4`` of a step (:data:`GRID_TOLERANCE`), which absorbs the float noise of
-values such as ``0.1 + 0.2``.
+``1e-6`` of a step (:data:`GRID_TOLERANCE`), which absorbs the float noise of
+values such as ``0.1 + 0.2`` but not a deliberate offset (a delay of
+``10**6 + 0.0001`` ms on a 1 ms grid is refused, not rounded).
 """
 
 from __future__ import annotations
@@ -60,9 +61,9 @@ __all__ = [
 
 RESOLUTION = 1e-6  # ms: the grid step of continuous-time networks (1 ns)
 _CHUNK = 1 << 16  # times located at once (more only costs memory traffic)
-GRID_TOLERANCE = 1e-9  # relative (at most 1e-4 of a step): a duration or discrete time this close is on the grid
+GRID_TOLERANCE = 1e-9  # relative (at most 1e-6 of a step): a duration or discrete time this close is on the grid
 MAX_STEPS = 2.0**53  # whole numbers of steps are exact in float64 below this
-_MOST = 1e-4  # steps: the tolerance never exceeds this, however long the duration
+_MOST = 1e-6  # steps: the tolerance never exceeds this, however long the duration
 _SNAP = 8 * np.finfo(float).eps  # relative: float noise of t / h; an input time this close to a grid point is on it
 
 Describe = Callable[[int], str]

@@ -34,6 +34,7 @@ __all__ = [
     "real",
     "integer",
     "flag",
+    "instance",
     "choice",
     "probability",
     "name",
@@ -199,6 +200,17 @@ def integer(
     return number
 
 
+def instance(argument: str, value: object, kind: type | tuple[type, ...], *, owner: str | None = None,
+             accepted: str | None = None):
+    """``value`` if it is an instance of ``kind`` (``accepted`` describes it in the message)."""
+    if not isinstance(value, kind):
+        if accepted is None:
+            kinds = kind if isinstance(kind, tuple) else (kind,)
+            accepted = "a " + " or a ".join(k.__name__ for k in kinds)
+        raise _fail(owner, argument, accepted, value)
+    return value
+
+
 def flag(argument: str, value: object, *, owner: str | None = None) -> bool:
     """``value`` as a bool: ``True`` or ``False`` only (``"no"`` or ``0`` are refused)."""
     if not isinstance(value, (bool, np.bool_)):
@@ -260,9 +272,13 @@ def real_array(
     minimum: float | None = None,
     maximum: float | None = None,
     allow_inf: bool = False,
+    allow_nan: bool = False,
     allow_empty: bool = True,
 ) -> np.ndarray:
-    """``value`` as a float64 array of real numbers (no bools, strings, objects; finite unless allowed)."""
+    """``value`` as a float64 array of real numbers (no bools, strings, objects; finite unless allowed).
+
+    ``allow_nan`` leaves the values unchecked (for callers that name a bad entry better themselves).
+    """
     try:
         array = np.asarray(value)
     except ValueError as error:  # ragged nested lists
@@ -278,7 +294,7 @@ def real_array(
         raise _fail(owner, argument, "a non-empty array", value)
     array = array.astype(np.float64, copy=False)
     if array.size:
-        bad = np.isnan(array) if allow_inf else ~np.isfinite(array)
+        bad = np.zeros(array.shape, bool) if allow_nan else np.isnan(array) if allow_inf else ~np.isfinite(array)
         if minimum is not None:
             bad |= array < minimum
         if maximum is not None:

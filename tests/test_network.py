@@ -50,28 +50,31 @@ def test_network_arrays_are_read_only():
     [
         (dict(synapses=[Synapse("x", "ghost")]), "'ghost' is not a neuron"),
         (dict(synapses=[Synapse("a", "x")]), "'a' -> 'x' ends at an Input"),
-        (dict(synapses=[Synapse("x", "a", math.nan)]), "'x' -> 'a' has weight nan"),
-        (dict(synapses=[Synapse("x", "a", math.inf)]), "'x' -> 'a' has weight inf"),
-        (dict(synapses=[Synapse("x", "a", 1.0, -1.0)]), "'x' -> 'a' has delay -1.0"),
+        (dict(synapses=lambda: [Synapse("x", "a", math.nan)]), "'x' -> 'a': weight must be a finite .* got nan"),
+        (dict(synapses=lambda: [Synapse("x", "a", math.inf)]), "'x' -> 'a': weight must be a finite .* got inf"),
+        (dict(synapses=lambda: [Synapse("x", "a", 1.0, -1.0)]), r"'x' -> 'a': delay \(ms\) must be .*>= 0 .* got -1.0"),
+        (dict(synapses={"source": ["x"], "target": ["a"], "weight": [math.nan]}), "'x' -> 'a' has weight nan"),
+        (dict(synapses={"source": ["x"], "target": ["a"], "weight": [1.0], "delay": [-1.0]}),
+         "'x' -> 'a' has delay -1.0"),
         (dict(synapses=[Synapse("x", "a", 1.0, 0.5)]), "'x' -> 'a' has delay 0.5 ms, not a multiple of dt=1.0"),
         (dict(synapses=[Synapse("a", "b", 1.0, 0.0), Synapse("b", "a", 1.0, 0.0)]), "zero-delay cycle a -> b -> a"),
         (dict(synapses=[Synapse("a", "a", 1.0, 0.0)]), "zero-delay cycle a -> a"),
         (dict(outputs={"nope"}), "output 'nope' is not a neuron"),
         (dict(outputs={"x"}), "output 'x' is an Input"),
-        (dict(dt=0.0), "dt must be .* got 0.0"),
+        (dict(dt=0.0), r"dt \(ms; None for continuous time\) must be .* got 0.0"),
         (dict(dt=-1.0), "got -1.0"),
         (dict(neurons={"x": Input(), "a": "IF"}), "neuron 'a' has model 'IF'"),
         (dict(neurons={"": IF()}, synapses=[]), "non-empty strings, got ''"),
         (dict(synapses={"source": ["x"], "target": ["a"]}), "columns must be source, target, weight"),
         (dict(synapses={"source": [0], "target": [7], "weight": [1.0]}), "target index 7 is out of range"),
         (dict(synapses={"source": ["x", "x"], "target": ["a"], "weight": [1.0, 1.0]}), "differ in length"),
-        (dict(synapses={"source": ["x"], "target": ["a"], "weight": ["heavy"]}), "weights must be numbers"),
+        (dict(synapses={"source": ["x"], "target": ["a"], "weight": ["heavy"]}), "weights must be an array of real numbers"),
         (dict(synapses=["x->a"]), "must be Synapse values, got 'x->a'"),
     ],
 )
 def test_rejected_networks_name_the_bad_item(kwargs, pattern):
     with pytest.raises(ValidationError, match=pattern):
-        small(**kwargs)
+        small(**{k: v() if callable(v) else v for k, v in kwargs.items()})
 
 
 def test_longer_zero_delay_cycle_is_named_in_order():

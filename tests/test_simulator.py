@@ -218,7 +218,7 @@ def test_probes_only_for_potential_neurons_and_known_names():
         Simulator(feed_net(IF()), probes=["x"])
     with pytest.raises(ValidationError, match="'nope' is not a neuron"):
         Simulator(feed_net(IF()), probes=["nope"])
-    with pytest.raises(ValidationError, match="needs a Network"):
+    with pytest.raises(ValidationError, match="Simulator: net must be a Network"):
         Simulator("net")
 
 
