@@ -142,7 +142,7 @@ def _fail(owner: str | None, argument: str, accepted: str, value: object) -> Val
     if isinstance(value, (np.generic,)):
         value = value.item()
     shown = repr(value)
-    if len(shown) > 80:
+    if len(shown) > 80 and not isinstance(value, _Said):  # composed descriptions (and paths) are shown whole
         shown = shown[:77] + "..."
     return ValidationError(f"{prefix}{argument} must be {accepted}, got {shown}")
 
@@ -334,11 +334,11 @@ def writable_path(argument: str, value: object, *, owner: str | None = None) -> 
     path = Path(value)
     folder = path.parent
     if not folder.is_dir():
-        raise _fail(owner, argument, "a path in an existing directory", str(path))
+        raise _fail(owner, argument, "a path in an existing directory", _Said(repr(str(path))))
     if path.is_dir():
-        raise _fail(owner, argument, "a file path, not a directory", str(path))
+        raise _fail(owner, argument, "a file path, not a directory", _Said(repr(str(path))))
     if not os.access(folder, os.W_OK):
-        raise _fail(owner, argument, "a path in a directory you can write", str(path))
+        raise _fail(owner, argument, "a path in a directory you can write", _Said(repr(str(path))))
     return path
 
 
@@ -348,5 +348,5 @@ def readable_file(argument: str, value: object, *, owner: str | None = None) -> 
         raise _fail(owner, argument, "a file path (str or os.PathLike)", value)
     path = Path(value)
     if not path.is_file():
-        raise _fail(owner, argument, "an existing file", str(path))
+        raise _fail(owner, argument, "an existing file", _Said(repr(str(path))))
     return path

@@ -46,7 +46,16 @@ one float below ``θ``). What NIR cannot say — subtract resets, initial
 potentials, refractoriness, single-spike neurons, the exact ``τ`` — goes into
 each node's ``metadata`` (keys ``evsim_*``), which ``from_nir`` reads back, so
 ``from_nir(to_nir(net))`` spikes exactly as ``net``. Other NIR readers see
-the standard fields: a subtract reset reads as a reset to 0 there.
+the standard fields: a subtract reset reads as a reset to 0 there. The
+graph's metadata also records evsim's synapse rows in order
+(``evsim_synapse_*``), because the order fixes how simultaneous arrivals are
+summed; ``from_nir`` uses them only when they sum to exactly the graph's
+weights.
+
+Reading checks what it reads: files through ``nir.read(type_check=False)``
+(which inserts no nodes) after their datasets' sizes are checked against
+``evsim.limits(file_bytes=...)``; names must be distinct; every dense matrix
+is checked against ``evsim.limits(memory=...)`` before it is allocated.
 """
 
 from evsim.nirio.read import UnsupportedNode, from_nir

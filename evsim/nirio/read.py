@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+from pathlib import Path
 
 import numpy as np
 
 from evsim.deep.to_network import UNREACHABLE
-from evsim.errors import ValidationError
+from evsim.errors import EvsimError, ValidationError
 from evsim.network import Network
 from evsim.neurons import IF, LIF, Input
 from evsim.nirio.signals import Signal, conv2d_matrix, pool2d_matrix
+from evsim.validation import readable_file, real, require_budget, unique_names
 
 __all__ = ["from_nir", "UnsupportedNode"]
 
 LINEAR = ("Affine", "Linear", "Scale", "Conv2d", "SumPool2d", "AvgPool2d", "Flatten", "Delay")
 NEURONS = ("IF", "LIF")
+NEURON_BYTES = 1024  # a generous estimate of what one neuron costs in an evsim Network (name, model, index)
 
 
 class UnsupportedNode(ValidationError):
@@ -25,29 +30,60 @@ class UnsupportedNode(ValidationError):
 def from_nir(graph, dt: float | None = None) -> Network:
     """The evsim network (discrete clock ``dt``) that runs ``graph`` as :mod:`evsim.nirio` defines.
 
-    ``graph`` is a ``nir.NIRGraph`` or the path of a NIR file (``nir.read``).
-    ``dt`` defaults to the ``evsim_dt`` the graph's metadata records (set by
+    ``graph`` is a ``nir.NIRGraph`` or the path of a NIR file (``nir.read``
+    without type checking, which would insert nodes). ``dt`` defaults to the
+    ``evsim_dt`` the graph's metadata records (set by
     :func:`~evsim.nirio.to_nir`), else 1.
+
+    Raises
+    ------
+    ValidationError
+        A missing or unreadable file, a bad ``dt``, or a graph evsim cannot
+        run (:class:`UnsupportedNode` names the node).
+    LimitError
+        The file's datasets exceed ``limits(file_bytes=...)``, or a dense
+        matrix the graph needs exceeds ``limits(memory=...)``.
     """
     import nir
 
     if not isinstance(graph, nir.NIRGraph):
-        graph = _read_file(graph)
-    dt = float(dt if dt is not None else _meta(graph, "evsim_dt", 1.0))
-    if not (math.isfinite(dt) and dt > 0):
-        raise ValidationError(f"from_nir: dt must be a positive number of ms, got {dt!r}")
+        if not isinstance(graph, (str, os.PathLike)):
+            raise ValidationError(f"from_nir: graph must be a nir.NIRGraph or the path of a NIR file, got "
+                                  f"{type(graph).__name__}")
+        graph = _read_file(readable_file("graph", graph, owner="from_nir"))
+    if dt is None:
+        dt = _meta(graph, "evsim_dt", 1.0)
+        dt = dt.item() if isinstance(dt, np.ndarray) and dt.size == 1 else dt
+        owner = "from_nir (the graph's evsim_dt)"
+    else:
+        owner = "from_nir"
+    dt = real("dt", dt, owner=owner, minimum=0.0, exclusive_minimum=True)
     return _Reader(graph, dt).network()
 
 
-def _read_file(path):
+def _read_file(path: Path):
     import nir
 
+    _check_datasets(path)
     try:
-        return nir.read(str(path))
-    except FileNotFoundError:
-        raise
+        return nir.read(str(path), type_check=False)
     except Exception as exc:  # h5py and nir raise many kinds
-        raise ValidationError(f"{path}: not a readable NIR file ({type(exc).__name__}: {exc})") from exc
+        raise ValidationError(f"{path}: not a readable NIR file ({type(exc).__name__}: {exc})") from None
+
+
+def _check_datasets(path: Path) -> None:
+    """Refuse a file whose datasets (the bytes ``nir.read`` would load) exceed ``limits(file_bytes=...)``."""
+    import h5py
+
+    require_budget(f"from_nir({path})", "the file", path.stat().st_size, "file_bytes")
+    sizes = []
+    try:
+        with h5py.File(path, "r") as f:
+            f.visititems(lambda _, item: sizes.append(item.size * item.dtype.itemsize)
+                         if isinstance(item, h5py.Dataset) else None)
+    except Exception as exc:  # not HDF5, or damaged: h5py raises OSError, KeyError, RuntimeError, ...
+        raise ValidationError(f"{path}: not a readable NIR file ({type(exc).__name__}: {exc})") from None
+    require_budget(f"from_nir({path})", "the file's datasets", sum(sizes), "file_bytes")
 
 
 def _meta(node, key, default=None):
@@ -66,12 +102,15 @@ class _Reader:
 
     def __init__(self, graph, dt: float) -> None:
         self.dt = dt
+        self.recorded_table = getattr(graph, "metadata", None) or {}
         self.nodes, edges = {}, []
         self._flatten(graph, "", edges)
         self.sources = {path: [] for path in self.nodes}
         for src, dst in edges:
             self.sources[dst].append(src)
         self.populations = {p: self._shape(p) for p, n in self.nodes.items() if self._is_population(p, n)}
+        total = sum(math.prod(shape) for shape in self.populations.values())
+        require_budget("from_nir", f"a network of {total} neurons", total * NEURON_BYTES)
         self.memo, self.visiting = {}, []
 
     # -- structure ---------------------------------------------------------------------------------------
@@ -109,9 +148,12 @@ class _Reader:
 
     def _shape(self, path: str) -> tuple[int, ...]:
         node = self.nodes[path]
-        if type(node).__name__ == "Input":
-            return tuple(int(s) for s in np.atleast_1d(node.input_type["input"]))
-        return tuple(np.shape(node.v_threshold)) or (1,)
+        if type(node).__name__ != "Input":
+            return tuple(np.shape(node.v_threshold)) or (1,)
+        declared = np.atleast_1d(np.asarray(node.input_type.get("input", [])))
+        if declared.ndim != 1 or declared.size == 0 or declared.dtype.kind not in "iu" or np.any(declared < 1):
+            raise ValidationError(f"NIR Input {path!r}: its shape must be positive integers, got {declared}")
+        return tuple(int(s) for s in declared)
 
     # -- signals -----------------------------------------------------------------------------------------
 
@@ -125,7 +167,9 @@ class _Reader:
                 raise ValidationError(f"NIR graph has a cycle with no neuron on it: {cycle}; such a loop has "
                                       f"no value at any step")
             self.visiting.append(path)
-            self.memo[path] = self._apply(path, self.input(path))
+            x = self.input(path)
+            with _fields_of(path, self.nodes[path]):
+                self.memo[path] = self._apply(path, x)
             self.visiting.pop()
         return self.memo[path]
 
@@ -153,6 +197,8 @@ class _Reader:
         if kind == "Delay":
             return x.delayed(self._delay_steps(path, node, x))
         if kind in ("Affine", "Linear", "Scale"):
+            if kind == "Scale":
+                require_budget("from_nir", f"a dense {x.size}×{x.size} matrix (Scale {path!r})", 8.0 * x.size ** 2)
             matrix = np.diag(_flat(node.scale, x.size)) if kind == "Scale" else np.asarray(node.weight, float)
             self._check_width(path, matrix, x)
             return x.mapped(matrix, (matrix.shape[0],), np.asarray(node.bias, float) if kind == "Affine" else 0.0)
@@ -187,26 +233,33 @@ class _Reader:
     def network(self) -> Network:
         neurons, columns = {}, {"source": [], "target": [], "weight": [], "delay": []}
         names = {p: self._names(p) for p in self.populations}
+        unique_names("the neuron names (evsim_names metadata, else node paths)",
+                     [name for p in names for name in names[p]], owner="from_nir")
         for path, shape in self.populations.items():
             node = self.nodes[path]
             if type(node).__name__ == "Input":
                 neurons.update((name, Input()) for name in names[path])
                 continue
-            gain, models = self._neurons(path, node)
+            with _fields_of(path, node):
+                gain, models = self._neurons(path, node)
             x = self.input(path) or Signal.zero(shape)
             if x.size != len(names[path]):
                 raise ValidationError(f"NIR neuron node {path!r} has {len(names[path])} neurons but receives "
                                       f"{x.size} values")
             neurons.update(zip(names[path], (m(bias=float(b)) for m, b in zip(models, gain * x.bias))))
             self._synapses(x, gain, names[path], names, columns)
-        outputs = self._outputs(names, neurons, columns)
-        table = {key: np.concatenate(parts) if parts else np.array([]) for key, parts in columns.items()}
+        table = _recorded_order(self.recorded_table, _concatenated(columns), self.dt)
+        readouts = {key: [] for key in columns}
+        outputs = self._outputs(names, neurons, readouts)
+        table = {key: np.concatenate([table[key], _concatenated(readouts)[key]]) for key in table}
         return Network(neurons, table, outputs=outputs, dt=self.dt)
 
     def _names(self, path: str) -> list[str]:
         recorded = _meta(self.nodes[path], "evsim_names")
         n = int(np.prod(self.populations[path], dtype=int))
-        return list(recorded) if recorded is not None and len(recorded) == n else [f"{path}[{i}]" for i in range(n)]
+        if recorded is None or len(recorded) != n:
+            return [f"{path}[{i}]" for i in range(n)]
+        return list(unique_names(f"evsim_names of NIR node {path!r}", recorded, owner="from_nir"))
 
     def _neurons(self, path: str, node):
         """Per element: the input gain and a factory of the evsim model (given its bias)."""
@@ -249,10 +302,67 @@ class _Reader:
                 outputs.update(selected)
                 continue
             readout = [f"{path}[{i}]" for i in range(x.size)]
+            taken = [name for name in readout if name in neurons]
+            if taken:
+                raise ValidationError(f"from_nir: the read-out neuron {taken[0]!r} of Output {path!r} has the name "
+                                      f"of another neuron (evsim_names metadata); names must be distinct")
             neurons.update((name, IF(threshold=UNREACHABLE, bias=float(b))) for name, b in zip(readout, x.bias))
             self._synapses(x, np.ones(x.size), readout, names, columns)
             outputs.update(readout)
         return outputs
+
+
+@contextlib.contextmanager
+def _fields_of(path: str, node):
+    """Turn NumPy's complaints about a node's fields (strings, ragged or mis-shaped arrays) into a typed error."""
+    try:
+        yield
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError) as error:
+        if isinstance(error, EvsimError):
+            raise
+        raise ValidationError(f"NIR node {path!r} ({type(node).__name__}) has fields evsim cannot use: "
+                              f"{type(error).__name__}: {error}") from None
+
+
+def _concatenated(columns: dict) -> dict:
+    return {key: np.concatenate(parts) if parts else np.array([], dtype=object if key in ("source", "target")
+                                                               else float) for key, parts in columns.items()}
+
+
+def _recorded_order(meta: dict, table: dict, dt: float) -> dict:
+    """The synapse rows :func:`~evsim.nirio.to_nir` recorded (``evsim_synapse_*`` graph metadata), if they say
+    what the graph says; else ``table`` (the graph's own synapses).
+
+    The graph holds one summed weight per (source, target, delay); the
+    recorded rows keep evsim's order (which fixes how simultaneous arrivals
+    are summed), duplicates and zero weights. They are used only if, summed
+    in row order per (source, target, delay step), they give exactly the
+    graph's nonzero weights — a graph edited by another tool is read as the
+    graph says.
+    """
+    try:
+        source, target = (_strings(meta.get(f"evsim_synapse_{key}")) for key in ("source", "target"))
+        weight, delay = (np.asarray(meta.get(f"evsim_synapse_{key}"), float).ravel() for key in ("weight", "delay"))
+    except (TypeError, ValueError):
+        return table
+    if not len(source) == len(target) == weight.size == delay.size or not np.all(np.isfinite(delay)):
+        return table
+    steps = np.round(delay / dt)
+    sums: dict = {}
+    for key, w in zip(zip(source, target, steps.tolist()), weight.tolist()):
+        sums[key] = sums.get(key, 0.0) + w
+    graph = dict(zip(zip(table["source"].tolist(), table["target"].tolist(),
+                         np.round(table["delay"] / dt).tolist()), table["weight"].tolist()))
+    if {key: w for key, w in sums.items() if w != 0} != graph or len(graph) != len(table["source"]):
+        return table
+    return {"source": np.array(source, dtype=object), "target": np.array(target, dtype=object),
+            "weight": weight, "delay": delay}
+
+
+def _strings(value) -> list[str]:
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "SOU":
+        raise TypeError("not an array of names")
+    return [v.decode() if isinstance(v, bytes) else str(v) for v in value.ravel()]
 
 
 def _factory(make, *args, **params):
@@ -276,8 +386,11 @@ def _selection(x: Signal, names) -> list[str] | None:
 def _exact_models(node, shape):
     """Models from the exact evsim parameters :func:`~evsim.nirio.to_nir` records in a node's metadata."""
     n = int(np.prod(shape))
-    field = {key: _flat(_meta(node, f"evsim_{key}"), n) for key in
-             ("tau", "v_rest", "threshold", "v_init", "reset", "refractory", "single_spike")}
+    keys = ("tau", "v_rest", "threshold", "v_init", "reset", "refractory", "single_spike")
+    missing = [f"evsim_{key}" for key in keys if _meta(node, f"evsim_{key}") is None]
+    if missing:
+        raise ValidationError(f"NIR node metadata has evsim_exact but lacks {', '.join(missing)}")
+    field = {key: _flat(_meta(node, f"evsim_{key}"), n) for key in keys}
     models = []
     for i in range(n):
         reset = "subtract" if math.isnan(field["reset"][i]) else float(field["reset"][i])

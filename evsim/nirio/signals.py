@@ -11,6 +11,11 @@ of an input node), ``d`` a delay in steps and ``M`` a dense matrix. A
 :class:`Signal` holds the ``M`` per ``(p, d)`` and ``b``; applying a linear
 node multiplies every ``M`` and ``b`` by its matrix. The nonzero entries of the
 ``M`` arriving at a neuron node become evsim synapses.
+
+The matrices are dense: every one is announced to
+:func:`~evsim.validation.require_budget` before it is allocated, so a small
+file declaring a huge layer is refused (``LimitError``) instead of asking for
+terabytes.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from evsim.errors import ValidationError
+from evsim.validation import require_budget
 
 __all__ = ["Signal", "conv2d_matrix", "pool2d_matrix", "pair"]
 
@@ -37,6 +45,7 @@ class Signal:
     @classmethod
     def of_population(cls, name: str, shape: tuple[int, ...]) -> "Signal":
         n = int(np.prod(shape, dtype=int))
+        dense_budget(n, n, f"the identity of population {name!r}")
         return cls(tuple(shape), {(name, 0): np.eye(n)}, np.zeros(n))
 
     @classmethod
@@ -51,6 +60,8 @@ class Signal:
 
     def mapped(self, matrix: np.ndarray, shape: tuple[int, ...], bias=0.0) -> "Signal":
         """``matrix · y + bias`` with the new tensor shape."""
+        for (population, _), m in self.terms.items():
+            dense_budget(matrix.shape[0], m.shape[1], f"the map from population {population!r}")
         terms = {key: matrix @ m for key, m in self.terms.items()}
         return Signal(tuple(shape), terms, matrix @ self.bias + np.broadcast_to(bias, (matrix.shape[0],)))
 
@@ -68,6 +79,11 @@ class Signal:
         return Signal(self.shape, terms, self.bias)
 
 
+def dense_budget(rows: int, columns: int, what: str) -> None:
+    """Refuse (``LimitError``) a dense ``rows × columns`` float matrix above the memory limit."""
+    require_budget("from_nir", f"a dense {rows}×{columns} matrix ({what})", 8.0 * rows * columns)
+
+
 def pair(value) -> tuple[int, int]:
     """An int or a pair of ints as a pair."""
     values = np.atleast_1d(np.asarray(value)).astype(int).ravel()
@@ -77,8 +93,14 @@ def pair(value) -> tuple[int, int]:
 def _windows(in_shape, kernel, stride, padding, dilation):
     """Input row/column of each (output position, kernel offset), and the output size."""
     (h, w), (kh, kw), (sh, sw), (ph, pw), (dh, dw) = in_shape, kernel, stride, padding, dilation
+    if min(kh, kw, sh, sw, dh, dw) < 1 or min(ph, pw) < 0:
+        raise ValidationError(f"NIR window: kernel {kernel}, stride {stride}, dilation {dilation} must be >= 1 "
+                              f"and padding {padding} >= 0")
     oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
     ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    if oh < 1 or ow < 1:
+        raise ValidationError(f"NIR window: kernel {kernel} (dilation {dilation}, padding {padding}) is larger "
+                              f"than the input {in_shape}; no output")
     rows = (np.arange(oh) * sh - ph)[:, None] + np.arange(kh) * dh  # (oh, kh)
     cols = (np.arange(ow) * sw - pw)[:, None] + np.arange(kw) * dw  # (ow, kw)
     return rows, cols, oh, ow
@@ -92,12 +114,18 @@ def conv2d_matrix(in_shape: tuple[int, int, int], weight: np.ndarray, stride, pa
     the bottom/right, as PyTorch) or an int / pair.
     """
     c_in, h, w = in_shape
+    if weight.ndim != 4:
+        raise ValidationError(f"NIR Conv2d: weight must be (out, in/groups, kh, kw), got shape {weight.shape}")
     c_out, per_group, kh, kw = weight.shape
     dilation = pair(dilation)
     if isinstance(padding, str):
         total = (dilation[0] * (kh - 1), dilation[1] * (kw - 1))
         padding = (0, 0) if padding == "valid" else (total[0] // 2, total[1] // 2)
     rows, cols, oh, ow = _windows((h, w), (kh, kw), pair(stride), pair(padding), dilation)
+    if groups < 1 or c_in != per_group * groups or c_out % groups:
+        raise ValidationError(f"NIR Conv2d: weight {weight.shape} with groups = {groups} does not fit "
+                              f"{c_in} input channels")
+    dense_budget(c_out * oh * ow, c_in * h * w, "a Conv2d")
     matrix = np.zeros((c_out, oh, ow, c_in, h, w))
     out_per_group = c_out // groups
     for o in range(c_out):
@@ -118,6 +146,7 @@ def pool2d_matrix(in_shape: tuple[int, int, int], kernel, stride, padding, *, av
     c, h, w = in_shape
     kernel = pair(kernel)
     rows, cols, oh, ow = _windows((h, w), kernel, pair(stride), pair(padding), (1, 1))
+    dense_budget(c * oh * ow, c * h * w, "a pooling")
     single = np.zeros((oh, ow, h, w))
     for i in range(kernel[0]):
         for j in range(kernel[1]):

@@ -44,7 +44,16 @@ def to_nir(obj: Network | SpikingNet):
         _blocks(nir, net, members, position, target, nodes, edges)
     if net.outputs:
         _readouts(nir, net, members, position, nodes, edges)
-    return nir.NIRGraph(nodes, edges, metadata={"evsim_dt": float(net.dt)}, type_check=False)
+    return nir.NIRGraph(nodes, edges, metadata={"evsim_dt": float(net.dt), **_synapse_rows(net)}, type_check=False)
+
+
+def _synapse_rows(net: Network) -> dict[str, np.ndarray]:
+    """evsim's synapse rows in order (the Affines hold their per-(source, target, delay) sums), so that
+    :func:`~evsim.nirio.from_nir` sums simultaneous arrivals in the same order as ``net``."""
+    t, names = net.table, np.array([name.encode() for name in net.names], dtype=object)
+    as_bytes = lambda idx: np.array(names[idx].tolist(), dtype=bytes) if idx.size else np.zeros(0, "S1")  # noqa: E731
+    return {"evsim_synapse_source": as_bytes(t.source), "evsim_synapse_target": as_bytes(t.target),
+            "evsim_synapse_weight": np.asarray(t.weight, float), "evsim_synapse_delay": np.asarray(t.delay, float)}
 
 
 def _groups(net: Network) -> dict[str, np.ndarray]:
