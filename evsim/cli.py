@@ -33,6 +33,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _count(least: int):
+    """An argparse type: a whole number ``>= least`` (else argparse's one-line error)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number >= {least}, got {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be a whole number >= {least}, got {text!r}")
+        return value
+
+    return parse
+
+
 def _parser() -> argparse.ArgumentParser:
     style = dict(epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser = _Parser(prog="evsim", description="Event-driven simulation of spiking neural networks.", **style)
@@ -45,13 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="demo-out", help="folder for the figures (default: demo-out)")
     behavior = commands.add_parser("behavior", help="exact behaviour table of a library network", **style)
     behavior.add_argument("name", help="and, or, not, copy, xor or oscillator")
-    behavior.add_argument("--horizon", type=int, default=3, help="rounds 0 … H−1 (default 3)")
-    behavior.add_argument("--top", type=int, default=4, help="sequences shown per input (default 4)")
+    behavior.add_argument("--horizon", type=_count(1), default=3, help="rounds 0 … H−1 (default 3)")
+    behavior.add_argument("--top", type=_count(1), default=4, help="sequences shown per input (default 4)")
     convert = commands.add_parser("convert", help="ANN→SNN conversion on the digits data: accuracy against T",
                                   **style)
     convert.add_argument("--json", action="store_true", help="print the table as one JSON object")
     convert.add_argument("--plot", metavar="FILE", help="write the figure (PNG)")
-    convert.add_argument("--seed", type=int, default=2, help="training seed (default 2)")
+    convert.add_argument("--seed", type=_count(0), default=2, help="training seed (default 2)")
     convert.add_argument("--compare", action="store_true",
                          help="every method (v_init, rate with/without compensation, early exit, hybrid "
                               "single-spike) on the same ANN: accuracy, average steps, spikes, energy ratio")
@@ -88,7 +103,10 @@ def _convert(args) -> None:
 
     from evsim import plot
     from evsim.deep.experiment import compare_rows, conversion_table, format_compare
+    from evsim.validation import writable_path
 
+    if args.plot:
+        writable_path("--plot", args.plot)  # before the training, not after it
     if args.compare:
         rows, ann_accuracy = compare_rows(seed=args.seed, progress=not args.json)
         print(json.dumps({"dataset": "digits", "ann_accuracy": ann_accuracy, "rows": rows}) if args.json

@@ -9,11 +9,15 @@ sets. ``load_mnist`` reads MNIST-style files the user already has on disk.
 from __future__ import annotations
 
 import gzip
+import os
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from evsim import validation as check
 from evsim.errors import ValidationError
 
 __all__ = ["Dataset", "load_digits", "load_mnist", "read_idx"]
@@ -51,7 +55,15 @@ def stratified_split(labels: np.ndarray, test_fraction: float, seed: int) -> tup
 
 
 def load_digits(test_fraction: float = 0.25, seed: int = 0) -> Dataset:
-    """scikit-learn's bundled digits, pixels scaled from 0–16 to [0, 1], fixed stratified split."""
+    """scikit-learn's bundled digits, pixels scaled from 0–16 to [0, 1], fixed stratified split.
+
+    ``test_fraction`` is in ``(0, 1)`` (each class keeps some train and some test images); ``seed >= 0``.
+    """
+    test_fraction = check.real("test_fraction", test_fraction, owner="load_digits", minimum=0.0,
+                               exclusive_minimum=True, maximum=1.0)
+    if test_fraction == 1.0:
+        raise ValidationError("load_digits: test_fraction must be a finite real number > 0.0 and < 1.0, got 1.0")
+    seed = check.integer("seed", seed, owner="load_digits", minimum=0)
     from sklearn.datasets import load_digits as sklearn_digits
 
     bunch = sklearn_digits()
@@ -63,43 +75,82 @@ def load_digits(test_fraction: float = 0.25, seed: int = 0) -> Dataset:
 
 def read_idx(path: str | Path) -> np.ndarray:
     """One IDX file (optionally gzipped) as an array: magic ``0 0 0x08 ndim``, big-endian sizes, bytes."""
-    path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as f:
-        data = f.read()
+    path = check.readable_file("path", path, owner="read_idx")
+    data = _read_bounded(path)
     if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 0x08:
         raise ValidationError(f"{path} is not an IDX file of unsigned bytes (bad magic number)")
     ndim = data[3]
+    if len(data) < 4 + 4 * ndim:
+        raise ValidationError(f"{path}: header declares {ndim} dimensions but the file ends after {len(data)} bytes")
     shape = tuple(int(d) for d in np.frombuffer(data, ">i4", count=ndim, offset=4))
     body = np.frombuffer(data, np.uint8, offset=4 + 4 * ndim)
-    if body.size != int(np.prod(shape)):
-        raise ValidationError(f"{path}: header says {shape} ({int(np.prod(shape))} bytes) but holds {body.size}")
+    declared = int(np.prod(shape, dtype=object)) if shape else 1
+    if any(d < 0 for d in shape) or body.size != declared:
+        raise ValidationError(f"{path}: header says {shape} ({declared} bytes) but holds {body.size}")
     return body.reshape(shape)
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes (decompressed if ``.gz``), refused past the ``file_bytes`` limit."""
+    limit = check.current_limits().file_bytes
+    try:
+        with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as f:
+            data = f.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as error:
+        raise ValidationError(f"{path}: cannot be read as an IDX file ({error})") from None
+    check.require_budget("read_idx", f"{path} (decompressed)", len(data), limit="file_bytes")
+    return data
 
 
 def load_mnist(path: str | Path) -> Dataset:
     """MNIST from local files: a folder with the four standard IDX files (``.gz`` or not), or an
     ``.npz`` with ``x_train``, ``y_train``, ``x_test``, ``y_test``. Pixels scaled from 0–255 to [0, 1].
     Nothing is downloaded."""
+    if not isinstance(path, (str, os.PathLike)) or not str(path):
+        check.instance("path", path, (str, os.PathLike), owner="load_mnist", accepted="a file or folder path")
     path = Path(path)
     if path.suffix == ".npz":
         if not path.is_file():
             raise ValidationError(f"no MNIST .npz file at {path}")
-        with np.load(path) as archive:
-            missing = sorted(set(MNIST_FILES) - set(archive.files))
-            if missing:
-                raise ValidationError(f"{path} lacks the arrays {missing}")
-            arrays = {k: archive[k] for k in MNIST_FILES}
+        arrays = _read_npz(path)
     else:
+        if not path.is_dir():
+            raise ValidationError(f"load_mnist: path must be a folder of IDX files or an .npz file, got {str(path)!r}")
         arrays = {}
         for key, stem in MNIST_FILES.items():
             found = [p for p in (path / stem, path / (stem + ".gz")) if p.is_file()]
             if not found:
                 raise ValidationError(f"MNIST file {stem}[.gz] not found in {path}")
             arrays[key] = read_idx(found[0])
+    for key, array in arrays.items():
+        images = key.startswith("x")
+        if array.dtype.kind not in "iuf" or array.ndim != (3 if images else 1) or array.size == 0:
+            raise ValidationError(f"{path}: {key} must be a non-empty {'(n, rows, columns)' if images else '(n,)'} "
+                                  f"array of numbers, got dtype {array.dtype} and shape {array.shape}")
     for split in ("train", "test"):
         if len(arrays[f"x_{split}"]) != len(arrays[f"y_{split}"]):
             raise ValidationError(f"{path}: {split} images and labels differ in number")
+    for key in ("y_train", "y_test"):
+        labels = arrays[key]
+        if (labels < 0).any() or (labels != np.round(labels)).any():
+            raise ValidationError(f"{path}: {key} must hold whole-number labels >= 0")
     scale = lambda a: a.astype(float) / 255.0  # noqa: E731
     return Dataset("mnist", scale(arrays["x_train"]), arrays["y_train"].astype(np.int64),
                    scale(arrays["x_test"]), arrays["y_test"].astype(np.int64), tuple(arrays["x_train"].shape[1:]))
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    """The four MNIST arrays of an ``.npz`` (no pickles; refused past the ``file_bytes`` limit)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+        check.require_budget("load_mnist", f"{path} (decompressed)", size, limit="file_bytes")
+        with np.load(path, allow_pickle=False) as archive:
+            missing = sorted(set(MNIST_FILES) - set(archive.files))
+            if missing:
+                raise ValidationError(f"{path} lacks the arrays {missing}")
+            return {k: archive[k] for k in MNIST_FILES}
+    except (OSError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as error:
+        if isinstance(error, ValidationError):
+            raise
+        raise ValidationError(f"{path}: cannot be read as an .npz of arrays ({error})") from None

@@ -7,20 +7,47 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
+from evsim import validation as check
+from evsim.errors import ValidationError
 from evsim.record import SpikeRecord
 
 __all__ = ["raster", "potential", "event_timeline", "behavior", "accuracy_vs_steps", "accuracy_vs_latency",
            "accuracy_vs_energy", "low_latency"]
 
 
-def _axes(ax, size=(7, 3)):
+def _axes(owner: str, ax, size=(7, 3)):
+    """``ax``, or a new figure's Axes when it is ``None``."""
     if ax is None:
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=size)
-    return ax
+        return ax
+    from matplotlib.axes import Axes
+
+    return check.instance("ax", ax, Axes, owner=owner, accepted="None or a matplotlib Axes")
+
+
+def _record(owner: str, record: object) -> SpikeRecord:
+    return check.instance("record", record, SpikeRecord, owner=owner, accepted="a SpikeRecord (from simulate)")
+
+
+def _rows(owner: str, rows: object, keys: tuple[str, ...], ann_accuracy: object) -> list:
+    """Table rows (mappings with ``keys``, ``accuracy`` a probability) and the ANN's accuracy."""
+    check.probability("ann_accuracy", ann_accuracy, owner=owner)
+    if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Sequence) or not rows:
+        raise ValidationError(f"{owner}: rows must be a non-empty sequence of table rows (mappings), got {rows!r:.80}")
+    for row in rows:
+        check.instance("each of rows", row, Mapping, owner=owner, accepted="a mapping (one table row)")
+        missing = [key for key in keys + ("accuracy",) if key not in row]
+        if missing:
+            raise ValidationError(f"{owner}: each of rows must have the keys {list(keys + ('accuracy',))}; "
+                                  f"{missing[0]!r} is missing from {dict(row)!r:.80}")
+        check.probability("accuracy of each row", row["accuracy"], owner=owner)
+    return list(rows)
 
 
 def _legend_outside(ax) -> None:
@@ -32,8 +59,13 @@ def raster(record: SpikeRecord, ax=None, names: Iterable[str] | None = None):
 
     Input neurons' analog events are drawn hollow.
     """
-    ax = _axes(ax)
-    names = list(record.names if names is None else names)
+    _record("raster", record)
+    names = record.names if names is None else check.unique_names("names", names, owner="raster")
+    unknown = [name for name in names if name not in record.names]
+    if unknown:
+        raise ValidationError(f"raster: names must be neurons of the record ({list(record.names)}), got {unknown[0]!r}")
+    ax = _axes("raster", ax)
+    names = list(names)
     trains = record.trains()
     for row, name in enumerate(names):
         times = trains[name]
@@ -52,7 +84,15 @@ def potential(record: SpikeRecord, name: str, ax=None, *, until: float | None = 
     """Membrane potential of a probed neuron: exact values at updates and the
     free evolution between them, with the threshold line and spike marks.
     """
-    ax = _axes(ax, (8.5, 3))
+    owner = "potential"
+    _record(owner, record)
+    if not isinstance(name, str) or name not in record.potentials:
+        raise ValidationError(f"{owner}: name must be a probed neuron ({sorted(record.potentials)}), got {name!r}; "
+                              f"simulate with probes=[{name!r}] to record its potential")
+    until = None if until is None else check.real("until", until, owner=owner, minimum=0.0, exclusive_minimum=True)
+    threshold = None if threshold is None else check.real("threshold", threshold, owner=owner)
+    resolution = check.integer("resolution", resolution, owner=owner, minimum=2, maximum=10**7)
+    ax = _axes(owner, ax, (8.5, 3))
     trace = record.potentials[name]
     end = until if until is not None else (float(trace.time.max()) + 1.0 if trace.time.size else 1.0)
     grid = np.linspace(0.0, end, resolution)
@@ -74,9 +114,12 @@ def potential(record: SpikeRecord, name: str, ax=None, *, until: float | None = 
 
 def event_timeline(record: SpikeRecord, ax=None, limit: int = 200):
     """The event trace as a timeline: one row per neuron, markers by event kind."""
+    _record("event_timeline", record)
     if record.trace is None:
-        raise ValueError("the record has no event trace; simulate with trace=True")
-    ax = _axes(ax, (8.5, 3))
+        raise ValidationError("event_timeline: record must hold an event trace, got a record without one; "
+                              "simulate with trace=True")
+    limit = check.integer("limit", limit, owner="event_timeline", minimum=1)
+    ax = _axes("event_timeline", ax, (8.5, 3))
     # within one instant, events are drawn left to right in the order they take effect
     styles = {"input": ("s", "tab:green", 0.0), "deliver": ("v", "tab:orange", -1.0),
               "blocked": ("x", "tab:gray", -1.0), "update": ("o", "tab:blue", 0.0),
@@ -104,7 +147,11 @@ def event_timeline(record: SpikeRecord, ax=None, limit: int = 200):
 
 def behavior(b, ax=None, top: int = 12):
     """The ``top`` most probable output sequences of a single-execution behaviour, as bars."""
-    ax = _axes(ax, (8.5, 3.2))
+    from evsim.behavior import Behavior
+
+    check.instance("b", b, Behavior, owner="behavior", accepted="a Behavior (from evsim.behavior.exact or estimate)")
+    top = check.integer("top", top, owner="behavior", minimum=1)
+    ax = _axes("behavior", ax, (8.5, 3.2))
     items = sorted(b, key=lambda item: -item[1])[:top]
     labels = ["\n".join(f"{name} " + "".join(map(str, seq[name])) for name in b.outputs) for seq, _ in items]
     ax.bar(range(len(items)), [p for _, p in items], color="tab:blue")
@@ -117,7 +164,10 @@ def behavior(b, ax=None, top: int = 12):
 
 def accuracy_vs_steps(rows, ann_accuracy: float, ax=None, *, group: str = "v_init", dataset: str = "digits"):
     """Test accuracy against time steps (log axis), one line per value of ``group``, with the ANN's."""
-    ax = _axes(ax, (6.5, 3.4))
+    check.instance("group", group, str, owner="accuracy_vs_steps", accepted="a row key (a string)")
+    check.instance("dataset", dataset, str, owner="accuracy_vs_steps", accepted="a string")
+    rows = _rows("accuracy_vs_steps", rows, ("steps", group), ann_accuracy)
+    ax = _axes("accuracy_vs_steps", ax, (6.5, 3.4))
     for key in dict.fromkeys(r[group] for r in rows):
         mine = [r for r in rows if r[group] == key]
         ax.plot([r["steps"] for r in mine], [100 * r["accuracy"] for r in mine], "o-", label=f"SNN, {group}={key}")
@@ -145,7 +195,8 @@ def _per_method(ax, rows, x_key) -> None:
 
 def accuracy_vs_latency(rows, ann_accuracy: float, ax=None):
     """Accuracy against average time steps per image, one line per method."""
-    ax = _axes(ax, (6.5, 3.6))
+    rows = _rows("accuracy_vs_latency", rows, ("method", "avg_steps", "steps"), ann_accuracy)
+    ax = _axes("accuracy_vs_latency", ax, (6.5, 3.6))
     _per_method(ax, rows, "avg_steps")
     _ann_line(ax, ann_accuracy, rows)
     ax.set_xscale("log")
@@ -158,7 +209,8 @@ def accuracy_vs_latency(rows, ann_accuracy: float, ax=None):
 
 def accuracy_vs_energy(rows, ann_accuracy: float, ax=None):
     """Accuracy against energy per image relative to the ANN (counted operations), one line per method."""
-    ax = _axes(ax, (6.5, 3.6))
+    rows = _rows("accuracy_vs_energy", rows, ("method", "energy_ratio"), ann_accuracy)
+    ax = _axes("accuracy_vs_energy", ax, (6.5, 3.6))
     _per_method(ax, rows, "energy_ratio")
     _ann_line(ax, ann_accuracy, rows)
     ax.set_xscale("log")
@@ -171,6 +223,7 @@ def low_latency(rows, ann_accuracy: float):
     """Both panels side by side; returns the left Axes."""
     import matplotlib.pyplot as plt
 
+    _rows("low_latency", rows, ("method", "avg_steps", "steps", "energy_ratio"), ann_accuracy)
     _, (left, right) = plt.subplots(1, 2, figsize=(12, 3.8))
     accuracy_vs_latency(rows, ann_accuracy, left)
     accuracy_vs_energy(rows, ann_accuracy, right)

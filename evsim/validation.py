@@ -40,6 +40,7 @@ __all__ = [
     "name",
     "unique_names",
     "generator",
+    "instance",
     "real_array",
     "sorted_times",
     "writable_path",
@@ -258,6 +259,16 @@ def generator(value: object, *, owner: str | None = None, argument: str = "rng")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 0:
         raise _fail(owner, argument, "None, an integer seed >= 0 or a numpy Generator", value)
     return np.random.default_rng(int(value))
+
+
+def instance(argument: str, value: object, types: type | tuple[type, ...], *, owner: str | None = None,
+             accepted: str | None = None) -> object:
+    """``value`` if it is an instance of ``types`` (``accepted`` says what in words, else the type names)."""
+    if not isinstance(value, types):
+        kinds = types if isinstance(types, tuple) else (types,)
+        said = accepted or " or ".join(f"a {kind.__name__}" for kind in kinds)
+        raise _fail(owner, argument, said, _Said(f"{value!r:.60} ({type(value).__name__})"))
+    return value
 
 
 # ----------------------------------------------------------------------------- arrays

@@ -14,6 +14,7 @@ from evsim import (
     Threshold,
     ValidationError,
 )
+from evsim.errors import LimitError
 from evsim.behavior import Problem, compose, distance, estimate, exact, hide, solves
 from evsim.behavior.model import RoundModel
 from evsim.library import (
@@ -27,6 +28,7 @@ from evsim.library import (
     winner_take_all,
     xor_circuit,
 )
+from tests.refusals import assert_refused
 
 
 def sigma(x):
@@ -141,28 +143,113 @@ def test_problem_and_solves():
     assert abs(sampled.worst_probability - (1 - eps)) < 0.05
 
 
-@pytest.mark.parametrize(
-    "call, error, pattern",
-    [
-        (lambda: exact(Network({"y": IF()}, []), {}, 2), ValidationError, "'y' is a IF; external behaviour"),
-        (lambda: exact(and_gate(), {"z": [0]}, 2), ValidationError, "'z' is not an input neuron"),
-        (lambda: exact(and_gate(), {"x1": [0]}, 2, free={"x1"}), ValidationError, "given an execution and also declared free"),
-        (lambda: exact(and_gate(), {"x1": [0.5]}, 2), ValidationError, "round 0.5 is not a non-negative integer"),
-        (lambda: exact(and_gate(), {}, 0), ValidationError, "horizon must be .* got 0"),
-        (lambda: exact(evsim.hide(winner_take_all(12, 2.0), {f"y{i}" for i in range(11)}), {}, 3),
-         ValidationError, "needs 134,217,728 floats for one transition \\(1 outputs, 13 internal"),
-        (lambda: exact(and_gate(), {}, 12, budget=1000).table, ValidationError, "for the table.*horizon 12.*budget of 1,000"),
-        (lambda: exact(and_gate(), {}, 3).probability({"y": [0, 1]}), ValidationError, "expected 3 values of 0 or 1"),
-        (lambda: exact(and_gate(), {}, 3).probability({"q": [0, 1, 1]}), ValidationError, "exactly the outputs \\['y'\\]"),
-        (lambda: estimate(and_gate(), {}, 3, samples=0), ValidationError, "samples must be .* got 0"),
-        (lambda: Problem("p", 2, [], lambda s: True, 0.5), ValidationError, "at least one input execution"),
-        (lambda: Problem("p", 2, [{}], lambda s: True, 1.5), ValidationError, "at_least must be a probability"),
-        (lambda: solves(and_gate(), Problem("p", 2, [{}], lambda s: True, 0.5), method="guess"), ValidationError, "'guess'"),
-    ],
-)
-def test_ill_defined_queries_raise_typed_errors(call, error, pattern):
-    with pytest.raises(error, match=pattern):
+def _kernel():
+    return exact(copy_gate("x", "y"), {}, 3, free={"x"})
+
+
+def _problem(**changes):
+    fields = dict(description="p", horizon=2, executions=[{}], event=lambda s: True, at_least=0.5)
+    return Problem(**{**fields, **changes})
+
+
+# (call, the argument its message must name, the bad value as the message shows it)
+REFUSED = [
+    (lambda: exact(Network({"y": IF()}, []), {}, 2), "'y'", "IF"),
+    (lambda: exact("and", {}, 2), "net", "'and'"),
+    (lambda: exact(and_gate(), {"z": [0]}, 2), "inputs", "'z'"),
+    (lambda: exact(and_gate(), [("x1", [0])], 2), "inputs", "[('x1', [0])]"),
+    (lambda: exact(and_gate(), {"x1": [0]}, 2, free={"x1"}), "free", "['x1']"),
+    (lambda: exact(and_gate(), {}, 2, free={"q"}), "free", "'q'"),
+    (lambda: exact(and_gate(), {}, 2, free=["x1", "x1"]), "free", "'x1' twice"),
+    (lambda: exact(and_gate(), {}, 2, free=3), "free", "3"),
+    (lambda: exact(and_gate(), {"x1": [0.5]}, 2), "inputs['x1']", "0.5"),
+    (lambda: exact(and_gate(), {"x1": [-1]}, 2), "inputs['x1']", "-1"),
+    (lambda: exact(and_gate(), {"x1": ["a"]}, 2), "inputs['x1']", "'a'"),
+    (lambda: exact(and_gate(), {"x1": [True]}, 2), "inputs['x1']", "True"),
+    (lambda: exact(and_gate(), {"x1": 0}, 2), "inputs['x1']", "0"),
+    (lambda: exact(and_gate(), {}, 0), "horizon", "0"),
+    (lambda: exact(and_gate(), {}, 2.0), "horizon", "2.0"),
+    (lambda: exact(and_gate(), {}, True), "horizon", "True"),
+    (lambda: exact(and_gate(), {}, 3).probability({"y": [0, 1]}), "outputs['y']", "[0, 1]"),
+    (lambda: exact(and_gate(), {}, 3).probability({"y": [0, 2, 1]}), "outputs['y']", "[0, 2, 1]"),
+    (lambda: exact(and_gate(), {}, 3).probability({"q": [0, 1, 1]}), "outputs", "['q']"),
+    (lambda: exact(and_gate(), {}, 3).probability([0, 1, 1]), "outputs", "[0, 1, 1]"),
+    (lambda: _kernel().probability({"y": [0, 1, 1]}, {"x": [1.5]}), "inputs['x']", "1.5"),
+    (lambda: _kernel().probability({"y": [0, 1, 1]}, {"w": [1]}), "inputs", "'w'"),
+    (lambda: _kernel().given_inputs({"x": "01"}), "inputs['x']", "'01'"),
+    (lambda: _kernel().truncate(0), "horizon", "0"),
+    (lambda: _kernel().truncate(4), "horizon", "4"),
+    (lambda: _kernel().sequence(4), "code", "4"),
+    (lambda: _kernel().sequence(-1), "code", "-1"),
+    (lambda: estimate(and_gate(), {}, 3, samples=0), "samples", "0"),
+    (lambda: estimate(and_gate(), {}, 3, samples=2.5), "samples", "2.5"),
+    (lambda: estimate(and_gate(), {}, -1), "horizon", "-1"),
+    (lambda: estimate(and_gate(), {"z": [0]}, 3), "inputs", "'z'"),
+    (lambda: estimate(and_gate(), {}, 3, rng="abc"), "rng", "'abc'"),
+    (lambda: estimate(and_gate(), {}, 3, progress="yes"), "progress", "'yes'"),
+    (lambda: estimate(None, {}, 3), "net", "None"),
+    (lambda: compose(_kernel(), "b"), "b2", "'b'"),
+    (lambda: hide(_kernel(), {"q"}), "names", "['q']"),
+    (lambda: hide(_kernel(), [1]), "names", "1"),
+    (lambda: hide(and_gate(), {"y"}), "behavior", "Network"),
+    (lambda: distance(_kernel(), None), "b", "None"),
+    (lambda: _problem(executions=[]), "executions", "[]"),
+    (lambda: _problem(executions={"x": [0]}), "executions", "{'x': [0]}"),
+    (lambda: _problem(executions=[[0]]), "executions", "[0]"),
+    (lambda: _problem(at_least=1.5), "at_least", "1.5"),
+    (lambda: _problem(at_least=math.nan), "at_least", "nan"),
+    (lambda: _problem(horizon=0), "horizon", "0"),
+    (lambda: _problem(event="y fires"), "event", "'y fires'"),
+    (lambda: _problem(description=None), "description", "None"),
+    (lambda: solves(and_gate(), _problem(), method="guess"), "method", "'guess'"),
+    (lambda: solves(and_gate(), "p"), "problem", "'p'"),
+    (lambda: solves(and_gate(), _problem(), samples=0, method="estimate"), "samples", "0"),
+    (lambda: solves(and_gate(), _problem(), rng="x", method="estimate"), "rng", "'x'"),
+]
+
+
+@pytest.mark.parametrize("call, argument, shown", REFUSED)
+def test_refused_calls_name_the_argument_and_the_value(call, argument, shown):
+    assert_refused(call, argument, shown)
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda: exact(and_gate(), {}, 10**9),
+     r"exact: a forward pass \(1 outputs, 0 internal neurons, 2 inputs, horizon 1000000000\) needs about 14.9 GiB, "
+     r"above the memory limit of 2 GiB; .*evsim.limits\(memory=...\)"),
+    (lambda: exact(evsim.hide(winner_take_all(14, 2.0), {f"y{i}" for i in range(13)}), {}, 3),
+     r"exact: a forward pass \(1 outputs, 15 internal neurons.* needs about 32 GiB"),
+    (lambda: exact(and_gate(), {}, 40).table, r"exact: the behaviour table \(1 outputs, 0 internal neurons, horizon 40"),
+    (lambda: exact(and_gate(), {}, 20, free={"x1", "x2"}).table, r"2\^38 input executions"),
+    (lambda: estimate(and_gate(), {}, 10**9), r"estimate: the frequency table of 1 outputs over horizon 1000000000 "
+                                              r"needs about .* TiB"),
+    (lambda: compose(exact(copy_gate("a", "b"), {}, 16, free={"a"}), exact(copy_gate("c", "d"), {}, 16, free={"c"})),
+     r"compose: the composed table \(2 outputs, 2 free inputs, horizon 16\) needs about"),
+])
+def test_behaviour_refuses_work_above_the_memory_limit_before_allocating(call, pattern):
+    with pytest.raises(LimitError, match=pattern):
         call()
+
+
+def test_the_memory_limit_can_be_raised_and_lowered():
+    pair = exact(evsim.compose(copy_gate("x", "y"), copy_gate("x", "z")), {}, 6)
+    pair.table
+    with evsim.limits(memory=2**10):
+        with pytest.raises(LimitError, match="the behaviour table"):
+            exact(and_gate(), {}, 8).table
+        with pytest.raises(LimitError, match="hide: the output bits of 2 outputs over horizon 6"):
+            hide(pair, {"z"})
+    assert hide(pair, {"z"}).table.shape == (1, 32)
+    assert exact(and_gate(), {}, 8).table.shape == (1, 128)
+
+
+def test_valid_calls_accept_numpy_integers_and_whole_float_rounds():
+    b = exact(and_gate(), {"x1": np.array([0, 1]), "x2": [0.0, 1.0]}, np.int64(3))
+    assert b.given == {"x1": (0, 1), "x2": (0, 1)}
+    assert b.probability({"y": (0, 1, 1)}) == pytest.approx((1 - gate_error()) ** 2)
+    assert estimate(and_gate(), None, 2, samples=np.int32(5), rng=np.random.default_rng(0)).table.sum() == 1.0
+    assert _kernel().sequence(np.int64(3)) == {"y": (0, 1, 1)}
+    assert hide(exact(evsim.compose(copy_gate("x", "y"), copy_gate("x", "z")), {}, 3), "z").outputs == ("y",)
 
 
 def test_ill_defined_compositions_and_hidings_name_the_neurons():
@@ -174,7 +261,7 @@ def test_ill_defined_compositions_and_hidings_name_the_neurons():
     silent = exact(copy_gate("y", "w"), {}, 3)
     with pytest.raises(CompositionError, match="inputs \\['y'\\] are driven .* free=\\['y'\\]"):
         compose(a, silent)
-    with pytest.raises(CompositionError, match="\\['q'\\] are not outputs"):
+    with pytest.raises(CompositionError, match="names must be outputs .*\\['q'\\] are not"):
         hide(a, {"q"})
     with pytest.raises(ValidationError, match="different outputs"):
         distance(a, exact(copy_gate("x", "v"), {}, 3, free={"x"}))

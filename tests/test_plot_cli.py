@@ -61,9 +61,9 @@ def test_cli_tour_and_usage_errors(tmp_path, capsys, monkeypatch):
     (["tour", "--volume", "11"], "unrecognized arguments: --volume 11"),
     (["demo", "nope"], "no demo named 'nope'"),
     (["behavior", "nand"], "no library network named 'nand'"),
-    (["behavior", "xor", "--horizon", "99"], "horizon must be between 1 and 8 rounds, got 99"),
-    (["behavior", "xor", "--horizon", "two"], "invalid int value: 'two'"),
-    (["convert", "--seed", "x"], "invalid int value: 'x'"),
+    (["behavior", "xor", "--horizon", "99"], "horizon must be an integer >= 1 and <= 8, got 99"),
+    (["behavior", "xor", "--horizon", "two"], "argument --horizon: must be a whole number >= 1, got 'two'"),
+    (["convert", "--seed", "x"], "argument --seed: must be a whole number >= 0, got 'x'"),
 ])
 def test_every_command_reports_mistakes_in_one_line_with_exit_2(argv, message):
     command = [sys.executable, "-m", "evsim.cli", *argv]

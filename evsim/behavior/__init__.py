@@ -8,10 +8,10 @@
 """
 
 from evsim.behavior.estimate import estimate
-from evsim.behavior.exact import DEFAULT_BUDGET, exact
+from evsim.behavior.exact import exact
 from evsim.behavior.operators import compose, distance, hide
 from evsim.behavior.problem import Problem, Verdict, solves
 from evsim.behavior.table import Behavior
 
-__all__ = ["Behavior", "DEFAULT_BUDGET", "Problem", "Verdict", "compose", "distance", "estimate", "exact",
+__all__ = ["Behavior", "Problem", "Verdict", "compose", "distance", "estimate", "exact",
            "hide", "solves"]

@@ -6,9 +6,10 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from evsim import validation as check
+from evsim.behavior import arguments
 from evsim.behavior.model import RoundModel, bits_code
 from evsim.behavior.table import Behavior
-from evsim.errors import ValidationError
 from evsim.network import Network
 from evsim.simulator import simulate
 
@@ -22,28 +23,37 @@ def estimate(net: Network, inputs: Mapping[str, Sequence[int]] | None = None, ho
     Same object as :func:`~evsim.behavior.exact` (one input execution); each
     table entry is a relative frequency, so its standard error is at most
     ``0.5 / sqrt(samples)``. ``progress=True`` shows a tqdm bar on stderr.
+
+    Raises
+    ------
+    LimitError
+        Before sampling, if the table of ``2^(outputs·(horizon−1))``
+        frequencies exceeds the memory limit.
     """
+    owner = "estimate"
+    net, horizon = arguments.network(owner, net), arguments.horizon(owner, horizon)
+    samples = check.integer("samples", samples, owner=owner, minimum=1)
+    progress = check.flag("progress", progress, owner=owner)
+    generator = check.generator(rng, owner=owner)
     model = RoundModel(net)
-    if not isinstance(samples, (int, np.integer)) or samples < 1:
-        raise ValidationError(f"samples must be a whole number >= 1, got {samples!r}")
-    if not isinstance(horizon, (int, np.integer)) or horizon < 1:
-        raise ValidationError(f"horizon must be a whole number of rounds >= 1, got {horizon!r}")
-    inputs = {k: list(v) for k, v in (inputs or {}).items()}
-    generator = np.random.default_rng(rng)
+    inputs = arguments.execution(owner, inputs, model.inputs)
+    n_out = len(model.outputs)
+    check.require_budget(owner, f"the frequency table of {n_out} outputs over horizon {horizon}",
+                         arguments.table_bytes((2, n_out * (horizon - 1)), (horizon * max(n_out, 1), 0)))
     column = {name: j for j, name in enumerate(model.outputs)}
-    counts = np.zeros(2 ** (len(model.outputs) * (horizon - 1)))
+    counts = np.zeros(2 ** (n_out * (horizon - 1)))
     runs = range(samples)
     if progress:
         from tqdm import tqdm
 
         runs = tqdm(runs, desc="sampling", unit="run", leave=False)
+    spikes = {k: list(v) for k, v in inputs.items()}
     for _ in runs:
-        record = simulate(net, inputs, until=horizon, rng=generator)
-        bits = np.zeros((horizon, len(model.outputs)), np.int64)
+        record = simulate(net, spikes, until=horizon, rng=generator)
+        bits = np.zeros((horizon, n_out), np.int64)
         for name, times in record.trains().items():
             if name in column:
                 bits[times.astype(int), column[name]] = 1
         counts[int(bits_code(bits[1:].reshape(-1))) if horizon > 1 else 0] += 1
     initial = {name: int(model.initial[j]) for j, name in enumerate(model.outputs)}
-    given = {k: tuple(v) for k, v in inputs.items()}
-    return Behavior(model.outputs, (), given, horizon, initial, (counts / samples)[None, :], inputs=model.inputs)
+    return Behavior(model.outputs, (), inputs, horizon, initial, (counts / samples)[None, :], inputs=model.inputs)

@@ -17,18 +17,18 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from evsim import validation as check
+from evsim.behavior import arguments
 from evsim.behavior.model import RoundModel, pattern_bits
 from evsim.behavior.table import Behavior, execution_bits
 from evsim.errors import ValidationError
 from evsim.network import Network
 
-__all__ = ["exact", "DEFAULT_BUDGET"]
-
-DEFAULT_BUDGET = 2**25  # floats held at once (about 270 MB)
+__all__ = ["exact"]
 
 
 def exact(net: Network, inputs: Mapping[str, Sequence[int]] | None = None, horizon: int = 1, *,
-          free: Iterable[str] = (), budget: int = DEFAULT_BUDGET) -> Behavior:
+          free: Iterable[str] = ()) -> Behavior:
     """External behaviour of ``net`` over rounds ``0 … horizon−1``, internals summed out.
 
     Parameters
@@ -42,23 +42,29 @@ def exact(net: Network, inputs: Mapping[str, Sequence[int]] | None = None, horiz
     free : iterable of str
         Input neurons left free: the result is a kernel over their executions
         (what behaviour-level :func:`~evsim.behavior.compose` needs).
-    budget : int
-        Largest number of floats any step may hold; past it a
-        :class:`ValidationError` names the sizes.
 
     Returns
     -------
     Behavior
         ``probability`` runs a single forward pass; the table is built on first use.
+
+    Raises
+    ------
+    LimitError
+        Before allocating, if the arrays of a forward pass (or, on first use,
+        of the table) exceed the memory limit (``with evsim.limits(memory=...)``).
     """
+    owner = "exact"
+    net, horizon = arguments.network(owner, net), arguments.horizon(owner, horizon)
     model = RoundModel(net)
-    free = tuple(sorted(set(free)))
-    inputs = dict(inputs or {})
-    _check_inputs(model, inputs, free, horizon)
-    _check_budget(model, horizon, budget, table=False)
+    free = tuple(sorted(arguments.names(owner, "free", free)))
+    inputs = arguments.execution(owner, inputs, model.inputs)
+    _check_roles(model, inputs, free)
+    _require_forward(model, horizon)
     fixed = _fixed_bits(model, inputs, horizon)
     initial = {name: int(model.initial[j]) for j, name in enumerate(model.outputs)}
     column = [model.inputs.index(name) for name in free]
+    executions = 2 ** (len(free) * (horizon - 1))
 
     def execution_inputs(code: int) -> np.ndarray:
         x = fixed.copy()
@@ -70,42 +76,51 @@ def exact(net: Network, inputs: Mapping[str, Sequence[int]] | None = None, horiz
         return _sequence_probability(model, execution_inputs(code), bits)
 
     def table() -> np.ndarray:
-        _check_budget(model, horizon, budget, table=True, executions=2 ** (len(free) * (horizon - 1)))
-        rows = [_sequence_table(model, execution_inputs(code), horizon) for code in range(2 ** (len(free) * (horizon - 1)))]
+        _require_table(model, horizon, len(free))
+        rows = [_sequence_table(model, execution_inputs(code), horizon) for code in range(executions)]
         return np.array(rows)
 
-    return Behavior(model.outputs, free, {k: tuple(v) for k, v in inputs.items()}, horizon, initial, table,
-                    forward, inputs=model.inputs)
+    return Behavior(model.outputs, free, inputs, horizon, initial, table, forward, inputs=model.inputs)
 
 
-def _check_inputs(model: RoundModel, inputs, free, horizon) -> None:
-    if not isinstance(horizon, (int, np.integer)) or horizon < 1:
-        raise ValidationError(f"horizon must be a whole number of rounds >= 1, got {horizon!r}")
-    for name in list(inputs) + list(free):
-        if name not in model.inputs:
-            raise ValidationError(f"{name!r} is not an input neuron of the network (inputs: {list(model.inputs)})")
+def _check_roles(model: RoundModel, inputs, free) -> None:
+    unknown = [name for name in free if name not in model.inputs]
+    if unknown:
+        raise ValidationError(f"exact: free must name input neurons only ({list(model.inputs)}), got {unknown[0]!r}")
     both = sorted(set(inputs) & set(free))
     if both:
-        raise ValidationError(f"{both} are given an execution and also declared free; choose one")
-    for name, rounds in inputs.items():
-        for t in rounds:
-            if not float(t).is_integer() or t < 0:
-                raise ValidationError(f"input {name!r}: round {t!r} is not a non-negative integer")
+        raise ValidationError(f"exact: inputs and free must not share names; {both} are given an execution "
+                              f"and also declared free; choose one")
 
 
-def _check_budget(model: RoundModel, horizon: int, budget: int, *, table: bool, executions: int = 1) -> None:
-    n_out, n_int = len(model.outputs), len(model.internals)
-    step = 2 ** (2 * n_int + n_out)
-    need = step
-    if table:
-        need = max(step, executions * 2 ** (n_out * (horizon - 1) + n_int))
-    if need > budget:
-        what = "the table" if table else "one transition"
-        raise ValidationError(
-            f"exact behaviour needs {need:,} floats for {what} ({n_out} outputs, {n_int} internal neurons, "
-            f"horizon {horizon}, {executions} input executions), over the budget of {budget:,}; shorten the "
-            f"horizon, hide fewer neurons, use estimate(), or pass a larger budget="
-        )
+def _sizes(model: RoundModel) -> tuple[int, int, int]:
+    return len(model.inputs), len(model.outputs), len(model.internals)
+
+
+def _transitions(model: RoundModel, distinct: float) -> list[tuple[float, float]]:
+    """Terms of ``distinct`` cached transitions ``(P_out, P_int)`` and of the product one round builds."""
+    _, n_out, n_int = _sizes(model)
+    return [(distinct, n_int + n_out), (distinct, 2 * n_int), (1, 2 * n_int + n_out)]
+
+
+def _require_forward(model: RoundModel, horizon: int) -> None:
+    """One forward pass: its input bits, and the transitions it caches (one per distinct input and output pattern)."""
+    n_in, n_out, n_int = _sizes(model)
+    distinct = min(horizon - 1, 2.0 ** min(n_in + n_out, 1000))
+    need = arguments.table_bytes((max(horizon - 1, 0) * n_in, 0), *_transitions(model, distinct))
+    check.require_budget("exact", f"a forward pass ({n_out} outputs, {n_int} internal neurons, {n_in} inputs, "
+                         f"horizon {horizon})", need)
+
+
+def _require_table(model: RoundModel, horizon: int, n_free: int) -> None:
+    """The table: prefix probabilities of the last round (two generations), its rows (list and array), transitions."""
+    n_in, n_out, n_int = _sizes(model)
+    sequences = n_out * (horizon - 1)
+    distinct = min((horizon - 1) * 2.0 ** min(n_out, 1000), 2.0 ** min(n_in + n_out, 1000))
+    need = arguments.table_bytes((2, sequences + n_int), (2, n_free * (horizon - 1) + sequences),
+                                 *_transitions(model, distinct))
+    check.require_budget("exact", f"the behaviour table ({n_out} outputs, {n_int} internal neurons, horizon "
+                         f"{horizon}, 2^{n_free * (horizon - 1)} input executions)", need)
 
 
 def _fixed_bits(model: RoundModel, inputs, horizon: int) -> np.ndarray:

@@ -12,6 +12,8 @@ so the next round's distribution is a product, tabulated by :func:`product_table
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 from evsim.errors import ValidationError
@@ -75,7 +77,11 @@ class RoundModel:
         self.bias = np.array([m.bias for m in models])
         self.temperature = np.array([m.temperature for m in models])
         self.initial = np.array([bool(m.initial) for m in models])
-        self.internal_bits = pattern_bits(np.arange(2 ** len(self.internals)), len(self.internals))
+
+    @cached_property
+    def internal_bits(self) -> np.ndarray:
+        """``(2^I, I)`` bits of every internal configuration (built on first use: it may be large)."""
+        return pattern_bits(np.arange(2 ** len(self.internals)), len(self.internals))
 
     @property
     def initial_output_code(self) -> int:

@@ -16,6 +16,8 @@ from typing import Iterable
 
 import numpy as np
 
+from evsim import validation as check
+from evsim.behavior import arguments
 from evsim.behavior.model import bits_code
 from evsim.behavior.table import Behavior, execution_bits, sequence_bits
 from evsim.errors import CompositionError, ValidationError
@@ -32,12 +34,18 @@ def compose(b1: Behavior, b2: Behavior) -> Behavior:
         Different horizons, shared outputs, a component input fed by the other
         component's output but fixed instead of free, or disagreeing fixed inputs.
     """
+    _behavior("compose", "b1", b1), _behavior("compose", "b2", b2)
     _check_composable(b1, b2)
     outputs = tuple(sorted(b1.outputs + b2.outputs))
     free = tuple(sorted((set(b1.free) | set(b2.free)) - set(outputs)))
     given = {**b1.given, **b2.given}
     initial = {**b1.initial, **b2.initial}
     horizon = b1.horizon
+    e, s = len(free) * (horizon - 1), len(outputs) * (horizon - 1)  # log2 of executions and sequences
+    check.require_budget("compose", f"the composed table ({len(outputs)} outputs, {len(free)} free inputs, "
+                         f"horizon {horizon})",
+                         arguments.table_bytes((3, e + s), ((horizon - 1) * len(free), e),
+                                               (horizon * len(outputs), s)))
     executions = np.arange(2 ** (len(free) * (horizon - 1)))
     sequences = np.arange(2 ** (len(outputs) * (horizon - 1)))
     in_bits = execution_bits(executions, len(free), horizon)  # (E, H−1, F)
@@ -49,6 +57,10 @@ def compose(b1: Behavior, b2: Behavior) -> Behavior:
         table *= part.table[rows, columns[None, :]]
     inputs = tuple(sorted((set(b1.inputs) | set(b2.inputs)) - set(outputs)))
     return Behavior(outputs, free, given, horizon, initial, table, inputs=inputs)
+
+
+def _behavior(owner: str, argument: str, value: object) -> Behavior:
+    return check.instance(argument, value, Behavior, owner=owner, accepted="a Behavior (from exact or estimate)")
 
 
 def _check_composable(b1: Behavior, b2: Behavior) -> None:
@@ -97,10 +109,15 @@ def hide(behavior: Behavior, names: Iterable[str] | str) -> Behavior:
     CompositionError
         If a name is not an output of the behaviour.
     """
-    names = {names} if isinstance(names, str) else set(names)
+    _behavior("hide", "behavior", behavior)
+    names = set(arguments.names("hide", "names", names))
     missing = sorted(names - set(behavior.outputs))
     if missing:
-        raise CompositionError(f"can only hide outputs; {missing} are not outputs (outputs: {list(behavior.outputs)})")
+        raise CompositionError(f"hide: names must be outputs ({list(behavior.outputs)}); {missing} are not")
+    h, n_out = behavior.horizon, len(behavior.outputs)
+    check.require_budget("hide", f"the output bits of {n_out} outputs over horizon {h}",
+                         arguments.table_bytes(((h - 1) * n_out + 2, n_out * (h - 1)),
+                                               (len(behavior.table), n_out * (h - 1) - len(names) * (h - 1))))
     keep = [j for j, n in enumerate(behavior.outputs) if n not in names]
     outputs = tuple(behavior.outputs[j] for j in keep)
     bits = sequence_bits(np.arange(behavior.n_sequences), len(behavior.outputs), behavior.horizon)
@@ -119,6 +136,7 @@ def distance(a: Behavior, b: Behavior) -> float:
     ValidationError
         If the behaviours describe different outputs, free inputs or horizons.
     """
+    _behavior("distance", "a", a), _behavior("distance", "b", b)
     for what in ("outputs", "free", "horizon"):
         if getattr(a, what) != getattr(b, what):
             raise ValidationError(

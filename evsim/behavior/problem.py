@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
+from evsim import validation as check
+from evsim.behavior import arguments
 from evsim.behavior.estimate import estimate
 from evsim.behavior.exact import exact
 from evsim.behavior.table import Behavior
@@ -47,10 +49,20 @@ class Problem:
     at_least: float
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.at_least <= 1.0:
-            raise ValidationError(f"at_least must be a probability in [0, 1], got {self.at_least!r}")
+        owner = "Problem"
+        check.instance("description", self.description, str, owner=owner, accepted="a string")
+        object.__setattr__(self, "horizon", arguments.horizon(owner, self.horizon))
+        if isinstance(self.executions, (str, bytes, Mapping)) or not isinstance(self.executions, Sequence):
+            raise ValidationError(f"{owner}: executions must be a sequence of input executions (mappings), "
+                                  f"got {self.executions!r:.80}")
         if not self.executions:
-            raise ValidationError("a problem needs at least one input execution to check")
+            raise ValidationError(f"{owner}: executions must hold at least one input execution to check, got []")
+        for execution in self.executions:
+            check.instance("each of executions", execution, Mapping, owner=owner,
+                           accepted="a mapping of input names to spike rounds")
+        if not callable(self.event):
+            raise ValidationError(f"{owner}: event must be a callable on output sequences, got {self.event!r:.80}")
+        object.__setattr__(self, "at_least", check.probability("at_least", self.at_least, owner=owner))
 
     def event_probability(self, behavior: Behavior) -> float:
         """Probability of the event under a single-execution behaviour."""
@@ -76,8 +88,12 @@ def solves(net: Network, problem: Problem, *, method: str = "exact", samples: in
     ``method="exact"`` enumerates; ``"estimate"`` samples the event engine
     (``samples`` runs per execution) — a statistical check, not a proof.
     """
-    if method not in ("exact", "estimate"):
-        raise ValidationError(f"method must be 'exact' or 'estimate', got {method!r}")
+    owner = "solves"
+    net = arguments.network(owner, net)
+    check.instance("problem", problem, Problem, owner=owner, accepted="a Problem")
+    method = check.choice("method", method, ("exact", "estimate"), owner=owner)
+    samples = check.integer("samples", samples, owner=owner, minimum=1)
+    rng = check.generator(rng, owner=owner)
     probabilities = []
     for execution in problem.executions:
         if method == "exact":

@@ -16,10 +16,12 @@ sorted name order):
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
+from evsim import validation as check
+from evsim.behavior import arguments
 from evsim.behavior.model import bits_code, pattern_bits
 from evsim.errors import ValidationError
 
@@ -98,7 +100,7 @@ class Behavior:
         bits = self._output_bits(outputs)
         if any(bits[0, j] != self.initial[name] for j, name in enumerate(self.outputs)):
             return 0.0
-        execution = self.execution_code(inputs or {})
+        execution = self.execution_code({} if inputs is None else inputs)
         sequence = int(bits_code(bits[1:].reshape(-1))) if self.horizon > 1 else 0
         if self._forward is not None and callable(self._table):
             return float(self._forward(execution, bits))
@@ -117,33 +119,30 @@ class Behavior:
 
     def sequence(self, code: int) -> dict[str, tuple[int, ...]]:
         """The output sequence (rounds 0 … H−1) with this code."""
+        code = check.integer("code", code, owner="Behavior.sequence", minimum=0, maximum=self.n_sequences - 1)
         bits = sequence_bits([code], len(self.outputs), self.horizon)[0].astype(int)
         return {name: (int(self.initial[name]), *bits[:, j].tolist()) for j, name in enumerate(self.outputs)}
 
     def given_inputs(self, inputs: Mapping[str, Sequence[int]]) -> "Behavior":
         """The behaviour for one execution of the free inputs (a single-row kernel)."""
         row = self.table[self.execution_code(inputs)][None, :].copy()
-        given = {**self.given, **{name: tuple(inputs.get(name, ())) for name in self.free}}
+        inputs = arguments.execution("Behavior.given_inputs", inputs, self.free, "free input")
+        given = {**self.given, **{name: inputs.get(name, ()) for name in self.free}}
         return Behavior(self.outputs, (), given, self.horizon, self.initial, row, inputs=self.inputs)
 
     def execution_code(self, inputs: Mapping[str, Sequence[int]]) -> int:
         """Code of an execution of the free inputs (spike rounds; rounds ≥ H−1 ignored)."""
-        unknown = sorted(set(inputs) - set(self.free))
-        if unknown:
-            raise ValidationError(f"{unknown} are not free inputs of this behaviour (free: {list(self.free)})")
+        inputs = arguments.execution("Behavior", inputs, self.free, "free input")
         code = 0
         for j, name in enumerate(self.free):
             for t in inputs.get(name, ()):
-                if int(t) != t or t < 0:
-                    raise ValidationError(f"input {name!r}: round {t!r} is not a non-negative integer")
                 if t < self.horizon - 1:
-                    code |= 1 << (int(t) * len(self.free) + j)
+                    code |= 1 << (t * len(self.free) + j)
         return code
 
     def truncate(self, horizon: int) -> "Behavior":
         """The behaviour on the first ``horizon`` rounds (marginal over later rounds)."""
-        if not 1 <= horizon <= self.horizon:
-            raise ValidationError(f"cannot truncate horizon {self.horizon} to {horizon}")
+        horizon = check.integer("horizon", horizon, owner="Behavior.truncate", minimum=1, maximum=self.horizon)
         keep_out = len(self.outputs) * (horizon - 1)
         keep_in = len(self.free) * (horizon - 1)
         rows = self.table[: 2 ** keep_in]  # executions silent after round horizon − 2
@@ -151,14 +150,18 @@ class Behavior:
         return Behavior(self.outputs, self.free, self.given, horizon, self.initial, summed, inputs=self.inputs)
 
     def _output_bits(self, outputs: Mapping[str, Sequence[int]]) -> np.ndarray:
+        owner = "Behavior.probability"
+        check.instance("outputs", outputs, Mapping, owner=owner, accepted="a mapping of output names to 0/1 sequences")
         if set(outputs) != set(self.outputs):
-            raise ValidationError(f"give a sequence for exactly the outputs {list(self.outputs)}, got {sorted(outputs)}")
+            raise ValidationError(f"{owner}: outputs must give a sequence for exactly the outputs "
+                                  f"{list(self.outputs)}, got {sorted(outputs, key=str)}")
         columns = []
         for name in self.outputs:
-            seq = list(outputs[name])
-            if len(seq) != self.horizon or any(f not in (0, 1) for f in seq):
+            seq = outputs[name]
+            seq = list(seq) if isinstance(seq, Iterable) and not isinstance(seq, (str, bytes)) else [seq]
+            if len(seq) != self.horizon or any(isinstance(f, (bool, np.bool_)) or f not in (0, 1) for f in seq):
                 raise ValidationError(
-                    f"output {name!r}: expected {self.horizon} values of 0 or 1 (one per round), got {seq!r}"
+                    f"{owner}: outputs[{name!r}] must be {self.horizon} values of 0 or 1 (one per round), got {seq!r}"
                 )
             columns.append(seq)
         return np.array(columns, dtype=np.int64).T.reshape(self.horizon, len(self.outputs))

@@ -10,6 +10,7 @@ array([[0., 1., 0., 0.],
 {'x0': [1.0], 'x1': [0.0, 1.0, 2.0, 3.0]}
 """
 
+from evsim import validation as check
 from evsim.encoding.code import SpikeCode, input_names
 from evsim.encoding.decoders import (
     analog_events,
@@ -27,4 +28,5 @@ __all__ = ["SpikeCode", "analog_events", "compensate", "decode_hybrid", "decode_
 
 def to_inputs(code: SpikeCode, names=None) -> dict:
     """The event view of a code (see :meth:`SpikeCode.to_inputs`)."""
+    check.instance("code", code, SpikeCode, owner="to_inputs", accepted="a SpikeCode (from an encoder)")
     return code.to_inputs(names)

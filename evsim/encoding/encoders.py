@@ -12,42 +12,38 @@ from __future__ import annotations
 
 import numpy as np
 
+from evsim import validation as check
 from evsim.encoding.code import SpikeCode
 from evsim.errors import ValidationError
 
-__all__ = ["rate", "ttfs", "hybrid", "compensate", "ttfs_linear_step"]
+__all__ = ["rate", "ttfs", "hybrid", "compensate", "ttfs_linear_step", "RATE_METHODS", "TTFS_CODES"]
+
+RATE_METHODS = ("bernoulli", "poisson", "regular")
+TTFS_CODES = ("linear", "log")
+BYTES_PER_EVENT = 48  # index, time and value of an event, and the sort that orders them
+BYTES_PER_CELL = 64  # a step × element cell of a dense code: draws, spikes, and its event if it fires
 
 
-def _values(x, clip: bool) -> np.ndarray:
-    try:
-        x = np.array(x, dtype=float)
-    except (TypeError, ValueError):
-        raise ValidationError(f"encoders take arrays of numbers, got {x!r}") from None
-    bad = np.isnan(x)
-    if bad.any():
-        raise ValidationError(f"input has NaN at index {tuple(int(i) for i in np.argwhere(bad)[0])}")
+def _values(x, clip: bool, owner: str) -> np.ndarray:
+    """``x`` as a float array in ``[0, 1]`` (clipped into it with ``clip=True``)."""
+    clip = check.flag("clip", clip, owner=owner)
     if clip:
-        return np.clip(x, 0.0, 1.0)
-    outside = (x < 0) | (x > 1)
-    if outside.any():
-        where = tuple(int(i) for i in np.argwhere(outside)[0])
-        raise ValidationError(
-            f"input value {float(x[where]) if where else float(x)!r} at index {where} is outside [0, 1]; "
-            f"scale the input or pass clip=True"
-        )
-    return x
+        return np.clip(check.real_array("x", x, owner=owner, allow_inf=True), 0.0, 1.0)
+    try:
+        return check.real_array("x", x, owner=owner, minimum=0.0, maximum=1.0)
+    except ValidationError as error:
+        raise ValidationError(f"{error}; scale the input or pass clip=True") from None
 
 
-def _steps(steps, least: int = 1) -> int:
-    if not isinstance(steps, (int, np.integer)) or steps < least:
-        raise ValidationError(f"steps must be a whole number >= {least}, got {steps!r}")
-    return int(steps)
+def _grid(steps, dt, owner: str, least: int = 1) -> tuple[int, float]:
+    return (check.integer("steps", steps, owner=owner, minimum=least, maximum=2**53),
+            check.real("dt", dt, owner=owner, minimum=0.0, exclusive_minimum=True))
 
 
-def _dt(dt) -> float:
-    if not isinstance(dt, (int, float)) or not np.isfinite(dt) or dt <= 0:
-        raise ValidationError(f"dt must be a positive number of ms, got {dt!r}")
-    return float(dt)
+def _probabilities(x: np.ndarray, gain, offset, owner: str) -> np.ndarray:
+    """``p = clip(gain·x + offset, 0, 1)``."""
+    gain, offset = check.real("gain", gain, owner=owner), check.real("offset", offset, owner=owner)
+    return np.clip(gain * x + offset, 0.0, 1.0)
 
 
 def rate(x, steps: int, *, method: str = "bernoulli", gain: float = 1.0, offset: float = 0.0,
@@ -63,25 +59,33 @@ def rate(x, steps: int, *, method: str = "bernoulli", gain: float = 1.0, offset:
       spikes, evenly spaced: step ``k`` fires iff
       ``floor(p(k+1) + 1/2) > floor(p·k + 1/2)``.
     """
-    x, steps, dt = _values(x, clip), _steps(steps), _dt(dt)
-    p = np.clip(gain * x + offset, 0.0, 1.0)
-    if method == "bernoulli":
-        spikes = np.random.default_rng(rng).random((steps, *x.shape)) < p
-        return SpikeCode.from_array(spikes, dt, "rate/bernoulli")
-    if method == "regular":
-        k = np.arange(steps).reshape((steps,) + (1,) * x.ndim)
-        spikes = np.floor(p * (k + 1) + 0.5) > np.floor(p * k + 0.5)
-        return SpikeCode.from_array(spikes, dt, "rate/regular")
+    method = check.choice("method", method, RATE_METHODS, owner="rate")
+    x, (steps, dt) = _values(x, clip, "rate"), _grid(steps, dt, "rate")
+    p = _probabilities(x, gain, offset, "rate")
+    if max_rate is not None and method != "poisson":
+        raise ValidationError(f"rate: max_rate applies to method='poisson' only, got max_rate={max_rate!r} "
+                              f"with method={method!r}")
+    generator = check.generator(rng, owner="rate")
     if method == "poisson":
-        return _poisson(p, steps, dt, max_rate, np.random.default_rng(rng))
-    raise ValidationError(f"method must be 'bernoulli', 'poisson' or 'regular', got {method!r}")
+        return _poisson(p, steps, dt, max_rate, generator)
+    check.require_budget("rate", f"a {method} code of {steps} steps × {x.size} elements",
+                         BYTES_PER_CELL * float(steps) * x.size)
+    if method == "bernoulli":
+        spikes = generator.random((steps, *x.shape)) < p
+        return SpikeCode.from_array(spikes, dt, "rate/bernoulli")
+    k = np.arange(steps).reshape((steps,) + (1,) * x.ndim)
+    spikes = np.floor(p * (k + 1) + 0.5) > np.floor(p * k + 0.5)
+    return SpikeCode.from_array(spikes, dt, "rate/regular")
 
 
 def _poisson(p: np.ndarray, steps: int, dt: float, max_rate: float | None, rng) -> SpikeCode:
-    if max_rate is not None and (not np.isfinite(max_rate) or max_rate < 0):
-        raise ValidationError(f"max_rate must be a rate >= 0 Hz, got {max_rate!r}")
+    if max_rate is not None:
+        max_rate = check.real("max_rate", max_rate, owner="rate", minimum=0.0)
     per_ms = p.reshape(-1) * (max_rate / 1000.0 if max_rate is not None else 1.0 / dt)
     duration = steps * dt
+    expected = float(per_ms.sum()) * duration
+    check.require_budget("rate", f"a Poisson code of about {expected:.3g} events",
+                         BYTES_PER_EVENT * (expected + 10.0 * np.sqrt(expected)))
     counts = rng.poisson(per_ms * duration)
     index = np.repeat(np.arange(p.size), counts)
     time = rng.uniform(0.0, duration, counts.sum())
@@ -107,17 +111,19 @@ def ttfs(x, steps: int, *, code: str = "linear", threshold: float = 0.0, tau: fl
     window. With ``continuous=True`` the exact float time is kept, otherwise
     it is rounded (half up) to a step.
     """
-    x, steps, dt = _values(x, clip), _steps(steps), _dt(dt)
+    code = check.choice("code", code, TTFS_CODES, owner="ttfs")
+    x, (steps, dt) = _values(x, clip, "ttfs"), _grid(steps, dt, "ttfs")
+    positive = dict(owner="ttfs", minimum=0.0, exclusive_minimum=True)
+    threshold = check.real("threshold", threshold, **(positive if code == "log" else {"owner": "ttfs"}))
+    tau = check.real("tau", tau, **positive)
+    continuous = check.flag("continuous", continuous, owner="ttfs")
+    fire_last = check.flag("fire_last", fire_last, owner="ttfs")
     fires = x > threshold
     if code == "linear":
         exact = (1.0 - x) * (steps - 1)  # in steps
-    elif code == "log":
-        if not threshold > 0 or not tau > 0:
-            raise ValidationError(f"the log code needs threshold > 0 and tau > 0 ms, got {threshold!r}, {tau!r}")
+    else:
         with np.errstate(divide="ignore", invalid="ignore"):
             exact = np.where(fires, tau * np.log(x / (x - threshold)), np.inf) / dt
-    else:
-        raise ValidationError(f"code must be 'linear' or 'log', got {code!r}")
     when = exact if continuous else np.floor(exact + 0.5)
     fires &= when <= steps - 1
     if fire_last:
@@ -137,7 +143,8 @@ def hybrid(x, steps: int, *, threshold: float = 0.0, dt: float = 1.0, clip: bool
     with ``x <= threshold`` send no spike. With ``steps = 2`` the spike window
     is the single step 1, so the spike's time carries no information.
     """
-    x, steps, dt = _values(x, clip), _steps(steps, least=2), _dt(dt)
+    x, (steps, dt) = _values(x, clip, "hybrid"), _grid(steps, dt, "hybrid", least=2)
+    threshold = check.real("threshold", threshold, owner="hybrid")
     flat = x.reshape(-1)
     analog = np.flatnonzero(flat != 0)
     spiking = np.flatnonzero(flat > threshold)
@@ -157,11 +164,14 @@ def compensate(code: SpikeCode, x, *, gain: float = 1.0, offset: float = 0.0, cl
     (``p = clip(gain·x + offset, 0, 1)``). The result's events are the
     delivered ones (a spike and a −1 correction at one step cancel).
     """
+    check.instance("code", code, SpikeCode, owner="compensate")
     if not code.kind.startswith("rate/"):
-        raise ValidationError(f"compensate corrects a rate code, got {code.kind!r}")
-    p = np.clip(gain * _values(x, clip) + offset, 0.0, 1.0)
+        raise ValidationError(f"compensate: code must be a rate code (kind 'rate/…'), got kind {code.kind!r}")
+    p = _probabilities(_values(x, clip, "compensate"), gain, offset, "compensate")
     if p.shape != code.shape:
-        raise ValidationError(f"x has shape {p.shape} but the code encodes shape {code.shape}")
+        raise ValidationError(f"compensate: x must have the code's shape {code.shape}, got shape {p.shape}")
+    check.require_budget("compensate", f"a code of {code.steps} steps × {p.size} elements",
+                         BYTES_PER_CELL * float(code.steps) * p.size)
     k = np.arange(1, code.steps + 1).reshape((code.steps,) + (1,) * p.ndim)
     target = np.floor(p * k + 0.5)  # delivered count after each step
     delivered = np.diff(target, axis=0, prepend=0.0)

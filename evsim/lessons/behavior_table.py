@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import product
 
 from evsim import compose
+from evsim import validation as check
 from evsim.behavior import exact
 from evsim.errors import ValidationError
 from evsim.library import and_gate, copy_gate, cyclic_oscillator, gate_error, not_gate, or_gate, xor_circuit
@@ -22,12 +23,11 @@ NETWORKS = {
 def behavior_table(name: str, horizon: int = 3, top: int = 4) -> str:
     """For every stable input (each input always on or always off), the ``top`` most probable
     output sequences over rounds ``0 … horizon−1`` with their exact probabilities."""
+    owner = "behavior_table"
     if name not in NETWORKS:
         raise ValidationError(f"no library network named {name!r}; choose from {', '.join(NETWORKS)}")
-    if not 1 <= horizon <= 8:
-        raise ValidationError(f"horizon must be between 1 and 8 rounds, got {horizon}")
-    if top < 1:
-        raise ValidationError(f"top must be >= 1, got {top}")
+    horizon = check.integer("horizon", horizon, owner=owner, minimum=1, maximum=8)
+    top = check.integer("top", top, owner=owner, minimum=1)
     net = NETWORKS[name]()
     inputs = sorted(net.inputs)
     lines = [f"{name}: outputs {sorted(net.outputs)}, {len(net.internals)} hidden neurons; w = {W}, λ = 1, "

@@ -22,6 +22,7 @@ import math
 from functools import reduce
 from typing import Iterable, Sequence
 
+from evsim import validation as check
 from evsim.composition import compose, hide
 from evsim.errors import ValidationError
 from evsim.network import Network
@@ -35,58 +36,83 @@ DEFAULT_WEIGHT = 10.0
 
 
 def gate_error(w: float = DEFAULT_WEIGHT, temperature: float = 1.0) -> float:
-    """``ε = 1 / (1 + exp(w / (2λ)))``: the largest one-round error of any gate."""
-    return 1.0 / (1.0 + math.exp(w / (2.0 * temperature)))
+    """``ε = 1 / (1 + exp(w / (2λ)))``: the largest one-round error of any gate.
+
+    Computed as ``e / (1 + e)`` with ``e = exp(−w / (2λ))`` when ``w > 0``, so a large ``w`` gives a tiny ε, not an overflow.
+    """
+    w, temperature = check_strength("gate_error", w, temperature)
+    z = w / (2.0 * temperature)
+    if z > 0:
+        e = math.exp(-z)
+        return e / (1.0 + e)
+    return 1.0 / (1.0 + math.exp(z))
 
 
-def _gate(weights: dict[str, float], y: str, bias: float, temperature: float, initial: bool) -> Network:
+def check_strength(owner: str, w: object, temperature: object) -> tuple[float, float]:
+    """A gate's weight (a finite real) and temperature (a finite real > 0)."""
+    return (check.real("w", w, owner=owner),
+            check.real("temperature", temperature, owner=owner, minimum=0.0, exclusive_minimum=True))
+
+
+def _gate(owner: str, weights: dict[str, float], y: str, bias: float, temperature: float, initial: object) -> Network:
+    check.name("y", y, owner=owner)
+    initial = check.flag("initial", initial, owner=owner)
     if y in weights:
-        raise ValidationError(f"gate output {y!r} must differ from its inputs {list(weights)}")
+        raise ValidationError(f"{owner}: y must differ from the gate's inputs {list(weights)}, got {y!r}")
     neurons = {x: Input() for x in weights}
     neurons[y] = Stochastic(bias=bias, temperature=temperature, initial=initial)
     return Network(neurons, [Synapse(x, y, w, 1.0) for x, w in weights.items()], outputs={y})
 
 
-def _two_inputs(x1: str, x2: str) -> None:
-    if x1 == x2:
-        raise ValidationError(f"a two-input gate needs two different inputs, got {x1!r} twice")
+def _two_inputs(owner: str, x1: object, x2: object) -> None:
+    check.unique_names("x1, x2", (x1, x2), owner=owner)
 
 
 def and_gate(x1: str = "x1", x2: str = "x2", y: str = "y", *, w: float = DEFAULT_WEIGHT,
              temperature: float = 1.0, initial: bool = False) -> Network:
     """``y(t) = x1(t−1) AND x2(t−1)``, wrong with probability ≤ ε."""
-    _two_inputs(x1, x2)
-    return _gate({x1: w, x2: w}, y, 1.5 * w, temperature, initial)
+    _two_inputs("and_gate", x1, x2)
+    w, temperature = check_strength("and_gate", w, temperature)
+    return _gate("and_gate", {x1: w, x2: w}, y, 1.5 * w, temperature, initial)
 
 
 def or_gate(x1: str = "x1", x2: str = "x2", y: str = "y", *, w: float = DEFAULT_WEIGHT,
             temperature: float = 1.0, initial: bool = False) -> Network:
     """``y(t) = x1(t−1) OR x2(t−1)``, wrong with probability ≤ ε."""
-    _two_inputs(x1, x2)
-    return _gate({x1: w, x2: w}, y, 0.5 * w, temperature, initial)
+    _two_inputs("or_gate", x1, x2)
+    w, temperature = check_strength("or_gate", w, temperature)
+    return _gate("or_gate", {x1: w, x2: w}, y, 0.5 * w, temperature, initial)
 
 
 def not_gate(x: str = "x", y: str = "y", *, w: float = DEFAULT_WEIGHT, temperature: float = 1.0,
              initial: bool = False) -> Network:
     """``y(t) = NOT x(t−1)``, wrong with probability ε."""
-    return _gate({x: -w}, y, -0.5 * w, temperature, initial)
+    check.name("x", x, owner="not_gate")
+    w, temperature = check_strength("not_gate", w, temperature)
+    return _gate("not_gate", {x: -w}, y, -0.5 * w, temperature, initial)
 
 
 def copy_gate(x: str = "x", y: str = "y", *, w: float = DEFAULT_WEIGHT, temperature: float = 1.0,
               initial: bool = False) -> Network:
     """``y(t) = x(t−1)``, wrong with probability ε."""
-    return _gate({x: w}, y, 0.5 * w, temperature, initial)
+    check.name("x", x, owner="copy_gate")
+    w, temperature = check_strength("copy_gate", w, temperature)
+    return _gate("copy_gate", {x: w}, y, 0.5 * w, temperature, initial)
 
 
 def circuit(gates: Sequence[Network], outputs: Iterable[str]) -> Network:
     """Compose the gates (in order) and hide every output not listed."""
+    if isinstance(gates, (str, Network)) or not isinstance(gates, Sequence):
+        raise ValidationError(f"circuit: gates must be a sequence of Networks, got {gates!r:.80}")
     if not gates:
-        raise ValidationError("a circuit needs at least one gate")
+        raise ValidationError("circuit: gates must hold at least one gate, got []")
+    for gate in gates:
+        check.instance("each of gates", gate, Network, owner="circuit", accepted="an evsim Network")
+    outputs = set((outputs,) if isinstance(outputs, str) else check.unique_names("outputs", outputs, owner="circuit"))
     net = reduce(compose, gates)
-    outputs = set(outputs)
     unknown = sorted(outputs - net.outputs)
     if unknown:
-        raise ValidationError(f"{unknown} are not outputs of any gate (outputs: {sorted(net.outputs)})")
+        raise ValidationError(f"circuit: outputs must be outputs of the gates ({sorted(net.outputs)}), got {unknown}")
     return hide(net, net.outputs - outputs)
 
 
@@ -97,6 +123,9 @@ def xor_circuit(x1: str = "x1", x2: str = "x2", y: str = "y", *, w: float = DEFA
     With inputs stable from round 0, ``y(t)`` for ``t >= 3`` is right unless
     one of the 4 gate-rounds in its cone errs: probability ≥ ``1 − 4ε``.
     """
+    _two_inputs("xor_circuit", x1, x2)
+    check.name("y", y, owner="xor_circuit")
+    w, temperature = check_strength("xor_circuit", w, temperature)
     kw = dict(w=w, temperature=temperature)
     gates = [or_gate(x1, x2, "xor_or", **kw), and_gate(x1, x2, "xor_and", **kw),
              not_gate("xor_and", "xor_nand", **kw), and_gate("xor_or", "xor_nand", y, **kw)]

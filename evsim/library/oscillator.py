@@ -9,7 +9,7 @@ stretch of the orbit has probability ``σ(w/(2λ))^(2t)``.
 
 from __future__ import annotations
 
-from evsim.library.gates import DEFAULT_WEIGHT, copy_gate, not_gate
+from evsim.library.gates import DEFAULT_WEIGHT, check_strength, copy_gate, not_gate
 from evsim.network import Network
 
 __all__ = ["cyclic_oscillator", "OSCILLATOR_ORBIT"]
@@ -19,5 +19,6 @@ OSCILLATOR_ORBIT = ((0, 0), (0, 1), (1, 1), (1, 0))
 
 def cyclic_oscillator(*, w: float = DEFAULT_WEIGHT, temperature: float = 1.0) -> tuple[Network, Network]:
     """``(N1, N2)`` with ``N1: a = COPY(b)`` and ``N2: b = NOT(a)``, both starting silent."""
+    w, temperature = check_strength("cyclic_oscillator", w, temperature)
     kw = dict(w=w, temperature=temperature)
     return copy_gate("b", "a", **kw), not_gate("a", "b", **kw)

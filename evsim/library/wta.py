@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import math
 
+from evsim import validation as check
 from evsim.composition import compose, hide
-from evsim.errors import ValidationError
-from evsim.library.gates import DEFAULT_WEIGHT
+from evsim.library.gates import DEFAULT_WEIGHT, check_strength
 from evsim.network import Network
 from evsim.neurons import Input, Stochastic
 from evsim.synapses import Synapse
@@ -31,18 +31,23 @@ def wta_gamma(n: int, rounds: int = 100, delta: float = 0.01) -> float:
     ``n + 2`` neurons errs in a round with probability ``σ(−γ/2) ≤ e^{−γ/2}``;
     a union bound over neurons and rounds gives the formula.
     """
+    n = check.integer("n", n, owner="wta_gamma", minimum=1)
+    rounds = check.integer("rounds", rounds, owner="wta_gamma", minimum=1)
+    delta = check.real("delta", delta, owner="wta_gamma", minimum=0.0, exclusive_minimum=True, maximum=1.0)
     return 2.0 * math.log((n + 2) * rounds / delta)
 
 
-def _check_n(n: int, what: str) -> None:
-    if not isinstance(n, int) or n < 1:
-        raise ValidationError(f"{what} must be a whole number >= 1, got {n!r}")
+def _gamma(owner: str, gamma: object, n: int) -> float:
+    """The WTA unit ``γ``: a finite real > 0, default :func:`wta_gamma` of ``n``."""
+    if gamma is None:
+        return wta_gamma(n)
+    return check.real("gamma", gamma, owner=owner, minimum=0.0, exclusive_minimum=True)
 
 
 def winner_take_all(n: int, gamma: float | None = None) -> Network:
     """WTA over inputs ``x0 … x{n−1}``, outputs ``y0 …``, internals ``a_s``, ``a_c``."""
-    _check_n(n, "n")
-    g = wta_gamma(n) if gamma is None else gamma
+    n = check.integer("n", n, owner="winner_take_all", minimum=1)
+    g = _gamma("winner_take_all", gamma, n)
     neurons = {f"x{i}": Input() for i in range(n)}
     neurons.update({f"y{i}": Stochastic(bias=3 * g) for i in range(n)})
     neurons.update({"a_s": Stochastic(bias=0.5 * g), "a_c": Stochastic(bias=1.5 * g)})
@@ -61,8 +66,9 @@ def filter_network(n: int, m: int, *, w: float = DEFAULT_WEIGHT, temperature: fl
     ``z_j(t) = OR_i (y_i(t−2) AND d_ij(t−2))`` with error ≤ (n + 1)·ε per output bit
     when at most one ``y_i`` fires (the OR's own ε plus one AND per row).
     """
-    _check_n(n, "n")
-    _check_n(m, "m")
+    n = check.integer("n", n, owner="filter_network", minimum=1)
+    m = check.integer("m", m, owner="filter_network", minimum=1)
+    w, temperature = check_strength("filter_network", w, temperature)
     neurons = {f"y{i}": Input() for i in range(n)}
     neurons.update({f"d{i}_{j}": Input() for i in range(n) for j in range(m)})
     neurons.update({f"f{i}_{j}": Stochastic(1.5 * w, temperature) for i in range(n) for j in range(m)})
@@ -78,5 +84,6 @@ def filter_network(n: int, m: int, *, w: float = DEFAULT_WEIGHT, temperature: fl
 def attention(n: int, m: int, *, gamma: float | None = None, w: float = DEFAULT_WEIGHT,
               temperature: float = 1.0) -> Network:
     """``hide(WTA(n) × Filter(n, m), {y_i})``: the data row of the WTA winner reaches ``z``."""
-    wta = winner_take_all(n, gamma)
+    n = check.integer("n", n, owner="attention", minimum=1)
+    wta = winner_take_all(n, _gamma("attention", gamma, n))
     return hide(compose(wta, filter_network(n, m, w=w, temperature=temperature)), wta.outputs)
