@@ -201,17 +201,6 @@ def integer(
     return number
 
 
-def instance(argument: str, value: object, kind: type | tuple[type, ...], *, owner: str | None = None,
-             accepted: str | None = None):
-    """``value`` if it is an instance of ``kind`` (``accepted`` describes it in the message)."""
-    if not isinstance(value, kind):
-        if accepted is None:
-            kinds = kind if isinstance(kind, tuple) else (kind,)
-            accepted = "a " + " or a ".join(k.__name__ for k in kinds)
-        raise _fail(owner, argument, accepted, value)
-    return value
-
-
 def flag(argument: str, value: object, *, owner: str | None = None) -> bool:
     """``value`` as a bool: ``True`` or ``False`` only (``"no"`` or ``0`` are refused)."""
     if not isinstance(value, (bool, np.bool_)):

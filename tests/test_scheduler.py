@@ -120,5 +120,5 @@ def test_pair_times_order_lexicographically_and_refuse_the_past():
     assert s.now == (5.0, 1e-7) and s.peek() == (5.0, 2e-7)
     with pytest.raises(SchedulingError, match="before the current time"):
         s.schedule((5.0, 0.0), "past")
-    with pytest.raises(SchedulingError, match="must be a tuple of 2 numbers, got \(5.0, nan\)"):
+    with pytest.raises(SchedulingError, match=r"must be a tuple of 2 numbers, got \(5.0, nan\)"):
         s.schedule((5.0, math.nan), "nan")
