@@ -67,6 +67,9 @@ class Dense(Layer):
         return f"Dense({inp}, {out})"
 
 
+IM2COL_BYTES = 32 * 2**20  # the most im2col patches Conv2d builds at once (a block of samples)
+
+
 def _im2col(x: np.ndarray, k: int, stride: int, padding: int) -> tuple[np.ndarray, int, int]:
     """Patches ``(batch, out_h, out_w, channels·k·k)`` of ``x`` (batch, channels, h, w)."""
     if padding:
@@ -76,8 +79,19 @@ def _im2col(x: np.ndarray, k: int, stride: int, padding: int) -> tuple[np.ndarra
     return windows.transpose(0, 2, 3, 1, 4, 5).reshape(b, oh, ow, c * k * k), oh, ow
 
 
+def conv_output_size(size: int, k: int, stride: int, padding: int) -> int:
+    """``⌊(size + 2·padding − k) / stride⌋ + 1``: output positions along one axis."""
+    return (size + 2 * padding - k) // stride + 1
+
+
 class Conv2d(Layer):
-    """2-D convolution by im2col: ``W`` of shape ``(out_channels, in_channels, k, k)``."""
+    """2-D convolution by im2col: ``W`` of shape ``(out_channels, in_channels, k, k)``.
+
+    ``y[b, o, i, j] = Σ_{c, u, v} W[o, c, u, v] · x_pad[b, c, i·stride + u, j·stride + v] + b[o]``.
+    The patches are built for a block of samples at a time (at most
+    :data:`IM2COL_BYTES` of them), so memory does not grow with ``c·k²`` times
+    the batch; every output element is the same product as with one block.
+    """
 
     def __init__(self, c_in: int, c_out: int, k: int, *, stride: int = 1, padding: int = 0, rng=None) -> None:
         super().__init__()
@@ -86,23 +100,45 @@ class Conv2d(Layer):
         self.params = {"W": rng.normal(0.0, np.sqrt(2.0 / fan_in), (c_out, c_in, k, k)), "b": np.zeros(c_out)}
         self.k, self.stride, self.padding = k, stride, padding
 
+    def _blocks(self, x: np.ndarray):
+        """``(rows, patches)`` for consecutive blocks of samples of ``x``."""
+        _, c, h, w = x.shape
+        oh, ow = (conv_output_size(n, self.k, self.stride, self.padding) for n in (h, w))
+        per_sample = max(1, oh * ow * c * self.k * self.k * x.itemsize)
+        block = max(1, IM2COL_BYTES // per_sample)
+        for start in range(0, len(x), block):
+            rows = slice(start, start + block)
+            yield rows, _im2col(x[rows], self.k, self.stride, self.padding)[0]
+
     def forward(self, x, train=False):
         W = self.params["W"]
         if x.ndim != 4 or x.shape[1] != W.shape[1]:
             raise ValidationError(f"Conv2d expects (batch, {W.shape[1]}, h, w) input, got {x.shape}")
-        cols, oh, ow = _im2col(x, self.k, self.stride, self.padding)
         if train:
-            self._cols, self._shape = cols, x.shape
-        y = cols @ W.reshape(W.shape[0], -1).T + self.params["b"]
+            self._x = x
+        kernel = W.reshape(W.shape[0], -1).T
+        y = None
+        for rows, cols in self._blocks(x):
+            part = cols @ kernel + self.params["b"]
+            if y is None:
+                y = np.empty((len(x), *part.shape[1:]), part.dtype)
+            y[rows] = part
         return y.transpose(0, 3, 1, 2)
 
     def backward(self, grad):
-        W = self.params["W"]
-        g = grad.transpose(0, 2, 3, 1).reshape(-1, W.shape[0])
-        cols = self._cols.reshape(-1, self._cols.shape[-1])
-        self.grads = {"W": (g.T @ cols).reshape(W.shape), "b": g.sum(axis=0)}
-        dcols = (g @ W.reshape(W.shape[0], -1)).reshape(self._cols.shape)
-        return _col2im(dcols, self._shape, self.k, self.stride, self.padding)
+        """``∂W = Σ g·patches``, ``∂b = Σ g``, ``∂x = col2im(g·W)``, block by block of samples."""
+        W, x = self.params["W"], self._x
+        kernel = W.reshape(W.shape[0], -1)
+        g_all = grad.transpose(0, 2, 3, 1)
+        grad_w, grad_x = None, np.empty(x.shape)
+        for rows, cols in self._blocks(x):
+            g = g_all[rows].reshape(-1, W.shape[0])
+            part = g.T @ cols.reshape(-1, cols.shape[-1])
+            grad_w = part if grad_w is None else grad_w + part
+            dcols = (g @ kernel).reshape(cols.shape)
+            grad_x[rows] = _col2im(dcols, x[rows].shape, self.k, self.stride, self.padding)
+        self.grads = {"W": grad_w.reshape(W.shape), "b": g_all.reshape(-1, W.shape[0]).sum(axis=0)}
+        return grad_x
 
     def __repr__(self) -> str:
         c_out, c_in, k, _ = self.params["W"].shape
