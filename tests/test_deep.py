@@ -172,18 +172,18 @@ class Odd(Layer):
     (lambda: convert(Sequential([Dense(2, 2), ReLU()]), calibration=np.ones((2, 2))), "must end with a linear output"),
     (lambda: convert(Sequential([ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2))), "must follow a linear layer"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)])), "needs calibration data"),
-    (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), thresholds=[1, 2], input_shape=(2,)), "give 1 thresholds"),
+    (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), thresholds=[1, 2], input_shape=(2,)), r"convert: thresholds must be 1 numbers \(one per activation\), got 2 of them"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), thresholds=[1.0], input_shape=(2,), v_init="calibrated"), "'calibrated' needs calibration data"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), v_init="random"), "'random'"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), norm="qcfs"), "needs QCFS activations"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), norm="median"), "'median'"),
-    (lambda: convert("ann"), "takes a Sequential"),
+    (lambda: convert("ann"), "convert: ann must be a Sequential ANN, got str 'ann'"),
     (lambda: Dense(3, 2).forward(np.ones((4, 5))), r"Dense expects \(batch, 3\) input, got \(4, 5\)"),
     (lambda: Conv2d(2, 2, 3).forward(np.ones((1, 3, 5, 5))), "Conv2d expects"),
     (lambda: AvgPool2d(2).forward(np.ones((1, 1, 3, 3))), "divisible by 2"),
-    (lambda: QCFS(levels=0), "levels must be"),
-    (lambda: Sequential([Dense(2, 2), "relu"]), "Sequential takes Layer values"),
-    (lambda: train(Sequential([Dense(2, 2)]), np.ones((3, 2)), np.ones(2, int)), "3 samples but y has 2 labels"),
+    (lambda: QCFS(levels=0), "QCFS: levels must be an integer >= 1, got 0"),
+    (lambda: Sequential([Dense(2, 2), "relu"]), r"Sequential: layers\[1\] must be a Layer .*, got 'relu'"),
+    (lambda: train(Sequential([Dense(2, 2)]), np.ones((3, 2)), np.ones(2, int)), r"train: y \(shape \(2,\)\) must be one label per sample \(3\)"),
     (lambda: train(Sequential([Dense(2, 2)]), np.ones((3, 2)), np.ones(3, int), optimizer="lbfgs"), "'lbfgs'"),
 ])
 def test_bad_models_and_calls_are_named(call, pattern):
@@ -291,7 +291,7 @@ def test_tune_exit_takes_the_fewest_steps_that_keep_the_tuning_accuracy():
     assert choice.avg_steps == min(o.avg_steps for o in keeping) <= 6
 
 
-@pytest.mark.parametrize("options, message", [(dict(thresholds=()), "at least one"),
+@pytest.mark.parametrize("options, message", [(dict(thresholds=()), "thresholds must be at least one real number > 0"),
                                               (dict(tolerance=1.5), "tolerance"),
                                               (dict(thresholds=(1e-9,), temperatures=(100.0,)), "no setting")])
 def test_tune_exit_rejects_empty_grids_bad_tolerances_and_hopeless_grids(options, message):

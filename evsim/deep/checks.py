@@ -13,17 +13,19 @@ import numpy as np
 
 from evsim.validation import integer, real, real_array, refuse
 
-__all__ = ["instance", "samples", "labels", "shape", "positive_reals", "progress", "float_dtype"]
+__all__ = ["Said", "instance", "samples", "labels", "shape", "positive_reals", "progress", "float_dtype"]
 
 
 def instance(argument: str, value: object, kind: type | tuple[type, ...], accepted: str, *, owner: str):
     """``value`` if it is an instance of ``kind``."""
     if not isinstance(value, kind):
-        raise refuse(owner, argument, accepted, _Shown(type(value).__name__ + " " + _short(value)))
+        raise refuse(owner, argument, accepted, Said(type(value).__name__ + " " + _short(value)))
     return value
 
 
-class _Shown(str):
+class Said(str):
+    """A description shown as is in a message (not quoted)."""
+
     def __repr__(self) -> str:
         return str(self)
 
@@ -35,16 +37,17 @@ def _short(value: object) -> str:
 
 def samples(argument: str, value: object, *, owner: str, sample_shape: tuple[int, ...] | None = None,
             minimum: float | None = None, maximum: float | None = None) -> np.ndarray:
-    """A non-empty batch ``(samples, *sample_shape)`` of finite real numbers, as float64."""
+    """A non-empty batch ``(samples, *sample_shape)`` of finite real numbers (float64 unless given as floats)."""
     array = real_array(argument, value, owner=owner, minimum=minimum, maximum=maximum)
     if array.ndim < 2 or len(array) == 0 or array.size == 0:
         raise refuse(owner, f"{argument} (shape {array.shape})", "a non-empty batch: one row per sample",
-                     _Shown(_short(value)))
+                     Said(_short(value)))
     if sample_shape is not None and tuple(array.shape[1:]) != tuple(sample_shape):
         raise refuse(owner, f"{argument} (shape {array.shape})",
-                     f"a batch of samples of shape {tuple(sample_shape)}", _Shown(f"samples of shape "
+                     f"a batch of samples of shape {tuple(sample_shape)}", Said(f"samples of shape "
                                                                                  f"{array.shape[1:]}"))
-    return array
+    given = np.asarray(value)
+    return given if given.dtype.kind == "f" else array
 
 
 def labels(argument: str, value: object, *, owner: str, count: int, classes: int) -> np.ndarray:
@@ -52,7 +55,7 @@ def labels(argument: str, value: object, *, owner: str, count: int, classes: int
     array = np.asarray(value)
     if array.ndim != 1 or len(array) != count:
         raise refuse(owner, f"{argument} (shape {array.shape})", f"one label per sample ({count})",
-                     _Shown(_short(value)))
+                     Said(_short(value)))
     if array.dtype.kind not in "iu":
         bad = 0 if array.size == 0 else int(np.argmax([not isinstance(v, numbers.Integral) or isinstance(v, bool)
                                                        for v in array.tolist()]))
@@ -76,7 +79,7 @@ def positive_reals(argument: str, values: object, *, owner: str, count: int | No
     if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
         raise refuse(owner, argument, "a sequence of real numbers > 0", values)
     if count is not None and len(values) != count:
-        raise refuse(owner, argument, f"{count} numbers (one per activation)", _Shown(f"{len(values)} of them"))
+        raise refuse(owner, argument, f"{count} numbers (one per activation)", Said(f"{len(values)} of them"))
     if count is None and len(values) == 0:
         raise refuse(owner, argument, "at least one real number > 0", values)
     return tuple(real(f"{argument}[{i}]", v, owner=owner, minimum=0.0, exclusive_minimum=True)

@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from evsim.errors import ValidationError
+from evsim.validation import generator, integer, real, refuse
 
 __all__ = ["Layer", "Dense", "Conv2d", "AvgPool2d", "Flatten", "ReLU", "ClipReLU", "QCFS", "Sequential",
            "ACTIVATIONS"]
@@ -45,7 +46,8 @@ class Dense(Layer):
 
     def __init__(self, n_in: int, n_out: int, *, rng=None) -> None:
         super().__init__()
-        rng = np.random.default_rng(rng)
+        n_in, n_out = (integer(arg, v, owner="Dense", minimum=1) for arg, v in (("n_in", n_in), ("n_out", n_out)))
+        rng = generator(rng, owner="Dense")
         self.params = {"W": rng.normal(0.0, np.sqrt(2.0 / n_in), (n_out, n_in)), "b": np.zeros(n_out)}
 
     def forward(self, x, train=False, out=None):
@@ -95,7 +97,10 @@ class Conv2d(Layer):
 
     def __init__(self, c_in: int, c_out: int, k: int, *, stride: int = 1, padding: int = 0, rng=None) -> None:
         super().__init__()
-        rng = np.random.default_rng(rng)
+        c_in, c_out, k, stride = (integer(arg, v, owner="Conv2d", minimum=1) for arg, v in
+                                  (("c_in", c_in), ("c_out", c_out), ("k", k), ("stride", stride)))
+        padding = integer("padding", padding, owner="Conv2d", minimum=0)
+        rng = generator(rng, owner="Conv2d")
         fan_in = c_in * k * k
         self.params = {"W": rng.normal(0.0, np.sqrt(2.0 / fan_in), (c_out, c_in, k, k)), "b": np.zeros(c_out)}
         self.k, self.stride, self.padding = k, stride, padding
@@ -114,6 +119,9 @@ class Conv2d(Layer):
         W = self.params["W"]
         if x.ndim != 4 or x.shape[1] != W.shape[1]:
             raise ValidationError(f"Conv2d expects (batch, {W.shape[1]}, h, w) input, got {x.shape}")
+        if min(x.shape[2:]) + 2 * self.padding < self.k:
+            raise ValidationError(f"Conv2d with k={self.k} and padding={self.padding} needs images of at least "
+                                  f"{self.k - 2 * self.padding}×{self.k - 2 * self.padding}, got {x.shape}")
         if train:
             self._x = x
         kernel = W.reshape(W.shape[0], -1).T
@@ -161,9 +169,11 @@ class AvgPool2d(Layer):
 
     def __init__(self, k: int) -> None:
         super().__init__()
-        self.k = k
+        self.k = integer("k", k, owner="AvgPool2d", minimum=1)
 
     def forward(self, x, train=False):
+        if x.ndim != 4:
+            raise ValidationError(f"AvgPool2d expects (batch, channels, h, w) input, got {x.shape}")
         b, c, h, w = x.shape
         if h % self.k or w % self.k:
             raise ValidationError(f"AvgPool2d({self.k}) needs height and width divisible by {self.k}, got {x.shape}")
@@ -203,7 +213,7 @@ class ClipReLU(Layer):
 
     def __init__(self, ceiling: float = 1.0) -> None:
         super().__init__()
-        self.ceiling = float(ceiling)
+        self.ceiling = real("ceiling", ceiling, owner="ClipReLU", minimum=0.0, exclusive_minimum=True)
 
     def forward(self, x, train=False):
         if train:
@@ -222,10 +232,9 @@ class QCFS(Layer):
 
     def __init__(self, levels: int = 8, lam: float = 4.0, shift: float = 0.5) -> None:
         super().__init__()
-        if not isinstance(levels, (int, np.integer)) or levels < 1:
-            raise ValidationError(f"QCFS levels must be a whole number >= 1, got {levels!r}")
-        self.levels, self.shift = int(levels), float(shift)
-        self.params = {"lam": np.array(float(lam))}
+        self.levels = integer("levels", levels, owner="QCFS", minimum=1)
+        self.shift = real("shift", shift, owner="QCFS")
+        self.params = {"lam": np.array(real("lam", lam, owner="QCFS", minimum=0.0, exclusive_minimum=True))}
 
     def forward(self, x, train=False):
         lam, L = float(self.params["lam"]), self.levels
@@ -251,10 +260,15 @@ class Sequential(Layer):
 
     def __init__(self, layers: Sequence[Layer]) -> None:
         super().__init__()
+        if isinstance(layers, (str, bytes, Layer)) or not hasattr(layers, "__iter__"):
+            raise refuse("Sequential", "layers", "a sequence of layers", layers)
         self.layers = list(layers)
-        for layer in self.layers:
+        if not self.layers:
+            raise refuse("Sequential", "layers", "at least one layer", self.layers)
+        for i, layer in enumerate(self.layers):
             if not isinstance(layer, Layer):
-                raise ValidationError(f"Sequential takes Layer values, got {layer!r}")
+                raise refuse("Sequential", f"layers[{i}]", "a Layer (Dense, Conv2d, AvgPool2d, Flatten, ReLU, "
+                             "ClipReLU, QCFS)", layer)
 
     def forward(self, x, train=False):
         for layer in self.layers:

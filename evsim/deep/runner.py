@@ -88,6 +88,8 @@ class RunResult:
 
     def energy(self, e_ac: float = E_AC, e_mac: float = E_MAC) -> float:
         """Joules for the whole batch: ``ACs·E_AC + MACs·E_MAC``, from the counted operations."""
+        e_ac = real("e_ac", e_ac, owner="RunResult.energy", minimum=0.0)
+        e_mac = real("e_mac", e_mac, owner="RunResult.energy", minimum=0.0)
         return float(self.acs.sum() * e_ac + self.macs.sum() * e_mac)
 
 
@@ -239,7 +241,8 @@ def _checked(snn, x, steps, *, encoding, labels, rng, chunk, record_spikes, comp
     spikes = encoding != "analog"
     x = checks.samples("x", x, owner=owner, sample_shape=snn.input_shape, minimum=0.0 if spikes else None,
                        maximum=1.0 if spikes else None)
-    x = checks.samples("x (in the net's float type)", x.astype(snn.dtype, copy=False), owner=owner)
+    with np.errstate(over="ignore"):  # a value beyond the float type becomes inf, refused next
+        x = checks.samples("x (in the net's float type)", x.astype(snn.dtype, copy=False), owner=owner)
     if labels is not None:
         labels = checks.labels("labels", labels, owner=owner, count=len(x), classes=snn.layers[-1].size)
     if flag("compensation", compensation, owner=owner) and encoding != "rate":

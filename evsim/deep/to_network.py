@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from evsim.deep import checks
 from evsim.deep.convert import SpikingNet
 from evsim.deep.matrix import BLOCK_BYTES, fan_out, matrix_blocks
 from evsim.inputs import Analog
 from evsim.network import Network
 from evsim.neurons import IF, Input
-from evsim.validation import require_budget
+from evsim.validation import real_array, refuse, require_budget
 
 __all__ = ["to_network", "network_inputs", "UNREACHABLE"]
 
@@ -35,6 +36,7 @@ def to_network(snn: SpikingNet) -> Network:
     anything is built (:class:`~evsim.errors.LimitError`); then each layer's
     matrix is read a block of rows at a time.
     """
+    checks.instance("snn", snn, SpikingNet, "a SpikingNet (from deep.convert)", owner="to_network")
     n_in = int(np.prod(snn.input_shape))
     n_neurons = n_in + sum(layer.size for layer in snn.layers)
     n_synapses = sum(int(fan_out(layer.ops, layer.input_shape).sum()) for layer in snn.layers)
@@ -69,7 +71,11 @@ def to_network(snn: SpikingNet) -> Network:
 
 def network_inputs(values: np.ndarray) -> dict:
     """Event-view inputs for one sample: ``values`` is ``(steps, *input_shape)`` (0 entries skipped)."""
-    flat = np.asarray(values, float).reshape(values.shape[0], -1)
+    values = real_array("values", values, owner="network_inputs", allow_empty=False)
+    if values.ndim < 2:
+        raise refuse("network_inputs", f"values (shape {values.shape})", "an array (steps, *input_shape)",
+                     checks.Said(f"{values.ndim} dimension(s)"))
+    flat = values.reshape(values.shape[0], -1)
     out = {}
     for i in range(flat.shape[1]):
         steps = np.flatnonzero(flat[:, i])
