@@ -40,6 +40,7 @@ from evsim.validation import choice, flag, generator, integer, real, refuse, req
 __all__ = ["RunResult", "run", "run_bytes", "encode_batch", "sample_streams", "sample_code", "fan_out", "E_AC", "E_MAC"]
 
 ENCODINGS = ("analog", "rate", "ttfs", "hybrid")
+CODE_BYTES = 8 * 2**20  # deterministic codes are encoded for groups of samples of at most this many values
 
 
 E_AC, E_MAC = 0.9e-12, 4.6e-12  # joules per 32-bit float accumulate / multiply-accumulate, 45 nm (Horowitz 2014)
@@ -107,7 +108,7 @@ def sample_streams(rng, encoding: str):
 
 
 def sample_code(x: np.ndarray, steps: int, encoding: str, stream, compensation: bool = False) -> np.ndarray:
-    """``(steps, *shape)`` input values of one sample for a spike encoding (rate, ttfs, hybrid)."""
+    """``(steps, *x.shape)`` input values for a spike encoding (rate, ttfs, hybrid); rate: one sample's stream."""
     if encoding == "rate":
         code = encoding_module.rate(x, steps, rng=stream)
         return (encoding_module.compensate(code, x) if compensation else code).array
@@ -144,11 +145,12 @@ class _Inputs:
             return
         self.spikes = np.empty((steps, *x.shape), bool)
         self.step0 = np.empty_like(x) if encoding == "hybrid" else None
-        for i in range(len(x)):
-            values = sample_code(x[i], steps, encoding, stream(first + i), compensation)
-            np.not_equal(values, 0.0, out=self.spikes[:, i])
+        group = 1 if encoding == "rate" else max(1, CODE_BYTES // (8 * steps * x[0].size))  # rate: own streams
+        for i in range(0, len(x), group):
+            values = sample_code(x[i:i + group], steps, encoding, stream(first + i), compensation)
+            np.not_equal(values, 0.0, out=self.spikes[:, i:i + group])
             if self.step0 is not None:
-                self.step0[i] = values[0]
+                self.step0[i:i + group] = values[0]
         self.buffer = np.empty_like(x)
 
     def at(self, t: int) -> np.ndarray:
