@@ -31,6 +31,7 @@ __all__ = [
     "limits",
     "current_limits",
     "require_budget",
+    "refuse",
     "real",
     "integer",
     "flag",
@@ -146,6 +147,15 @@ def _fail(owner: str | None, argument: str, accepted: str, value: object) -> Val
     if len(shown) > 80 and not isinstance(value, _Said):  # composed descriptions (and paths) are shown whole
         shown = shown[:77] + "..."
     return ValidationError(f"{prefix}{argument} must be {accepted}, got {shown}")
+
+
+def refuse(owner: str | None, argument: str, accepted: str, value: object) -> ValidationError:
+    """The error for a check that belongs to one module (a type, a shape, a length), in the same style.
+
+    >>> str(refuse("run", "x (shape (3, 5))", "samples of shape (4,)", "..."))
+    "run: x (shape (3, 5)) must be samples of shape (4,), got '...'"
+    """
+    return _fail(owner, argument, accepted, value)
 
 
 def _bounds_text(minimum, maximum, exclusive_minimum: bool) -> str:

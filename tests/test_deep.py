@@ -172,18 +172,18 @@ class Odd(Layer):
     (lambda: convert(Sequential([Dense(2, 2), ReLU()]), calibration=np.ones((2, 2))), "must end with a linear output"),
     (lambda: convert(Sequential([ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2))), "must follow a linear layer"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)])), "needs calibration data"),
-    (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), thresholds=[1, 2], input_shape=(2,)), "give 1 thresholds"),
+    (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), thresholds=[1, 2], input_shape=(2,)), r"convert: thresholds must be 1 numbers \(one per activation\), got 2 of them"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), thresholds=[1.0], input_shape=(2,), v_init="calibrated"), "'calibrated' needs calibration data"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), v_init="random"), "'random'"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), norm="qcfs"), "needs QCFS activations"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), norm="median"), "'median'"),
-    (lambda: convert("ann"), "takes a Sequential"),
+    (lambda: convert("ann"), "convert: ann must be a Sequential ANN, got str 'ann'"),
     (lambda: Dense(3, 2).forward(np.ones((4, 5))), r"Dense expects \(batch, 3\) input, got \(4, 5\)"),
     (lambda: Conv2d(2, 2, 3).forward(np.ones((1, 3, 5, 5))), "Conv2d expects"),
     (lambda: AvgPool2d(2).forward(np.ones((1, 1, 3, 3))), "divisible by 2"),
-    (lambda: QCFS(levels=0), "levels must be"),
-    (lambda: Sequential([Dense(2, 2), "relu"]), "Sequential takes Layer values"),
-    (lambda: train(Sequential([Dense(2, 2)]), np.ones((3, 2)), np.ones(2, int)), "3 samples but y has 2 labels"),
+    (lambda: QCFS(levels=0), "QCFS: levels must be an integer >= 1, got 0"),
+    (lambda: Sequential([Dense(2, 2), "relu"]), r"Sequential: layers\[1\] must be a Layer .*, got 'relu'"),
+    (lambda: train(Sequential([Dense(2, 2)]), np.ones((3, 2)), np.ones(2, int)), r"train: y \(shape \(2,\)\) must be one label per sample \(3\)"),
     (lambda: train(Sequential([Dense(2, 2)]), np.ones((3, 2)), np.ones(3, int), optimizer="lbfgs"), "'lbfgs'"),
 ])
 def test_bad_models_and_calls_are_named(call, pattern):
@@ -194,19 +194,15 @@ def test_bad_models_and_calls_are_named(call, pattern):
 def test_bad_run_inputs_are_named():
     snn = convert(Sequential([Dense(2, 2, rng=0), ReLU(), Dense(2, 2, rng=1)]), thresholds=[1.0], input_shape=(2,))
     for args, kwargs, pattern in [
-        ((np.ones((1, 3)), 4), {}, r"input shape \(3,\) does not match the network's \(2,\)"),
-        ((np.array([[np.nan, 1.0]]), 4), {}, "NaN or infinite"),
-        ((np.ones((1, 2)), 0), {}, "steps must be a whole number >= 1, got 0"),
-        ((np.ones((1, 2)), 4), {"encoding": "morse"}, "'morse'"),
+        ((np.ones((1, 3)), 4), {}, r"run: x \(shape \(1, 3\)\) must be a batch of samples of shape \(2,\)"),
+        ((np.array([[np.nan, 1.0]]), 4), {}, r"run: x\[0, 0\] must be finite real numbers, got nan"),
+        ((np.ones((1, 2)), 0), {}, "run: steps must be an integer >= 1, got 0"),
+        ((np.ones((1, 2)), 4), {"encoding": "morse"}, "run: encoding must be one of 'analog'.*, got 'morse'"),
     ]:
         with pytest.raises(ValidationError, match=pattern):
             run(snn, *args, **kwargs)
-    with pytest.raises(ValidationError, match="takes a SpikingNet"):
+    with pytest.raises(ValidationError, match="run: snn must be a SpikingNet"):
         run("snn", np.ones((1, 2)), 4)
-    big = convert(Sequential([Dense(1500, 1400, rng=0), ReLU(), Dense(1400, 2, rng=1)]), thresholds=[1.0],
-                  input_shape=(1500,))
-    with pytest.raises(ValidationError, match="to_network is for small nets"):
-        to_network(big)
 
 
 def test_convert_command_prints_the_json_table_and_writes_the_figure(tmp_path, capsys):
@@ -295,7 +291,7 @@ def test_tune_exit_takes_the_fewest_steps_that_keep_the_tuning_accuracy():
     assert choice.avg_steps == min(o.avg_steps for o in keeping) <= 6
 
 
-@pytest.mark.parametrize("options, message", [(dict(thresholds=()), "at least one"),
+@pytest.mark.parametrize("options, message", [(dict(thresholds=()), "thresholds must be at least one real number > 0"),
                                               (dict(tolerance=1.5), "tolerance"),
                                               (dict(thresholds=(1e-9,), temperatures=(100.0,)), "no setting")])
 def test_tune_exit_rejects_empty_grids_bad_tolerances_and_hopeless_grids(options, message):
@@ -308,3 +304,49 @@ def test_tune_exit_rejects_empty_grids_bad_tolerances_and_hopeless_grids(options
     assert np.any(run(snn, x, 1).predictions[-1] != y)
     with pytest.raises(ValidationError, match=message):
         tune_exit(snn, x, y, 5, **options)
+
+
+def test_conv2d_in_blocks_of_samples_gives_the_same_numbers(monkeypatch):
+    """Blocked im2col: with a block of one sample, the forward pass and the input gradient are the same
+    bits as with the whole batch in one block; the weight gradient (summed block by block) agrees to
+    1e-12 relative."""
+    from evsim.deep import layers
+
+    rng = np.random.default_rng(3)
+    conv, x = Conv2d(2, 3, 3, stride=2, padding=1, rng=4), rng.normal(size=(5, 2, 7, 7))
+    grad = rng.normal(size=(5, 3, 4, 4))
+    whole_y, whole_dx = conv.forward(x, train=True), conv.backward(grad)
+    whole_grads = dict(conv.grads)
+    monkeypatch.setattr(layers, "IM2COL_BYTES", 1)
+    assert np.array_equal(conv.forward(x, train=True), whole_y)
+    assert np.array_equal(conv.backward(grad), whole_dx)
+    assert np.array_equal(conv.grads["b"], whole_grads["b"])
+    assert np.allclose(conv.grads["W"], whole_grads["W"], rtol=1e-12, atol=0)
+
+
+def _cifar_snn():
+    ann = Sequential([Conv2d(3, 16, 3, padding=1, rng=1), ReLU(), AvgPool2d(2), Conv2d(16, 16, 3, padding=1, rng=2),
+                      ReLU(), AvgPool2d(2), Flatten(), Dense(1024, 64, rng=3), ReLU(), Dense(64, 10, rng=4)])
+    return convert(ann, thresholds=[1.0, 1.0, 1.0], input_shape=(3, 32, 32))
+
+
+def test_run_and_to_network_refuse_before_allocating_above_the_memory_limit():
+    """A CIFAR-shaped conv net: run and to_network estimate their memory first and, above the limit,
+    raise LimitError (estimate, limit, how to raise it) having allocated almost nothing."""
+    import tracemalloc
+
+    import evsim
+    from evsim.errors import LimitError
+
+    snn, x = _cifar_snn(), np.zeros((1000, 3, 32, 32))
+    tracemalloc.start()
+    with evsim.limits(memory=200 * 2**20):
+        with pytest.raises(LimitError, match=r"run: 1,000 samples .* needs about .* above the memory limit of "
+                                             r"200 MiB.*evsim.limits\(memory=...\)"):
+            run(snn, x, 8)
+        with pytest.raises(LimitError, match=r"to_network: a network of 23,626 neurons and 2,8\d\d,\d{3} synapses"):
+            to_network(snn)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 40 * 2**20
+    assert run(snn, x[:20], 2, chunk=5).logits.shape == (2, 20, 10)  # the same net runs in smaller chunks

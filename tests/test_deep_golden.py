@@ -74,3 +74,12 @@ def test_recording_spikes_does_not_change_the_results(options):
     assert np.array_equal(_bits(with_spikes.logits), _bits(without.logits))
     assert np.array_equal(with_spikes.spike_counts, without.spike_counts)
     assert np.array_equal(with_spikes.exit_step, without.exit_step)
+
+
+def test_rate_draws_do_not_depend_on_the_chunk():
+    """A sample's rate input is drawn from its own stream: chunks of 7 and one chunk of the whole
+    batch give the same bits (the dyadic net, so no summation order matters)."""
+    case = NETS["dyadic_float64"]
+    small, whole = (run(case.snn, case.x, 6, encoding="rate", rng=3, chunk=chunk) for chunk in (7, 1000))
+    assert np.array_equal(_bits(small.logits), _bits(whole.logits))
+    assert np.array_equal(small.spike_counts, whole.spike_counts)

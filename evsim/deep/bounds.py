@@ -19,14 +19,17 @@ import math
 import numpy as np
 
 from evsim.neurons import apply_reset, drift, fires
+from evsim.validation import integer, real, real_array
 
 __all__ = ["if_response", "rate_identity_gap", "constant_input_count", "conversion_error_bound", "qcfs"]
 
 
 def if_response(currents, theta: float, v0: float = 0.0) -> tuple[int, float]:
     """Spike count and final potential of one soft-reset IF neuron (the engine's maths)."""
-    v, n = float(v0), 0
-    for z in np.asarray(currents, float):
+    currents = real_array("currents", currents, owner="if_response", ndim=1)
+    theta = real("theta", theta, owner="if_response", minimum=0.0, exclusive_minimum=True)
+    v, n = real("v0", v0, owner="if_response"), 0
+    for z in currents:
         m = drift(v, 1.0, 0.0, 0.0) + z
         fired = bool(fires(m, theta))
         v = float(apply_reset(m, fired, theta, math.nan))
@@ -36,7 +39,7 @@ def if_response(currents, theta: float, v0: float = 0.0) -> tuple[int, float]:
 
 def rate_identity_gap(currents, theta: float, v0: float = 0.0) -> float:
     """``θ·N/T − (mean(z) − (v(T) − v(0)) / T)``: zero up to rounding, for any inputs."""
-    currents = np.asarray(currents, float)
+    currents = real_array("currents", currents, owner="rate_identity_gap", ndim=1, allow_empty=False)
     n, v_end = if_response(currents, theta, v0)
     T = currents.size
     return theta * n / T - (currents.mean() - (v_end - v0) / T)
@@ -44,14 +47,24 @@ def rate_identity_gap(currents, theta: float, v0: float = 0.0) -> float:
 
 def constant_input_count(z, steps: int, theta, v0=0):
     """``clip(floor((z·T + v(0)) / θ), 0, T)`` (works with ``fractions.Fraction`` too)."""
+    owner = "constant_input_count"
+    real("z", z, owner=owner), real("v0", v0, owner=owner)  # checked, kept exact (a Fraction stays one)
+    real("theta", theta, owner=owner, minimum=0.0, exclusive_minimum=True)
+    integer("steps", steps, owner=owner, minimum=1)
     return min(max(math.floor((z * steps + v0) / theta), 0), steps)
 
 
 def conversion_error_bound(theta: float, steps: int) -> float:
     """``θ / (2T)``: the largest ``|θ·N/T − clip(z, 0, θ)|`` with ``v(0) = θ/2``."""
+    real("theta", theta, owner="conversion_error_bound", minimum=0.0, exclusive_minimum=True)
+    integer("steps", steps, owner="conversion_error_bound", minimum=1)
     return theta / (2 * steps)
 
 
 def qcfs(z, lam: float, levels: int, shift: float = 0.5):
     """QCFS activation ``λ·clip(floor(z·L/λ + φ)/L, 0, 1)``."""
-    return lam * np.clip(np.floor(np.asarray(z, float) * levels / lam + shift) / levels, 0.0, 1.0)
+    z = real_array("z", z, owner="qcfs")
+    lam = real("lam", lam, owner="qcfs", minimum=0.0, exclusive_minimum=True)
+    levels = integer("levels", levels, owner="qcfs", minimum=1)
+    shift = real("shift", shift, owner="qcfs")
+    return lam * np.clip(np.floor(z * levels / lam + shift) / levels, 0.0, 1.0)

@@ -34,15 +34,19 @@ import dataclasses
 
 import numpy as np
 
+from evsim.deep import checks
 from evsim.deep.convert import SpikingNet
 from evsim.deep.layers import ACTIVATIONS, Sequential
 from evsim.deep.runner import run
+from evsim.validation import integer
 
 __all__ = ["ann_activations", "snn_rates", "activation_errors", "expected_errors", "per_image_errors", "calibrate"]
 
 
 def ann_activations(ann: Sequential, x: np.ndarray) -> list[np.ndarray]:
     """The ANN's output after each activation layer, flattened per sample."""
+    checks.instance("ann", ann, Sequential, "a Sequential ANN", owner="ann_activations")
+    x = checks.samples("x", x, owner="ann_activations")
     out = []
     for layer in ann.layers:
         x = layer.forward(x)
@@ -52,7 +56,7 @@ def ann_activations(ann: Sequential, x: np.ndarray) -> list[np.ndarray]:
 
 
 def snn_rates(snn: SpikingNet, x: np.ndarray, steps: int) -> list[np.ndarray]:
-    """``θ·N/T`` of every spiking neuron, per sample: ``(batch, neurons)`` per layer."""
+    """``θ·N/T`` of every spiking neuron, per sample: ``(batch, neurons)`` per layer (``run`` checks the arguments)."""
     result = run(snn, x, steps, record_spikes=True)
     thetas = snn.thresholds
     return [theta * spikes.sum(axis=0) / steps for theta, spikes in zip(thetas, result.spikes)]
@@ -82,6 +86,12 @@ def _with_v_init(snn: SpikingNet, k: int, v0: np.ndarray) -> SpikingNet:
 
 def calibrate(snn: SpikingNet, ann: Sequential, x: np.ndarray, steps: int, iterations: int = 3) -> SpikingNet:
     """``snn`` with per-neuron initial potentials calibrated for ``steps`` (see the module docstring)."""
+    owner = "calibrate"
+    checks.instance("snn", snn, SpikingNet, "a SpikingNet (from deep.convert)", owner=owner)
+    checks.instance("ann", ann, Sequential, "a Sequential ANN", owner=owner)
+    x = checks.samples("x", x, owner=owner, sample_shape=snn.input_shape)
+    integer("steps", steps, owner=owner, minimum=1)
+    integer("iterations", iterations, owner=owner, minimum=1)
     activations = ann_activations(ann, x)
     spiking = [k for k, layer in enumerate(snn.layers) if layer.spiking]
     for position, k in enumerate(spiking):

@@ -21,7 +21,9 @@ from typing import Sequence
 import numpy as np
 
 from evsim.deep.layers import ACTIVATIONS, QCFS, AvgPool2d, Conv2d, Dense, Flatten, Layer, Sequential
+from evsim.deep import checks
 from evsim.errors import ValidationError
+from evsim.validation import choice, integer, real, refuse, require_budget
 
 __all__ = ["SpikingLayer", "SpikingNet", "convert", "linear_part", "affine_bias"]
 
@@ -123,13 +125,15 @@ def _scale(activations: np.ndarray, activation: Layer, norm: str, percentile: fl
     if norm == "qcfs":
         if not isinstance(activation, QCFS):
             raise ValidationError(f"norm='qcfs' needs QCFS activations, found {activation!r}")
-        return float(activation.params["lam"])
+        value = float(activation.params["lam"])
+        if not (np.isfinite(value) and value > 0):
+            raise ValidationError(f"convert: the trained λ of {activation!r} is the threshold and must be a "
+                                  f"finite number > 0, got {value!r}")
+        return value
     if norm == "max":
         value = float(activations.max())
-    elif norm == "percentile":
-        value = float(np.percentile(activations, percentile))
     else:
-        raise ValidationError(f"norm must be 'max', 'percentile' or 'qcfs', got {norm!r}")
+        value = float(np.percentile(activations, percentile))
     if not value > 0:
         raise ValidationError(f"activation {activation!r} is never positive on the calibration data; "
                               f"its threshold would be {value!r}")
@@ -158,10 +162,21 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
     dtype : numpy float type
         Arithmetic of the converted net (``np.float32`` halves memory and time).
     """
-    if not isinstance(ann, Sequential):
-        raise ValidationError(f"convert takes a Sequential ANN, got {type(ann).__name__}")
-    if v_init not in ("zero", "half", "calibrated"):
-        raise ValidationError(f"v_init must be 'zero', 'half' or 'calibrated', got {v_init!r}")
+    owner = "convert"
+    checks.instance("ann", ann, Sequential, "a Sequential ANN", owner=owner)
+    norm = choice("norm", norm, ("max", "percentile", "qcfs"), owner=owner)
+    percentile = real("percentile", percentile, owner=owner, minimum=0.0, maximum=100.0)
+    v_init = choice("v_init", v_init, ("zero", "half", "calibrated"), owner=owner)
+    dtype = checks.float_dtype(dtype, owner=owner)
+    calibration_steps = integer("calibration_steps", calibration_steps, owner=owner, minimum=1)
+    if calibration is not None:
+        calibration = checks.samples("calibration", calibration, owner=owner)
+        if input_shape is not None and tuple(calibration.shape[1:]) != checks.shape("input_shape", input_shape,
+                                                                                    owner=owner):
+            raise refuse(owner, "input_shape", f"the shape of one calibration sample, {calibration.shape[1:]}",
+                         input_shape)
+    elif input_shape is not None:
+        input_shape = checks.shape("input_shape", input_shape, owner=owner)
     if v_init == "calibrated" and calibration is None:
         raise ValidationError("v_init='calibrated' needs calibration data (training inputs)")
     ann = copy.deepcopy(ann)
@@ -169,14 +184,17 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
         layer.params = {name: value.astype(dtype) for name, value in layer.params.items()}
     groups = _groups(ann)
     n_spiking = len(groups) - 1
-    if thresholds is not None and len(thresholds) != n_spiking:
-        raise ValidationError(f"give {n_spiking} thresholds (one per activation), got {len(thresholds)}")
+    if thresholds is not None:
+        thresholds = checks.positive_reals("thresholds", thresholds, owner=owner, count=n_spiking)
     if thresholds is None and norm != "qcfs" and calibration is None:
         raise ValidationError(f"norm={norm!r} needs calibration data (training inputs)")
     if calibration is not None:
         input_shape = tuple(calibration.shape[1:])
     elif input_shape is None:
         raise ValidationError("give calibration data or input_shape= so the layer shapes are known")
+    if calibration is not None:  # a group's outputs and activations for every sample, and a sorted copy
+        require_budget(owner, f"the activations of {len(calibration):,} calibration samples",
+                       3 * 8 * len(calibration) * max(_group_sizes(groups, input_shape)))
     x = calibration
     layers, shape = [], input_shape
     for k, (ops, activation) in enumerate(groups):
@@ -201,6 +219,15 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
 
         snn = calibrate(snn, ann, calibration, calibration_steps)
     return snn
+
+
+def _group_sizes(groups, input_shape: tuple[int, ...]) -> list[int]:
+    """Elements per sample of the input and of each group's output."""
+    sizes, shape = [int(np.prod(input_shape))], input_shape
+    for ops, _ in groups:
+        shape = affine_bias(ops, shape).shape
+        sizes.append(int(np.prod(shape)))
+    return sizes
 
 
 def _forward(ops, x, batch: int = 1024):

@@ -18,7 +18,9 @@ import numpy as np
 
 from evsim.deep.convert import SpikingNet
 from evsim.deep.runner import run
+from evsim.deep import checks
 from evsim.errors import ValidationError
+from evsim.validation import real, refuse
 
 __all__ = ["ExitChoice", "tune_exit", "THRESHOLDS", "TEMPERATURES"]
 
@@ -45,10 +47,16 @@ def tune_exit(snn: SpikingNet, x: np.ndarray, labels: np.ndarray, steps: int, *,
     Every setting runs ``steps`` steps with analog input unless ``run_options``
     say otherwise; ``tolerance`` is a fraction (0.005 = half a point).
     """
-    if not thresholds or not temperatures:
-        raise ValidationError("tune_exit needs at least one threshold and one temperature")
-    if not 0 <= tolerance < 1:
-        raise ValidationError(f"tolerance is a fraction of accuracy in [0, 1), got {tolerance!r}")
+    owner = "tune_exit"
+    thresholds = checks.positive_reals("thresholds", thresholds, owner=owner)
+    temperatures = checks.positive_reals("temperatures", temperatures, owner=owner)
+    tolerance = real("tolerance", tolerance, owner=owner, minimum=0.0, maximum=np.nextafter(1.0, 0.0))
+    taken = sorted({"labels", "exit_threshold", "temperature"} & set(run_options))
+    if taken:
+        raise refuse(owner, taken[0], "left to tune_exit (it sets labels, exit_threshold and temperature)",
+                     run_options[taken[0]])
+    if labels is None:
+        raise refuse(owner, "labels", "one class label per sample", labels)
     fixed = float(run(snn, x, steps, labels=labels, **run_options).accuracy[-1])
     best = None
     for temperature in temperatures:

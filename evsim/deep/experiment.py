@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from evsim.datasets import load_digits
+from evsim.deep import checks
 from evsim.deep.calibrate import activation_errors, expected_errors, per_image_errors
 from evsim.deep.convert import convert
 from evsim.deep.early_exit import tune_exit
@@ -19,6 +20,7 @@ from evsim.deep.energy import energy_ratio
 from evsim.deep.layers import QCFS, Dense, Sequential
 from evsim.deep.runner import run
 from evsim.deep.train import accuracy, train
+from evsim.validation import choice, integer, refuse
 
 __all__ = ["STEPS", "V_INITS", "METHODS", "ConversionTable", "digits_qcfs_mlp", "conversion_table", "compare_rows",
            "format_compare"]
@@ -37,7 +39,13 @@ class ConversionTable:
         return {"dataset": self.dataset, "ann_accuracy": self.ann_accuracy, "rows": list(self.rows)}
 
     def accuracy(self, v_init: str, steps: int) -> float:
-        return next(r["accuracy"] for r in self.rows if r["v_init"] == v_init and r["steps"] == steps)
+        """The SNN accuracy of one row of the table."""
+        choice("v_init", v_init, sorted({r["v_init"] for r in self.rows}), owner="ConversionTable.accuracy")
+        for r in self.rows:
+            if r["v_init"] == v_init and r["steps"] == steps:
+                return r["accuracy"]
+        raise refuse("ConversionTable.accuracy", "steps", f"one of {sorted({r['steps'] for r in self.rows})}",
+                     steps)
 
     def format(self) -> str:
         head = f"{'v_init':<8}" + "".join(f"{'T=' + str(t):>9}" for t in STEPS)
@@ -50,6 +58,8 @@ class ConversionTable:
 def digits_qcfs_mlp(data, *, seed: int = 2, levels: int = 4, hidden: int = 256, epochs: int = 60,
                     progress=False) -> Sequential:
     """Train the QCFS MLP on the digits training set."""
+    seed = integer("seed", seed, owner="digits_qcfs_mlp", minimum=0)
+    hidden = integer("hidden", hidden, owner="digits_qcfs_mlp", minimum=1)
     ann = Sequential([Dense(64, hidden, rng=seed), QCFS(levels, lam=2.0), Dense(hidden, hidden, rng=seed + 10),
                       QCFS(levels, lam=2.0), Dense(hidden, 10, rng=seed + 20)])
     train(ann, data.x_train.reshape(len(data.x_train), -1), data.y_train, epochs=epochs, lr=2e-3, seed=seed,
@@ -59,6 +69,8 @@ def digits_qcfs_mlp(data, *, seed: int = 2, levels: int = 4, hidden: int = 256, 
 
 def conversion_table(*, seed: int = 2, progress=False) -> tuple[ConversionTable, Sequential]:
     """Train, convert and run; return the accuracy table and the ANN."""
+    integer("seed", seed, owner="conversion_table", minimum=0)
+    checks.progress(progress, owner="conversion_table")
     data = load_digits()
     ann = digits_qcfs_mlp(data, seed=seed, progress=progress)
     x_test = data.x_test.reshape(len(data.x_test), -1)
@@ -91,6 +103,11 @@ def compare_rows(*, seed: int = 2, steps: Sequence[int] = STEPS, progress=False)
     errors (:func:`~evsim.deep.calibrate.expected_errors` and
     :func:`~evsim.deep.calibrate.per_image_errors`).
     """
+    integer("seed", seed, owner="compare_rows", minimum=0)
+    checks.progress(progress, owner="compare_rows")
+    if isinstance(steps, (str, bytes)) or not hasattr(steps, "__len__") or len(steps) == 0:
+        raise refuse("compare_rows", "steps", "a non-empty sequence of step counts >= 1", steps)
+    steps = [integer(f"steps[{i}]", t, owner="compare_rows", minimum=1) for i, t in enumerate(steps)]
     data = load_digits()
     ann = digits_qcfs_mlp(data, seed=seed, progress=progress)
     x_train = data.x_train.reshape(len(data.x_train), -1)

@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from evsim.errors import ValidationError
+from evsim.validation import generator, integer, real, refuse
 
 __all__ = ["Layer", "Dense", "Conv2d", "AvgPool2d", "Flatten", "ReLU", "ClipReLU", "QCFS", "Sequential",
            "ACTIVATIONS"]
@@ -45,7 +46,8 @@ class Dense(Layer):
 
     def __init__(self, n_in: int, n_out: int, *, rng=None) -> None:
         super().__init__()
-        rng = np.random.default_rng(rng)
+        n_in, n_out = (integer(arg, v, owner="Dense", minimum=1) for arg, v in (("n_in", n_in), ("n_out", n_out)))
+        rng = generator(rng, owner="Dense")
         self.params = {"W": rng.normal(0.0, np.sqrt(2.0 / n_in), (n_out, n_in)), "b": np.zeros(n_out)}
 
     def forward(self, x, train=False, out=None):
@@ -67,6 +69,9 @@ class Dense(Layer):
         return f"Dense({inp}, {out})"
 
 
+IM2COL_BYTES = 32 * 2**20  # the most im2col patches Conv2d builds at once (a block of samples)
+
+
 def _im2col(x: np.ndarray, k: int, stride: int, padding: int) -> tuple[np.ndarray, int, int]:
     """Patches ``(batch, out_h, out_w, channels·k·k)`` of ``x`` (batch, channels, h, w)."""
     if padding:
@@ -76,33 +81,72 @@ def _im2col(x: np.ndarray, k: int, stride: int, padding: int) -> tuple[np.ndarra
     return windows.transpose(0, 2, 3, 1, 4, 5).reshape(b, oh, ow, c * k * k), oh, ow
 
 
+def conv_output_size(size: int, k: int, stride: int, padding: int) -> int:
+    """``⌊(size + 2·padding − k) / stride⌋ + 1``: output positions along one axis."""
+    return (size + 2 * padding - k) // stride + 1
+
+
 class Conv2d(Layer):
-    """2-D convolution by im2col: ``W`` of shape ``(out_channels, in_channels, k, k)``."""
+    """2-D convolution by im2col: ``W`` of shape ``(out_channels, in_channels, k, k)``.
+
+    ``y[b, o, i, j] = Σ_{c, u, v} W[o, c, u, v] · x_pad[b, c, i·stride + u, j·stride + v] + b[o]``.
+    The patches are built for a block of samples at a time (at most
+    :data:`IM2COL_BYTES` of them), so memory does not grow with ``c·k²`` times
+    the batch; every output element is the same product as with one block.
+    """
 
     def __init__(self, c_in: int, c_out: int, k: int, *, stride: int = 1, padding: int = 0, rng=None) -> None:
         super().__init__()
-        rng = np.random.default_rng(rng)
+        c_in, c_out, k, stride = (integer(arg, v, owner="Conv2d", minimum=1) for arg, v in
+                                  (("c_in", c_in), ("c_out", c_out), ("k", k), ("stride", stride)))
+        padding = integer("padding", padding, owner="Conv2d", minimum=0)
+        rng = generator(rng, owner="Conv2d")
         fan_in = c_in * k * k
         self.params = {"W": rng.normal(0.0, np.sqrt(2.0 / fan_in), (c_out, c_in, k, k)), "b": np.zeros(c_out)}
         self.k, self.stride, self.padding = k, stride, padding
+
+    def _blocks(self, x: np.ndarray):
+        """``(rows, patches)`` for consecutive blocks of samples of ``x``."""
+        _, c, h, w = x.shape
+        oh, ow = (conv_output_size(n, self.k, self.stride, self.padding) for n in (h, w))
+        per_sample = max(1, oh * ow * c * self.k * self.k * x.itemsize)
+        block = max(1, IM2COL_BYTES // per_sample)
+        for start in range(0, len(x), block):
+            rows = slice(start, start + block)
+            yield rows, _im2col(x[rows], self.k, self.stride, self.padding)[0]
 
     def forward(self, x, train=False):
         W = self.params["W"]
         if x.ndim != 4 or x.shape[1] != W.shape[1]:
             raise ValidationError(f"Conv2d expects (batch, {W.shape[1]}, h, w) input, got {x.shape}")
-        cols, oh, ow = _im2col(x, self.k, self.stride, self.padding)
+        if min(x.shape[2:]) + 2 * self.padding < self.k:
+            raise ValidationError(f"Conv2d with k={self.k} and padding={self.padding} needs images of at least "
+                                  f"{self.k - 2 * self.padding}×{self.k - 2 * self.padding}, got {x.shape}")
         if train:
-            self._cols, self._shape = cols, x.shape
-        y = cols @ W.reshape(W.shape[0], -1).T + self.params["b"]
+            self._x = x
+        kernel = W.reshape(W.shape[0], -1).T
+        y = None
+        for rows, cols in self._blocks(x):
+            part = cols @ kernel + self.params["b"]
+            if y is None:
+                y = np.empty((len(x), *part.shape[1:]), part.dtype)
+            y[rows] = part
         return y.transpose(0, 3, 1, 2)
 
     def backward(self, grad):
-        W = self.params["W"]
-        g = grad.transpose(0, 2, 3, 1).reshape(-1, W.shape[0])
-        cols = self._cols.reshape(-1, self._cols.shape[-1])
-        self.grads = {"W": (g.T @ cols).reshape(W.shape), "b": g.sum(axis=0)}
-        dcols = (g @ W.reshape(W.shape[0], -1)).reshape(self._cols.shape)
-        return _col2im(dcols, self._shape, self.k, self.stride, self.padding)
+        """``∂W = Σ g·patches``, ``∂b = Σ g``, ``∂x = col2im(g·W)``, block by block of samples."""
+        W, x = self.params["W"], self._x
+        kernel = W.reshape(W.shape[0], -1)
+        g_all = grad.transpose(0, 2, 3, 1)
+        grad_w, grad_x = None, np.empty(x.shape)
+        for rows, cols in self._blocks(x):
+            g = g_all[rows].reshape(-1, W.shape[0])
+            part = g.T @ cols.reshape(-1, cols.shape[-1])
+            grad_w = part if grad_w is None else grad_w + part
+            dcols = (g @ kernel).reshape(cols.shape)
+            grad_x[rows] = _col2im(dcols, x[rows].shape, self.k, self.stride, self.padding)
+        self.grads = {"W": grad_w.reshape(W.shape), "b": g_all.reshape(-1, W.shape[0]).sum(axis=0)}
+        return grad_x
 
     def __repr__(self) -> str:
         c_out, c_in, k, _ = self.params["W"].shape
@@ -125,9 +169,11 @@ class AvgPool2d(Layer):
 
     def __init__(self, k: int) -> None:
         super().__init__()
-        self.k = k
+        self.k = integer("k", k, owner="AvgPool2d", minimum=1)
 
     def forward(self, x, train=False):
+        if x.ndim != 4:
+            raise ValidationError(f"AvgPool2d expects (batch, channels, h, w) input, got {x.shape}")
         b, c, h, w = x.shape
         if h % self.k or w % self.k:
             raise ValidationError(f"AvgPool2d({self.k}) needs height and width divisible by {self.k}, got {x.shape}")
@@ -167,7 +213,7 @@ class ClipReLU(Layer):
 
     def __init__(self, ceiling: float = 1.0) -> None:
         super().__init__()
-        self.ceiling = float(ceiling)
+        self.ceiling = real("ceiling", ceiling, owner="ClipReLU", minimum=0.0, exclusive_minimum=True)
 
     def forward(self, x, train=False):
         if train:
@@ -186,10 +232,9 @@ class QCFS(Layer):
 
     def __init__(self, levels: int = 8, lam: float = 4.0, shift: float = 0.5) -> None:
         super().__init__()
-        if not isinstance(levels, (int, np.integer)) or levels < 1:
-            raise ValidationError(f"QCFS levels must be a whole number >= 1, got {levels!r}")
-        self.levels, self.shift = int(levels), float(shift)
-        self.params = {"lam": np.array(float(lam))}
+        self.levels = integer("levels", levels, owner="QCFS", minimum=1)
+        self.shift = real("shift", shift, owner="QCFS")
+        self.params = {"lam": np.array(real("lam", lam, owner="QCFS", minimum=0.0, exclusive_minimum=True))}
 
     def forward(self, x, train=False):
         lam, L = float(self.params["lam"]), self.levels
@@ -215,10 +260,15 @@ class Sequential(Layer):
 
     def __init__(self, layers: Sequence[Layer]) -> None:
         super().__init__()
+        if isinstance(layers, (str, bytes, Layer)) or not hasattr(layers, "__iter__"):
+            raise refuse("Sequential", "layers", "a sequence of layers", layers)
         self.layers = list(layers)
-        for layer in self.layers:
+        if not self.layers:
+            raise refuse("Sequential", "layers", "at least one layer", self.layers)
+        for i, layer in enumerate(self.layers):
             if not isinstance(layer, Layer):
-                raise ValidationError(f"Sequential takes Layer values, got {layer!r}")
+                raise refuse("Sequential", f"layers[{i}]", "a Layer (Dense, Conv2d, AvgPool2d, Flatten, ReLU, "
+                             "ClipReLU, QCFS)", layer)
 
     def forward(self, x, train=False):
         for layer in self.layers:

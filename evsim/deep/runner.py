@@ -31,13 +31,16 @@ import numpy as np
 
 from evsim import encoding as encoding_module
 from evsim.deep.convert import SpikingNet, linear_part
-from evsim.deep.layers import Dense
-from evsim.errors import ValidationError
+from evsim.deep import checks
+from evsim.deep.layers import IM2COL_BYTES
+from evsim.deep.matrix import fan_out, work_sizes
 from evsim.neurons import apply_reset, drift, fires
+from evsim.validation import choice, flag, generator, integer, real, refuse, require_budget
 
-__all__ = ["RunResult", "run", "encode_batch", "fan_out", "E_AC", "E_MAC"]
+__all__ = ["RunResult", "run", "run_bytes", "encode_batch", "sample_streams", "sample_code", "fan_out", "E_AC", "E_MAC"]
 
 ENCODINGS = ("analog", "rate", "ttfs", "hybrid")
+CODE_BYTES = 8 * 2**20  # deterministic codes are encoded for groups of samples of at most this many values
 
 
 E_AC, E_MAC = 0.9e-12, 4.6e-12  # joules per 32-bit float accumulate / multiply-accumulate, 45 nm (Horowitz 2014)
@@ -86,44 +89,105 @@ class RunResult:
 
     def energy(self, e_ac: float = E_AC, e_mac: float = E_MAC) -> float:
         """Joules for the whole batch: ``ACs·E_AC + MACs·E_MAC``, from the counted operations."""
+        e_ac = real("e_ac", e_ac, owner="RunResult.energy", minimum=0.0)
+        e_mac = real("e_mac", e_mac, owner="RunResult.energy", minimum=0.0)
         return float(self.acs.sum() * e_ac + self.macs.sum() * e_mac)
 
 
-def fan_out(layer_ops, input_shape) -> np.ndarray:
-    """Nonzero weights out of each input element of an affine group (flat, C order).
+def sample_streams(rng, encoding: str):
+    """``stream(i)``: sample ``i``'s own random generator (rate input), ``None`` for deterministic codes.
 
-    The group's matrix comes from applying it to the identity; a lone
-    :class:`Dense` op's matrix is its ``W``, whose columns are counted directly
-    (the identity would cost an ``n × n`` product on every run).
+    One number is drawn from ``rng``; sample ``i`` of the batch then draws from
+    ``SeedSequence(that number, spawn_key=(i,))``, so its input does not depend
+    on which chunk it runs in, nor on the other samples.
     """
-    if len(layer_ops) == 1 and isinstance(layer_ops[0], Dense):
-        return np.count_nonzero(layer_ops[0].params["W"], axis=0)
-    n = int(np.prod(input_shape))
-    basis = np.eye(n).reshape((n, *input_shape))
-    return np.count_nonzero(linear_part(layer_ops, basis).reshape(n, -1), axis=1)
+    if encoding != "rate":
+        return lambda i: None
+    root = int(np.random.default_rng(rng).integers(2**63))
+    return lambda i: np.random.default_rng(np.random.SeedSequence(root, spawn_key=(i,)))
 
 
-def encode_batch(x: np.ndarray, steps: int, encoding: str, rng, compensation: bool = False) -> np.ndarray:
-    """``(steps, batch, *shape)`` input values for an encoding (analog: ``x`` every step)."""
-    if encoding == "analog":
-        return np.broadcast_to(x, (steps, *x.shape))
+def sample_code(x: np.ndarray, steps: int, encoding: str, stream, compensation: bool = False) -> np.ndarray:
+    """``(steps, *x.shape)`` input values for a spike encoding (rate, ttfs, hybrid); rate: one sample's stream."""
     if encoding == "rate":
-        code = encoding_module.rate(x, steps, rng=rng)
+        code = encoding_module.rate(x, steps, rng=stream)
         return (encoding_module.compensate(code, x) if compensation else code).array
     if encoding == "ttfs":
         return encoding_module.ttfs(x, steps).array
-    if encoding == "hybrid":
-        return encoding_module.hybrid(x, steps).array
-    raise ValidationError(f"encoding must be one of {ENCODINGS}, got {encoding!r}")
+    return encoding_module.hybrid(x, steps).array
 
 
-def _check(snn: SpikingNet, x: np.ndarray, steps) -> None:
-    if not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValidationError(f"steps must be a whole number >= 1, got {steps!r}")
-    if tuple(x.shape[1:]) != tuple(snn.input_shape):
-        raise ValidationError(f"input shape {x.shape[1:]} does not match the network's {snn.input_shape}")
-    if not np.isfinite(x).all():
-        raise ValidationError("input contains NaN or infinite values")
+def encode_batch(x: np.ndarray, steps: int, encoding: str, rng, compensation: bool = False) -> np.ndarray:
+    """``(steps, batch, *shape)`` input values, as :func:`run` feeds them (analog: ``x`` every step).
+
+    With the same ``rng`` (a seed, or a Generator in the same state) these
+    are the very values ``run(..., rng=rng)`` draws, whatever its ``chunk``.
+    """
+    x = np.asarray(x)
+    if encoding == "analog":
+        return np.broadcast_to(x, (steps, *x.shape))
+    stream = sample_streams(rng, encoding)
+    return np.stack([sample_code(x[i], steps, encoding, stream(i), compensation) for i in range(len(x))], axis=1)
+
+
+class _Inputs:
+    """A chunk's input values, step by step: analog ``x``, or the spike codes kept as bits.
+
+    Spike codes carry ``1`` per event (hybrid: the analog values at step 0,
+    kept as they are), so the bits and one buffer of the chunk's size give
+    the same values as the full ``(steps, batch, *shape)`` array, in an
+    eighth of the memory of float64.
+    """
+
+    def __init__(self, x: np.ndarray, first: int, steps: int, encoding: str, stream, compensation: bool) -> None:
+        self.x, self.encoding = x, encoding
+        if encoding == "analog":
+            return
+        self.spikes = np.empty((steps, *x.shape), bool)
+        self.step0 = np.empty_like(x) if encoding == "hybrid" else None
+        group = 1 if encoding == "rate" else max(1, CODE_BYTES // (8 * steps * x[0].size))  # rate: own streams
+        for i in range(0, len(x), group):
+            values = sample_code(x[i:i + group], steps, encoding, stream(first + i), compensation)
+            np.not_equal(values, 0.0, out=self.spikes[:, i:i + group])
+            if self.step0 is not None:
+                self.step0[i:i + group] = values[0]
+        self.buffer = np.empty_like(x)
+
+    def at(self, t: int) -> np.ndarray:
+        """The values of step ``t`` for every sample of the chunk."""
+        if self.encoding == "analog":
+            return self.x
+        if self.step0 is not None and t == 0:
+            return self.step0
+        np.copyto(self.buffer, self.spikes[t])
+        return self.buffer
+
+
+def run_bytes(snn: SpikingNet, samples: int, steps: int, *, encoding: str, chunk: int, record_spikes: bool) -> int:
+    """What :func:`run` allocates, estimated before it allocates (bytes).
+
+    Per sample of a chunk: each spiking layer's potential, input current and
+    spike values (the net's float type) and two bool arrays; the output
+    layer's current and sum; every op's output while a group is applied; the
+    input bits and one step of input values. Per sample of the batch: the
+    logits of every step (twice, while the chunks are joined), predictions,
+    and with ``record_spikes`` every spiking neuron's bit at every step
+    (twice). Plus the bounded work arrays of convolutions.
+    """
+    item = np.dtype(snn.dtype).itemsize
+    per_sample = 0
+    for layer in snn.layers:
+        per_sample += layer.size * (3 * item + 2 if layer.spiking else 2 * item)
+        per_sample += sum(work_sizes(layer.ops, layer.input_shape)[1:]) * max(item, 8)
+    n_in = int(np.prod(snn.input_shape))
+    per_sample += n_in * 2 * item + (steps * n_in if encoding != "analog" else 0)
+    if encoding == "analog":
+        per_sample += snn.layers[0].size * item
+    classes = snn.layers[-1].size
+    per_run = steps * (2 * classes * item + 8)
+    if record_spikes:
+        per_run += 2 * steps * sum(layer.size for layer in snn.layers if layer.spiking)
+    return min(chunk, samples) * per_sample + samples * per_run + 2 * IM2COL_BYTES
 
 
 def run(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog", labels: np.ndarray | None = None,
@@ -131,33 +195,35 @@ def run(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog",
         exit_threshold: float | None = None, temperature: float = 1.0, single_spike: bool = False) -> RunResult:
     """Run a converted net on a batch for ``steps`` steps, in chunks of ``chunk`` samples.
 
-    ``compensation`` (rate input only): IC-SNN's coding compensation, see
-    :func:`evsim.encoding.compensate`. ``exit_threshold=α`` (SEENN-I): a sample
-    stops after the first step whose ``max softmax(logits / temperature)``
-    exceeds ``α`` and costs nothing afterwards; ``α >= 1`` never exits.
-    ``single_spike``: every hidden neuron fires at most once per sample.
-    Dropping exited samples shrinks the batch, and BLAS may then round the
-    remaining samples' products differently in the last bit.
+    ``x``: ``(samples, *snn.input_shape)`` finite values (in ``[0, 1]`` for the
+    spike encodings). ``rng`` (rate input): a seed or Generator; each sample
+    draws from its own stream (:func:`sample_streams`), so the results do not
+    depend on ``chunk``. ``compensation`` (rate input only): IC-SNN's coding
+    compensation, see :func:`evsim.encoding.compensate`. ``exit_threshold=α``
+    (SEENN-I): a sample stops after the first step whose ``max
+    softmax(logits / temperature)`` exceeds ``α`` and costs nothing afterwards;
+    ``α >= 1`` never exits. ``single_spike``: every hidden neuron fires at
+    most once per sample. Dropping exited samples shrinks the batch, and BLAS
+    may then round the remaining samples' products differently in the last bit.
+
+    The memory the run needs (:func:`run_bytes`) is checked against
+    ``evsim.limits`` before anything is allocated; a smaller ``chunk`` lowers it.
     """
-    if not isinstance(snn, SpikingNet):
-        raise ValidationError(f"run takes a SpikingNet (from convert), got {type(snn).__name__}")
-    x = np.asarray(x, snn.dtype)
-    _check(snn, x, steps)
-    if compensation and encoding != "rate":
-        raise ValidationError(f"compensation corrects the rate code; it does not apply to encoding={encoding!r}")
-    if exit_threshold is not None and not (exit_threshold > 0 and temperature > 0):
-        raise ValidationError(f"exit_threshold and temperature must be > 0, got {exit_threshold!r}, {temperature!r}")
-    rng = np.random.default_rng(rng)
+    options = _checked(snn, x, steps, encoding=encoding, labels=labels, rng=rng, chunk=chunk,
+                       record_spikes=record_spikes, compensation=compensation, exit_threshold=exit_threshold,
+                       temperature=temperature, single_spike=single_spike)
+    x, labels, chunk, rng = options.pop("x"), options.pop("labels"), options.pop("chunk"), options.pop("rng")
+    require_budget("run", f"{len(x):,} samples for {steps} steps in chunks of {min(chunk, len(x)):,} (chunk=)",
+                   run_bytes(snn, len(x), steps, encoding=encoding, chunk=chunk, record_spikes=record_spikes))
+    stream = sample_streams(rng, encoding)
     fanouts = [_FanOut(fan_out(layer.ops, layer.input_shape)) for layer in snn.layers]  # once per run
-    options = dict(encoding=encoding, compensation=compensation, exit_threshold=exit_threshold,
-                   temperature=temperature, single_spike=single_spike, record=record_spikes, fanouts=fanouts)
-    parts = [_run_chunk(snn, x[i:i + chunk], steps, rng, **options) for i in range(0, len(x), chunk)]
+    parts = [_run_chunk(snn, _Inputs(x[i:i + chunk], i, steps, encoding, stream, compensation), steps,
+                        fanouts=fanouts, **options) for i in range(0, len(x), chunk)]
     logits = np.concatenate([p["logits"] for p in parts], axis=1)
     exit_step = np.concatenate([p["exit_step"] for p in parts])
     predictions = logits.argmax(axis=2)
     accuracy = exit_accuracy = None
     if labels is not None:
-        labels = np.asarray(labels)
         accuracy = (predictions == labels[None, :]).mean(axis=1)
         exit_accuracy = float((predictions[exit_step - 1, np.arange(len(x))] == labels).mean())
     spikes = [np.concatenate([p["spikes"][k] for p in parts], axis=1) for k in range(len(parts[0]["spikes"]))] \
@@ -165,6 +231,31 @@ def run(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog",
     total = {key: sum(p[key] for p in parts) for key in ("counts", "acs", "macs")}
     return RunResult(logits, predictions, accuracy, exit_step, exit_accuracy, total["counts"], total["acs"],
                      total["macs"], spikes)
+
+
+def _checked(snn, x, steps, *, encoding, labels, rng, chunk, record_spikes, compensation, exit_threshold,
+             temperature, single_spike) -> dict:
+    """:func:`run`'s arguments checked; ``x`` in the net's float type, ``rng`` a Generator."""
+    owner = "run"
+    checks.instance("snn", snn, SpikingNet, "a SpikingNet (from deep.convert)", owner=owner)
+    encoding = choice("encoding", encoding, ENCODINGS, owner=owner)
+    integer("steps", steps, owner=owner, minimum=2 if encoding == "hybrid" else 1)
+    spikes = encoding != "analog"
+    x = checks.samples("x", x, owner=owner, sample_shape=snn.input_shape, minimum=0.0 if spikes else None,
+                       maximum=1.0 if spikes else None)
+    with np.errstate(over="ignore"):  # a value beyond the float type becomes inf, refused next
+        x = checks.samples("x (in the net's float type)", x.astype(snn.dtype, copy=False), owner=owner)
+    if labels is not None:
+        labels = checks.labels("labels", labels, owner=owner, count=len(x), classes=snn.layers[-1].size)
+    if flag("compensation", compensation, owner=owner) and encoding != "rate":
+        raise refuse(owner, "compensation", "False unless encoding='rate' (it corrects the rate code)", True)
+    if exit_threshold is not None:
+        real("exit_threshold", exit_threshold, owner=owner, minimum=0.0, exclusive_minimum=True, allow_inf=True)
+    return dict(x=x.astype(snn.dtype, copy=False), labels=labels, rng=generator(rng, owner=owner),
+                chunk=integer("chunk", chunk, owner=owner, minimum=1), encoding=encoding,
+                exit_threshold=exit_threshold, single_spike=flag("single_spike", single_spike, owner=owner),
+                temperature=real("temperature", temperature, owner=owner, minimum=0.0, exclusive_minimum=True),
+                record=flag("record_spikes", record_spikes, owner=owner))
 
 
 class _FanOut:
@@ -190,10 +281,10 @@ def _analog_step(encoding: str, t: int) -> bool:
     return encoding == "analog" or (encoding == "hybrid" and t == 0)
 
 
-def _run_chunk(snn: SpikingNet, x: np.ndarray, steps: int, rng, *, encoding, compensation, exit_threshold,
-               temperature, single_spike, record, fanouts):
-    layers, batch = snn.layers, len(x)
-    inputs = encode_batch(x, steps, encoding, rng, compensation).astype(snn.dtype, copy=False)
+def _run_chunk(snn: SpikingNet, inputs: _Inputs, steps: int, *, encoding, exit_threshold, temperature,
+               single_spike, record, fanouts):
+    layers, x = snn.layers, inputs.x
+    batch = len(x)
     n_spiking = sum(layer.spiking for layer in layers)
     state = _State(snn, x, encoding)
     logits = np.zeros((steps, batch, layers[-1].size), snn.dtype)
@@ -204,7 +295,7 @@ def _run_chunk(snn: SpikingNet, x: np.ndarray, steps: int, rng, *, encoding, com
         alive = state.alive
         if alive.size == 0:  # every sample has exited: nothing left to compute
             break
-        previous = inputs[t] if alive.size == batch else inputs[t][alive]
+        previous = inputs.at(t) if alive.size == batch else inputs.at(t)[alive]
         ops = state.input_ops(previous, fanouts[0], constant=encoding == "analog")
         analog = _analog_step(encoding, t)
         for k, layer in enumerate(layers):

@@ -13,38 +13,40 @@ from __future__ import annotations
 
 import numpy as np
 
+from evsim.deep import checks
+from evsim.deep.convert import SpikingNet
+from evsim.deep.matrix import BLOCK_BYTES, fan_out, matrix_blocks
 from evsim.inputs import Analog
-
-from evsim.deep.convert import SpikingNet, linear_part
-from evsim.errors import ValidationError
 from evsim.network import Network
 from evsim.neurons import IF, Input
+from evsim.validation import real_array, refuse, require_budget
 
 __all__ = ["to_network", "network_inputs", "UNREACHABLE"]
 
 UNREACHABLE = float(np.finfo(float).max)
-MAX_SYNAPSES = 2_000_000
-
-
-def _matrix(layer) -> np.ndarray:
-    n = int(np.prod(layer.input_shape))
-    basis = np.eye(n).reshape((n, *layer.input_shape))
-    return linear_part(layer.ops, basis).reshape(n, -1)
+SYNAPSE_BYTES = 200  # what one synapse costs while the network is built (table, sort, ranks), measured
+NEURON_BYTES = 1024  # one IF or Input model, its name and its slot in the tables, measured
 
 
 def to_network(snn: SpikingNet) -> Network:
-    """The event-driven network of ``snn`` (see the module docstring)."""
+    """The event-driven network of ``snn`` (see the module docstring).
+
+    The synapses are counted first (:func:`~evsim.deep.matrix.fan_out`, no
+    matrix built) and a network above the memory limit is refused before
+    anything is built (:class:`~evsim.errors.LimitError`); then each layer's
+    matrix is read a block of rows at a time.
+    """
+    checks.instance("snn", snn, SpikingNet, "a SpikingNet (from deep.convert)", owner="to_network")
     n_in = int(np.prod(snn.input_shape))
+    n_neurons = n_in + sum(layer.size for layer in snn.layers)
+    n_synapses = sum(int(fan_out(layer.ops, layer.input_shape).sum()) for layer in snn.layers)
+    require_budget("to_network", f"a network of {n_neurons:,} neurons and {n_synapses:,} synapses",
+                   n_neurons * NEURON_BYTES + n_synapses * SYNAPSE_BYTES + 2 * BLOCK_BYTES)
     names = [f"in{i}" for i in range(n_in)]
     neurons = {name: Input() for name in names}
     sources, targets, weights = [], [], []
     previous, scale = np.arange(n_in), 1.0
     for k, layer in enumerate(snn.layers):
-        matrix = _matrix(layer) * scale
-        rows, cols = np.nonzero(matrix)
-        if rows.size + sum(map(len, sources)) > MAX_SYNAPSES:
-            raise ValidationError(f"to_network is for small nets: layer {k} would bring the synapses past "
-                                  f"{MAX_SYNAPSES:,}; run big nets with deep.run")
         prefix = f"L{k}_" if layer.spiking else "out"
         start = len(names)
         for j in range(layer.size):
@@ -53,9 +55,12 @@ def to_network(snn: SpikingNet) -> Network:
             threshold = layer.theta if layer.spiking else UNREACHABLE
             neurons[name] = IF(threshold=threshold, v_init=float(layer.v_init.reshape(-1)[j]),
                                bias=float(layer.bias.reshape(-1)[j]))
-        sources.append(previous[rows])
-        targets.append(start + cols)
-        weights.append(matrix[rows, cols])
+        for first, block in matrix_blocks(layer.ops, layer.input_shape):
+            block = block * scale
+            rows, cols = np.nonzero(block)
+            sources.append(previous[first + rows])
+            targets.append(start + cols)
+            weights.append(block[rows, cols])
         previous = start + np.arange(layer.size)
         scale = layer.theta if layer.spiking else 1.0
     table = {"source": np.concatenate(sources), "target": np.concatenate(targets),
@@ -66,7 +71,11 @@ def to_network(snn: SpikingNet) -> Network:
 
 def network_inputs(values: np.ndarray) -> dict:
     """Event-view inputs for one sample: ``values`` is ``(steps, *input_shape)`` (0 entries skipped)."""
-    flat = np.asarray(values, float).reshape(values.shape[0], -1)
+    values = real_array("values", values, owner="network_inputs", allow_empty=False)
+    if values.ndim < 2:
+        raise refuse("network_inputs", f"values (shape {values.shape})", "an array (steps, *input_shape)",
+                     checks.Said(f"{values.ndim} dimension(s)"))
+    flat = values.reshape(values.shape[0], -1)
     out = {}
     for i in range(flat.shape[1]):
         steps = np.flatnonzero(flat[:, i])

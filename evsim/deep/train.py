@@ -6,14 +6,20 @@ from typing import Callable
 
 import numpy as np
 
+from evsim.deep import checks
 from evsim.deep.layers import Layer, Sequential
-from evsim.errors import ValidationError
+from evsim.validation import choice, generator, integer, real, real_array, refuse
 
 __all__ = ["cross_entropy", "SGD", "Adam", "train", "accuracy"]
 
 
 def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
-    """Mean softmax cross-entropy and its gradient with respect to the logits."""
+    """Mean softmax cross-entropy and its gradient with respect to the logits.
+
+    ``logits``: ``(samples, classes)`` finite numbers; ``labels``: one class index per sample.
+    """
+    logits = real_array("logits", logits, owner="cross_entropy", ndim=2, allow_empty=False)
+    labels = checks.labels("labels", labels, owner="cross_entropy", count=len(logits), classes=logits.shape[1])
     shifted = logits - logits.max(axis=1, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     n = labels.size
@@ -31,6 +37,10 @@ class SGD:
     """``v ← μ v + (g + wd·p)``; ``p ← p − lr·v`` (weight decay on weights, not biases or λ)."""
 
     def __init__(self, model: Sequential, lr: float = 0.05, momentum: float = 0.9, weight_decay: float = 1e-4):
+        checks.instance("model", model, Sequential, "a Sequential", owner="SGD")
+        lr = real("lr", lr, owner="SGD", minimum=0.0, exclusive_minimum=True)
+        momentum = real("momentum", momentum, owner="SGD", minimum=0.0, maximum=1.0)
+        weight_decay = real("weight_decay", weight_decay, owner="SGD", minimum=0.0)
         self.model, self.lr, self.momentum, self.weight_decay = model, lr, momentum, weight_decay
         self.velocity = {(id(layer), name): np.zeros_like(layer.params[name]) for layer, name in _parameters(model)}
 
@@ -48,6 +58,14 @@ class Adam:
 
     def __init__(self, model: Sequential, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-4):
+        checks.instance("model", model, Sequential, "a Sequential", owner="Adam")
+        lr = real("lr", lr, owner="Adam", minimum=0.0, exclusive_minimum=True)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise refuse("Adam", "betas", "a pair of numbers in [0, 1)", betas)
+        betas = tuple(real(f"betas[{i}]", b, owner="Adam", minimum=0.0, maximum=np.nextafter(1.0, 0.0))
+                      for i, b in enumerate(betas))
+        eps = real("eps", eps, owner="Adam", minimum=0.0, exclusive_minimum=True)
+        weight_decay = real("weight_decay", weight_decay, owner="Adam", minimum=0.0)
         self.model, self.lr, self.betas, self.eps, self.weight_decay = model, lr, betas, eps, weight_decay
         self.m = {(id(layer), name): np.zeros_like(layer.params[name]) for layer, name in _parameters(model)}
         self.v = {key: np.zeros_like(value) for key, value in self.m.items()}
@@ -67,6 +85,10 @@ class Adam:
 
 def accuracy(model: Sequential, x: np.ndarray, y: np.ndarray, batch: int = 512) -> float:
     """Fraction of ``x`` classified as ``y``."""
+    checks.instance("model", model, Sequential, "a Sequential", owner="accuracy")
+    x = checks.samples("x", x, owner="accuracy")
+    batch = integer("batch", batch, owner="accuracy", minimum=1)
+    y = checks.labels("y", y, owner="accuracy", count=len(x), classes=_classes(model, x))
     predictions = np.concatenate([model.forward(x[i:i + batch]).argmax(axis=1) for i in range(0, len(x), batch)])
     return float((predictions == y).mean())
 
@@ -80,12 +102,18 @@ def train(model: Sequential, x: np.ndarray, y: np.ndarray, *, epochs: int = 20, 
     the running loss; a callable is instead called as ``progress(epoch, loss)``
     after every epoch.
     """
-    if len(x) != len(y):
-        raise ValidationError(f"x has {len(x)} samples but y has {len(y)} labels")
-    if optimizer not in ("adam", "sgd"):
-        raise ValidationError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
+    owner = "train"
+    checks.instance("model", model, Sequential, "a Sequential", owner=owner)
+    x = checks.samples("x", x, owner=owner)
+    y = checks.labels("y", y, owner=owner, count=len(x), classes=_classes(model, x))
+    epochs = integer("epochs", epochs, owner=owner, minimum=1)
+    batch = integer("batch", batch, owner=owner, minimum=1)
+    optimizer = choice("optimizer", optimizer, ("adam", "sgd"), owner=owner)
+    if lr is not None:
+        lr = real("lr", lr, owner=owner, minimum=0.0, exclusive_minimum=True)
+    progress = checks.progress(progress, owner=owner)
+    rng = generator(seed, owner=owner, argument="seed")
     step = Adam(model, lr=lr or 1e-3) if optimizer == "adam" else SGD(model, lr=lr or 0.05)
-    rng = np.random.default_rng(seed)
     losses = []
     bar = _bar(epochs) if progress is True else None
     for epoch in range(epochs):
@@ -106,6 +134,15 @@ def train(model: Sequential, x: np.ndarray, y: np.ndarray, *, epochs: int = 20, 
     if bar is not None:
         bar.close()
     return losses
+
+
+def _classes(model: Sequential, x: np.ndarray) -> int:
+    """The number of classes: the width of the model's output on one sample (shapes checked by the layers)."""
+    out = model.forward(x[:1])
+    if out.ndim != 2:
+        raise refuse("train", "model", "a classifier whose output is (samples, classes)",
+                     checks.Said(f"a model with output shape {out.shape}"))
+    return out.shape[1]
 
 
 def _bar(epochs: int):

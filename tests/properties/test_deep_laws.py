@@ -98,3 +98,62 @@ def test_vectorised_runner_equals_the_event_engine(setup):
         for j in range(n_out):
             potentials = record.potentials[f"out{j}"].sample(np.arange(steps))
             assert np.array_equal(potentials, result.logits[:, b, j])
+
+
+@settings(max_examples=25)
+@given(converted_nets(), st.integers(4, 9), st.integers(1, 9), st.integers(0, 2**32 - 1), st.booleans())
+def test_run_does_not_depend_on_the_chunk_size(setup, samples, chunk, seed, early_exit):
+    """Chunk invariance: for every encoding (rate with and without compensation, with and without
+    early exit), run(x, chunk=c) gives exactly what run(x, chunk=len(x)) gives — logits, exit steps,
+    every spike and every operation count — for any c >= 1 (dyadic numbers, so no summation order
+    matters): a sample's input, rate draws included, does not depend on the chunk it runs in."""
+    ann, thresholds, x, v_init, steps, encoding = setup
+    x = np.random.default_rng(seed).integers(0, 17, (samples, *x.shape[1:])) / 16
+    snn = convert(ann, thresholds=thresholds, v_init=v_init, input_shape=x.shape[1:])
+    options = dict(encoding=encoding, rng=seed, record_spikes=True, compensation=encoding == "rate" and seed % 2 == 0,
+                   exit_threshold=0.6 if early_exit else None, temperature=4.0)
+    whole, chunked = run(snn, x, steps, chunk=samples, **options), run(snn, x, steps, chunk=chunk, **options)
+    assert np.array_equal(whole.logits, chunked.logits) and np.array_equal(whole.exit_step, chunked.exit_step)
+    assert all(np.array_equal(a, b) for a, b in zip(whole.spikes, chunked.spikes))
+    for field in ("spike_counts", "acs", "macs"):
+        assert np.array_equal(getattr(whole, field), getattr(chunked, field)), field
+
+
+@st.composite
+def affine_groups(draw):
+    """A random affine group (a lone Conv2d, AvgPool2d then Conv2d, AvgPool2d-Flatten-Dense, or a
+    Conv2d-Flatten-Dense chain) with about a third of its weights zero, and its input shape."""
+    from evsim.deep import AvgPool2d, Conv2d, Dense, Flatten
+
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    c, k, stride, padding = (draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 2)),
+                             draw(st.integers(0, 1)))
+    side = 2 * draw(st.integers(2, 4))
+    kind = draw(st.sampled_from(["conv", "pool-conv", "pool-dense", "conv-dense"]))
+    in_side = side // 2 if kind.startswith("pool") else side
+    conv = Conv2d(c, 2, min(k, in_side + 2 * padding), stride=stride, padding=padding, rng=1)
+    ops = {"conv": [conv], "pool-conv": [AvgPool2d(2), conv],
+           "pool-dense": [AvgPool2d(2), Flatten(), Dense(c * in_side * in_side, 3, rng=2)]}.get(kind)
+    if ops is None:
+        out = conv.forward(np.zeros((1, c, side, side)))
+        ops = [conv, Flatten(), Dense(out.size, 3, rng=2)]
+    for op in ops:
+        for name, value in op.params.items():
+            op.params[name] = np.where(rng.random(value.shape) < 0.35, 0.0, value)
+    return ops, (c, side, side)
+
+
+@settings(max_examples=40)
+@given(affine_groups())
+def test_fan_out_counts_the_nonzeros_of_the_group_matrix(group):
+    """fan_out's shortcuts (pooling folded in, a lone Dense's columns, a lone Conv2d's taps) count
+    exactly the nonzero entries of each row of the group's matrix built from the identity, and
+    matrix_blocks gives that matrix row for row."""
+    from evsim.deep.convert import linear_part
+    from evsim.deep.matrix import fan_out, matrix_blocks
+
+    ops, shape = group
+    n = int(np.prod(shape))
+    matrix = linear_part(ops, np.eye(n).reshape(n, *shape)).reshape(n, -1)
+    assert np.array_equal(fan_out(ops, shape), np.count_nonzero(matrix, axis=1))
+    assert np.array_equal(np.concatenate([rows for _, rows in matrix_blocks(ops, shape)]), matrix)
