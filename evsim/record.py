@@ -7,6 +7,7 @@ from typing import Mapping, NamedTuple
 
 import numpy as np
 
+from evsim import validation as check
 from evsim.scheduler import DELIVER, RECORD, UPDATE
 
 __all__ = ["SpikeRecord", "PotentialTrace", "TraceEvent", "EventTrace", "PHASE_NAMES"]
@@ -35,7 +36,8 @@ class PotentialTrace:
 
         At an update time the value is the one after that update (and reset).
         """
-        return self._sampler(np.asarray(times, float), self._anchor, self.time, self.after)
+        times = check.real_array("times", times, owner="PotentialTrace.sample", minimum=0)
+        return self._sampler(times, self._anchor, self.time, self.after)
 
 
 class TraceEvent(NamedTuple):

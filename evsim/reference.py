@@ -47,11 +47,14 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Mapping
 
 import numpy as np
 
 from evsim import validation as check
 from evsim.inputs import normalise_inputs, train_events
+from evsim.errors import ValidationError
+from evsim.network import Network
 from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
 from evsim.timegrid import RESOLUTION
 
@@ -79,10 +82,14 @@ class Run:
 
 def simulate(net, inputs=None, until: float = 0.0, *, rng=None) -> Run:
     """Run ``net`` with ``inputs`` (as for :func:`evsim.simulate`) until ``until`` ms (exclusive)."""
+    check.instance("net", net, Network, owner="reference.simulate")
+    rng = check.generator(rng, owner="reference.simulate")
+    if inputs is not None and not isinstance(inputs, Mapping):
+        raise ValidationError(f"reference.simulate: inputs must map input-neuron names to spike times, got {inputs!r:.60}")
     inputs = dict(inputs or {})
     normalise_inputs(inputs, {name: i for i, name in enumerate(net.names)}, net.inputs, net.grid, 0.0)  # checks only
     if net.discrete:
-        return _clock_driven(net, inputs, until, check.generator(rng, owner="reference.simulate"))
+        return _clock_driven(net, inputs, until, rng)
     return _exact_time(net, inputs, until)
 
 

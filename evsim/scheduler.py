@@ -166,6 +166,9 @@ class Scheduler:
 
     def pop_before(self, end: Time) -> list[Event]:
         """Pop every event with ``time < end``, in order."""
+        parts = end if self._tuples and isinstance(end, tuple) else (end,)
+        if not all(_is_number(x) for x in parts):
+            raise SchedulingError(f"pop_before: end must be a time like now ({self.now!r}), got {end!r}")
         events = []
         while self._heap and self._heap.peekitem()[1][0] < end:
             events.append(self.pop())

@@ -296,11 +296,9 @@ class Simulator:
 
 
 def _probe_names(probes) -> tuple[str, ...]:
-    """The probed neurons' names: one name or a collection of distinct names."""
-    if isinstance(probes, str):
-        return (probes,)
+    """The probed neurons' names: a collection of distinct names (one string is refused, not read as letters)."""
     if not isinstance(probes, Iterable):
-        raise ValidationError(f"Simulator: probes must be a neuron name or a collection of names, got {probes!r}")
+        raise ValidationError(f"Simulator: probes must be a collection of neuron names, got {probes!r}")
     return check.unique_names("probes", probes, owner="Simulator")
 
 

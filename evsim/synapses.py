@@ -97,7 +97,7 @@ def build_table(synapses: SynapsesLike, names: Sequence[str]) -> SynapseTable:
     if isinstance(synapses, (str, bytes)) or not isinstance(synapses, Iterable):
         raise ValidationError(
             f"synapses must be an iterable of Synapse, a SynapseTable or a mapping of columns "
-            f"(source, target, weight, delay), got {type(synapses).__name__}"
+            f"(source, target, weight, delay), got {synapses!r:.60} ({type(synapses).__name__})"
         )
     rows = list(synapses)
     for row in rows:

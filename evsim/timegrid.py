@@ -46,6 +46,7 @@ from typing import Callable
 import numpy as np
 
 from evsim._arrays import stable_order
+from evsim import validation as check
 from evsim.errors import ValidationError
 
 __all__ = [
@@ -96,7 +97,9 @@ class TimeGrid:
     @classmethod
     def of(cls, dt: float | None) -> "TimeGrid":
         """The grid of a network with clock ``dt`` (``None``: continuous time on :data:`RESOLUTION`)."""
-        return cls(RESOLUTION, False) if dt is None else cls(float(dt), True)
+        if dt is None:
+            return cls(RESOLUTION, False)
+        return cls(check.real("dt", dt, owner="TimeGrid.of", minimum=0, exclusive_minimum=True), True)
 
     # -- ms -> grid ---------------------------------------------------------
     def steps(self, durations, describe: Describe) -> np.ndarray:
@@ -157,7 +160,7 @@ class TimeGrid:
         ValidationError
             Off-grid time on a discrete grid, or a time beyond :data:`MAX_STEPS` steps.
         """
-        times = np.asarray(times, float)
+        times = check.real_array("times", times, owner="TimeGrid.locate", minimum=0)
         if times.ndim == 1 and times.size > _CHUNK:  # in pieces that stay in cache: several times faster
             parts = [self.locate(times[i:i + _CHUNK], lambda j, i=i: describe(i + j))
                      for i in range(0, times.size, _CHUNK)]

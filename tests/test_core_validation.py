@@ -57,6 +57,7 @@ REFUSED = [
     (lambda: evsim.simulate(_pair(), {"x": [1]}, 3, rng="abc"), ["rng", "'abc'", "seed"]),
     (lambda: evsim.simulate(_pair(), {"x": [1]}, 3, rng=-1), ["rng", "-1"]),
     (lambda: evsim.simulate(_pair(), {"x": [1]}, 3, probes=3), ["probes", "3"]),
+    (lambda: evsim.simulate(_pair(), {"x": [1]}, 3, probes="y"), ["probes", "'y'", "not one string"]),
     (lambda: evsim.simulate(_pair(), {"x": [1]}, 3, probes=["y", "y"]), ["probes", "'y' twice"]),
     (lambda: evsim.simulate(_pair(), {"x": [1]}, 3, trace=1), ["trace", "1"]),
     (lambda: evsim.simulate("net"), ["net", "'net'", "Network"]),
@@ -97,4 +98,4 @@ def test_valid_values_of_every_accepted_type_still_build():
     assert IF(reset=np.float64(-0.5)).reset_potential == -0.5
     net = _pair(synapses=SynapseTable(np.array([0], np.uint8), [1], [1.0], [2.0]), outputs=["y"], dt=np.float64(0.5))
     assert net.outputs == {"y"} and net.dt == 0.5
-    assert evsim.simulate(net, {"x": (0, 1)}, 4, probes="y", rng=np.random.default_rng(0)).counts()["x"] == 2
+    assert evsim.simulate(net, {"x": (0, 1)}, 4, probes=["y"], rng=np.random.default_rng(0)).counts()["x"] == 2
