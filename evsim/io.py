@@ -70,7 +70,7 @@ def save(obj: Network | SpikingNet, path: str | Path) -> Path:
         in an existing, writable directory; or the file system refuses the write.
     """
     if not isinstance(obj, (Network, SpikingNet)):
-        raise ValidationError(f"io.save: obj must be a Network or a SpikingNet, got {type(obj).__name__}")
+        raise ValidationError(f"io.save: obj must be a Network or a SpikingNet, got {obj!r:.60} ({type(obj).__name__})")
     path = writable_path("path", path, owner="io.save")
     if path.suffix != ".npz":
         path = writable_path("path", path.with_suffix(path.suffix + ".npz"), owner="io.save")

@@ -23,7 +23,20 @@ from evsim.neurons import Input, NeuronModel
 from evsim.synapses import Synapse, SynapsesLike, SynapseTable, build_table
 from evsim.timegrid import TimeGrid
 
-__all__ = ["Network"]
+__all__ = ["Network", "require_network_budget"]
+
+_NEURON_BYTES = 500  # a name, a model value and a mapping entry, built in Python
+_SYNAPSE_BYTES = 250  # a Synapse value while building, then a table row
+
+
+def require_network_budget(owner: str, neurons: float, synapses: float) -> None:
+    """Refuse (:class:`~evsim.errors.LimitError`) before building a network too big for the memory limit.
+
+    For constructors that build a network neuron by neuron; the estimate is
+    generous (Python objects), so what passes also fits.
+    """
+    check.require_budget(owner, f"a network of {neurons:.3g} neurons and {synapses:.3g} synapses",
+                         neurons * _NEURON_BYTES + synapses * _SYNAPSE_BYTES)
 
 
 class Network:
@@ -63,7 +76,7 @@ class Network:
         self._names = tuple(self._neurons)
         self._dt = _checked_dt(dt)
         self._table = build_table(synapses, self._names)
-        self._outputs = frozenset(check.unique_names("outputs", set(_names_only(outputs)), owner="Network"))
+        self._outputs = frozenset(check.name_set("outputs", outputs, owner="Network"))
         self._validate()
 
     # -- read-only views --------------------------------------------------
@@ -234,17 +247,6 @@ def _checked_neurons(neurons: Mapping[str, NeuronModel]):
                 f"Input(), IF(), LIF(), Stochastic() or Threshold()"
             )
         yield name, model
-
-
-def _names_only(outputs):
-    if isinstance(outputs, str) or not isinstance(outputs, Iterable):
-        raise ValidationError(
-            f"Network: outputs must be a collection of neuron names (e.g. {{'y'}}), got {outputs!r}"
-        )
-    outputs = list(outputs)
-    for item in outputs:
-        check.name("each output", item, owner="Network")
-    return outputs
 
 
 def _checked_dt(dt: float | None) -> float | None:

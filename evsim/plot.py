@@ -60,7 +60,7 @@ def raster(record: SpikeRecord, ax=None, names: Iterable[str] | None = None):
     Input neurons' analog events are drawn hollow.
     """
     _record("raster", record)
-    names = record.names if names is None else check.unique_names("names", names, owner="raster")
+    names = record.names if names is None else check.name_set("names", names, owner="raster")
     unknown = [name for name in names if name not in record.names]
     if unknown:
         raise ValidationError(f"raster: names must be neurons of the record ({list(record.names)}), got {unknown[0]!r}")

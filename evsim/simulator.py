@@ -296,10 +296,8 @@ class Simulator:
 
 
 def _probe_names(probes) -> tuple[str, ...]:
-    """The probed neurons' names: a collection of distinct names (one string is refused, not read as letters)."""
-    if not isinstance(probes, Iterable):
-        raise ValidationError(f"Simulator: probes must be a collection of neuron names, got {probes!r}")
-    return check.unique_names("probes", probes, owner="Simulator")
+    """The probed neurons' names: one name, or a collection of distinct names."""
+    return check.name_set("probes", probes, owner="Simulator")
 
 
 def _just_after(time: tuple[float, float]) -> tuple[float, float]:

@@ -40,6 +40,7 @@ __all__ = [
     "probability",
     "name",
     "unique_names",
+    "name_set",
     "generator",
     "instance",
     "real_array",
@@ -64,10 +65,15 @@ class Limits:
         dense matrices read from a file). Default 2 GiB.
     file_bytes : int
         Bytes a loader may decompress from one file. Default 1 GiB.
+    work : int
+        Neuron updates one call may perform when their number is known in
+        advance (Monte-Carlo runs × rounds × neurons, networks built neuron by
+        neuron). Default 10^9, a few minutes of work.
     """
 
     memory: int = 2 * 2**30
     file_bytes: int = 2**30
+    work: int = 10**9
 
 
 _current = Limits()
@@ -122,9 +128,10 @@ def require_budget(owner: str, what: str, needed_bytes: float, limit: str = "mem
     """
     ceiling = getattr(_current, limit)
     if needed_bytes > ceiling:
+        amount = _bytes if limit != "work" else (lambda n: f"{n:.3g} neuron updates")
         raise LimitError(
-            f"{owner}: {what} needs about {_bytes(needed_bytes)}, above the {limit} limit of "
-            f"{_bytes(ceiling)}; make the problem smaller, or raise the limit with "
+            f"{owner}: {what} needs about {amount(needed_bytes)}, above the {limit} limit of "
+            f"{amount(ceiling)}; make the problem smaller, or raise the limit with "
             f"`with evsim.limits({limit}=...):`"
         )
 
@@ -249,6 +256,15 @@ def unique_names(argument: str, values: Iterable[object], *, owner: str | None =
             raise _fail(owner, argument, "distinct names", _Said(f"{item!r} twice"))
         seen.add(item)
     return result
+
+
+def name_set(argument: str, values: object, *, owner: str | None = None) -> tuple[str, ...]:
+    """A set of names: one name (a string means itself, never its letters) or a collection of distinct names."""
+    if isinstance(values, str):
+        return (name(argument, values, owner=owner),)
+    if not isinstance(values, Iterable):
+        raise _fail(owner, argument, "a name or a collection of names", values)
+    return unique_names(argument, values, owner=owner)
 
 
 def generator(value: object, *, owner: str | None = None, argument: str = "rng") -> np.random.Generator:

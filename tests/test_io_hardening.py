@@ -279,7 +279,7 @@ def test_saving_into_a_missing_directory_names_the_path_not_a_temporary_file(tmp
         io.save(small_network(), tmp_path / "no" / "such" / "dir" / "a.npz")
     with pytest.raises(ValidationError, match=r"io.save: path must be a file path \(str or os.PathLike\), got 3"):
         io.save(small_network(), 3)
-    with pytest.raises(ValidationError, match=r"io.save: obj must be a Network or a SpikingNet, got dict"):
+    with pytest.raises(ValidationError, match=r"io.save: obj must be a Network or a SpikingNet, got \{\} \(dict\)"):
         io.save({}, tmp_path / "a.npz")
     assert list(tmp_path.iterdir()) == []
 

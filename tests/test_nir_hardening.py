@@ -33,7 +33,7 @@ def test_a_missing_file_or_a_wrong_argument_is_a_typed_error(tmp_path):
     with pytest.raises(ValidationError, match=r"from_nir: graph must be an existing file, got '.*missing.nir'"):
         from_nir(tmp_path / "missing.nir")
     with pytest.raises(ValidationError, match=r"from_nir: graph must be a nir.NIRGraph or the path of a NIR "
-                                              r"file, got int"):
+                                              r"file, got 3 \(int\)"):
         from_nir(3)
     graph = to_nir(chain())
     for dt in (0, -1.0, float("nan"), float("inf"), True, "1"):

@@ -56,11 +56,7 @@ def execution(owner: str, inputs: object, known: Iterable[str], what: str = "inp
 
 def names(owner: str, argument: str, values: object) -> tuple[str, ...]:
     """One name or a collection of distinct names, as a tuple."""
-    if isinstance(values, str):
-        values = (values,)
-    if not isinstance(values, Iterable):
-        raise ValidationError(f"{owner}: {argument} must be a name or a collection of names, got {values!r}")
-    return check.unique_names(argument, values, owner=owner)
+    return check.name_set(argument, values, owner=owner)
 
 
 def table_bytes(*terms: tuple[float, float]) -> float:

@@ -28,7 +28,8 @@ def estimate(net: Network, inputs: Mapping[str, Sequence[int]] | None = None, ho
     ------
     LimitError
         Before sampling, if the table of ``2^(outputs·(horizon−1))``
-        frequencies exceeds the memory limit.
+        frequencies exceeds the memory limit, or ``samples × horizon ×
+        neurons`` the work limit.
     """
     owner = "estimate"
     net, horizon = arguments.network(owner, net), arguments.horizon(owner, horizon)
@@ -40,6 +41,8 @@ def estimate(net: Network, inputs: Mapping[str, Sequence[int]] | None = None, ho
     n_out = len(model.outputs)
     check.require_budget(owner, f"the frequency table of {n_out} outputs over horizon {horizon}",
                          arguments.table_bytes((2, n_out * (horizon - 1)), (horizon * max(n_out, 1), 0)))
+    check.require_budget(owner, f"samples={samples} runs of {len(net.names)} neurons over {horizon} rounds",
+                         float(samples) * horizon * len(net.names), limit="work")
     column = {name: j for j, name in enumerate(model.outputs)}
     counts = np.zeros(2 ** (n_out * (horizon - 1)))
     runs = range(samples)

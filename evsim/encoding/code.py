@@ -13,6 +13,7 @@ number for an analog event). The two views are
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
@@ -128,6 +129,11 @@ class SpikeCode:
         owner = "SpikeCode.from_inputs"
         check.instance("inputs", inputs, Mapping, owner=owner, accepted="a mapping of names to spike times")
         names = check.unique_names("names", names, owner=owner)
+        size = math.prod(check.integer("each of shape", n, owner=owner, minimum=0)
+                         for n in check.instance("shape", shape, (tuple, list), owner=owner))
+        if len(names) != size:
+            raise ValidationError(f"{owner}: names must give one name per element of shape {tuple(shape)} "
+                                  f"({size}), got {len(names)} names")
         unknown = sorted(set(inputs) - set(names), key=str)
         if unknown:
             raise ValidationError(f"{owner}: inputs must name only elements in names, got {unknown[0]!r}")

@@ -108,7 +108,7 @@ def circuit(gates: Sequence[Network], outputs: Iterable[str]) -> Network:
         raise ValidationError("circuit: gates must hold at least one gate, got []")
     for gate in gates:
         check.instance("each of gates", gate, Network, owner="circuit", accepted="an evsim Network")
-    outputs = set((outputs,) if isinstance(outputs, str) else check.unique_names("outputs", outputs, owner="circuit"))
+    outputs = set(check.name_set("outputs", outputs, owner="circuit"))
     net = reduce(compose, gates)
     unknown = sorted(outputs - net.outputs)
     if unknown:

@@ -16,7 +16,7 @@ import math
 from evsim import validation as check
 from evsim.composition import compose, hide
 from evsim.library.gates import DEFAULT_WEIGHT, check_strength
-from evsim.network import Network
+from evsim.network import Network, require_network_budget
 from evsim.neurons import Input, Stochastic
 from evsim.synapses import Synapse
 
@@ -47,6 +47,7 @@ def _gamma(owner: str, gamma: object, n: int) -> float:
 def winner_take_all(n: int, gamma: float | None = None) -> Network:
     """WTA over inputs ``x0 … x{n−1}``, outputs ``y0 …``, internals ``a_s``, ``a_c``."""
     n = check.integer("n", n, owner="winner_take_all", minimum=1)
+    require_network_budget("winner_take_all", 2 * n + 2, 6 * n)
     g = _gamma("winner_take_all", gamma, n)
     neurons = {f"x{i}": Input() for i in range(n)}
     neurons.update({f"y{i}": Stochastic(bias=3 * g) for i in range(n)})
@@ -68,6 +69,7 @@ def filter_network(n: int, m: int, *, w: float = DEFAULT_WEIGHT, temperature: fl
     """
     n = check.integer("n", n, owner="filter_network", minimum=1)
     m = check.integer("m", m, owner="filter_network", minimum=1)
+    require_network_budget("filter_network", 2 * n * m + n + m, 3 * n * m)
     w, temperature = check_strength("filter_network", w, temperature)
     neurons = {f"y{i}": Input() for i in range(n)}
     neurons.update({f"d{i}_{j}": Input() for i in range(n) for j in range(m)})

@@ -49,7 +49,7 @@ def from_nir(graph, dt: float | None = None) -> Network:
     if not isinstance(graph, nir.NIRGraph):
         if not isinstance(graph, (str, os.PathLike)):
             raise ValidationError(f"from_nir: graph must be a nir.NIRGraph or the path of a NIR file, got "
-                                  f"{type(graph).__name__}")
+                                  f"{graph!r:.60} ({type(graph).__name__})")
         graph = _read_file(readable_file("graph", graph, owner="from_nir"))
     if dt is None:
         dt = _meta(graph, "evsim_dt", 1.0)

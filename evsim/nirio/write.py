@@ -31,7 +31,7 @@ def to_nir(obj: Network | SpikingNet):
 
     net = to_network(obj) if isinstance(obj, SpikingNet) else obj
     if not isinstance(net, Network):
-        raise ValidationError(f"to_nir takes a Network or a SpikingNet, got {type(obj).__name__}")
+        raise ValidationError(f"to_nir: obj must be a Network or a SpikingNet, got {obj!r:.60} ({type(obj).__name__})")
     if not net.discrete:
         raise ValidationError("to_nir exports discrete-time networks (dt set); this one runs in continuous time")
     members = _groups(net)

@@ -91,7 +91,7 @@ def test_bad_files_are_typed_errors_naming_the_file(tmp_path):
 
 def test_saving_never_leaves_a_half_written_file(tmp_path, monkeypatch):
     net = evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y")])
-    with pytest.raises(ValidationError, match="io.save: obj must be a Network or a SpikingNet, got str"):
+    with pytest.raises(ValidationError, match=r"io.save: obj must be a Network or a SpikingNet, got 'net' \(str\)"):
         io.save("net", tmp_path / "s")
 
     def broken(*args, **kwargs):
