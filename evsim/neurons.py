@@ -79,7 +79,7 @@ def _require_finite(owner: str, **values: float) -> None:
 
 
 def _check_reset(owner: str, reset: Reset) -> None:
-    if reset in ("subtract", "zero"):
+    if isinstance(reset, str) and reset in ("subtract", "zero"):
         return
     numeric = isinstance(reset, (int, float, np.floating, np.integer)) and not isinstance(reset, (bool, np.bool_))
     if not numeric or not math.isfinite(reset):

@@ -320,7 +320,7 @@ def simulate(
     :class:`~evsim.inputs.Analog` ``(times, values)`` for analog events. Returns the :class:`SpikeRecord`.
     """
     sim = Simulator(net, rng=rng, probes=probes, trace=trace)
-    if inputs:
+    if inputs is not None:
         sim.feed(inputs)
     sim.run(until)
     return sim.record

@@ -249,6 +249,10 @@ def unique_names(argument: str, values: Iterable[object], *, owner: str | None =
     """``values`` as a tuple of non-empty, distinct strings."""
     if isinstance(values, str):
         raise _fail(owner, argument, "a collection of names, not one string", values)
+    try:
+        values = list(values)
+    except TypeError:  # not iterable (a number, a 0-d array)
+        raise _fail(owner, argument, "a collection of names", values) from None
     result = tuple(name(f"each of {argument}", v, owner=owner) for v in values)
     seen: set[str] = set()
     for item in result:
@@ -262,8 +266,6 @@ def name_set(argument: str, values: object, *, owner: str | None = None) -> tupl
     """A set of names: one name (a string means itself, never its letters) or a collection of distinct names."""
     if isinstance(values, str):
         return (name(argument, values, owner=owner),)
-    if not isinstance(values, Iterable):
-        raise _fail(owner, argument, "a name or a collection of names", values)
     return unique_names(argument, values, owner=owner)
 
 

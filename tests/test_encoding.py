@@ -95,6 +95,7 @@ REFUSED = [
     (lambda: SpikeCode.from_array([[0.5, "a"]]), "array", "0.5"),
     (lambda: SpikeCode.from_array(np.zeros(()) + 1), "array", "1.0"),
     (lambda: SpikeCode.from_array(np.ones((2, 1)), dt=0), "dt", "0"),
+    (lambda: SpikeCode.from_array([]), "array", "(0,)"),
     (lambda: SpikeCode.from_inputs({"x0": [0.0, 9.0]}, ["x0"], (1,), 4), "time", "9.0"),
     (lambda: SpikeCode.from_inputs({"x0": ["a"]}, ["x0"], (1,), 4), "inputs['x0']", "'a'"),
     (lambda: SpikeCode.from_inputs({"q": [0.0]}, ["x0"], (1,), 4), "inputs", "'q'"),

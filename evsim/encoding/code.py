@@ -155,6 +155,9 @@ class SpikeCode:
         if isinstance(array, np.ndarray) and array.dtype == bool:
             array = array.astype(np.float64)  # spikes drawn as booleans by the encoders
         array = check.real_array("array", array, owner="SpikeCode.from_array", ndim=tuple(range(1, 33)))
+        if array.shape[0] == 0:
+            raise ValidationError(f"SpikeCode.from_array: array must have at least one step (axis 0), "
+                                  f"got shape {array.shape}")
         flat = array.reshape(array.shape[0], -1)
         step, index = np.nonzero(flat)
         return cls(array.shape[1:], array.shape[0], dt, index, step * dt, flat[step, index], kind)

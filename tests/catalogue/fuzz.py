@@ -291,9 +291,9 @@ def _sample(times):
 
 
 @target("behavior.exact", inputs=either(st.just({"x1": [0]})), horizon=sized(st.integers(1, 4)),
-        free=either(st.just({"x2"})), budget=either(st.integers(1, 10**6)))
-def _exact(inputs, horizon, free, budget):
-    behavior.exact(library.and_gate(), inputs, horizon, free=free, budget=budget).table
+        free=either(st.just({"x2"})))
+def _exact(inputs, horizon, free):
+    behavior.exact(library.and_gate(), inputs, horizon, free=free).table
 
 
 @target("behavior.estimate", horizon=sized(st.integers(1, 4)), samples=work(st.integers(1, 50)), rng=either(seeds),
