@@ -178,9 +178,9 @@ class Odd(Layer):
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), norm="qcfs"), "needs QCFS activations"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), norm="median"), "'median'"),
     (lambda: convert("ann"), "convert: ann must be a Sequential ANN, got str 'ann'"),
-    (lambda: Dense(3, 2).forward(np.ones((4, 5))), r"Dense expects \(batch, 3\) input, got \(4, 5\)"),
-    (lambda: Conv2d(2, 2, 3).forward(np.ones((1, 3, 5, 5))), "Conv2d expects"),
-    (lambda: AvgPool2d(2).forward(np.ones((1, 1, 3, 3))), "divisible by 2"),
+    (lambda: Dense(3, 2).forward(np.ones((4, 5))), r"Dense\(3, 2\)\.forward: x must be an array of shape \(batch, 3\), got an array of shape \(4, 5\)"),
+    (lambda: Conv2d(2, 2, 3).forward(np.ones((1, 3, 5, 5))), r"Conv2d\(2, 2, k=3, stride=1, padding=0\)\.forward: x must be an array of shape \(batch, 2, height, width\)"),
+    (lambda: AvgPool2d(2).forward(np.ones((1, 1, 3, 3))), r"AvgPool2d\(2\)\.forward: x must be images whose height and width are multiples of 2, got an array of shape \(1, 1, 3, 3\)"),
     (lambda: QCFS(levels=0), "QCFS: levels must be an integer >= 1, got 0"),
     (lambda: Sequential([Dense(2, 2), "relu"]), r"Sequential: layers\[1\] must be a Layer .*, got 'relu'"),
     (lambda: train(Sequential([Dense(2, 2)]), np.ones((3, 2)), np.ones(2, int)), r"train: y \(shape \(2,\)\) must be one label per sample \(3\)"),
@@ -281,7 +281,7 @@ def test_tune_exit_takes_the_fewest_steps_that_keep_the_tuning_accuracy():
     ann = Sequential([Dense(5, 9, rng=0), ReLU(), Dense(9, 3, rng=1)])
     y = ann.forward(x).argmax(axis=1)
     snn = convert(ann, calibration=x, v_init="half")
-    grid = dict(thresholds=(0.5, 0.9, 0.99, 2.0), temperatures=(0.5, 1.0))
+    grid = dict(thresholds=(0.5, 0.9, 0.99, np.nextafter(1.0, 0.0)), temperatures=(0.5, 1.0))
     choice = tune_exit(snn, x, y, 6, **grid)
     fixed = run(snn, x, 6, labels=y).accuracy[-1]
     keeping = [run(snn, x, 6, labels=y, exit_threshold=a, temperature=t) for t in grid["temperatures"]

@@ -38,7 +38,7 @@ from evsim.deep import checks
 from evsim.deep.convert import SpikingNet
 from evsim.deep.layers import ACTIVATIONS, Sequential
 from evsim.deep.runner import run
-from evsim.validation import integer
+from evsim.validation import integer, real_array, refuse
 
 __all__ = ["ann_activations", "snn_rates", "activation_errors", "expected_errors", "per_image_errors", "calibrate"]
 
@@ -62,20 +62,41 @@ def snn_rates(snn: SpikingNet, x: np.ndarray, steps: int) -> list[np.ndarray]:
     return [theta * spikes.sum(axis=0) / steps for theta, spikes in zip(thetas, result.spikes)]
 
 
+def _matching_activations(snn: SpikingNet, ann: Sequential, x: np.ndarray, *, owner: str) -> list[np.ndarray]:
+    """The ANN's activations on ``x``, refused unless they pair layer by layer with ``snn``'s spiking layers."""
+    checks.instance("snn", snn, SpikingNet, "a SpikingNet (from deep.convert)", owner=owner)
+    activations = ann_activations(ann, x)
+    wanted = [layer.size for layer in snn.layers if layer.spiking]
+    widths = [a.shape[1] for a in activations]
+    if widths != wanted:
+        raise refuse(owner, "ann", f"the ANN the SNN was converted from (activation layers of {wanted} neurons)",
+                     checks.Said(f"an ANN with activation layers of {widths} neurons"))
+    return activations
+
+
 def activation_errors(snn: SpikingNet, ann: Sequential, x: np.ndarray, steps: int) -> list[np.ndarray]:
     """``e = θ·N/T − a`` of every spiking layer: ``(images, neurons)`` per layer, from one run."""
-    return [r - a for r, a in zip(snn_rates(snn, x, steps), ann_activations(ann, x))]
+    activations = _matching_activations(snn, ann, x, owner="activation_errors")
+    return [r - a for r, a in zip(snn_rates(snn, x, steps), activations)]
+
+
+def _errors(value: object, *, owner: str) -> list[np.ndarray]:
+    """What :func:`activation_errors` returns: a list of ``(images, neurons)`` arrays, none empty."""
+    if isinstance(value, (str, bytes, np.ndarray)) or not isinstance(value, (list, tuple)):
+        raise refuse(owner, "errors", "a list of (images, neurons) arrays, as activation_errors returns", value)
+    checked = [real_array(f"errors[{k}]", e, owner=owner, ndim=2, allow_empty=False) for k, e in enumerate(value)]
+    return [e if isinstance(e, np.ndarray) and e.dtype.kind == "f" else c for e, c in zip(value, checked)]  # float32 stays
 
 
 def expected_errors(errors: list[np.ndarray]) -> np.ndarray:
     """Per layer of :func:`activation_errors`, the mean over neurons of ``|mean over images of e|``:
     what calibration zeroes."""
-    return np.array([np.abs(e.mean(axis=0)).mean() for e in errors])
+    return np.array([np.abs(e.mean(axis=0)).mean() for e in _errors(errors, owner="expected_errors")])
 
 
 def per_image_errors(errors: list[np.ndarray]) -> np.ndarray:
     """Per layer of :func:`activation_errors`, the mean of ``|e|`` over images and neurons."""
-    return np.array([np.abs(e).mean() for e in errors])
+    return np.array([np.abs(e).mean() for e in _errors(errors, owner="per_image_errors")])
 
 
 def _with_v_init(snn: SpikingNet, k: int, v0: np.ndarray) -> SpikingNet:
@@ -92,7 +113,7 @@ def calibrate(snn: SpikingNet, ann: Sequential, x: np.ndarray, steps: int, itera
     x = checks.samples("x", x, owner=owner, sample_shape=snn.input_shape)
     integer("steps", steps, owner=owner, minimum=1)
     integer("iterations", iterations, owner=owner, minimum=1)
-    activations = ann_activations(ann, x)
+    activations = _matching_activations(snn, ann, x, owner=owner)
     spiking = [k for k, layer in enumerate(snn.layers) if layer.spiking]
     for position, k in enumerate(spiking):
         layer, target = snn.layers[k], activations[position].mean(axis=0)

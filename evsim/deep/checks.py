@@ -13,7 +13,8 @@ import numpy as np
 
 from evsim.validation import integer, real, real_array, refuse
 
-__all__ = ["Said", "instance", "samples", "labels", "shape", "positive_reals", "progress", "float_dtype"]
+__all__ = ["Said", "instance", "samples", "labels", "shape", "positive_reals", "progress", "float_dtype",
+           "exit_probability"]
 
 
 def instance(argument: str, value: object, kind: type | tuple[type, ...], accepted: str, *, owner: str):
@@ -56,10 +57,11 @@ def labels(argument: str, value: object, *, owner: str, count: int, classes: int
     if array.ndim != 1 or len(array) != count:
         raise refuse(owner, f"{argument} (shape {array.shape})", f"one label per sample ({count})",
                      Said(_short(value)))
-    if array.dtype.kind not in "iu":
-        bad = 0 if array.size == 0 else int(np.argmax([not isinstance(v, numbers.Integral) or isinstance(v, bool)
-                                                       for v in array.tolist()]))
-        integer(f"{argument}[{bad}]", array[bad], owner=owner, minimum=0, maximum=classes - 1)
+    if array.dtype.kind not in "iu":  # refused: the first entry that is not a whole number, else the first
+        values = array.tolist()
+        whole = [isinstance(v, numbers.Integral) or (isinstance(v, float) and v.is_integer()) for v in values]
+        bad = whole.index(False) if False in whole else 0
+        integer(f"{argument}[{bad}]", values[bad], owner=owner, minimum=0, maximum=classes - 1)
     outside = (array < 0) | (array >= classes)
     if outside.any():
         bad = int(np.argmax(outside))
@@ -104,3 +106,12 @@ def float_dtype(value: object, *, owner: str) -> type:
     if dtype is None or dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
         raise refuse(owner, "dtype", "np.float32 or np.float64", value)
     return dtype.type
+
+
+def exit_probability(argument: str, value: object, *, owner: str) -> float:
+    """An early-exit threshold ``α``: a real number ``0 < α < 1`` (``max softmax`` lies in ``(0, 1]``)."""
+    alpha = real(argument, value, owner=owner, minimum=0.0, exclusive_minimum=True, maximum=1.0)
+    if alpha == 1.0:
+        raise refuse(owner, argument, "< 1: a sample exits once its max softmax exceeds it, which never exceeds 1 "
+                     "(for no early exit, leave exit_threshold=None)", value)
+    return alpha

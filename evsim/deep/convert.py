@@ -192,9 +192,10 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
         input_shape = tuple(calibration.shape[1:])
     elif input_shape is None:
         raise ValidationError("give calibration data or input_shape= so the layer shapes are known")
+    sizes = _group_sizes(groups, input_shape, argument="input_shape" if calibration is None else "calibration")
     if calibration is not None:  # a group's outputs and activations for every sample, and a sorted copy
         require_budget(owner, f"the activations of {len(calibration):,} calibration samples",
-                       3 * 8 * len(calibration) * max(_group_sizes(groups, input_shape)))
+                       3 * 8 * len(calibration) * max(sizes))
     x = calibration
     layers, shape = [], input_shape
     for k, (ops, activation) in enumerate(groups):
@@ -221,12 +222,24 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
     return snn
 
 
-def _group_sizes(groups, input_shape: tuple[int, ...]) -> list[int]:
-    """Elements per sample of the input and of each group's output."""
-    sizes, shape = [int(np.prod(input_shape))], input_shape
+def _group_sizes(groups, input_shape: tuple[int, ...], *, argument: str) -> list[int]:
+    """Elements per sample of the input and of each group's output, from one zero sample.
+
+    A layer that cannot take what reaches it refuses the input shape, named by
+    ``argument`` (``calibration`` or ``input_shape``), with the layer's own reason.
+    """
+    x = np.zeros((1, *input_shape))
+    sizes = [x.size]
     for ops, _ in groups:
-        shape = affine_bias(ops, shape).shape
-        sizes.append(int(np.prod(shape)))
+        for op in ops:
+            try:
+                x = op.forward(x)
+            except ValidationError as error:
+                samples = argument == "calibration"
+                raise refuse("convert", argument, f"{'samples' if samples else 'a sample shape'} every layer of "
+                             f"the ANN takes in turn ({error})",
+                             checks.Said(f"samples of shape {input_shape}") if samples else input_shape) from error
+        sizes.append(x.size)
     return sizes
 
 

@@ -11,6 +11,7 @@ earlier setting in the grid.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -19,12 +20,16 @@ import numpy as np
 from evsim.deep.convert import SpikingNet
 from evsim.deep.runner import run
 from evsim.deep import checks
+from evsim.deep.checks import Said
 from evsim.errors import ValidationError
 from evsim.validation import real, refuse
 
-__all__ = ["ExitChoice", "tune_exit", "THRESHOLDS", "TEMPERATURES"]
+__all__ = ["ExitChoice", "tune_exit", "THRESHOLDS", "TEMPERATURES", "RUN_OPTIONS"]
 
 THRESHOLDS = (0.9, 0.95, 0.99, 0.995, 0.999)
+_TUNED = ("labels", "exit_threshold", "temperature")
+RUN_OPTIONS = tuple(p.name for p in inspect.signature(run).parameters.values()
+                    if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name not in _TUNED)
 TEMPERATURES = (1.0, 2.0, 4.0)
 
 
@@ -48,13 +53,18 @@ def tune_exit(snn: SpikingNet, x: np.ndarray, labels: np.ndarray, steps: int, *,
     say otherwise; ``tolerance`` is a fraction (0.005 = half a point).
     """
     owner = "tune_exit"
-    thresholds = checks.positive_reals("thresholds", thresholds, owner=owner)
+    thresholds = tuple(checks.exit_probability(f"thresholds[{i}]", alpha, owner=owner)
+                       for i, alpha in enumerate(checks.positive_reals("thresholds", thresholds, owner=owner)))
     temperatures = checks.positive_reals("temperatures", temperatures, owner=owner)
     tolerance = real("tolerance", tolerance, owner=owner, minimum=0.0, maximum=np.nextafter(1.0, 0.0))
-    taken = sorted({"labels", "exit_threshold", "temperature"} & set(run_options))
+    taken = sorted(set(_TUNED) & set(run_options))
     if taken:
         raise refuse(owner, taken[0], "left to tune_exit (it sets labels, exit_threshold and temperature)",
                      run_options[taken[0]])
+    unknown = sorted(set(run_options) - set(RUN_OPTIONS))
+    if unknown:
+        raise refuse(owner, f"option {unknown[0]!r}", "one of deep.run's options: " + ", ".join(RUN_OPTIONS),
+                     Said(f"{unknown[0]}={run_options[unknown[0]]!r}"))
     if labels is None:
         raise refuse(owner, "labels", "one class label per sample", labels)
     fixed = float(run(snn, x, steps, labels=labels, **run_options).accuracy[-1])

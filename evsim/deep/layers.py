@@ -17,8 +17,8 @@ from typing import Sequence
 
 import numpy as np
 
-from evsim.errors import ValidationError
-from evsim.validation import generator, integer, real, refuse
+from evsim.deep.checks import Said
+from evsim.validation import generator, integer, real, refuse, require_budget
 
 __all__ = ["Layer", "Dense", "Conv2d", "AvgPool2d", "Flatten", "ReLU", "ClipReLU", "QCFS", "Sequential",
            "ACTIVATIONS"]
@@ -41,6 +41,17 @@ class Layer:
         return f"{type(self).__name__}()"
 
 
+def _bad_input(layer: Layer, accepted: str, x: np.ndarray):
+    """The refusal of a forward pass's ``x``: the layer, what it takes, the shape it got."""
+    return refuse(f"{layer!r}.forward", "x", accepted, Said(f"an array of shape {x.shape}"))
+
+
+def _weights(owner: str, shape: tuple[int, ...], rng: np.random.Generator, scale: float) -> np.ndarray:
+    """He-initialised weights ``N(0, scale²)`` of ``shape``, refused above the memory limit before allocating."""
+    require_budget(owner, f"a weight array of shape {shape} (float64)", 8 * float(np.prod(shape, dtype=float)))
+    return rng.normal(0.0, scale, shape)
+
+
 class Dense(Layer):
     """``y = x @ W.T + b`` with ``W`` of shape ``(out, in)`` (He-initialised)."""
 
@@ -48,12 +59,12 @@ class Dense(Layer):
         super().__init__()
         n_in, n_out = (integer(arg, v, owner="Dense", minimum=1) for arg, v in (("n_in", n_in), ("n_out", n_out)))
         rng = generator(rng, owner="Dense")
-        self.params = {"W": rng.normal(0.0, np.sqrt(2.0 / n_in), (n_out, n_in)), "b": np.zeros(n_out)}
+        self.params = {"W": _weights("Dense", (n_out, n_in), rng, np.sqrt(2.0 / n_in)), "b": np.zeros(n_out)}
 
     def forward(self, x, train=False, out=None):
         """``x @ W.T + b``; ``out``: a ``(batch, out)`` array to write it into (the same bits, no new array)."""
         if x.ndim != 2 or x.shape[1] != self.params["W"].shape[1]:
-            raise ValidationError(f"Dense expects (batch, {self.params['W'].shape[1]}) input, got {x.shape}")
+            raise _bad_input(self, f"an array of shape (batch, {self.params['W'].shape[1]})", x)
         if train:
             self._x = x
         if out is None:
@@ -102,7 +113,7 @@ class Conv2d(Layer):
         padding = integer("padding", padding, owner="Conv2d", minimum=0)
         rng = generator(rng, owner="Conv2d")
         fan_in = c_in * k * k
-        self.params = {"W": rng.normal(0.0, np.sqrt(2.0 / fan_in), (c_out, c_in, k, k)), "b": np.zeros(c_out)}
+        self.params = {"W": _weights("Conv2d", (c_out, c_in, k, k), rng, np.sqrt(2.0 / fan_in)), "b": np.zeros(c_out)}
         self.k, self.stride, self.padding = k, stride, padding
 
     def _blocks(self, x: np.ndarray):
@@ -118,10 +129,10 @@ class Conv2d(Layer):
     def forward(self, x, train=False):
         W = self.params["W"]
         if x.ndim != 4 or x.shape[1] != W.shape[1]:
-            raise ValidationError(f"Conv2d expects (batch, {W.shape[1]}, h, w) input, got {x.shape}")
+            raise _bad_input(self, f"an array of shape (batch, {W.shape[1]}, height, width)", x)
         if min(x.shape[2:]) + 2 * self.padding < self.k:
-            raise ValidationError(f"Conv2d with k={self.k} and padding={self.padding} needs images of at least "
-                                  f"{self.k - 2 * self.padding}×{self.k - 2 * self.padding}, got {x.shape}")
+            side = self.k - 2 * self.padding
+            raise _bad_input(self, f"images of at least {side}×{side} (the kernel, less the padding)", x)
         if train:
             self._x = x
         kernel = W.reshape(W.shape[0], -1).T
@@ -173,10 +184,10 @@ class AvgPool2d(Layer):
 
     def forward(self, x, train=False):
         if x.ndim != 4:
-            raise ValidationError(f"AvgPool2d expects (batch, channels, h, w) input, got {x.shape}")
+            raise _bad_input(self, "an array of shape (batch, channels, height, width)", x)
         b, c, h, w = x.shape
         if h % self.k or w % self.k:
-            raise ValidationError(f"AvgPool2d({self.k}) needs height and width divisible by {self.k}, got {x.shape}")
+            raise _bad_input(self, f"images whose height and width are multiples of {self.k}", x)
         return x.reshape(b, c, h // self.k, self.k, w // self.k, self.k).mean(axis=(3, 5))
 
     def backward(self, grad):

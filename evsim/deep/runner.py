@@ -201,8 +201,9 @@ def run(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog",
     depend on ``chunk``. ``compensation`` (rate input only): IC-SNN's coding
     compensation, see :func:`evsim.encoding.compensate`. ``exit_threshold=α``
     (SEENN-I): a sample stops after the first step whose ``max
-    softmax(logits / temperature)`` exceeds ``α`` and costs nothing afterwards;
-    ``α >= 1`` never exits. ``single_spike``: every hidden neuron fires at
+    softmax(logits / temperature)`` exceeds ``α``, with ``0 < α < 1`` (the
+    confidence never exceeds 1, so ``α >= 1`` would never exit: leave it
+    ``None``), and costs nothing afterwards. ``single_spike``: every hidden neuron fires at
     most once per sample. Dropping exited samples shrinks the batch, and BLAS
     may then round the remaining samples' products differently in the last bit.
 
@@ -250,7 +251,7 @@ def _checked(snn, x, steps, *, encoding, labels, rng, chunk, record_spikes, comp
     if flag("compensation", compensation, owner=owner) and encoding != "rate":
         raise refuse(owner, "compensation", "False unless encoding='rate' (it corrects the rate code)", True)
     if exit_threshold is not None:
-        real("exit_threshold", exit_threshold, owner=owner, minimum=0.0, exclusive_minimum=True, allow_inf=True)
+        exit_threshold = checks.exit_probability("exit_threshold", exit_threshold, owner=owner)
     return dict(x=x.astype(snn.dtype, copy=False), labels=labels, rng=generator(rng, owner=owner),
                 chunk=integer("chunk", chunk, owner=owner, minimum=1), encoding=encoding,
                 exit_threshold=exit_threshold, single_spike=flag("single_spike", single_spike, owner=owner),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -34,12 +34,24 @@ def small_net(seed, n_in=5, hidden=7):
     return convert(ann, thresholds=[0.8, 0.8], input_shape=(n_in,), v_init="half"), x
 
 
-@given(st.integers(0, 1000), st.sampled_from(["analog", "rate", "hybrid"]), st.floats(1.0, 5.0),
+def max_softmax(logits: np.ndarray) -> np.ndarray:
+    """``max softmax`` over the last axis, computed as the runner computes it (temperature 1)."""
+    z = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e.max(axis=-1) / e.sum(axis=-1)
+
+
+@given(st.integers(0, 1000), st.sampled_from(["analog", "rate", "hybrid"]), st.floats(0.0, 1.0),
        st.integers(2, 12))
-def test_early_exit_with_threshold_at_least_one_is_fixed_T(seed, encoding, alpha, T):
-    """SEENN-I with α >= 1 never exits (softmax confidence <= 1): identical to fixed-T inference."""
+def test_early_exit_with_a_threshold_no_confidence_exceeds_is_fixed_T(seed, encoding, share, T):
+    """SEENN-I exits a sample only once its confidence max softmax exceeds α (strictly): with α at or
+    above every confidence the fixed-T run reaches before its last step (and below 1, the largest α
+    accepted), no sample exits and the run is fixed-T inference, bit for bit."""
     snn, x = small_net(seed)
     fixed = run(snn, x, T, encoding=encoding, rng=3, labels=np.zeros(len(x), int))
+    reached = float(max_softmax(fixed.logits[:-1]).max())
+    assume(reached < 1.0)
+    alpha = min(reached + share * (1.0 - reached), float(np.nextafter(1.0, 0.0)))
     exiting = run(snn, x, T, encoding=encoding, rng=3, labels=np.zeros(len(x), int), exit_threshold=alpha)
     assert np.array_equal(fixed.logits, exiting.logits) and np.array_equal(fixed.acs, exiting.acs)
     assert np.array_equal(fixed.macs, exiting.macs) and np.all(exiting.exit_step == T)
