@@ -139,7 +139,7 @@ def require_budget(owner: str, what: str, needed_bytes: float, limit: str = "mem
 # ----------------------------------------------------------------------------- scalars
 
 
-class _Said(str):
+class Said(str):
     """A description shown as is in a message (not as a quoted string)."""
 
     def __repr__(self) -> str:
@@ -151,7 +151,7 @@ def _fail(owner: str | None, argument: str, accepted: str, value: object) -> Val
     if isinstance(value, (np.generic,)):
         value = value.item()
     shown = repr(value)
-    if len(shown) > 80 and not isinstance(value, _Said):  # composed descriptions (and paths) are shown whole
+    if len(shown) > 80 and not isinstance(value, Said):  # composed descriptions (and paths) are shown whole
         shown = shown[:77] + "..."
     return ValidationError(f"{prefix}{argument} must be {accepted}, got {shown}")
 
@@ -257,7 +257,7 @@ def unique_names(argument: str, values: Iterable[object], *, owner: str | None =
     seen: set[str] = set()
     for item in result:
         if item in seen:
-            raise _fail(owner, argument, "distinct names", _Said(f"{item!r} twice"))
+            raise _fail(owner, argument, "distinct names", Said(f"{item!r} twice"))
         seen.add(item)
     return result
 
@@ -284,7 +284,7 @@ def instance(argument: str, value: object, types: type | tuple[type, ...], *, ow
     if not isinstance(value, types):
         kinds = types if isinstance(types, tuple) else (types,)
         said = accepted or " or ".join(f"a {kind.__name__}" for kind in kinds)
-        raise _fail(owner, argument, said, _Said(f"{value!r:.60} ({type(value).__name__})"))
+        raise _fail(owner, argument, said, Said(f"{value!r:.60} ({type(value).__name__})"))
     return value
 
 
@@ -348,7 +348,7 @@ def sorted_times(argument: str, value: object, *, owner: str | None = None, stri
         i = int(np.argmax(bad))
         order = "strictly increasing" if strict else "non-decreasing"
         raise _fail(owner, argument, f"{order} times",
-                    _Said(f"{times_shown[i]!r} then {times_shown[i + 1]!r} at index {i + 1}"))
+                    Said(f"{times_shown[i]!r} then {times_shown[i + 1]!r} at index {i + 1}"))
     return times
 
 
@@ -362,11 +362,11 @@ def writable_path(argument: str, value: object, *, owner: str | None = None) -> 
     path = Path(value)
     folder = path.parent
     if not folder.is_dir():
-        raise _fail(owner, argument, "a path in an existing directory", _Said(repr(str(path))))
+        raise _fail(owner, argument, "a path in an existing directory", Said(repr(str(path))))
     if path.is_dir():
-        raise _fail(owner, argument, "a file path, not a directory", _Said(repr(str(path))))
+        raise _fail(owner, argument, "a file path, not a directory", Said(repr(str(path))))
     if not os.access(folder, os.W_OK):
-        raise _fail(owner, argument, "a path in a directory you can write", _Said(repr(str(path))))
+        raise _fail(owner, argument, "a path in a directory you can write", Said(repr(str(path))))
     return path
 
 
@@ -376,5 +376,5 @@ def readable_file(argument: str, value: object, *, owner: str | None = None) -> 
         raise _fail(owner, argument, "a file path (str or os.PathLike)", value)
     path = Path(value)
     if not path.is_file():
-        raise _fail(owner, argument, "an existing file", _Said(repr(str(path))))
+        raise _fail(owner, argument, "an existing file", Said(repr(str(path))))
     return path

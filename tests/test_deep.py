@@ -177,7 +177,7 @@ class Odd(Layer):
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), v_init="random"), "'random'"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), norm="qcfs"), "needs QCFS activations"),
     (lambda: convert(Sequential([Dense(2, 2), ReLU(), Dense(2, 2)]), calibration=np.ones((2, 2)), norm="median"), "'median'"),
-    (lambda: convert("ann"), "convert: ann must be a Sequential ANN, got str 'ann'"),
+    (lambda: convert("ann"), r"convert: ann must be a Sequential ANN, got 'ann' \(str\)"),
     (lambda: Dense(3, 2).forward(np.ones((4, 5))), r"Dense\(3, 2\)\.forward: x must be an array of shape \(batch, 3\), got an array of shape \(4, 5\)"),
     (lambda: Conv2d(2, 2, 3).forward(np.ones((1, 3, 5, 5))), r"Conv2d\(2, 2, k=3, stride=1, padding=0\)\.forward: x must be an array of shape \(batch, 2, height, width\)"),
     (lambda: AvgPool2d(2).forward(np.ones((1, 1, 3, 3))), r"AvgPool2d\(2\)\.forward: x must be images whose height and width are multiples of 2, got an array of shape \(1, 1, 3, 3\)"),

@@ -104,7 +104,7 @@ BAD_CALLS = {
     "run record_spikes string": (lambda: run(SNN, X, 3, record_spikes="yes"), "run: record_spikes must be True or False, got 'yes'"),
     "run single_spike 1": (lambda: run(SNN, X, 3, single_spike=1), "run: single_spike must be True or False, got 1"),
     "run compensation analog": (lambda: run(SNN, X, 3, compensation=True), "run: compensation must be False unless encoding='rate'"),
-    "run snn": (lambda: run("snn", X, 3), "run: snn must be a SpikingNet (from deep.convert), got str 'snn'"),
+    "run snn": (lambda: run("snn", X, 3), "run: snn must be a SpikingNet (from deep.convert), got 'snn' (str)"),
     "to_network snn": (lambda: to_network(_mlp()), "to_network: snn must be a SpikingNet (from deep.convert), got Sequential"),
     "network_inputs 1-d": (lambda: network_inputs(np.ones(3)), "network_inputs: values (shape (3,)) must be an array (steps, *input_shape)"),
     "network_inputs nan": (lambda: network_inputs([[np.nan]]), "network_inputs: values[0, 0] must be finite real numbers, got nan"),
@@ -152,7 +152,7 @@ BAD_CALLS = {
                                  "tune_exit: option 'speed' must be one of deep.run's options: encoding, rng, chunk, "
                                  "record_spikes, compensation, single_spike, got speed=2"),
     "tune_exit labels missing": (lambda: tune_exit(SNN, X, None, 3), "tune_exit: labels must be one class label per sample, got None"),
-    "ann_macs snn": (lambda: ann_macs("snn"), "ann_macs: snn must be a SpikingNet (from deep.convert), got str 'snn'"),
+    "ann_macs snn": (lambda: ann_macs("snn"), "ann_macs: snn must be a SpikingNet (from deep.convert), got 'snn' (str)"),
     "ann_energy e_mac 0": (lambda: ann_energy(SNN, e_mac=0.0), "ann_energy: e_mac must be a finite real number > 0.0"),
     "energy_ratio result": (lambda: energy_ratio(SNN, SNN), "energy_ratio: result must be a RunResult (from deep.run), got SpikingNet"),
     "RunResult.energy nan": (lambda: RESULT.energy(e_ac=float("nan")), "RunResult.energy: e_ac must be a finite real number >= 0.0"),

@@ -45,7 +45,7 @@ __all__ = ["ann_activations", "snn_rates", "activation_errors", "expected_errors
 
 def ann_activations(ann: Sequential, x: np.ndarray) -> list[np.ndarray]:
     """The ANN's output after each activation layer, flattened per sample."""
-    checks.instance("ann", ann, Sequential, "a Sequential ANN", owner="ann_activations")
+    checks.instance("ann", ann, Sequential, accepted="a Sequential ANN", owner="ann_activations")
     x = checks.samples("x", x, owner="ann_activations")
     out = []
     for layer in ann.layers:
@@ -64,7 +64,7 @@ def snn_rates(snn: SpikingNet, x: np.ndarray, steps: int) -> list[np.ndarray]:
 
 def _matching_activations(snn: SpikingNet, ann: Sequential, x: np.ndarray, *, owner: str) -> list[np.ndarray]:
     """The ANN's activations on ``x``, refused unless they pair layer by layer with ``snn``'s spiking layers."""
-    checks.instance("snn", snn, SpikingNet, "a SpikingNet (from deep.convert)", owner=owner)
+    checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner=owner)
     activations = ann_activations(ann, x)
     wanted = [layer.size for layer in snn.layers if layer.spiking]
     widths = [a.shape[1] for a in activations]
@@ -108,8 +108,8 @@ def _with_v_init(snn: SpikingNet, k: int, v0: np.ndarray) -> SpikingNet:
 def calibrate(snn: SpikingNet, ann: Sequential, x: np.ndarray, steps: int, iterations: int = 3) -> SpikingNet:
     """``snn`` with per-neuron initial potentials calibrated for ``steps`` (see the module docstring)."""
     owner = "calibrate"
-    checks.instance("snn", snn, SpikingNet, "a SpikingNet (from deep.convert)", owner=owner)
-    checks.instance("ann", ann, Sequential, "a Sequential ANN", owner=owner)
+    checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner=owner)
+    checks.instance("ann", ann, Sequential, accepted="a Sequential ANN", owner=owner)
     x = checks.samples("x", x, owner=owner, sample_shape=snn.input_shape)
     integer("steps", steps, owner=owner, minimum=1)
     integer("iterations", iterations, owner=owner, minimum=1)

@@ -11,24 +11,10 @@ from typing import Sequence
 
 import numpy as np
 
-from evsim.validation import integer, real, real_array, refuse
+from evsim.validation import Said, instance, integer, real, real_array, refuse
 
 __all__ = ["Said", "instance", "samples", "labels", "shape", "positive_reals", "progress", "float_dtype",
            "exit_probability"]
-
-
-def instance(argument: str, value: object, kind: type | tuple[type, ...], accepted: str, *, owner: str):
-    """``value`` if it is an instance of ``kind``."""
-    if not isinstance(value, kind):
-        raise refuse(owner, argument, accepted, Said(type(value).__name__ + " " + _short(value)))
-    return value
-
-
-class Said(str):
-    """A description shown as is in a message (not quoted)."""
-
-    def __repr__(self) -> str:
-        return str(self)
 
 
 def _short(value: object) -> str:
@@ -53,7 +39,10 @@ def samples(argument: str, value: object, *, owner: str, sample_shape: tuple[int
 
 def labels(argument: str, value: object, *, owner: str, count: int, classes: int) -> np.ndarray:
     """``count`` integer class labels in ``[0, classes)``."""
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except ValueError:  # ragged
+        raise refuse(owner, argument, f"one label per sample ({count})", Said(_short(value))) from None
     if array.ndim != 1 or len(array) != count:
         raise refuse(owner, f"{argument} (shape {array.shape})", f"one label per sample ({count})",
                      Said(_short(value)))

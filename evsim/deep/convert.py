@@ -163,7 +163,7 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
         Arithmetic of the converted net (``np.float32`` halves memory and time).
     """
     owner = "convert"
-    checks.instance("ann", ann, Sequential, "a Sequential ANN", owner=owner)
+    checks.instance("ann", ann, Sequential, accepted="a Sequential ANN", owner=owner)
     norm = choice("norm", norm, ("max", "percentile", "qcfs"), owner=owner)
     percentile = real("percentile", percentile, owner=owner, minimum=0.0, maximum=100.0)
     v_init = choice("v_init", v_init, ("zero", "half", "calibrated"), owner=owner)

@@ -21,7 +21,7 @@ __all__ = ["E_AC", "E_MAC", "ann_macs", "ann_energy", "energy_ratio"]
 
 def ann_macs(snn: SpikingNet) -> np.ndarray:
     """Multiply-accumulates per image of the ANN the net came from, per layer."""
-    checks.instance("snn", snn, SpikingNet, "a SpikingNet (from deep.convert)", owner="ann_macs")
+    checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner="ann_macs")
     return np.array([fan_out(layer.ops, layer.input_shape).sum() for layer in snn.layers], float)
 
 
@@ -33,6 +33,6 @@ def ann_energy(snn: SpikingNet, e_mac: float = E_MAC) -> float:
 
 def energy_ratio(result: RunResult, snn: SpikingNet, e_ac: float = E_AC, e_mac: float = E_MAC) -> float:
     """SNN joules per image over ANN joules per image (below 1: the SNN is cheaper)."""
-    checks.instance("result", result, RunResult, "a RunResult (from deep.run)", owner="energy_ratio")
+    checks.instance("result", result, RunResult, accepted="a RunResult (from deep.run)", owner="energy_ratio")
     images = result.logits.shape[1]
     return result.energy(e_ac, e_mac) / images / ann_energy(snn, e_mac)

@@ -238,7 +238,7 @@ def _checked(snn, x, steps, *, encoding, labels, rng, chunk, record_spikes, comp
              temperature, single_spike) -> dict:
     """:func:`run`'s arguments checked; ``x`` in the net's float type, ``rng`` a Generator."""
     owner = "run"
-    checks.instance("snn", snn, SpikingNet, "a SpikingNet (from deep.convert)", owner=owner)
+    checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner=owner)
     encoding = choice("encoding", encoding, ENCODINGS, owner=owner)
     integer("steps", steps, owner=owner, minimum=2 if encoding == "hybrid" else 1)
     spikes = encoding != "analog"

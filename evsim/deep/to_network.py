@@ -36,7 +36,7 @@ def to_network(snn: SpikingNet) -> Network:
     anything is built (:class:`~evsim.errors.LimitError`); then each layer's
     matrix is read a block of rows at a time.
     """
-    checks.instance("snn", snn, SpikingNet, "a SpikingNet (from deep.convert)", owner="to_network")
+    checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner="to_network")
     n_in = int(np.prod(snn.input_shape))
     n_neurons = n_in + sum(layer.size for layer in snn.layers)
     n_synapses = sum(int(fan_out(layer.ops, layer.input_shape).sum()) for layer in snn.layers)

@@ -37,7 +37,7 @@ class SGD:
     """``v ← μ v + (g + wd·p)``; ``p ← p − lr·v`` (weight decay on weights, not biases or λ)."""
 
     def __init__(self, model: Sequential, lr: float = 0.05, momentum: float = 0.9, weight_decay: float = 1e-4):
-        checks.instance("model", model, Sequential, "a Sequential", owner="SGD")
+        checks.instance("model", model, Sequential, accepted="a Sequential", owner="SGD")
         lr = real("lr", lr, owner="SGD", minimum=0.0, exclusive_minimum=True)
         momentum = real("momentum", momentum, owner="SGD", minimum=0.0, maximum=1.0)
         weight_decay = real("weight_decay", weight_decay, owner="SGD", minimum=0.0)
@@ -58,7 +58,7 @@ class Adam:
 
     def __init__(self, model: Sequential, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-4):
-        checks.instance("model", model, Sequential, "a Sequential", owner="Adam")
+        checks.instance("model", model, Sequential, accepted="a Sequential", owner="Adam")
         lr = real("lr", lr, owner="Adam", minimum=0.0, exclusive_minimum=True)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise refuse("Adam", "betas", "a pair of numbers in [0, 1)", betas)
@@ -85,7 +85,7 @@ class Adam:
 
 def accuracy(model: Sequential, x: np.ndarray, y: np.ndarray, batch: int = 512) -> float:
     """Fraction of ``x`` classified as ``y``."""
-    checks.instance("model", model, Sequential, "a Sequential", owner="accuracy")
+    checks.instance("model", model, Sequential, accepted="a Sequential", owner="accuracy")
     x = checks.samples("x", x, owner="accuracy")
     batch = integer("batch", batch, owner="accuracy", minimum=1)
     y = checks.labels("y", y, owner="accuracy", count=len(x), classes=_classes(model, x))
@@ -103,7 +103,7 @@ def train(model: Sequential, x: np.ndarray, y: np.ndarray, *, epochs: int = 20, 
     after every epoch.
     """
     owner = "train"
-    checks.instance("model", model, Sequential, "a Sequential", owner=owner)
+    checks.instance("model", model, Sequential, accepted="a Sequential", owner=owner)
     x = checks.samples("x", x, owner=owner)
     y = checks.labels("y", y, owner=owner, count=len(x), classes=_classes(model, x))
     epochs = integer("epochs", epochs, owner=owner, minimum=1)
