@@ -22,7 +22,8 @@ step-by-step simulation bit for bit) up to a horizon; a neuron that has not
 crossed by then gets a *checkpoint* update, which changes nothing but its
 anchor. Neurons proven never to cross get no event at all.
 
-Continuous clock: ``m = flow(v, t − anchor) + I`` with the elapsed time in ms;
+Continuous clock: ``m = flow(v, t − anchor) + I`` with the elapsed time in ms
+(the form that tends to the IF limit where the leak is slow, :func:`~evsim.neurons.slow_leak`);
 the next crossing is closed-form, ``anchor + crossing_time`` placed on the grid
 by :meth:`~evsim.timegrid.TimeGrid.advance`. A potential still ``>= theta``
 after a reset fires again when the refractory period ends, or at the next
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from evsim.neurons import crossing_time, drift, drift_steps, fires, flow, relax
+from evsim.neurons import crossing_time, drift, drift_steps, fires, flow, relax, slow_leak
 from evsim.timegrid import TimeGrid
 
 __all__ = ["ContinuousClock", "DiscreteClock", "clock_for", "may_cross"]
@@ -48,14 +49,15 @@ class ContinuousClock:
 
     def __init__(self, params, grid: TimeGrid) -> None:
         self.grid = grid
-        self._all_leaky = bool(np.isfinite(params.tau[params.members]).all())
+        m = params.members
+        self._any_slow = bool(slow_leak(params.tau[m], params.theta[m], params.v_rest[m], params.bias[m]).any())
 
     def integrate(self, q, v, anchor, t, inputs, crossing=None):
         s = self.grid.elapsed(t[0], t[1], anchor[0], anchor[1])
-        if self._all_leaky:  # the common case, with the resting level precomputed
+        if not self._any_slow:  # the common case, with the resting level precomputed
             free = relax(v, s, q.tau, q.v_inf)
         else:
-            free = flow(v, s, q.tau, q.v_rest, q.bias)
+            free = flow(v, s, q.tau, q.v_rest, q.bias, q.theta)
         # at its predicted crossing the potential is exactly on the threshold
         # (or above it, if it was held there through a refractory period)
         if crossing is not None and crossing.any():

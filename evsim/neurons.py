@@ -25,6 +25,10 @@ Continuous time, between events (exact solution, delta synapses)::
 An arrival adds its weight to ``v`` at its time; the neuron fires when ``v``
 reaches ``theta``, at an arrival or at the analytically predicted crossing
 ``t* = tau * ln((v_inf - v0) / (v_inf - theta))`` (``(theta - v0) / bias`` for IF).
+Where the leak is slow (:func:`slow_leak`: ``tau·|bias| > 2^10·|theta − v_rest|``,
+so ``v_inf`` is far beyond the threshold) both are evaluated in forms that tend
+to the IF limit as ``tau → ∞`` (``expm1``, ``log1p``; see :func:`flow`,
+:func:`crossing_time`), as forms around a huge ``v_inf`` would cancel.
 
 Resets: ``"subtract"`` (``v - theta``, soft), ``"zero"`` (``0``) or a number
 (``v_reset``). A refractory period ``r`` holds ``v`` at its reset value and
@@ -62,6 +66,7 @@ __all__ = [
     "drift_steps",
     "relax",
     "flow",
+    "slow_leak",
     "resting_level",
     "crossing_time",
     "apply_reset",
@@ -362,18 +367,61 @@ def relax(v, s, tau, v_inf):
     return v_inf + (v - v_inf) * np.exp(s / -tau)  # (= exp(-s/tau) to the bit: division is sign-symmetric)
 
 
-def flow(v, s, tau, v_rest, bias):
+SLOW_LEAK = 2.0**10  # a leak this many times weaker than the bias at the threshold counts as slow
+
+
+def slow_leak(tau, theta, v_rest, bias):
+    """Where the leak is negligible at the threshold: ``tau·|bias| > 2^10·|theta − v_rest|`` (IF: everywhere).
+
+    Such a neuron's resting level ``v_inf = v_rest + bias·tau`` lies far
+    beyond every potential that matters (``tau = 1e16`` with ``bias = 0.1``
+    puts it at ``1e15``), so the forms written around ``v_inf`` —
+    :func:`relax` and ``tau·ln((v_inf − v)/(v_inf − theta))`` — cancel away
+    their digits; :func:`flow` and :func:`crossing_time` then use forms that
+    tend to the IF limit instead. Elsewhere the ``v_inf`` forms are kept, so
+    the spike times of such networks are unchanged to the bit.
+    """
+    tau, theta, v_rest, bias = (np.asarray(a, float) for a in (tau, theta, v_rest, bias))
+    with np.errstate(invalid="ignore", over="ignore"):
+        return ~np.isfinite(tau) | (tau * np.abs(bias) > SLOW_LEAK * np.abs(theta - v_rest))
+
+
+def _log1p_ratio(x):
+    """``ln(1 + x) / x``, 1 at ``x = 0`` (accurate for tiny ``x``: ``log1p``)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x == 0, 1.0, np.log1p(x) / np.where(x == 0, 1.0, x))
+
+
+def _expm1_ratio(y):
+    """``(1 − exp(−y)) / y``, 1 at ``y = 0`` (accurate for tiny ``y``: ``expm1``)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(y == 0, 1.0, -np.expm1(-y) / np.where(y == 0, 1.0, y))
+
+
+def flow(v, s, tau, v_rest, bias, theta=None):
     """Exact continuous-time solution after ``s`` ms with no input.
 
-    ``relax(v, s, tau, v_rest + bias * tau)``; ``v + bias * s`` where ``tau``
-    is infinite (IF).
+    Two forms of one solution::
+
+        relax:  v_inf + (v − v_inf)·exp(−s/tau),             v_inf = v_rest + bias·tau
+        slow:   v + (bias − (v − v_rest)/tau) · s · (1 − exp(−y))/y,   y = s/tau
+
+    The slow form (``expm1``) is the IF solution ``v + bias·s`` when ``tau``
+    is infinite and tends to it as ``tau → ∞``; it is used where
+    :func:`slow_leak` holds for ``theta`` — everywhere if ``theta`` is
+    ``None`` — and :func:`relax` elsewhere (where both are accurate).
     """
     tau = np.asarray(tau, float)
-    leaky = np.isfinite(tau)
-    if leaky.all():
+    slow = True if theta is None else slow_leak(tau, theta, v_rest, bias)
+    if not np.any(slow):
         return relax(v, s, tau, v_rest + bias * tau)
-    safe_tau = np.where(leaky, tau, 1.0)
-    return np.where(leaky, relax(v, s, safe_tau, v_rest + bias * safe_tau), v + bias * s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = bias - (v - v_rest) / tau  # dv/dt at v
+        steady = v + rate * s * _expm1_ratio(s / tau)
+    if np.all(slow):
+        return steady
+    leaky = np.where(slow, 1.0, tau)
+    return np.where(slow, steady, relax(v, s, leaky, v_rest + bias * leaky))
 
 
 def resting_level(tau, v_rest, bias):
@@ -390,18 +438,33 @@ def resting_level(tau, v_rest, bias):
 def crossing_time(v, theta, tau, v_rest, bias):
     """Time (ms from now) at which free evolution from ``v`` first reaches ``theta``.
 
-    ``tau * ln((v_inf - v) / (v_inf - theta))`` if ``v < theta < v_inf``;
-    ``(theta - v) / bias`` for IF with ``bias > 0``; ``0`` if ``v >= theta``;
-    ``inf`` if the potential never gets there.
+    Two forms of one answer (``d = theta − v``)::
+
+        tau · ln((v_inf − v) / (v_inf − theta))                 if v_inf > theta
+        (d / rate) · ln(1 + x) / x,   rate = bias − (theta − v_rest)/tau,  x = d / (rate·tau)
+
+    ``rate`` is the slope ``dv/dt`` at the threshold (a crossing needs
+    ``rate > 0``) and ``rate·tau = v_inf − theta``. The second form
+    (``log1p``) is ``d / bias`` for IF and tends to it as ``tau → ∞``; it is
+    used where :func:`slow_leak` holds, the first elsewhere. ``0`` if
+    ``v >= theta``; ``inf`` if the potential never gets there; never ``0``
+    for a potential below the threshold (a wait that underflows is the
+    smallest positive float, so the crossing stays strictly ahead).
     """
-    v, theta, tau, bias = (np.asarray(a, float) for a in (v, theta, tau, bias))
-    v_inf = resting_level(tau, v_rest, bias)
-    leaky = np.isfinite(tau)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # both branches run everywhere
-        lif = np.where(v_inf > theta, tau * np.log((v_inf - v) / (v_inf - theta)), np.inf)
-        integrator = np.where(bias > 0, (theta - v) / bias, np.inf)
-    out = np.where(leaky, lif, integrator)
-    return np.where(fires(v, theta), 0.0, out)
+    v, theta, tau, v_rest, bias = (np.asarray(a, float) for a in (v, theta, tau, v_rest, bias))
+    slow = slow_leak(tau, theta, v_rest, bias)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # both forms run everywhere
+        d = theta - v
+        rate = bias - (theta - v_rest) / tau
+        steady = np.where(rate > 0, d / rate * _log1p_ratio(d / (rate * tau)), np.inf)
+        if slow.all():
+            out = steady
+        else:
+            v_inf = resting_level(tau, v_rest, bias)
+            leaky = np.where(v_inf > theta, tau * np.log((v_inf - v) / (v_inf - theta)), np.inf)
+            out = np.where(slow, steady, leaky)
+    above = fires(v, theta)
+    return np.where(above, 0.0, np.where(out > 0, out, np.nextafter(0.0, 1.0)))
 
 
 def apply_reset(m, fired, theta, reset_to, out=None, removed=None):

@@ -225,7 +225,7 @@ def _sampler(population, i: int, grid):
             steps = grid.step_of(times_ms) - grid.step_of(a)
             free = drift_steps(v, np.maximum(steps, 0), p.beta[i], *params)
         else:
-            free = flow(v, np.maximum(times_ms - a, 0.0), p.tau[i], *params)
+            free = flow(v, np.maximum(times_ms - a, 0.0), p.tau[i], *params, p.theta[i])
         return np.where(held, v, free)
 
     return sample

@@ -13,8 +13,10 @@ windows, no vectorisation):
   input time is its float's exact value (one within 8 ulps of a multiple of
   the resolution *is* that multiple), an arrival is spike time + delay added
   exactly, the end of a refractory period is spike time + period exactly;
-  between events the potential follows the closed form, and a threshold
-  crossing is ``anchor + crossing_time`` (the one float in the loop).
+  between events the potential follows the closed form
+  (:func:`evsim.neurons.flow`), and a threshold crossing is
+  ``anchor + crossing_time`` (the one float in the loop; the engine's own
+  functions, so the two agree on the formulas and differ only in time).
 
 It is slow (pure Python, one neuron and one event at a time) and meant for
 small networks. Results are plain lists. For discrete networks the engine
@@ -51,7 +53,7 @@ from fractions import Fraction
 import numpy as np
 
 from evsim.inputs import normalise_inputs, train_events
-from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
+from evsim.neurons import IF, LIF, Input, Stochastic, Threshold, crossing_time, flow
 from evsim.timegrid import RESOLUTION
 
 __all__ = ["Run", "simulate"]
@@ -215,12 +217,9 @@ class _Neuron:
         self.crossing: Fraction | None = None
 
     def free(self, t: Fraction) -> float:
-        """The potential at ``t >= anchor`` with no input (closed form)."""
-        m, s = self.model, float(t - self.anchor)
-        if math.isinf(m.tau):
-            return self.v + m.bias * s
-        v_inf = m.v_rest + m.bias * m.tau
-        return v_inf + (self.v - v_inf) * float(np.exp(-s / m.tau))  # NumPy's exp, as the engine's (libm may differ)
+        """The potential at ``t >= anchor`` with no input (closed form, :func:`evsim.neurons.flow`)."""
+        m = self.model
+        return float(flow(self.v, float(t - self.anchor), m.tau, m.v_rest, m.bias, m.threshold))
 
     def predict(self) -> None:
         """The next time it updates with no input: its threshold crossing, if any."""
@@ -229,14 +228,9 @@ class _Neuron:
             self.crossing = None
         elif self.v >= m.threshold:
             self.crossing = self.anchor if self.held else None
-        elif math.isinf(m.tau):
-            self.crossing = self.anchor + Fraction((m.threshold - self.v) / m.bias) if m.bias > 0 else None
         else:
-            v_inf = m.v_rest + m.bias * m.tau
-            if v_inf > m.threshold:
-                self.crossing = self.anchor + Fraction(m.tau * float(np.log((v_inf - self.v) / (v_inf - m.threshold))))
-            else:
-                self.crossing = None
+            wait = float(crossing_time(self.v, m.threshold, m.tau, m.v_rest, m.bias))
+            self.crossing = self.anchor + Fraction(wait) if math.isfinite(wait) else None
 
 
 def _exact_time(net, inputs, until: float) -> Run:
