@@ -52,9 +52,12 @@ from fractions import Fraction
 
 import numpy as np
 
+from evsim.errors import ValidationError
 from evsim.inputs import normalise_inputs, train_events
 from evsim.neurons import IF, LIF, Input, Stochastic, Threshold, crossing_time, flow
+from evsim.termination import why_endless
 from evsim.timegrid import RESOLUTION
+from evsim.validation import real, require_budget
 
 __all__ = ["Run", "simulate"]
 
@@ -79,9 +82,20 @@ class Run:
 
 
 def simulate(net, inputs=None, until: float = 0.0, *, rng=None) -> Run:
-    """Run ``net`` with ``inputs`` (as for :func:`evsim.simulate`) until ``until`` ms (exclusive)."""
+    """Run ``net`` with ``inputs`` (as for :func:`evsim.simulate`) until ``until`` ms (exclusive).
+
+    ``until`` is a real number ``>= 0``; ``inf`` only in continuous time and
+    where the run provably ends (:func:`evsim.termination.why_endless`) — the
+    clock-driven loop of a discrete network needs a finite end, and its
+    ``(steps, neurons)`` arrays must fit in the memory limit.
+    """
+    until = real("until", until, owner="reference.simulate", minimum=0.0, allow_inf=True)
     inputs = dict(inputs or {})
     normalise_inputs(inputs, {name: i for i, name in enumerate(net.names)}, net.inputs, net.grid, 0.0)  # checks only
+    if math.isinf(until):
+        reason = "the clock-driven loop steps every step" if net.discrete else why_endless(net)
+        if reason is not None:
+            raise ValidationError(f"reference.simulate: until=inf never ends here: {reason}; give a finite until (ms)")
     if net.discrete:
         return _clock_driven(net, inputs, until, np.random.default_rng(rng))
     return _exact_time(net, inputs, until)
@@ -110,6 +124,7 @@ def _record(net, fired) -> dict[str, list[float]]:
 def _clock_driven(net, inputs, until: float, rng) -> Run:
     dt, models = net.dt, list(net.neurons.values())
     steps = _steps_before(until, dt)
+    require_budget("reference.simulate", f"the clock-driven loop over {steps} steps", 9.0 * steps * len(models))
     fired = np.zeros((steps, len(models)), bool)
     payload = np.zeros((steps, len(models)))
     for name, train in inputs.items():

@@ -37,7 +37,6 @@ never change a result: a run split at any time equals the whole run.
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Iterable
 
 import numpy as np
@@ -50,7 +49,9 @@ from evsim.network import Network
 from evsim.record import SpikeRecord
 from evsim.recorder import Recorder
 from evsim.scheduler import DELIVER, UPDATE, Scheduler
-from evsim.timegrid import before, earlier, earliest
+from evsim.termination import why_endless
+from evsim.timegrid import MAX_STEPS, before, earlier, earliest
+from evsim.validation import real
 
 __all__ = ["Simulator", "simulate"]
 
@@ -106,6 +107,7 @@ class Simulator:
         self._recorder = Recorder(plan, self._populations, self._owner, probes, trace)
         self._done = ORIGIN  # everything before this time has run
         self._now_ms = 0.0  # the last processed instant or run end, in ms
+        self._endless: str | None | bool = False  # why a run without an end may not stop (False: not asked yet)
         self._sync_wakeups()
 
     # -- public API --------------------------------------------------------
@@ -159,18 +161,25 @@ class Simulator:
     def run(self, until: float) -> None:
         """Process every event with time ``< until`` (ms); resumable.
 
+        ``until=inf`` runs until the events end, which is allowed only where
+        that provably happens (:func:`evsim.termination.why_endless`: no
+        self-driven neuron, no cycle of exciting synapses); the same for an
+        ``until`` beyond the longest time represented exactly.
+
         Raises
         ------
         ValidationError
-            If ``until`` is not a number.
+            If ``until`` is not a real number (a bool, a string, NaN), or is
+            infinite on a network whose activity may never end.
         SchedulingError
             If ``until`` is before the current time.
         """
-        if not isinstance(until, numbers.Real) or math.isnan(until):
-            raise ValidationError(f"until must be a time in ms, got {until!r}")
+        given, until = until, real("until", until, owner="run", allow_inf=True)
         if until < self._now_ms:
-            raise SchedulingError(f"cannot run until {until!r} ms: the simulation is already at {self.now!r} ms")
+            raise SchedulingError(f"cannot run until {given!r} ms: the simulation is already at {self.now!r} ms")
         end = self._grid.boundary(until)
+        if math.isinf(end[0]):
+            self._require_an_end(until)
         while True:
             start = self._next_time()
             if not earlier(*start, *end):
@@ -178,6 +187,20 @@ class Simulator:
             self._window(Window(start, self._window_end(start, end)))
         self._now_ms = float(until)
         self._done = max(self._done, end)
+
+    def _require_an_end(self, until: float) -> None:
+        """Refuse a run that ends only when the events do, on a network whose events may never end."""
+        if self._endless is False:
+            self._endless = why_endless(self.net)
+        if self._endless is None:
+            return
+        if math.isinf(until):
+            said = "until=inf runs until the events end"
+        else:
+            longest = float(self._grid.ms(MAX_STEPS))
+            said = (f"until={until!r} ms is beyond the longest time represented exactly ({longest!r} ms), "
+                    f"so the run would go on until the events end")
+        raise ValidationError(f"run: {said}, and here they may never end: {self._endless}; give a finite until (ms)")
 
     # -- one window ------------------------------------------------------------
     def _window(self, window: Window) -> None:
