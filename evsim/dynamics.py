@@ -17,10 +17,14 @@ the fields of just those neurons, in the same order).
 
 Discrete clock (offsets are always 0): ``m = drift^(t - anchor)(v) + I`` —
 every step from the anchor to ``t`` applies one drift, the last one being the
-update's own. Prediction iterates the drift exactly (so it agrees with a
-step-by-step simulation bit for bit) up to a horizon; a neuron that has not
-crossed by then gets a *checkpoint* update, which changes nothing but its
-anchor. Neurons proven never to cross get no event at all.
+update's own (:func:`~evsim.neurons.drift_steps`: exact leaps over many steps
+where the step is a plain addition, IF, else step by step). Prediction
+follows the same leaps and steps (:func:`~evsim.neurons.drift_crossing`, so
+it agrees with a step-by-step simulation bit for bit) for a bounded number of
+rounds; a neuron that has not crossed by then gets a *checkpoint* update,
+which changes nothing but its anchor. Neurons proven never to cross (no
+crossing by free evolution, a floating-point fixed point below the threshold)
+get no event at all.
 
 Continuous clock: ``m = flow(v, t − anchor) + I`` with the elapsed time in ms
 (the form that tends to the IF limit where the leak is slow, :func:`~evsim.neurons.slow_leak`);
@@ -34,12 +38,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from evsim.neurons import crossing_time, drift, drift_steps, fires, flow, relax, slow_leak
+from evsim.neurons import crossing_time, drift, drift_crossing, drift_steps, fires, flow, relax, slow_leak
 from evsim.timegrid import TimeGrid
 
 __all__ = ["ContinuousClock", "DiscreteClock", "clock_for", "may_cross"]
 
-PREDICTION_HORIZON = 256  # steps a discrete prediction iterates before a checkpoint
+PREDICTION_ROUNDS = 256  # leaps or steps a discrete prediction takes before a checkpoint
 
 
 class ContinuousClock:
@@ -96,17 +100,11 @@ class DiscreteClock:
     def predict(self, q, v, anchor, restart_pending):
         theta, beta, v_rest, bias, crosses = np.broadcast_arrays(q.theta, q.beta, q.v_rest, q.bias, q.may_cross, v)[:5]
         out = np.full(np.shape(v), np.inf)
-        never = ~fires(v, theta) & ~crosses
-        pending = np.flatnonzero(~never)
-        x = np.asarray(v, float)[pending]
-        for step in range(1, PREDICTION_HORIZON + 1):
-            if pending.size == 0:
-                break
-            x = drift(x, beta[pending], v_rest[pending], bias[pending])
-            hit = fires(x, theta[pending])
-            out[pending[hit]] = anchor[0][pending[hit]] + step
-            pending, x = pending[~hit], x[~hit]
-        out[pending] = anchor[0][pending] + PREDICTION_HORIZON  # checkpoint
+        pending = np.flatnonzero(fires(v, theta) | crosses)
+        if pending.size:
+            steps, _ = drift_crossing(np.asarray(v, float)[pending], theta[pending], beta[pending], v_rest[pending],
+                                      bias[pending], PREDICTION_ROUNDS)
+            out[pending] = anchor[0][pending] + steps  # the crossing, or a checkpoint (known: False); inf: never
         return out, np.zeros(np.shape(v))
 
 

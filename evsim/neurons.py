@@ -64,6 +64,7 @@ __all__ = [
     "fires",
     "drift",
     "drift_steps",
+    "drift_crossing",
     "relax",
     "flow",
     "slow_leak",
@@ -341,25 +342,136 @@ def _is_scalar(a, value: float) -> bool:
 
 
 def drift_steps(v, n, beta, v_rest, bias):
-    """Apply :func:`drift` ``n`` times (elementwise ``n >= 0``), bit-exactly.
+    """Apply :func:`drift` ``n`` times (elementwise ``n >= 0``), bit for bit as stepping would.
 
-    Iterates rather than using ``beta**n`` so that the result equals a
-    step-by-step simulation to the last bit. Stops early once every element
-    has reached a floating-point fixed point.
+    Where the step is a plain float addition — IF, or any ``beta = 1`` with
+    ``v_rest = 0``, whose drift is ``fl(v + bias)`` — it *leaps* over many
+    steps at once where that is exact (:func:`_leap`: within one binade the
+    rounded increment is the same at every step, so ``k`` steps add ``k``
+    times it). Elsewhere it iterates (never ``beta**n``), stopping early once
+    an element reaches a floating-point fixed point.
     """
     v = np.array(v, dtype=float, copy=True)
-    n = np.broadcast_to(np.asarray(n), v.shape).astype(np.int64)
+    left = np.broadcast_to(np.asarray(n), v.shape).astype(float)
     beta, v_rest, bias = (np.broadcast_to(np.asarray(a, float), v.shape) for a in (beta, v_rest, bias))
-    left = n.copy()
+    plain = (beta == 1) & (v_rest == 0)
     while True:
         live = np.flatnonzero(left > 0)
         if live.size == 0:
             return v
-        new = drift(v[live], beta[live], v_rest[live], bias[live])
-        settled = new == v[live]
+        x, todo = v[live], left[live]
+        new, taken = _advance(x, todo, plain[live], beta[live], v_rest[live], bias[live])
         v[live] = new
-        left[live] -= 1
-        left[live[settled]] = 0
+        left[live] = np.where((taken == 1) & (new == x), 0.0, todo - taken)  # a fixed point: nothing moves again
+
+
+def _advance(x, most, plain, beta, v_rest, bias):
+    """Up to ``most`` steps of drift from ``x``: one exact leap where it applies, else one step.
+
+    Returns the new values and how many steps each took.
+    """
+    increment, count = _leap(x, bias)
+    k = np.where(plain, np.minimum(count, most), 0.0)
+    leaping = k >= 1
+    with np.errstate(invalid="ignore"):
+        leapt = x + k * increment  # exact: a multiple of the ulp inside the binade (k·increment/ulp < 2^53)
+    return np.where(leaping, leapt, drift(x, beta, v_rest, bias)), np.where(leaping, k, 1.0)
+
+
+_SMALLEST_NORMAL = 2.0**-1022
+
+
+def _leap(x, bias):
+    """For ``x_{j+1} = fl(x_j + bias)``: an increment ``d`` and a count ``c`` with ``x_j = x + j·d`` exactly for ``j <= c``.
+
+    The method (round to nearest, ties to even). Let ``a = |x|`` lie in the
+    binade ``[lo, hi = 2·lo)`` of ulp ``u``, and ``c = ±bias`` the step
+    measured away from zero (``|bias| < lo``). Every float of the binade is a
+    multiple of ``u``, so while ``a_j + c`` stays inside it, ``fl`` rounds
+    ``a_j/u + c/u`` to the nearest integer: ``a_j/u + rint(c/u)`` — the same
+    increment ``n·u``, ``n = rint(c/u)``, at every step — unless ``c/u`` is a
+    tie (an odd multiple of ½): then the even neighbour wins, which is
+    ``rint``'s choice too when ``a_j/u`` is even, and stays so as ``n`` is
+    even. So the leap applies when (``M`` counting ulps of room)
+
+    * moving away from zero (``c >= 0``): ``a_j + c < hi``, i.e. ``j·|n| <= M = (hi − a)/u − floor(c/u) − 1``;
+    * moving towards zero (``c < 0``): ``a_j + c >= lo``, i.e. ``j·|n| <= M = (a − lo)/u + floor(c/u)``;
+
+    for ``j = 0 … c − 1`` (then ``x_c = x + c·d`` is the last value inside), with
+    ``a`` normal, and ``a/u`` even where ``c/u`` is a tie. ``n = 0`` (a step
+    below half an ulp) is a fixed point: ``c = inf``. Where no leap applies,
+    ``c = 0`` (the caller takes one plain step, after which one usually does).
+    """
+    x, bias = np.broadcast_arrays(np.asarray(x, float), np.asarray(bias, float))
+    sign = np.where(x < 0, -1.0, 1.0)
+    a, c = np.abs(x), sign * bias
+    _, e = np.frexp(a)
+    lo, u = np.ldexp(1.0, e - 1), np.ldexp(1.0, e - 53)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        r = c / u
+        n = np.rint(r)
+        tie = np.abs(r - np.trunc(r)) == 0.5
+        odd = np.fmod(a / u, 2.0) != 0
+        usable = (a >= _SMALLEST_NORMAL) & (np.abs(c) < lo) & ~(tie & odd)
+        room = np.where(c >= 0, (2 * lo - a) / u - np.floor(r) - 1, (a - lo) / u + np.floor(r))
+        room = np.where(usable, room, -1.0)
+        steps = np.abs(np.where(usable, n, 1.0)).astype(np.int64)
+        fit = np.where(room >= 0, np.where(usable, room, 0.0).astype(np.int64) // np.maximum(steps, 1) + 1, 0)
+        count = np.where(usable & (n == 0) & (room >= 0), np.inf, fit.astype(float))
+        return np.where(usable, sign * n * u, 0.0), count
+
+
+def drift_crossing(v, theta, beta, v_rest, bias, rounds: int):
+    """The first step ``k >= 1`` at which iterating :func:`drift` from ``v`` gives ``>= theta``.
+
+    Bit-exact (it follows :func:`drift_steps`: leaps where they apply, steps
+    elsewhere) and bounded: at most ``rounds`` leaps or steps per element.
+
+    Returns
+    -------
+    steps : ndarray
+        The crossing step; ``inf`` where it provably never comes (a fixed
+        point below ``theta``, or a plain step ``v + bias`` with ``bias <= 0``
+        from below it); where neither is known after ``rounds``, the number
+        of steps searched (a checkpoint).
+    known : ndarray of bool
+        Whether ``steps`` is the answer (else it is a checkpoint).
+    """
+    x = np.array(v, dtype=float, copy=True)
+    theta, beta, v_rest, bias = (np.broadcast_to(np.asarray(a, float), x.shape) for a in (theta, beta, v_rest, bias))
+    plain = (beta == 1) & (v_rest == 0)
+    steps, known, covered = np.full(x.shape, np.inf), np.zeros(x.shape, bool), np.zeros(x.shape)
+    live = np.flatnonzero(np.ones(x.shape, bool))
+    for _ in range(rounds):
+        if live.size == 0:
+            break
+        old, t, b = x[live], theta[live], bias[live]
+        falling = plain[live] & (b <= 0)  # its first step decides: from there it only goes down
+        new, taken = _advance(old, np.where(falling, 1.0, 2.0**53), plain[live], beta[live], v_rest[live], b)
+        crossed = fires(new, t)
+        first = covered[live] + np.where(crossed & (taken > 1), _first_within(old, new, taken, t), taken)
+        never = ~crossed & ((new == old) | falling | (covered[live] + taken >= 2.0**53))
+        steps[live] = np.where(crossed, first, np.inf)
+        known[live] = crossed | never
+        x[live], covered[live] = new, covered[live] + taken
+        live = live[~(crossed | never)]
+    steps[live] = covered[live]
+    return steps, known
+
+
+def _first_within(old, new, taken, theta):
+    """In a leap ``old → new`` of ``taken`` equal increments that crosses ``theta``: the first step ``>= theta``.
+
+    ``theta`` lies in the leap's binade, so ``theta − old`` is a whole number
+    of increments' ulps, and the step is an exact integer division.
+    """
+    increment = (new - old) / np.where(taken > 0, taken, 1.0)
+    _, e = np.frexp(old)  # the leap stays in old's binade (new may be its upper end)
+    u = np.ldexp(1.0, e - 53)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        need = np.where(increment > 0, (theta - old) / u, 0.0).astype(np.int64)
+        per = np.maximum(np.where(increment > 0, increment / u, 1.0).astype(np.int64), 1)
+    return np.maximum(-(-need // per), 1).astype(float)
 
 
 def relax(v, s, tau, v_inf):

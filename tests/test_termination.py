@@ -10,7 +10,7 @@ from evsim import IF, LIF, Input, Network, SchedulingError, Simulator, Stochasti
 from evsim import ValidationError, reference, simulate
 from evsim.errors import LimitError
 from evsim.termination import why_endless
-from evsim.testing import assert_spikes_equal, continuous_setups
+from evsim.testing import assert_spikes_equal, continuous_setups, discrete_setups
 from tests.time_limit import time_limit
 
 
@@ -103,6 +103,14 @@ def _ends_like_a_long_finite_run(net, inputs):
         endless = simulate(net, inputs, until=math.inf)
     last = float(endless.time.max()) if endless.time.size else 0.0
     assert_spikes_equal(endless, simulate(net, inputs, until=last + 50.0))
+
+
+@given(discrete_setups())
+def test_runs_allowed_without_an_end_do_end_discrete(setup):
+    """Law: where why_endless finds nothing, simulate(until=inf) ends, and records exactly the spikes
+    of a run until any time past its last spike."""
+    net, inputs, _ = setup
+    _ends_like_a_long_finite_run(net, inputs)
 
 
 @given(continuous_setups())
