@@ -51,7 +51,7 @@ from evsim.recorder import Recorder
 from evsim.scheduler import DELIVER, UPDATE, Scheduler
 from evsim.termination import why_endless
 from evsim.timegrid import MAX_STEPS, before, earlier, earliest
-from evsim.validation import real
+from evsim.validation import real, unique_names
 
 __all__ = ["Simulator", "simulate"]
 
@@ -72,6 +72,11 @@ class Simulator:
         IF/LIF neurons whose potential is recorded at every update.
     trace : bool
         Keep the full event trace (for teaching; costs time and memory).
+    recorded : iterable of str or None
+        The neurons whose spikes the record keeps (default ``None``: all).
+        Recording only observes, so the kept spikes are the same either way;
+        the record's memory (24 B a spike) scales with what is kept. For long
+        runs, :meth:`drain` hands over the spikes so far and forgets them.
 
     Examples
     --------
@@ -86,10 +91,17 @@ class Simulator:
     """
 
     def __init__(
-        self, net: Network, *, rng=None, probes: Iterable[str] = (), trace: bool = False
+        self, net: Network, *, rng=None, probes: Iterable[str] = (), trace: bool = False,
+        recorded: Iterable[str] | None = None,
     ) -> None:
         if not isinstance(net, Network):
             raise ValidationError(f"Simulator needs a Network, got {type(net).__name__}")
+        if recorded is not None:
+            recorded = unique_names("recorded", recorded, owner="Simulator")
+            unknown = [name for name in recorded if name not in net.neurons]
+            if unknown:
+                raise ValidationError(f"Simulator: recorded names neuron {unknown[0]!r}, which the network does not "
+                                      f"have; accepted: names of its neurons")
         self.net = net
         self.plan = plan = compile_network(net)
         self._grid = plan.grid
@@ -104,7 +116,7 @@ class Simulator:
         self._scheduler = Scheduler(origin=ORIGIN)
         self._wake_at = [NEVER] * len(self._populations)  # where each population's Wakeup entry is
         self._inputs = InputQueue(plan)
-        self._recorder = Recorder(plan, self._populations, self._owner, probes, trace)
+        self._recorder = Recorder(plan, self._populations, self._owner, probes, trace, recorded)
         self._done = ORIGIN  # everything before this time has run
         self._now_ms = 0.0  # the last processed instant or run end, in ms
         self._endless: str | None | bool = False  # why a run without an end may not stop (False: not asked yet)
@@ -120,6 +132,15 @@ class Simulator:
     def record(self) -> SpikeRecord:
         """Everything recorded so far."""
         return self._recorder.record()
+
+    def drain(self) -> SpikeRecord:
+        """The record so far, whose spikes are then forgotten: stream a long run in pieces.
+
+        ``run(t1); a = drain(); run(t2); b = drain()`` gives ``a`` the spikes
+        before ``t1`` and ``b`` those in ``[t1, t2)``; memory holds only the
+        spikes since the last drain (probed potentials and the trace are kept).
+        """
+        return self._recorder.drain()
 
     def feed(self, inputs: InputsLike) -> None:
         """Add input events: ``{name: times}`` or ``{name: Analog(times, values)}`` (ms).
@@ -329,13 +350,16 @@ def simulate(
     rng=None,
     probes: Iterable[str] = (),
     trace: bool = False,
+    recorded: Iterable[str] | None = None,
 ) -> SpikeRecord:
     """Run ``net`` from time 0 with the given inputs until ``until`` ms (exclusive).
 
     ``inputs`` maps input-neuron names to spike times (ms), or to
-    :class:`~evsim.inputs.Analog` ``(times, values)`` for analog events. Returns the :class:`SpikeRecord`.
+    :class:`~evsim.inputs.Analog` ``(times, values)`` for analog events.
+    ``recorded`` limits the record to these neurons' spikes (default: all; see
+    :class:`Simulator`). Returns the :class:`SpikeRecord`.
     """
-    sim = Simulator(net, rng=rng, probes=probes, trace=trace)
+    sim = Simulator(net, rng=rng, probes=probes, trace=trace, recorded=recorded)
     if inputs:
         sim.feed(inputs)
     sim.run(until)
