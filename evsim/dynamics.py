@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from evsim.neurons import crossing_time, drift, drift_crossing, drift_steps, fires, flow, relax, slow_leak
+from evsim.neurons import crossing_time, drift, drift_crossing, drift_steps, fires, flow, relax
 from evsim.timegrid import TimeGrid
 
 __all__ = ["ContinuousClock", "DiscreteClock", "clock_for", "may_cross"]
@@ -53,15 +53,14 @@ class ContinuousClock:
 
     def __init__(self, params, grid: TimeGrid) -> None:
         self.grid = grid
-        m = params.members
-        self._any_slow = bool(slow_leak(params.tau[m], params.theta[m], params.v_rest[m], params.bias[m]).any())
+        self._any_slow = bool(params.slow[params.members].any())
 
     def integrate(self, q, v, anchor, t, inputs, crossing=None):
         s = self.grid.elapsed(t[0], t[1], anchor[0], anchor[1])
         if not self._any_slow:  # the common case, with the resting level precomputed
             free = relax(v, s, q.tau, q.v_inf)
         else:
-            free = flow(v, s, q.tau, q.v_rest, q.bias, q.theta)
+            free = flow(v, s, q.tau, q.v_rest, q.bias, slow=q.slow)
         # at its predicted crossing the potential is exactly on the threshold
         # (or above it, if it was held there through a refractory period)
         if crossing is not None and crossing.any():
@@ -73,7 +72,7 @@ class ContinuousClock:
 
     def predict(self, q, v, anchor, restart_pending):
         theta = q.theta
-        wait = crossing_time(v, theta, q.tau, q.v_rest, q.bias)
+        wait = crossing_time(v, theta, q.tau, q.v_rest, q.bias, q.slow)
         k, f = self.grid.advance(anchor[0], anchor[1], wait)
         # already at or above the threshold and free since its last update: it fires only at its
         # next arrival (a neuron updates at most once per instant); held by a refractory period, or

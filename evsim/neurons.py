@@ -510,7 +510,7 @@ def _expm1_ratio(y):
         return np.where(y == 0, 1.0, -np.expm1(-y) / np.where(y == 0, 1.0, y))
 
 
-def flow(v, s, tau, v_rest, bias, theta=None):
+def flow(v, s, tau, v_rest, bias, theta=None, slow=None):
     """Exact continuous-time solution after ``s`` ms with no input.
 
     Two forms of one solution::
@@ -521,10 +521,12 @@ def flow(v, s, tau, v_rest, bias, theta=None):
     The slow form (``expm1``) is the IF solution ``v + bias·s`` when ``tau``
     is infinite and tends to it as ``tau → ∞``; it is used where
     :func:`slow_leak` holds for ``theta`` — everywhere if ``theta`` is
-    ``None`` — and :func:`relax` elsewhere (where both are accurate).
+    ``None`` — and :func:`relax` elsewhere (where both are accurate);
+    ``slow`` is that test's result, if the caller has it.
     """
     tau = np.asarray(tau, float)
-    slow = True if theta is None else slow_leak(tau, theta, v_rest, bias)
+    if slow is None:
+        slow = True if theta is None else slow_leak(tau, theta, v_rest, bias)
     if not np.any(slow):
         return relax(v, s, tau, v_rest + bias * tau)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -547,7 +549,10 @@ def resting_level(tau, v_rest, bias):
         return np.where(np.isfinite(tau), v_rest + bias * np.where(np.isfinite(tau), tau, 0.0), np.sign(bias) * np.inf)
 
 
-def crossing_time(v, theta, tau, v_rest, bias):
+_TINY = np.nextafter(0.0, 1.0)  # the smallest positive float: a wait that is never "now"
+
+
+def crossing_time(v, theta, tau, v_rest, bias, slow=None):
     """Time (ms from now) at which free evolution from ``v`` first reaches ``theta``.
 
     Two forms of one answer (``d = theta − v``)::
@@ -562,21 +567,21 @@ def crossing_time(v, theta, tau, v_rest, bias):
     ``v >= theta``; ``inf`` if the potential never gets there; never ``0``
     for a potential below the threshold (a wait that underflows is the
     smallest positive float, so the crossing stays strictly ahead).
+    ``slow``: :func:`slow_leak` of the parameters, if the caller has it.
     """
     v, theta, tau, v_rest, bias = (np.asarray(a, float) for a in (v, theta, tau, v_rest, bias))
-    slow = slow_leak(tau, theta, v_rest, bias)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # both forms run everywhere
-        d = theta - v
-        rate = bias - (theta - v_rest) / tau
-        steady = np.where(rate > 0, d / rate * _log1p_ratio(d / (rate * tau)), np.inf)
-        if slow.all():
-            out = steady
-        else:
+    slow = slow_leak(tau, theta, v_rest, bias) if slow is None else np.asarray(slow)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a form runs on every element
+        if slow.any():
+            d = theta - v
+            rate = bias - (theta - v_rest) / tau
+            out = steady = np.where(rate > 0, d / rate * _log1p_ratio(d / (rate * tau)), np.inf)
+        if not slow.all():
             v_inf = resting_level(tau, v_rest, bias)
-            leaky = np.where(v_inf > theta, tau * np.log((v_inf - v) / (v_inf - theta)), np.inf)
-            out = np.where(slow, steady, leaky)
-    above = fires(v, theta)
-    return np.where(above, 0.0, np.where(out > 0, out, np.nextafter(0.0, 1.0)))
+            out = leaky = np.where(v_inf > theta, tau * np.log((v_inf - v) / (v_inf - theta)), np.inf)
+            if slow.any():
+                out = np.where(slow, steady, leaky)
+    return np.where(fires(v, theta), 0.0, np.maximum(out, _TINY))  # (below θ, out >= 0: 0 only by underflow)
 
 
 def apply_reset(m, fired, theta, reset_to, out=None, removed=None):
