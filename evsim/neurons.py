@@ -354,7 +354,7 @@ def drift_steps(v, n, beta, v_rest, bias):
     v = np.array(v, dtype=float, copy=True)
     left = np.broadcast_to(np.asarray(n), v.shape).astype(float)
     beta, v_rest, bias = (np.broadcast_to(np.asarray(a, float), v.shape) for a in (beta, v_rest, bias))
-    plain = (beta == 1) & (v_rest == 0)
+    plain = ((beta == 1) & (v_rest == 0)) & (left > _STEPS_FIRST)  # (a short way is cheaper by steps)
     while True:
         live = np.flatnonzero(left > 0)
         if live.size == 0:
@@ -370,12 +370,15 @@ def _advance(x, most, plain, beta, v_rest, bias):
 
     Returns the new values and how many steps each took.
     """
+    stepped = drift(x, beta, v_rest, bias)
+    if not np.any(plain):  # (LIF: nothing leaps)
+        return stepped, np.ones(x.shape)
     increment, count = _leap(x, bias)
     k = np.where(plain, np.minimum(count, most), 0.0)
     leaping = k >= 1
     with np.errstate(invalid="ignore"):
         leapt = x + k * increment  # exact: a multiple of the ulp inside the binade (k·increment/ulp < 2^53)
-    return np.where(leaping, leapt, drift(x, beta, v_rest, bias)), np.where(leaping, k, 1.0)
+    return np.where(leaping, leapt, stepped), np.where(leaping, k, 1.0)
 
 
 _SMALLEST_NORMAL = 2.0**-1022
@@ -440,21 +443,69 @@ def drift_crossing(v, theta, beta, v_rest, bias, rounds: int):
     x = np.array(v, dtype=float, copy=True)
     theta, beta, v_rest, bias = (np.broadcast_to(np.asarray(a, float), x.shape) for a in (theta, beta, v_rest, bias))
     plain = (beta == 1) & (v_rest == 0)
+    warm = rounds if not plain.any() else min(rounds, _STEPS_FIRST)
+    steps, known, x = _cross_by_steps(x, theta, beta, v_rest, bias, warm)
+    later = np.flatnonzero(~known & plain)  # plain steps still below: leap on from where stepping stopped
+    if later.size and rounds > warm:
+        more, known[later] = _cross_by_leaps(x[later], theta[later], beta[later], v_rest[later], bias[later],
+                                             rounds - warm)
+        steps[later] = warm + more
+    return steps, known
+
+
+_STEPS_FIRST = 64  # steps taken before leaping (a short way is cheaper by steps)
+
+
+def _cross_by_steps(x, theta, beta, v_rest, bias, rounds: int):
+    """:func:`drift_crossing` one step at a time (stops at a fixed point below ``theta``).
+
+    Also returns the values after ``rounds`` steps of the elements not known by then.
+    """
+    steps, known, end = np.full(x.shape, np.inf), np.zeros(x.shape, bool), x.copy()
+    live = np.arange(x.size)
+    for step in range(1, rounds + 1):
+        if live.size == 0:
+            return steps, known, end
+        new = drift(x, beta[live], v_rest[live], bias[live])
+        hit = fires(new, theta[live])
+        fixed = ~hit & (new == x)
+        steps[live[hit]] = step
+        known[live[hit | fixed]] = True
+        go = ~(hit | fixed)
+        live, x = live[go], new[go]
+    steps[live], end[live] = rounds, x
+    return steps, known, end
+
+
+def _cross_by_leaps(x, theta, beta, v_rest, bias, rounds: int):
+    """:func:`drift_crossing` for plain steps ``fl(x + bias)``, by exact leaps (:func:`_leap`)."""
     steps, known, covered = np.full(x.shape, np.inf), np.zeros(x.shape, bool), np.zeros(x.shape)
-    live = np.flatnonzero(np.ones(x.shape, bool))
+    live = np.arange(x.size)
     for _ in range(rounds):
         if live.size == 0:
-            break
-        old, t, b = x[live], theta[live], bias[live]
-        falling = plain[live] & (b <= 0)  # its first step decides: from there it only goes down
-        new, taken = _advance(old, np.where(falling, 1.0, 2.0**53), plain[live], beta[live], v_rest[live], b)
+            return steps, known
+        t, b, done = theta[live], bias[live], covered[live]
+        falling = b <= 0  # its first step decides: from there it only goes down
+        new, taken = _advance(x, np.where(falling, 1.0, 2.0**53), True, beta[live], v_rest[live], b)
         crossed = fires(new, t)
-        first = covered[live] + np.where(crossed & (taken > 1), _first_within(old, new, taken, t), taken)
-        never = ~crossed & ((new == old) | falling | (covered[live] + taken >= 2.0**53))
-        steps[live] = np.where(crossed, first, np.inf)
-        known[live] = crossed | never
-        x[live], covered[live] = new, covered[live] + taken
-        live = live[~(crossed | never)]
+        on = (taken > 1) & ~crossed  # a leap ends where the binade does: step over its edge in the same round
+        moved = np.zeros(on.shape, bool)
+        if on.any():
+            over = np.where(on, drift(new, beta[live], v_rest[live], b), new)
+            moved = on & (over != new)
+            new, taken = np.where(moved, over, new), taken + moved
+            crossed = fires(new, t)
+        if crossed.any():
+            inside = crossed & (taken > 1) & ~moved  # (crossed on the step over the edge: that step is the first)
+            first = taken.copy()
+            if inside.any():
+                first[inside] = _first_within(x[inside], new[inside], taken[inside], t[inside])
+            steps[live[crossed]] = (done + first)[crossed]
+        never = ~crossed & ((new == x) | falling | (done + taken >= 2.0**53))
+        known[live[crossed | never]] = True
+        go = ~(crossed | never)
+        covered[live] = done + taken
+        live, x = live[go], new[go]
     steps[live] = covered[live]
     return steps, known
 
