@@ -354,7 +354,7 @@ def drift_steps(v, n, beta, v_rest, bias):
     v = np.array(v, dtype=float, copy=True)
     left = np.broadcast_to(np.asarray(n), v.shape).astype(float)
     beta, v_rest, bias = (np.broadcast_to(np.asarray(a, float), v.shape) for a in (beta, v_rest, bias))
-    plain = ((beta == 1) & (v_rest == 0)) & (left > _STEPS_FIRST)  # (a short way is cheaper by steps)
+    plain = ((beta == 1) & (v_rest == 0)) & (left > 4 * _STEPS_FIRST)  # (a short way is cheaper by steps)
     while True:
         live = np.flatnonzero(left > 0)
         if live.size == 0:
