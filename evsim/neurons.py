@@ -348,8 +348,9 @@ def drift_steps(v, n, beta, v_rest, bias):
     ``v_rest = 0``, whose drift is ``fl(v + bias)`` — it *leaps* over many
     steps at once where that is exact (:func:`_leap`: within one binade the
     rounded increment is the same at every step, so ``k`` steps add ``k``
-    times it). Elsewhere it iterates (never ``beta**n``), stopping early once
-    an element reaches a floating-point fixed point.
+    times it) — over more than 256 steps, where leaping pays; shorter ways
+    and every other drift it iterates (never ``beta**n``), stopping early
+    once an element reaches a floating-point fixed point.
     """
     v = np.array(v, dtype=float, copy=True)
     left = np.broadcast_to(np.asarray(n), v.shape).astype(float)
