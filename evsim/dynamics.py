@@ -17,12 +17,17 @@ the fields of just those neurons, in the same order).
 
 Discrete clock (offsets are always 0): ``m = drift^(t - anchor)(v) + I`` —
 every step from the anchor to ``t`` applies one drift, the last one being the
-update's own. Prediction iterates the drift exactly (so it agrees with a
-step-by-step simulation bit for bit) up to a horizon; a neuron that has not
-crossed by then gets a *checkpoint* update, which changes nothing but its
-anchor. Neurons proven never to cross get no event at all.
+update's own (:func:`~evsim.neurons.drift_steps`: exact leaps over many steps
+where the step is a plain addition, IF, else step by step). Prediction
+follows the same leaps and steps (:func:`~evsim.neurons.drift_crossing`, so
+it agrees with a step-by-step simulation bit for bit) for a bounded number of
+rounds; a neuron that has not crossed by then gets a *checkpoint* update,
+which changes nothing but its anchor. Neurons proven never to cross (no
+crossing by free evolution, a floating-point fixed point below the threshold)
+get no event at all.
 
-Continuous clock: ``m = flow(v, t − anchor) + I`` with the elapsed time in ms;
+Continuous clock: ``m = flow(v, t − anchor) + I`` with the elapsed time in ms
+(the form that tends to the IF limit where the leak is slow, :func:`~evsim.neurons.slow_leak`);
 the next crossing is closed-form, ``anchor + crossing_time`` placed on the grid
 by :meth:`~evsim.timegrid.TimeGrid.advance`. A potential still ``>= theta``
 after a reset fires again when the refractory period ends, or at the next
@@ -33,12 +38,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from evsim.neurons import crossing_time, drift, drift_steps, fires, flow, relax
+from evsim.neurons import crossing_time, drift, drift_crossing, drift_steps, fires, flow, relax
 from evsim.timegrid import TimeGrid
 
 __all__ = ["ContinuousClock", "DiscreteClock", "clock_for", "may_cross"]
 
-PREDICTION_HORIZON = 256  # steps a discrete prediction iterates before a checkpoint
+PREDICTION_ROUNDS = 256  # leaps or steps a discrete prediction takes before a checkpoint
 
 
 class ContinuousClock:
@@ -48,14 +53,14 @@ class ContinuousClock:
 
     def __init__(self, params, grid: TimeGrid) -> None:
         self.grid = grid
-        self._all_leaky = bool(np.isfinite(params.tau[params.members]).all())
+        self._any_slow = bool(params.slow[params.members].any())
 
     def integrate(self, q, v, anchor, t, inputs, crossing=None):
         s = self.grid.elapsed(t[0], t[1], anchor[0], anchor[1])
-        if self._all_leaky:  # the common case, with the resting level precomputed
+        if not self._any_slow:  # the common case, with the resting level precomputed
             free = relax(v, s, q.tau, q.v_inf)
         else:
-            free = flow(v, s, q.tau, q.v_rest, q.bias)
+            free = flow(v, s, q.tau, q.v_rest, q.bias, slow=q.slow)
         # at its predicted crossing the potential is exactly on the threshold
         # (or above it, if it was held there through a refractory period)
         if crossing is not None and crossing.any():
@@ -67,7 +72,7 @@ class ContinuousClock:
 
     def predict(self, q, v, anchor, restart_pending):
         theta = q.theta
-        wait = crossing_time(v, theta, q.tau, q.v_rest, q.bias)
+        wait = crossing_time(v, theta, q.tau, q.v_rest, q.bias, q.slow)
         k, f = self.grid.advance(anchor[0], anchor[1], wait)
         # already at or above the threshold and free since its last update: it fires only at its
         # next arrival (a neuron updates at most once per instant); held by a refractory period, or
@@ -94,17 +99,11 @@ class DiscreteClock:
     def predict(self, q, v, anchor, restart_pending):
         theta, beta, v_rest, bias, crosses = np.broadcast_arrays(q.theta, q.beta, q.v_rest, q.bias, q.may_cross, v)[:5]
         out = np.full(np.shape(v), np.inf)
-        never = ~fires(v, theta) & ~crosses
-        pending = np.flatnonzero(~never)
-        x = np.asarray(v, float)[pending]
-        for step in range(1, PREDICTION_HORIZON + 1):
-            if pending.size == 0:
-                break
-            x = drift(x, beta[pending], v_rest[pending], bias[pending])
-            hit = fires(x, theta[pending])
-            out[pending[hit]] = anchor[0][pending[hit]] + step
-            pending, x = pending[~hit], x[~hit]
-        out[pending] = anchor[0][pending] + PREDICTION_HORIZON  # checkpoint
+        pending = np.flatnonzero(fires(v, theta) | crosses)
+        if pending.size:
+            steps, _ = drift_crossing(np.asarray(v, float)[pending], theta[pending], beta[pending], v_rest[pending],
+                                      bias[pending], PREDICTION_ROUNDS)
+            out[pending] = anchor[0][pending] + steps  # the crossing, or a checkpoint (known: False); inf: never
         return out, np.zeros(np.shape(v))
 
 

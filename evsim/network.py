@@ -282,8 +282,28 @@ def _zero_delay_ranks(n: int, table: SynapseTable, names: tuple[str, ...]) -> np
     return ranks
 
 
-def _describe_cycle(stuck: np.ndarray, src: np.ndarray, tgt: np.ndarray, names: tuple[str, ...]) -> str:
-    """Walk backwards through predecessors that are still stuck until a name repeats."""
+def cycle_in(n: int, source: np.ndarray, target: np.ndarray) -> list[int] | None:
+    """One directed cycle of the graph on ``n`` nodes with edges ``source[i] -> target[i]``, or ``None``.
+
+    Kahn's algorithm peels off every node that no cycle reaches; a cycle is
+    then found among the rest by walking back through their predecessors.
+    The cycle is returned as node indices, starting at the smallest.
+    """
+    indegree = np.bincount(target, minlength=n)
+    order = np.argsort(source, kind="stable")
+    src_sorted, tgt_sorted = source[order], target[order]
+    starts = np.searchsorted(src_sorted, np.arange(n + 1))
+    frontier = np.flatnonzero(indegree == 0)
+    while frontier.size:
+        succ = tgt_sorted[concat_ranges(starts[frontier], starts[frontier + 1])]
+        np.subtract.at(indegree, succ, 1)
+        frontier = np.unique(succ[indegree[succ] == 0])
+    stuck = np.flatnonzero(indegree > 0)
+    return _cycle_path(stuck, source, target) if stuck.size else None
+
+
+def _cycle_path(stuck: np.ndarray, src: np.ndarray, tgt: np.ndarray) -> list[int]:
+    """Walk backwards through predecessors that are still stuck until a node repeats."""
     stuck_set = set(stuck.tolist())
     predecessor = {}
     for s, g in zip(src.tolist(), tgt.tolist()):
@@ -295,7 +315,11 @@ def _describe_cycle(stuck: np.ndarray, src: np.ndarray, tgt: np.ndarray, names: 
         node = predecessor[node]
     loop = seen[seen.index(node):][::-1]
     start = loop.index(min(loop))  # canonical: begin at the earliest-declared neuron
-    loop = loop[start:] + loop[:start]
+    return loop[start:] + loop[:start]
+
+
+def _describe_cycle(stuck: np.ndarray, src: np.ndarray, tgt: np.ndarray, names: tuple[str, ...]) -> str:
+    loop = _cycle_path(stuck, src, tgt)
     path = " -> ".join(names[i] for i in loop + [loop[0]])
     return (
         f"zero-delay cycle {path}: a spike would arrive at the instant it was sent; "

@@ -25,6 +25,10 @@ Continuous time, between events (exact solution, delta synapses)::
 An arrival adds its weight to ``v`` at its time; the neuron fires when ``v``
 reaches ``theta``, at an arrival or at the analytically predicted crossing
 ``t* = tau * ln((v_inf - v0) / (v_inf - theta))`` (``(theta - v0) / bias`` for IF).
+Where the leak is slow (:func:`slow_leak`: ``tau·|bias| > 2^10·|theta − v_rest|``,
+so ``v_inf`` is far beyond the threshold) both are evaluated in forms that tend
+to the IF limit as ``tau → ∞`` (``expm1``, ``log1p``; see :func:`flow`,
+:func:`crossing_time`), as forms around a huge ``v_inf`` would cancel.
 
 Resets: ``"subtract"`` (``v - theta``, soft), ``"zero"`` (``0``) or a number
 (``v_reset``). A refractory period ``r`` holds ``v`` at its reset value and
@@ -61,8 +65,10 @@ __all__ = [
     "fires",
     "drift",
     "drift_steps",
+    "drift_crossing",
     "relax",
     "flow",
+    "slow_leak",
     "resting_level",
     "crossing_time",
     "apply_reset",
@@ -332,25 +338,188 @@ def _is_scalar(a, value: float) -> bool:
 
 
 def drift_steps(v, n, beta, v_rest, bias):
-    """Apply :func:`drift` ``n`` times (elementwise ``n >= 0``), bit-exactly.
+    """Apply :func:`drift` ``n`` times (elementwise ``n >= 0``), bit for bit as stepping would.
 
-    Iterates rather than using ``beta**n`` so that the result equals a
-    step-by-step simulation to the last bit. Stops early once every element
-    has reached a floating-point fixed point.
+    Where the step is a plain float addition — IF, or any ``beta = 1`` with
+    ``v_rest = 0``, whose drift is ``fl(v + bias)`` — it *leaps* over many
+    steps at once where that is exact (:func:`_leap`: within one binade the
+    rounded increment is the same at every step, so ``k`` steps add ``k``
+    times it) — over more than 256 steps, where leaping pays; shorter ways
+    and every other drift it iterates (never ``beta**n``), stopping early
+    once an element reaches a floating-point fixed point.
     """
     v = np.array(v, dtype=float, copy=True)
-    n = np.broadcast_to(np.asarray(n), v.shape).astype(np.int64)
+    left = np.broadcast_to(np.asarray(n), v.shape).astype(float)
     beta, v_rest, bias = (np.broadcast_to(np.asarray(a, float), v.shape) for a in (beta, v_rest, bias))
-    left = n.copy()
+    plain = ((beta == 1) & (v_rest == 0)) & (left > 4 * _STEPS_FIRST)  # (a short way is cheaper by steps)
     while True:
         live = np.flatnonzero(left > 0)
         if live.size == 0:
             return v
-        new = drift(v[live], beta[live], v_rest[live], bias[live])
-        settled = new == v[live]
+        x, todo = v[live], left[live]
+        new, taken = _advance(x, todo, plain[live], beta[live], v_rest[live], bias[live])
         v[live] = new
-        left[live] -= 1
-        left[live[settled]] = 0
+        left[live] = np.where((taken == 1) & (new == x), 0.0, todo - taken)  # a fixed point: nothing moves again
+
+
+def _advance(x, most, plain, beta, v_rest, bias):
+    """Up to ``most`` steps of drift from ``x``: one exact leap where it applies, else one step.
+
+    Returns the new values and how many steps each took.
+    """
+    stepped = drift(x, beta, v_rest, bias)
+    if not np.any(plain):  # (LIF: nothing leaps)
+        return stepped, np.ones(x.shape)
+    increment, count = _leap(x, bias)
+    k = np.where(plain, np.minimum(count, most), 0.0)
+    leaping = k >= 1
+    with np.errstate(invalid="ignore"):
+        leapt = x + k * increment  # exact: a multiple of the ulp inside the binade (k·increment/ulp < 2^53)
+    return np.where(leaping, leapt, stepped), np.where(leaping, k, 1.0)
+
+
+_SMALLEST_NORMAL = 2.0**-1022
+
+
+def _leap(x, bias):
+    """For ``x_{j+1} = fl(x_j + bias)``: an increment ``d`` and a count ``c`` with ``x_j = x + j·d`` exactly for ``j <= c``.
+
+    The method (round to nearest, ties to even). Let ``a = |x|`` lie in the
+    binade ``[lo, hi = 2·lo)`` of ulp ``u``, and ``c = ±bias`` the step
+    measured away from zero (``|bias| < lo``). Every float of the binade is a
+    multiple of ``u``, so while ``a_j + c`` stays inside it, ``fl`` rounds
+    ``a_j/u + c/u`` to the nearest integer: ``a_j/u + rint(c/u)`` — the same
+    increment ``n·u``, ``n = rint(c/u)``, at every step — unless ``c/u`` is a
+    tie (an odd multiple of ½): then the even neighbour wins, which is
+    ``rint``'s choice too when ``a_j/u`` is even, and stays so as ``n`` is
+    even. So the leap applies when (``M`` counting ulps of room)
+
+    * moving away from zero (``c >= 0``): ``a_j + c < hi``, i.e. ``j·|n| <= M = (hi − a)/u − floor(c/u) − 1``;
+    * moving towards zero (``c < 0``): ``a_j + c >= lo``, i.e. ``j·|n| <= M = (a − lo)/u + floor(c/u)``;
+
+    for ``j = 0 … c − 1`` (then ``x_c = x + c·d`` is the last value inside), with
+    ``a`` normal, and ``a/u`` even where ``c/u`` is a tie. ``n = 0`` (a step
+    below half an ulp) is a fixed point: ``c = inf``. Where no leap applies,
+    ``c = 0`` (the caller takes one plain step, after which one usually does).
+    """
+    x, bias = np.broadcast_arrays(np.asarray(x, float), np.asarray(bias, float))
+    sign = np.where(x < 0, -1.0, 1.0)
+    a, c = np.abs(x), sign * bias
+    _, e = np.frexp(a)
+    lo, u = np.ldexp(1.0, e - 1), np.ldexp(1.0, e - 53)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        r = c / u
+        n = np.rint(r)
+        tie = np.abs(r - np.trunc(r)) == 0.5
+        odd = np.fmod(a / u, 2.0) != 0
+        usable = (a >= _SMALLEST_NORMAL) & (np.abs(c) < lo) & ~(tie & odd)
+        room = np.where(c >= 0, (2 * lo - a) / u - np.floor(r) - 1, (a - lo) / u + np.floor(r))
+        room = np.where(usable, room, -1.0)
+        steps = np.abs(np.where(usable, n, 1.0)).astype(np.int64)
+        fit = np.where(room >= 0, np.where(usable, room, 0.0).astype(np.int64) // np.maximum(steps, 1) + 1, 0)
+        count = np.where(usable & (n == 0) & (room >= 0), np.inf, fit.astype(float))
+        return np.where(usable, sign * n * u, 0.0), count
+
+
+def drift_crossing(v, theta, beta, v_rest, bias, rounds: int):
+    """The first step ``k >= 1`` at which iterating :func:`drift` from ``v`` gives ``>= theta``.
+
+    Bit-exact (it follows :func:`drift_steps`: leaps where they apply, steps
+    elsewhere) and bounded: at most ``rounds`` leaps or steps per element.
+
+    Returns
+    -------
+    steps : ndarray
+        The crossing step; ``inf`` where it provably never comes (a fixed
+        point below ``theta``, or a plain step ``v + bias`` with ``bias <= 0``
+        from below it); where neither is known after ``rounds``, the number
+        of steps searched (a checkpoint).
+    known : ndarray of bool
+        Whether ``steps`` is the answer (else it is a checkpoint).
+    """
+    x = np.array(v, dtype=float, copy=True)
+    theta, beta, v_rest, bias = (np.broadcast_to(np.asarray(a, float), x.shape) for a in (theta, beta, v_rest, bias))
+    plain = (beta == 1) & (v_rest == 0)
+    warm = rounds if not plain.any() else min(rounds, _STEPS_FIRST)
+    steps, known, x = _cross_by_steps(x, theta, beta, v_rest, bias, warm)
+    later = np.flatnonzero(~known & plain)  # plain steps still below: leap on from where stepping stopped
+    if later.size and rounds > warm:
+        more, known[later] = _cross_by_leaps(x[later], theta[later], beta[later], v_rest[later], bias[later],
+                                             rounds - warm)
+        steps[later] = warm + more
+    return steps, known
+
+
+_STEPS_FIRST = 64  # steps taken before leaping (a short way is cheaper by steps)
+
+
+def _cross_by_steps(x, theta, beta, v_rest, bias, rounds: int):
+    """:func:`drift_crossing` one step at a time (stops at a fixed point below ``theta``).
+
+    Also returns the values after ``rounds`` steps of the elements not known by then.
+    """
+    steps, known, end = np.full(x.shape, np.inf), np.zeros(x.shape, bool), x.copy()
+    live = np.arange(x.size)
+    for step in range(1, rounds + 1):
+        if live.size == 0:
+            return steps, known, end
+        new = drift(x, beta[live], v_rest[live], bias[live])
+        hit = fires(new, theta[live])
+        fixed = ~hit & (new == x)
+        steps[live[hit]] = step
+        known[live[hit | fixed]] = True
+        go = ~(hit | fixed)
+        live, x = live[go], new[go]
+    steps[live], end[live] = rounds, x
+    return steps, known, end
+
+
+def _cross_by_leaps(x, theta, beta, v_rest, bias, rounds: int):
+    """:func:`drift_crossing` for plain steps ``fl(x + bias)``, by exact leaps (:func:`_leap`)."""
+    steps, known, covered = np.full(x.shape, np.inf), np.zeros(x.shape, bool), np.zeros(x.shape)
+    live = np.arange(x.size)
+    for _ in range(rounds):
+        if live.size == 0:
+            return steps, known
+        t, b, done = theta[live], bias[live], covered[live]
+        falling = b <= 0  # its first step decides: from there it only goes down
+        new, taken = _advance(x, np.where(falling, 1.0, 2.0**53), True, beta[live], v_rest[live], b)
+        crossed = fires(new, t)
+        on = (taken > 1) & ~crossed  # a leap ends where the binade does: step over its edge in the same round
+        moved = np.zeros(on.shape, bool)
+        if on.any():
+            over = np.where(on, drift(new, beta[live], v_rest[live], b), new)
+            moved = on & (over != new)
+            new, taken = np.where(moved, over, new), taken + moved
+            crossed = fires(new, t)
+        if crossed.any():
+            inside = crossed & (taken > 1) & ~moved  # (crossed on the step over the edge: that step is the first)
+            first = taken.copy()
+            if inside.any():
+                first[inside] = _first_within(x[inside], new[inside], taken[inside], t[inside])
+            steps[live[crossed]] = (done + first)[crossed]
+        never = ~crossed & ((new == x) | falling | (done + taken >= 2.0**53))
+        known[live[crossed | never]] = True
+        go = ~(crossed | never)
+        covered[live] = done + taken
+        live, x = live[go], new[go]
+    steps[live] = covered[live]
+    return steps, known
+
+
+def _first_within(old, new, taken, theta):
+    """In a leap ``old → new`` of ``taken`` equal increments that crosses ``theta``: the first step ``>= theta``.
+
+    ``theta`` lies in the leap's binade, so ``theta − old`` is a whole number
+    of increments' ulps, and the step is an exact integer division.
+    """
+    increment = (new - old) / np.where(taken > 0, taken, 1.0)
+    _, e = np.frexp(old)  # the leap stays in old's binade (new may be its upper end)
+    u = np.ldexp(1.0, e - 53)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        need = np.where(increment > 0, (theta - old) / u, 0.0).astype(np.int64)
+        per = np.maximum(np.where(increment > 0, increment / u, 1.0).astype(np.int64), 1)
+    return np.maximum(-(-need // per), 1).astype(float)
 
 
 def relax(v, s, tau, v_inf):
@@ -358,18 +527,63 @@ def relax(v, s, tau, v_inf):
     return v_inf + (v - v_inf) * np.exp(s / -tau)  # (= exp(-s/tau) to the bit: division is sign-symmetric)
 
 
-def flow(v, s, tau, v_rest, bias):
+SLOW_LEAK = 2.0**10  # a leak this many times weaker than the bias at the threshold counts as slow
+
+
+def slow_leak(tau, theta, v_rest, bias):
+    """Where the leak is negligible at the threshold: ``tau·|bias| > 2^10·|theta − v_rest|`` (IF: everywhere).
+
+    Such a neuron's resting level ``v_inf = v_rest + bias·tau`` lies far
+    beyond every potential that matters (``tau = 1e16`` with ``bias = 0.1``
+    puts it at ``1e15``), so the forms written around ``v_inf`` —
+    :func:`relax` and ``tau·ln((v_inf − v)/(v_inf − theta))`` — cancel away
+    their digits; :func:`flow` and :func:`crossing_time` then use forms that
+    tend to the IF limit instead. Elsewhere the ``v_inf`` forms are kept, so
+    the spike times of such networks are unchanged to the bit.
+    """
+    tau, theta, v_rest, bias = (np.asarray(a, float) for a in (tau, theta, v_rest, bias))
+    with np.errstate(invalid="ignore", over="ignore"):
+        return ~np.isfinite(tau) | (tau * np.abs(bias) > SLOW_LEAK * np.abs(theta - v_rest))
+
+
+def _log1p_ratio(x):
+    """``ln(1 + x) / x``, 1 at ``x = 0`` (accurate for tiny ``x``: ``log1p``)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x == 0, 1.0, np.log1p(x) / np.where(x == 0, 1.0, x))
+
+
+def _expm1_ratio(y):
+    """``(1 − exp(−y)) / y``, 1 at ``y = 0`` (accurate for tiny ``y``: ``expm1``)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(y == 0, 1.0, -np.expm1(-y) / np.where(y == 0, 1.0, y))
+
+
+def flow(v, s, tau, v_rest, bias, theta=None, slow=None):
     """Exact continuous-time solution after ``s`` ms with no input.
 
-    ``relax(v, s, tau, v_rest + bias * tau)``; ``v + bias * s`` where ``tau``
-    is infinite (IF).
+    Two forms of one solution::
+
+        relax:  v_inf + (v − v_inf)·exp(−s/tau),             v_inf = v_rest + bias·tau
+        slow:   v + (bias − (v − v_rest)/tau) · s · (1 − exp(−y))/y,   y = s/tau
+
+    The slow form (``expm1``) is the IF solution ``v + bias·s`` when ``tau``
+    is infinite and tends to it as ``tau → ∞``; it is used where
+    :func:`slow_leak` holds for ``theta`` — everywhere if ``theta`` is
+    ``None`` — and :func:`relax` elsewhere (where both are accurate);
+    ``slow`` is that test's result, if the caller has it.
     """
     tau = np.asarray(tau, float)
-    leaky = np.isfinite(tau)
-    if leaky.all():
+    if slow is None:
+        slow = True if theta is None else slow_leak(tau, theta, v_rest, bias)
+    if not np.any(slow):
         return relax(v, s, tau, v_rest + bias * tau)
-    safe_tau = np.where(leaky, tau, 1.0)
-    return np.where(leaky, relax(v, s, safe_tau, v_rest + bias * safe_tau), v + bias * s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = bias - (v - v_rest) / tau  # dv/dt at v
+        steady = v + rate * s * _expm1_ratio(s / tau)
+    if np.all(slow):
+        return steady
+    leaky = np.where(slow, 1.0, tau)
+    return np.where(slow, steady, relax(v, s, leaky, v_rest + bias * leaky))
 
 
 def resting_level(tau, v_rest, bias):
@@ -383,21 +597,39 @@ def resting_level(tau, v_rest, bias):
         return np.where(np.isfinite(tau), v_rest + bias * np.where(np.isfinite(tau), tau, 0.0), np.sign(bias) * np.inf)
 
 
-def crossing_time(v, theta, tau, v_rest, bias):
+_TINY = np.nextafter(0.0, 1.0)  # the smallest positive float: a wait that is never "now"
+
+
+def crossing_time(v, theta, tau, v_rest, bias, slow=None):
     """Time (ms from now) at which free evolution from ``v`` first reaches ``theta``.
 
-    ``tau * ln((v_inf - v) / (v_inf - theta))`` if ``v < theta < v_inf``;
-    ``(theta - v) / bias`` for IF with ``bias > 0``; ``0`` if ``v >= theta``;
-    ``inf`` if the potential never gets there.
+    Two forms of one answer (``d = theta − v``)::
+
+        tau · ln((v_inf − v) / (v_inf − theta))                 if v_inf > theta
+        (d / rate) · ln(1 + x) / x,   rate = bias − (theta − v_rest)/tau,  x = d / (rate·tau)
+
+    ``rate`` is the slope ``dv/dt`` at the threshold (a crossing needs
+    ``rate > 0``) and ``rate·tau = v_inf − theta``. The second form
+    (``log1p``) is ``d / bias`` for IF and tends to it as ``tau → ∞``; it is
+    used where :func:`slow_leak` holds, the first elsewhere. ``0`` if
+    ``v >= theta``; ``inf`` if the potential never gets there; never ``0``
+    for a potential below the threshold (a wait that underflows is the
+    smallest positive float, so the crossing stays strictly ahead).
+    ``slow``: :func:`slow_leak` of the parameters, if the caller has it.
     """
-    v, theta, tau, bias = (np.asarray(a, float) for a in (v, theta, tau, bias))
-    v_inf = resting_level(tau, v_rest, bias)
-    leaky = np.isfinite(tau)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # both branches run everywhere
-        lif = np.where(v_inf > theta, tau * np.log((v_inf - v) / (v_inf - theta)), np.inf)
-        integrator = np.where(bias > 0, (theta - v) / bias, np.inf)
-    out = np.where(leaky, lif, integrator)
-    return np.where(fires(v, theta), 0.0, out)
+    v, theta, tau, v_rest, bias = (np.asarray(a, float) for a in (v, theta, tau, v_rest, bias))
+    slow = slow_leak(tau, theta, v_rest, bias) if slow is None else np.asarray(slow)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a form runs on every element
+        if slow.any():
+            d = theta - v
+            rate = bias - (theta - v_rest) / tau
+            out = steady = np.where(rate > 0, d / rate * _log1p_ratio(d / (rate * tau)), np.inf)
+        if not slow.all():
+            v_inf = resting_level(tau, v_rest, bias)
+            out = leaky = np.where(v_inf > theta, tau * np.log((v_inf - v) / (v_inf - theta)), np.inf)
+            if slow.any():
+                out = np.where(slow, steady, leaky)
+    return np.where(fires(v, theta), 0.0, np.maximum(out, _TINY))  # (below θ, out >= 0: 0 only by underflow)
 
 
 def apply_reset(m, fired, theta, reset_to, out=None, removed=None):

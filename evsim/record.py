@@ -103,6 +103,9 @@ class SpikeRecord:
         For the neurons that were probed.
     trace : EventTrace or None
         The event trace, if it was asked for.
+    recorded : tuple of str or None
+        The neurons whose spikes were kept (``Simulator(recorded=...)``);
+        ``None``: every neuron.
     """
 
     names: tuple[str, ...]
@@ -111,15 +114,20 @@ class SpikeRecord:
     value: np.ndarray
     potentials: Mapping[str, PotentialTrace]
     trace: EventTrace | None = None
+    recorded: tuple[str, ...] | None = None
+
+    def _kept(self) -> list[tuple[int, str]]:
+        kept = self.names if self.recorded is None else set(self.recorded)
+        return [(i, name) for i, name in enumerate(self.names) if name in kept]
 
     def trains(self) -> dict[str, np.ndarray]:
-        """Spike times (ms) of every neuron, including those that never fired."""
-        return {name: self.time[self.neuron == i] for i, name in enumerate(self.names)}
+        """Spike times (ms) of every recorded neuron, including those that never fired."""
+        return {name: self.time[self.neuron == i] for i, name in self._kept()}
 
     def counts(self) -> dict[str, int]:
-        """Number of spikes of every neuron."""
+        """Number of spikes of every recorded neuron."""
         totals = np.bincount(self.neuron, minlength=len(self.names))
-        return {name: int(c) for name, c in zip(self.names, totals)}
+        return {name: int(totals[i]) for i, name in self._kept()}
 
     def __len__(self) -> int:
         return int(self.neuron.size)

@@ -35,8 +35,14 @@ class Recorder:
     :meth:`_flush_trace`).
     """
 
-    def __init__(self, plan, populations, owner: np.ndarray, probes: Iterable[str] = (), trace: bool = False) -> None:
+    def __init__(self, plan, populations, owner: np.ndarray, probes: Iterable[str] = (), trace: bool = False,
+                 recorded: tuple[str, ...] | None = None) -> None:
         self.p = plan
+        self._recorded = recorded
+        self._keep = None  # which neurons' spikes are kept (None: all)
+        if recorded is not None:
+            self._keep = np.zeros(plan.size, bool)
+            self._keep[[plan.net.index(name) for name in recorded]] = True
         self._ordered = Spikes.none()  # the spikes recorded so far, in (time, rank, neuron) order …
         self._new: dict[str, list[Spikes]] = {"input": [], "spike": []}  # … and the ones since (all later in time)
         self._sorted: SpikeRecord | None = None
@@ -57,11 +63,15 @@ class Recorder:
 
     # -- told by the simulator ---------------------------------------------
     def spikes(self, spikes: Spikes, kind: str = "spike") -> None:
-        """Spikes the simulator routes: ``"input"`` events or neurons' ``"spike"``."""
+        """Spikes the simulator routes: ``"input"`` events or neurons' ``"spike"`` (kept if recorded)."""
         if spikes.size:
-            self._new[kind].append(spikes)
             if self.tracing:
                 self._trace(spikes.k, spikes.f, spikes.neuron, UPDATE, kind, spikes.value)
+            if self._keep is not None:
+                kept = self._keep[spikes.neuron]
+                spikes = spikes if kept.all() else Spikes(*(a[kept] for a in spikes))
+            if spikes.size:
+                self._new[kind].append(spikes)
 
     def end_window(self) -> None:
         """Close a window: its trace lines join the trace in canonical order."""
@@ -113,6 +123,12 @@ class Recorder:
             self._sorted = self._build_record()
         return self._sorted
 
+    def drain(self) -> SpikeRecord:
+        """The record so far; its spikes are then forgotten (potentials and trace are kept)."""
+        record = self.record()
+        self._ordered, self._sorted = Spikes.none(), None
+        return record
+
     def _build_record(self) -> SpikeRecord:
         grid, names = self.p.grid, self.p.net.names
         self._order_new_spikes()
@@ -123,7 +139,8 @@ class Recorder:
                 TraceEvent(float(grid.ms(k, f)), r, PHASE_NAMES[phase], kind, names[n], v)
                 for k, f, r, phase, _, n, kind, v in self._trace_rows
             ))
-        return SpikeRecord(names, neuron, grid.ms(k, f), value, MappingProxyType(self._potentials()), trace)
+        return SpikeRecord(names, neuron, grid.ms(k, f), value, MappingProxyType(self._potentials()), trace,
+                           self._recorded)
 
     def _order_new_spikes(self) -> None:
         """Put the spikes that came since the last record in order and append them.
@@ -225,7 +242,7 @@ def _sampler(population, i: int, grid):
             steps = grid.step_of(times_ms) - grid.step_of(a)
             free = drift_steps(v, np.maximum(steps, 0), p.beta[i], *params)
         else:
-            free = flow(v, np.maximum(times_ms - a, 0.0), p.tau[i], *params)
+            free = flow(v, np.maximum(times_ms - a, 0.0), p.tau[i], *params, p.theta[i])
         return np.where(held, v, free)
 
     return sample

@@ -13,8 +13,10 @@ windows, no vectorisation):
   input time is its float's exact value (one within 8 ulps of a multiple of
   the resolution *is* that multiple), an arrival is spike time + delay added
   exactly, the end of a refractory period is spike time + period exactly;
-  between events the potential follows the closed form, and a threshold
-  crossing is ``anchor + crossing_time`` (the one float in the loop).
+  between events the potential follows the closed form
+  (:func:`evsim.neurons.flow`), and a threshold crossing is
+  ``anchor + crossing_time`` (the one float in the loop; the engine's own
+  functions, so the two agree on the formulas and differ only in time).
 
 It is slow (pure Python, one neuron and one event at a time) and meant for
 small networks. Results are plain lists. For discrete networks the engine
@@ -52,10 +54,11 @@ from typing import Mapping
 import numpy as np
 
 from evsim import validation as check
-from evsim.inputs import normalise_inputs, train_events
 from evsim.errors import ValidationError
+from evsim.inputs import normalise_inputs, train_events
 from evsim.network import Network
-from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
+from evsim.neurons import IF, LIF, Input, Stochastic, Threshold, crossing_time, flow
+from evsim.termination import why_endless
 from evsim.timegrid import RESOLUTION
 
 __all__ = ["Run", "simulate"]
@@ -81,13 +84,24 @@ class Run:
 
 
 def simulate(net, inputs=None, until: float = 0.0, *, rng=None) -> Run:
-    """Run ``net`` with ``inputs`` (as for :func:`evsim.simulate`) until ``until`` ms (exclusive)."""
+    """Run ``net`` with ``inputs`` (as for :func:`evsim.simulate`) until ``until`` ms (exclusive).
+
+    ``until`` is a real number ``>= 0``; ``inf`` only in continuous time and
+    where the run provably ends (:func:`evsim.termination.why_endless`) — the
+    clock-driven loop of a discrete network needs a finite end, and its
+    ``(steps, neurons)`` arrays must fit in the memory limit.
+    """
     check.instance("net", net, Network, owner="reference.simulate")
     rng = check.generator(rng, owner="reference.simulate")
     if inputs is not None and not isinstance(inputs, Mapping):
         raise ValidationError(f"reference.simulate: inputs must map input-neuron names to spike times, got {inputs!r:.60}")
+    until = check.real("until", until, owner="reference.simulate", minimum=0.0, allow_inf=True)
     inputs = dict(inputs or {})
     normalise_inputs(inputs, {name: i for i, name in enumerate(net.names)}, net.inputs, net.grid, 0.0)  # checks only
+    if math.isinf(until):
+        reason = "the clock-driven loop steps every step" if net.discrete else why_endless(net)
+        if reason is not None:
+            raise ValidationError(f"reference.simulate: until=inf never ends here: {reason}; give a finite until (ms)")
     if net.discrete:
         return _clock_driven(net, inputs, until, rng)
     return _exact_time(net, inputs, until)
@@ -116,6 +130,7 @@ def _record(net, fired) -> dict[str, list[float]]:
 def _clock_driven(net, inputs, until: float, rng) -> Run:
     dt, models = net.dt, list(net.neurons.values())
     steps = _steps_before(until, dt)
+    check.require_budget("reference.simulate", f"the clock-driven loop over {steps} steps", 9.0 * steps * len(models))
     fired = np.zeros((steps, len(models)), bool)
     payload = np.zeros((steps, len(models)))
     for name, train in inputs.items():
@@ -223,12 +238,9 @@ class _Neuron:
         self.crossing: Fraction | None = None
 
     def free(self, t: Fraction) -> float:
-        """The potential at ``t >= anchor`` with no input (closed form)."""
-        m, s = self.model, float(t - self.anchor)
-        if math.isinf(m.tau):
-            return self.v + m.bias * s
-        v_inf = m.v_rest + m.bias * m.tau
-        return v_inf + (self.v - v_inf) * float(np.exp(-s / m.tau))  # NumPy's exp, as the engine's (libm may differ)
+        """The potential at ``t >= anchor`` with no input (closed form, :func:`evsim.neurons.flow`)."""
+        m = self.model
+        return float(flow(self.v, float(t - self.anchor), m.tau, m.v_rest, m.bias, m.threshold))
 
     def predict(self) -> None:
         """The next time it updates with no input: its threshold crossing, if any."""
@@ -237,14 +249,9 @@ class _Neuron:
             self.crossing = None
         elif self.v >= m.threshold:
             self.crossing = self.anchor if self.held else None
-        elif math.isinf(m.tau):
-            self.crossing = self.anchor + Fraction((m.threshold - self.v) / m.bias) if m.bias > 0 else None
         else:
-            v_inf = m.v_rest + m.bias * m.tau
-            if v_inf > m.threshold:
-                self.crossing = self.anchor + Fraction(m.tau * float(np.log((v_inf - self.v) / (v_inf - m.threshold))))
-            else:
-                self.crossing = None
+            wait = float(crossing_time(self.v, m.threshold, m.tau, m.v_rest, m.bias))
+            self.crossing = self.anchor + Fraction(wait) if math.isfinite(wait) else None
 
 
 def _exact_time(net, inputs, until: float) -> Run:

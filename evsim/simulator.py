@@ -37,7 +37,6 @@ never change a result: a run split at any time equals the whole run.
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Iterable
 
 import numpy as np
@@ -51,7 +50,8 @@ from evsim.network import Network
 from evsim.record import SpikeRecord
 from evsim.recorder import Recorder
 from evsim.scheduler import DELIVER, UPDATE, Scheduler
-from evsim.timegrid import before, earlier, earliest
+from evsim.termination import why_endless
+from evsim.timegrid import MAX_STEPS, before, earlier, earliest
 
 __all__ = ["Simulator", "simulate"]
 
@@ -72,6 +72,11 @@ class Simulator:
         IF/LIF neurons whose potential is recorded at every update.
     trace : bool
         Keep the full event trace (for teaching; costs time and memory).
+    recorded : iterable of str or None
+        The neurons whose spikes the record keeps (default ``None``: all).
+        Recording only observes, so the kept spikes are the same either way;
+        the record's memory (24 B a spike) scales with what is kept. For long
+        runs, :meth:`drain` hands over the spikes so far and forgets them.
 
     Examples
     --------
@@ -86,12 +91,19 @@ class Simulator:
     """
 
     def __init__(
-        self, net: Network, *, rng=None, probes: Iterable[str] = (), trace: bool = False
+        self, net: Network, *, rng=None, probes: Iterable[str] = (), trace: bool = False,
+        recorded: Iterable[str] | None = None,
     ) -> None:
         check.instance("net", net, Network, owner="Simulator")
         self._rng = check.generator(rng, owner="Simulator")
         probes = _probe_names(probes)
         check.flag("trace", trace, owner="Simulator")
+        if recorded is not None:
+            recorded = check.name_set("recorded", recorded, owner="Simulator")
+            unknown = [name for name in recorded if name not in net.neurons]
+            if unknown:
+                raise ValidationError(f"Simulator: recorded names neuron {unknown[0]!r}, which the network does not "
+                                      f"have; accepted: names of its neurons")
         self.net = net
         self.plan = plan = compile_network(net)
         self._grid = plan.grid
@@ -105,9 +117,10 @@ class Simulator:
         self._scheduler = Scheduler(origin=ORIGIN)
         self._wake_at = [NEVER] * len(self._populations)  # where each population's Wakeup entry is
         self._inputs = InputQueue(plan)
-        self._recorder = Recorder(plan, self._populations, self._owner, probes, trace)
+        self._recorder = Recorder(plan, self._populations, self._owner, probes, trace, recorded)
         self._done = ORIGIN  # everything before this time has run
         self._now_ms = 0.0  # the last processed instant or run end, in ms
+        self._endless: str | None | bool = False  # why a run without an end may not stop (False: not asked yet)
         self._sync_wakeups()
 
     # -- public API --------------------------------------------------------
@@ -120,6 +133,15 @@ class Simulator:
     def record(self) -> SpikeRecord:
         """Everything recorded so far."""
         return self._recorder.record()
+
+    def drain(self) -> SpikeRecord:
+        """The record so far, whose spikes are then forgotten: stream a long run in pieces.
+
+        ``run(t1); a = drain(); run(t2); b = drain()`` gives ``a`` the spikes
+        before ``t1`` and ``b`` those in ``[t1, t2)``; memory holds only the
+        spikes since the last drain (probed potentials and the trace are kept).
+        """
+        return self._recorder.drain()
 
     def feed(self, inputs: InputsLike) -> None:
         """Add input events: ``{name: times}`` or ``{name: Analog(times, values)}`` (ms).
@@ -161,18 +183,25 @@ class Simulator:
     def run(self, until: float) -> None:
         """Process every event with time ``< until`` (ms); resumable.
 
+        ``until=inf`` runs until the events end, which is allowed only where
+        that provably happens (:func:`evsim.termination.why_endless`: no
+        self-driven neuron, no cycle of exciting synapses); the same for an
+        ``until`` beyond the longest time represented exactly.
+
         Raises
         ------
         ValidationError
-            If ``until`` is not a number.
+            If ``until`` is not a real number (a bool, a string, NaN), or is
+            infinite on a network whose activity may never end.
         SchedulingError
             If ``until`` is before the current time.
         """
-        if not isinstance(until, numbers.Real) or math.isnan(until):
-            raise ValidationError(f"until must be a time in ms, got {until!r}")
+        given, until = until, check.real("until", until, owner="Simulator.run", allow_inf=True)
         if until < self._now_ms:
-            raise SchedulingError(f"cannot run until {until!r} ms: the simulation is already at {self.now!r} ms")
+            raise SchedulingError(f"cannot run until {given!r} ms: the simulation is already at {self.now!r} ms")
         end = self._grid.boundary(until)
+        if math.isinf(end[0]):
+            self._require_an_end(until)
         while True:
             start = self._next_time()
             if not earlier(*start, *end):
@@ -180,6 +209,20 @@ class Simulator:
             self._window(Window(start, self._window_end(start, end)))
         self._now_ms = float(until)
         self._done = max(self._done, end)
+
+    def _require_an_end(self, until: float) -> None:
+        """Refuse a run that ends only when the events do, on a network whose events may never end."""
+        if self._endless is False:
+            self._endless = why_endless(self.net)
+        if self._endless is None:
+            return
+        if math.isinf(until):
+            said = "until=inf runs until the events end"
+        else:
+            longest = float(self._grid.ms(MAX_STEPS))
+            said = (f"until={until!r} ms is beyond the longest time represented exactly ({longest!r} ms), "
+                    f"so the run would go on until the events end")
+        raise ValidationError(f"run: {said}, and here they may never end: {self._endless}; give a finite until (ms)")
 
     # -- one window ------------------------------------------------------------
     def _window(self, window: Window) -> None:
@@ -313,13 +356,16 @@ def simulate(
     rng=None,
     probes: Iterable[str] = (),
     trace: bool = False,
+    recorded: Iterable[str] | None = None,
 ) -> SpikeRecord:
     """Run ``net`` from time 0 with the given inputs until ``until`` ms (exclusive).
 
     ``inputs`` maps input-neuron names to spike times (ms), or to
-    :class:`~evsim.inputs.Analog` ``(times, values)`` for analog events. Returns the :class:`SpikeRecord`.
+    :class:`~evsim.inputs.Analog` ``(times, values)`` for analog events.
+    ``recorded`` limits the record to these neurons' spikes (default: all; see
+    :class:`Simulator`). Returns the :class:`SpikeRecord`.
     """
-    sim = Simulator(net, rng=rng, probes=probes, trace=trace)
+    sim = Simulator(net, rng=rng, probes=probes, trace=trace, recorded=recorded)
     if inputs is not None:
         sim.feed(inputs)
     sim.run(until)

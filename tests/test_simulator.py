@@ -17,6 +17,7 @@ from evsim import (
     Synapse,
     Threshold,
     ValidationError,
+    reference,
     simulate,
 )
 
@@ -200,7 +201,7 @@ def test_inputs_in_the_past_name_both_times():
         sim.feed({"x": [2]})
     with pytest.raises(SchedulingError, match=r"until 1 ms.*already at 5.0 ms"):
         sim.run(1)
-    with pytest.raises(ValidationError, match="until must be a time"):
+    with pytest.raises(ValidationError, match="until must be a real number"):
         sim.run(float("nan"))
 
 
@@ -258,3 +259,16 @@ def test_a_tuple_of_two_numbers_is_two_spike_times_not_one_analog_event():
 def test_the_old_pair_form_of_analog_events_is_refused_with_the_new_spelling():
     with pytest.raises(ValidationError, match=r"input 'x' must be spike times .*evsim.Analog\(times, values\)"):
         simulate(feed_net(IF(threshold=10.0), 1.0), {"x": ([0, 1], [2.5, 1.0])}, until=4)
+
+
+@pytest.mark.parametrize("dt, until", [(0.3, 8.4), (0.3, 0.9), (0.7, 2.1), (0.1, 0.3)])
+def test_a_run_on_a_decimal_clock_is_half_open(dt, until):
+    # until = k·dt written as a decimal: step k is the end, not inside (8.4 / 0.3 = 28.000000000000004)
+    net = feed_net(IF(threshold=1.0), weight=1.0, delay=dt, dt=dt)
+    steps = round(until / dt)
+    last_input = round((steps - 1) * dt, 10)
+    record = simulate(net, {"x": [last_input]}, until=until)
+    assert record.trains()["y"].size == 0  # the arrival at `until` is outside [0, until)
+    assert reference.simulate(net, {"x": [last_input]}, until=until).trains["y"] == []
+    driven = Network({"y": IF(threshold=1.0, bias=1.0)}, [], outputs={"y"}, dt=dt)
+    assert simulate(driven, None, until=until).counts()["y"] == steps  # steps 0 … k − 1

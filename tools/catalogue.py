@@ -26,7 +26,9 @@ import time
 import warnings
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent.parent / "tests" / "catalogue"
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "tests" / "catalogue"
+sys.path.append(str(ROOT))  # for tests.time_limit; appended, so the evsim on PYTHONPATH still wins
 
 
 def _load(name: str):

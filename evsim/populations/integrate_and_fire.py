@@ -36,7 +36,7 @@ import numpy as np
 from evsim._arrays import some, stable_order
 from evsim.dynamics import clock_for, may_cross
 from evsim.events import Instants, Spikes, Window
-from evsim.neurons import apply_reset, fires, resting_level
+from evsim.neurons import apply_reset, fires, resting_level, slow_leak
 from evsim.timegrid import before, earlier, earliest
 
 __all__ = ["IntegrateAndFire", "Parameters", "Rows", "State"]
@@ -51,8 +51,9 @@ class Parameters:
     ``beta`` is the per-step decay ``exp(−dt/τ)`` of a discrete network (1
     in continuous time), ``reset_to`` is NaN for a subtract reset,
     ``refractory`` is in whole grid steps, ``v_inf = v_rest + τ·bias`` the
-    resting level of continuous free evolution, and ``may_cross`` says whether
-    free evolution alone can reach the threshold (:func:`evsim.dynamics.may_cross`).
+    resting level of continuous free evolution, ``may_cross`` says whether
+    free evolution alone can reach the threshold (:func:`evsim.dynamics.may_cross`)
+    and ``slow`` whether the leak is slow (:func:`evsim.neurons.slow_leak`).
     """
 
     members: np.ndarray
@@ -67,6 +68,7 @@ class Parameters:
     v_init: np.ndarray
     v_inf: np.ndarray
     may_cross: np.ndarray
+    slow: np.ndarray
 
     @classmethod
     def of(cls, plan, members: np.ndarray) -> "Parameters":
@@ -90,12 +92,13 @@ class Parameters:
             v_init=column(lambda m: m.v_init),
             v_inf=v_inf,
             may_cross=may_cross(theta, v_inf, beta, v_rest, bias, grid.discrete),
+            slow=slow_leak(tau, theta, v_rest, bias),
         )
 
     def __post_init__(self) -> None:
         shared = {}
         for name in ("theta", "v_rest", "bias", "tau", "beta", "reset_to", "refractory", "single_spike", "v_inf",
-                     "may_cross"):
+                     "may_cross", "slow"):
             values = getattr(self, name)[self.members]
             if values.size and (values == values[0]).all() | np.isnan(values.astype(float)).all():
                 shared[name] = values[0]

@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
-import signal
 from dataclasses import dataclass
 
 import evsim
+from tests.time_limit import time_limit as _time_limit
 
 
 class CaseTimeout(BaseException):
@@ -65,19 +65,9 @@ def memory_ceiling(extra_bytes: int):
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-@contextlib.contextmanager
 def time_limit(seconds: float):
-    """Raise :class:`CaseTimeout` inside the block after ``seconds`` (SIGALRM; main thread only)."""
-    def alarm(signum, frame):
-        raise CaseTimeout(f"over {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    """Raise :class:`CaseTimeout` inside the block after ``seconds``."""
+    return _time_limit(seconds, CaseTimeout, "over the case's time limit")
 
 
 def run(case, seconds: float = 5.0) -> Outcome:

@@ -1,0 +1,98 @@
+"""Whether a run with no end time ends: neurons that drive themselves, and cycles that carry activity.
+
+A run with ``until=inf`` (or an ``until`` beyond the exact time range) stops
+when the events do. Input trains are finite, so it provably stops when
+
+* no neuron is *self-driven* — fires forever with no input: an IF/LIF whose
+  free evolution reaches the threshold (:func:`evsim.dynamics.may_cross`), or
+  whose reset leaves the potential at or above the threshold and which has a
+  refractory period or a clock (it fires again at the end of every period,
+  or at the next step: a discrete neuron updates at every step); a
+  ``Stochastic`` neuron with ``p0 = sigmoid(−bias/temperature) > 0`` (it fires
+  spontaneously); a ``Threshold`` neuron with ``bias <= 0``;
+* and no cycle of *exciting* synapses joins neurons that can fire more than
+  once (not single-spike). A synapse excites if its weight is positive, or if
+  its target's reset leaves the potential at or above the threshold (such a
+  neuron fires at any arrival).
+
+Why that suffices: without input or exciting arrivals a neuron that is not
+self-driven fires at most finitely often (a potential above the threshold
+comes down by the threshold at each subtract reset, or below it at a hard
+reset, and free evolution does not bring it back), and each exciting arrival
+adds finitely many spikes; with no exciting cycle, induction along the
+exciting graph's order bounds every neuron. Anything else is refused before
+the first step (:func:`why_endless` names the neurons or the cycle): such a
+run could loop forever.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from evsim.dynamics import may_cross
+from evsim.network import Network, cycle_in
+from evsim.neurons import IF, LIF, Stochastic, Threshold, firing_probability, resting_level
+
+__all__ = ["why_endless"]
+
+_SHOWN = 5  # names listed in a message
+
+
+def why_endless(net: Network) -> str | None:
+    """Why a run of ``net`` with no end time may never stop, or ``None`` if it provably stops.
+
+    Returns a sentence naming the self-driven neurons, or a cycle of exciting
+    synapses (see the module docstring).
+    """
+    models = list(net.neurons.values())
+    driven, relay, repeats = _kinds_of_firing(models, net)
+    if any(driven):
+        which = [i for i, why in enumerate(driven) if why]
+        shown = ", ".join(repr(net.names[i]) for i in which[:_SHOWN])
+        more = f" and {len(which) - _SHOWN} more" if len(which) > _SHOWN else ""
+        first = driven[which[0]] if len(which) == 1 else f"{net.names[which[0]]!r}: {driven[which[0]]}"
+        return (f"neuron{'s' if len(which) > 1 else ''} {shown}{more} fire{'' if len(which) > 1 else 's'} "
+                f"forever with no input ({first})")
+    t = net.table
+    exciting = repeats[t.source] & repeats[t.target] & ((t.weight > 0) | relay[t.target])
+    loop = cycle_in(len(models), t.source[exciting], t.target[exciting])
+    if loop is not None:
+        path = " -> ".join(net.names[i] for i in loop + [loop[0]])
+        return f"the synapse cycle {path} can carry activity round forever"
+    return None
+
+
+def _kinds_of_firing(models: list, net: Network) -> tuple[list, np.ndarray, np.ndarray]:
+    """Per neuron: why it is self-driven ('' if it is not); fires at any arrival after a spike (a relay);
+    can fire more than once."""
+    n = len(models)
+    driven, relay, repeats = [""] * n, np.zeros(n, bool), np.zeros(n, bool)
+    integrators = [i for i, m in enumerate(models) if isinstance(m, (IF, LIF))]
+    if integrators:
+        rows = np.array(integrators)
+        column = lambda get: np.array([float(get(models[i])) for i in integrators])  # noqa: E731
+        theta, tau, v_rest, bias = (column(lambda m: m.threshold), column(lambda m: m.tau),
+                                    column(lambda m: m.v_rest), column(lambda m: m.bias))
+        reset = column(lambda m: math.nan if m.reset_potential is None else m.reset_potential)
+        refractory = column(lambda m: m.refractory)
+        once = np.array([models[i].single_spike for i in integrators], bool)
+        beta = np.exp(-net.dt / tau) if net.discrete else np.ones_like(tau)
+        crosses = may_cross(theta, resting_level(tau, v_rest, bias), beta, v_rest, bias, net.discrete)
+        stays_above = np.where(np.isnan(reset), theta <= 0, reset >= theta)  # (subtract: v − θ >= θ iff θ <= 0)
+        repeats[rows] = ~once
+        relay[rows] = stays_above
+        # it fires again when its refractory period ends; in discrete time that is the next step if r <= dt
+        again = stays_above & ((refractory > 0) | net.discrete)
+        for i, c, r in zip(integrators, ~once & crosses, ~once & again):
+            driven[i] = ("free evolution reaches its threshold" if c else
+                         "its reset leaves it at or above its threshold" if r else "")
+    for i, m in enumerate(models):
+        if isinstance(m, Stochastic):
+            repeats[i] = True
+            driven[i] = "it fires spontaneously" if float(firing_probability(-m.bias, m.temperature)) > 0 else ""
+        elif isinstance(m, Threshold):
+            repeats[i] = True
+            driven[i] = "bias <= 0: it fires every round" if m.bias <= 0 else ""
+    return driven, relay, repeats
