@@ -6,7 +6,7 @@ pooling, ``Conv2d(16→16, 3×3, padding 1)``, ReLU, 2×2 pooling, a dense head
 Each stage is measured alone with ``tracemalloc`` (the peak of Python and
 NumPy allocations above what was live when it started): ``convert``,
 ``deep.run`` with analog input over the default chunk of 1000 images,
-``deep.run`` with rate input, and ``to_network`` (about 3.4 million synapses).
+``deep.run`` with rate input, and ``to_network`` (about 2.9 million synapses).
 The process's peak resident size is printed at the end.
 
 The same workload before blocked im2col and block-wise matrices asked for
