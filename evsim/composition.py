@@ -81,11 +81,7 @@ def hide(net: Network, names: Iterable[str]) -> Network:
         If a name is not an output of ``net``.
     """
     check.instance("net", net, Network, owner="hide")
-    if isinstance(names, str):
-        names = [names]
-    if not isinstance(names, Iterable):
-        raise ValidationError(f"hide: names must be a name or a collection of names, got {names!r}")
-    names = {check.name("each name", name, owner="hide") for name in names}
+    names = set(check.name_set("names", names, owner="hide"))
     missing = sorted(names - net.outputs)
     if missing:
         raise CompositionError(

@@ -9,7 +9,6 @@ and raises :class:`~evsim.errors.ValidationError` naming the bad item.
 
 from __future__ import annotations
 
-import math
 from functools import cached_property
 from types import MappingProxyType
 from typing import Iterable, Mapping

@@ -79,20 +79,22 @@ __all__ = [
 Reset = Union[str, float]
 
 
-def _require_finite(owner: str, **values: float) -> None:
-    for name, value in values.items():
-        check.real(name, value, owner=owner)
+def _require_finite(model, owner: str, *names: str) -> None:
+    """Check the named fields of a (frozen) model and keep them as Python floats, whatever number type was given."""
+    for name in names:
+        object.__setattr__(model, name, check.real(name, getattr(model, name), owner=owner))
 
 
-def _check_reset(owner: str, reset: Reset) -> None:
+def _check_reset(owner: str, reset: Reset) -> Reset:
     if isinstance(reset, str) and reset in ("subtract", "zero"):
-        return
-    numeric = isinstance(reset, (int, float, np.floating, np.integer)) and not isinstance(reset, (bool, np.bool_))
-    if not numeric or not math.isfinite(reset):
+        return reset
+    try:
+        return check.real("reset", reset, owner=owner)
+    except ValidationError:
         raise ValidationError(
             f"{owner}: reset must be 'subtract', 'zero' or a finite real number (the reset "
             f"potential), got {reset!r}"
-        )
+        ) from None
 
 
 class NeuronModel:
@@ -134,10 +136,10 @@ class _Integrator(NeuronModel):
         return {"refractory": self.refractory}
 
     def _validate(self, owner: str) -> None:
-        _require_finite(owner, threshold=self.threshold, v_init=self.v_init, bias=self.bias)
-        _check_reset(owner, self.reset)
-        check.real("refractory", self.refractory, owner=owner, minimum=0)
-        check.flag("single_spike", self.single_spike, owner=owner)
+        _require_finite(self, owner, "threshold", "v_init", "bias")
+        object.__setattr__(self, "reset", _check_reset(owner, self.reset))
+        object.__setattr__(self, "refractory", check.real("refractory", self.refractory, owner=owner, minimum=0))
+        object.__setattr__(self, "single_spike", check.flag("single_spike", self.single_spike, owner=owner))
 
     @property
     def reset_potential(self) -> float | None:
@@ -211,11 +213,11 @@ class LIF(_Integrator):
     single_spike: bool = False
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "tau", check.real("tau (ms; inf for no leak)", self.tau, owner="LIF", minimum=0,
+                                                   exclusive_minimum=True, allow_inf=True))
+        _require_finite(self, "LIF", "v_rest")
         if self.v_init is None:
             object.__setattr__(self, "v_init", self.v_rest)
-        check.real("tau (ms; inf for no leak)", self.tau, owner="LIF", minimum=0,
-                   exclusive_minimum=True, allow_inf=True)
-        _require_finite("LIF", v_rest=self.v_rest)
         self._validate("LIF")
 
     @classmethod
@@ -262,10 +264,11 @@ class Stochastic(NeuronModel):
     initial: bool = False
 
     def __post_init__(self) -> None:
-        _require_finite("Stochastic", bias=self.bias)
-        check.real("temperature (use Threshold for the deterministic limit)", self.temperature,
-                   owner="Stochastic", minimum=0, exclusive_minimum=True)
-        check.flag("initial", self.initial, owner="Stochastic")
+        _require_finite(self, "Stochastic", "bias")
+        object.__setattr__(self, "temperature", check.real(
+            "temperature (use Threshold for the deterministic limit)", self.temperature,
+            owner="Stochastic", minimum=0, exclusive_minimum=True))
+        object.__setattr__(self, "initial", check.flag("initial", self.initial, owner="Stochastic"))
 
 
 @dataclass(frozen=True)
@@ -282,8 +285,8 @@ class Threshold(NeuronModel):
     initial: bool = False
 
     def __post_init__(self) -> None:
-        _require_finite("Threshold", bias=self.bias)
-        check.flag("initial", self.initial, owner="Threshold")
+        _require_finite(self, "Threshold", "bias")
+        object.__setattr__(self, "initial", check.flag("initial", self.initial, owner="Threshold"))
 
     temperature = 0.0
 
@@ -352,6 +355,8 @@ def drift_steps(v, n, beta, v_rest, bias):
     left = np.broadcast_to(np.asarray(n), v.shape).astype(float)
     beta, v_rest, bias = (np.broadcast_to(np.asarray(a, float), v.shape) for a in (beta, v_rest, bias))
     plain = ((beta == 1) & (v_rest == 0)) & (left > 4 * _STEPS_FIRST)  # (a short way is cheaper by steps)
+    if not plain.any():
+        return _step_each(v, left, beta, v_rest, bias)
     while True:
         live = np.flatnonzero(left > 0)
         if live.size == 0:
@@ -362,14 +367,25 @@ def drift_steps(v, n, beta, v_rest, bias):
         left[live] = np.where((taken == 1) & (new == x), 0.0, todo - taken)  # a fixed point: nothing moves again
 
 
+def _step_each(v, left, beta, v_rest, bias):
+    """``left`` plain steps of :func:`drift` per element (in place on ``v``), stopping at fixed points."""
+    while True:
+        live = np.flatnonzero(left > 0)
+        if live.size == 0:
+            return v
+        new = drift(v[live], beta[live], v_rest[live], bias[live])
+        settled = new == v[live]
+        v[live] = new
+        left[live] -= 1
+        left[live[settled]] = 0  # a fixed point: nothing moves again
+
+
 def _advance(x, most, plain, beta, v_rest, bias):
     """Up to ``most`` steps of drift from ``x``: one exact leap where it applies, else one step.
 
     Returns the new values and how many steps each took.
     """
     stepped = drift(x, beta, v_rest, bias)
-    if not np.any(plain):  # (LIF: nothing leaps)
-        return stepped, np.ones(x.shape)
     increment, count = _leap(x, bias)
     k = np.where(plain, np.minimum(count, most), 0.0)
     leaping = k >= 1

@@ -129,8 +129,9 @@ def _record(net, fired) -> dict[str, list[float]]:
 
 def _clock_driven(net, inputs, until: float, rng) -> Run:
     dt, models = net.dt, list(net.neurons.values())
-    steps = _steps_before(until, dt)
-    check.require_budget("reference.simulate", f"the clock-driven loop over {steps} steps", 9.0 * steps * len(models))
+    end = net.grid.boundary(until)[0]  # the first step not run: k·dt < until (the grid's one rule for "on the grid")
+    check.require_budget("reference.simulate", f"the clock-driven loop over {end:.0f} steps", 9.0 * end * len(models))
+    steps = int(end)
     fired = np.zeros((steps, len(models)), bool)
     payload = np.zeros((steps, len(models)))
     for name, train in inputs.items():
@@ -172,14 +173,6 @@ def _clock_driven(net, inputs, until: float, rng) -> Run:
     step = Fraction(repr(dt))  # the decimal dt was written as: times are k·dt rounded once
     trains = {i: [float(int(k) * step) for k in np.flatnonzero(fired[:, i])] for i in range(len(models))}
     return Run(_record(net, trains), sorted(deliveries, key=lambda d: d[:2]))
-
-
-def _steps_before(until: float, dt: float) -> int:
-    """How many steps ``k·dt < until`` (a time within a relative 1e-9, at most 1e-6 of a step, is on the grid)."""
-    if until <= 0:
-        return 0
-    s = until / dt
-    return math.ceil(s - min(1e-9 * max(1.0, s), 1e-6))
 
 
 def _incoming(net, j, dt):

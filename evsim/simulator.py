@@ -222,7 +222,7 @@ class Simulator:
             longest = float(self._grid.ms(MAX_STEPS))
             said = (f"until={until!r} ms is beyond the longest time represented exactly ({longest!r} ms), "
                     f"so the run would go on until the events end")
-        raise ValidationError(f"run: {said}, and here they may never end: {self._endless}; give a finite until (ms)")
+        raise ValidationError(f"Simulator.run: {said}, and here they may never end: {self._endless}; give a finite until (ms)")
 
     # -- one window ------------------------------------------------------------
     def _window(self, window: Window) -> None:

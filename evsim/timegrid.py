@@ -309,8 +309,15 @@ class TimeGrid:
 
 
 def _tolerance(steps):
-    """How far from a whole number of steps a value may be and still count as one."""
-    return np.minimum(GRID_TOLERANCE * np.maximum(1.0, np.abs(steps)), _MOST)
+    """How far from a whole number of steps a value may be and still count as one.
+
+    A relative :data:`GRID_TOLERANCE`, capped at ``1e-6`` of a step so that a
+    deliberate offset is refused, but never below the float noise of the
+    value itself (8 ulps), so that any duration written with as many decimals
+    as the grid has stays on it however long it is.
+    """
+    a = np.abs(steps)
+    return np.maximum(np.minimum(GRID_TOLERANCE * np.maximum(1.0, a), _MOST), _SNAP * a)
 
 
 def _two_product(a, b: float):

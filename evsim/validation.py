@@ -36,13 +36,13 @@ __all__ = [
     "integer",
     "flag",
     "instance",
+    "Said",
     "choice",
     "probability",
     "name",
     "unique_names",
     "name_set",
     "generator",
-    "instance",
     "real_array",
     "sorted_times",
     "writable_path",
@@ -271,10 +271,10 @@ def name_set(argument: str, values: object, *, owner: str | None = None) -> tupl
 
 def generator(value: object, *, owner: str | None = None, argument: str = "rng") -> np.random.Generator:
     """A NumPy Generator from ``None``, a seed ``>= 0`` or a Generator (as ``np.random.default_rng``)."""
-    if value is None or isinstance(value, (np.random.Generator, np.random.SeedSequence)):
+    if value is None or isinstance(value, (np.random.Generator, np.random.SeedSequence, np.random.BitGenerator)):
         return np.random.default_rng(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 0:
-        raise _fail(owner, argument, "None, an integer seed >= 0 or a numpy Generator", value)
+        raise _fail(owner, argument, "None, an integer seed >= 0, a numpy Generator, BitGenerator or SeedSequence", value)
     return np.random.default_rng(int(value))
 
 

@@ -166,3 +166,12 @@ def test_time_order_of_shuffled_events_equals_the_stable_sort(times, with_minor)
     f = np.array([t[1] for t in times], float)
     minor = np.arange(k.size)[::-1] % 3 if with_minor else None
     assert time_order(grid, k, f, minor, shuffled=True).tolist() == time_order(grid, k, f, minor).tolist()
+
+
+def test_long_delays_written_to_the_grid_stay_on_it_and_deliberate_offsets_do_not():
+    """The tolerance is never below a value's own float noise (16402.202853 ms is 16402202853 ns, not off the
+    1 ns grid), and never above 1e-6 of a step (10**6 + 0.0001 ms on a 1 ms clock is refused, not rounded)."""
+    evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y", 1.0, 16402.202853)], dt=None)
+    evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y", 1.0, 9_999_999.999999)], dt=None)
+    with pytest.raises(evsim.ValidationError, match="1000000.0001 ms, not a multiple of dt=1.0"):
+        evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y", 1.0, 10**6 + 0.0001)])

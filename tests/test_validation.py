@@ -54,7 +54,7 @@ def test_unique_names_refuses_duplicates_strings_and_empty():
 
 @pytest.mark.parametrize("bad", ["abc", -1, 1.5, True])
 def test_generator_refuses_what_numpy_would_misread(bad):
-    with pytest.raises(ValidationError, match=r"rng must be None, an integer seed >= 0 or a numpy Generator"):
+    with pytest.raises(ValidationError, match=r"rng must be None, an integer seed >= 0, a numpy Generator, BitGenerator or SeedSequence"):
         check.generator(bad)
 
 
