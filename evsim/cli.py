@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error message (and exit code 2)."""
 
     def error(self, message: str) -> None:  # noqa: D401 - argparse's hook
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog}: error: {message} (use {self.prog} --help for what is accepted)\n")
 
 
 def _count(least: int):
@@ -75,8 +75,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _tour(args) -> None:
     from evsim.tour import run_tour
+    from evsim.validation import folder
 
-    run_tour(args.out, quiet=args.quiet)
+    run_tour(folder("--out", args.out), quiet=args.quiet)
 
 
 def _demo(args) -> None:
@@ -89,7 +90,9 @@ def _demo(args) -> None:
         return
     if args.name not in registry:
         raise EvsimError(f"no demo named {args.name!r}; choose from {', '.join(registry)}")
-    run_lessons(registry[args.name], args.out)
+    from evsim.validation import folder
+
+    run_lessons(registry[args.name], folder("--out", args.out))
 
 
 def _behavior(args) -> None:

@@ -47,7 +47,8 @@ def compose(n1: Network, n2: Network) -> Network:
     check.instance("n1", n1, Network, owner="compose")
     check.instance("n2", n2, Network, owner="compose")
     if n1.dt != n2.dt:
-        raise CompositionError(f"cannot compose networks with clocks dt={n1.dt!r} and dt={n2.dt!r}")
+        raise CompositionError(f"cannot compose networks with clocks dt={n1.dt!r} and dt={n2.dt!r}; "
+                               f"both must run on the same clock")
     shared = sorted(set(n1.names) & set(n2.names))
     conflicts = []
     for name in shared:
@@ -107,7 +108,8 @@ def rename(net: Network, mapping: Mapping[str, str]) -> Network:
         check.name(f"the new name of {old!r}", new, owner="rename")
     unknown = sorted(set(mapping) - set(net.names))
     if unknown:
-        raise CompositionError(f"cannot rename {unknown}: not neurons of the network")
+        raise CompositionError(f"cannot rename {unknown}: not neurons of the network; the mapping's keys must be "
+                               f"names of its neurons")
     new_names = [mapping.get(name, name) for name in net.names]
     duplicates = sorted(name for name, count in Counter(new_names).items() if count > 1)
     if duplicates:

@@ -86,7 +86,8 @@ def read_idx(path: str | Path) -> np.ndarray:
     body = np.frombuffer(data, np.uint8, offset=4 + 4 * ndim)
     declared = int(np.prod(shape, dtype=object)) if shape else 1
     if any(d < 0 for d in shape) or body.size != declared:
-        raise ValidationError(f"{path}: header says {shape} ({declared} bytes) but holds {body.size}")
+        raise ValidationError(f"{path}: header says {shape} ({declared} bytes) but holds {body.size}; "
+                              f"expected an IDX file whose body matches its header (truncated or not IDX?)")
     return body.reshape(shape)
 
 

@@ -79,7 +79,7 @@ def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, 
         if name not in input_names:
             kind = "a non-input neuron" if name in index else "not a neuron of the network"
             raise ValidationError(
-                f"inputs names {name!r}, which is {kind}; inputs: {sorted(input_names)}"
+                f"inputs names {name!r}, which is {kind}; accepted: the input neurons {sorted(input_names)}"
             )
         t, v = _split(name, train)
         names.append(name)
@@ -113,7 +113,8 @@ def _check_times(names, owner: np.ndarray, times: np.ndarray, now: float) -> Non
     if early.any():
         i = int(np.flatnonzero(early)[0])
         raise SchedulingError(
-            f"input {names[owner[i]]!r}: time {float(times[i])!r} ms is before the current time {now!r} ms"
+            f"input {names[owner[i]]!r}: time {float(times[i])!r} ms is before the current time {now!r} ms; "
+            f"feed only times >= now"
         )
     twice = (times[1:] == times[:-1]) & (owner[1:] == owner[:-1])
     if twice.any():

@@ -178,7 +178,8 @@ class Scheduler:
         try:
             return self._heap[event_id]
         except KeyError:
-            raise SchedulingError(f"no scheduled event has id {event_id!r}") from None
+            raise SchedulingError(f"no scheduled event has id {event_id!r}; use an id that schedule() "
+                                  f"returned and that has not been popped or cancelled") from None
 
     def _check_time(self, time: Time) -> None:
         parts = time if self._tuples and isinstance(time, tuple) else (time,)
@@ -187,7 +188,7 @@ class Scheduler:
             raise SchedulingError(f"event time must be {shape}, got {time!r}")
         if time < self.now:
             raise SchedulingError(
-                f"cannot schedule at time {time!r} ms: it is before the current time "
+                f"cannot schedule at time {time!r} ms (times must be >= now): it is before the current time "
                 f"{self.now!r} ms"
             )
 

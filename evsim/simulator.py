@@ -198,7 +198,8 @@ class Simulator:
         """
         given, until = until, check.real("until", until, owner="Simulator.run", allow_inf=True)
         if until < self._now_ms:
-            raise SchedulingError(f"cannot run until {given!r} ms: the simulation is already at {self.now!r} ms")
+            raise SchedulingError(f"cannot run until {given!r} ms: the simulation is already at {self.now!r} ms; "
+                                  f"until must be >= now")
         end = self._grid.boundary(until)
         if math.isinf(end[0]):
             self._require_an_end(until)

@@ -47,6 +47,7 @@ __all__ = [
     "sorted_times",
     "writable_path",
     "readable_file",
+    "folder",
 ]
 
 
@@ -377,4 +378,14 @@ def readable_file(argument: str, value: object, *, owner: str | None = None) -> 
     path = Path(value)
     if not path.is_file():
         raise _fail(owner, argument, "an existing file", Said(repr(str(path))))
+    return path
+
+
+def folder(argument: str, value: object, *, owner: str | None = None) -> Path:
+    """``value`` as a Path for a directory to write into: an existing directory, or a path that is not a file."""
+    if not isinstance(value, (str, os.PathLike)) or not str(value):
+        raise _fail(owner, argument, "a directory path (str or os.PathLike)", value)
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise _fail(owner, argument, "a directory (new or existing), not a file", str(path))
     return path

@@ -7,6 +7,8 @@ hang or a huge allocation is a failure rather than a stuck or swapping suite.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.catalogue.cases import CASES, modules
@@ -50,6 +52,20 @@ def test_refusals_name_the_argument_and_the_value(module):
             wrong.append(f"{case.id}: wanted {case.error} saying {list(case.says)}, got "
                          f"{result.kind} {result.error}: {result.message[:200]}")
     assert not wrong, f"{len(wrong)} refusals of {module} do not say what is wrong:\n" + "\n".join(wrong)
+
+
+_SAYS_WHAT_IS_ACCEPTED = re.compile(
+    r"must |accepted|expected|expects|choose from|one of|applies to|only|\buse |\bgive |\bfeed |\bcheck |"
+    r"\bneeds? |above the \w+ limit|rename one|can only|is not |are not |out of range", re.I)
+
+
+def test_every_refusal_says_what_would_be_accepted():
+    """Law: besides the argument and the value, each refusal's message says what is accepted or what to do
+    ("must be …", "accepted: …", "choose from …", "use …", "give …", the limit to raise …)."""
+    mute = [f"{case.id}: {outcome_of(case).message[:160]}" for case in CASES
+            if case.expect == "refuse" and case.available() and outcome_of(case).kind == "typed"
+            and not _SAYS_WHAT_IS_ACCEPTED.search(outcome_of(case).message)]
+    assert not mute, f"{len(mute)} refusals do not say what is accepted:\n" + "\n".join(mute)
 
 
 def test_the_catalogue_covers_every_public_module_with_refusals_and_acceptances():

@@ -68,7 +68,8 @@ def _read_file(path: Path):
     try:
         return nir.read(str(path), type_check=False)
     except Exception as exc:  # h5py and nir raise many kinds
-        raise ValidationError(f"{path}: not a readable NIR file ({type(exc).__name__}: {exc})") from None
+        raise ValidationError(f"{path}: not a readable NIR file ({type(exc).__name__}: {exc}); expected a NIR "
+                              f"(HDF5) file written by nir.write") from None
 
 
 def _check_datasets(path: Path) -> None:
@@ -82,7 +83,8 @@ def _check_datasets(path: Path) -> None:
             f.visititems(lambda _, item: sizes.append(item.size * item.dtype.itemsize)
                          if isinstance(item, h5py.Dataset) else None)
     except Exception as exc:  # not HDF5, or damaged: h5py raises OSError, KeyError, RuntimeError, ...
-        raise ValidationError(f"{path}: not a readable NIR file ({type(exc).__name__}: {exc})") from None
+        raise ValidationError(f"{path}: not a readable NIR file ({type(exc).__name__}: {exc}); expected a NIR "
+                              f"(HDF5) file written by nir.write") from None
     require_budget(f"from_nir({path})", "the file's datasets", sum(sizes), "file_bytes")
 
 

@@ -33,7 +33,7 @@ def to_nir(obj: Network | SpikingNet):
     if not isinstance(net, Network):
         raise ValidationError(f"to_nir: obj must be a Network or a SpikingNet, got {obj!r:.60} ({type(obj).__name__})")
     if not net.discrete:
-        raise ValidationError("to_nir exports discrete-time networks (dt set); this one runs in continuous time")
+        raise ValidationError("to_nir exports only discrete-time networks (dt set); this one runs in continuous time")
     members = _groups(net)
     position = np.zeros(len(net.names), int)  # each neuron's index inside its group's NIR node
     for idx in members.values():
@@ -61,7 +61,7 @@ def _groups(net: Network) -> dict[str, np.ndarray]:
     for name, kind in zip(net.names, kinds):
         if kind not in (Input, IF, LIF):
             raise UnsupportedNode(f"neuron {name!r} is a {kind.__name__}, which NIR has no node for; "
-                                  f"to_nir exports Input, IF and LIF neurons")
+                                  f"to_nir exports only Input, IF and LIF neurons")
     groups = {label: np.flatnonzero([k is cls for k in kinds]) for label, cls in GROUPS}
     return {label: idx for label, idx in groups.items() if idx.size}
 
