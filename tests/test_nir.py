@@ -228,7 +228,7 @@ def test_a_loop_of_linear_nodes_is_refused_with_the_cycle_named():
              "output": nir.Output(output_type={"output": np.array([1])})}
     edges = [("input", "a"), ("a", "b"), ("b", "a"), ("b", "n"), ("n", "output")]
     with pytest.raises(ValidationError, match="cycle with no neuron on it: b → a → b|a → b → a"):
-        from_nir(nir.NIRGraph(nodes, edges, type_check=False))
+        from_nir(nir.NIRGraph(nodes, edges, type_check=False), dt=1.0)
 
 
 def test_a_corrupt_nir_file_is_named(tmp_path):
@@ -247,3 +247,37 @@ def test_stochastic_neurons_and_continuous_networks_are_refused_by_to_nir():
                                outputs={"a"}, dt=None)
     with pytest.raises(ValidationError, match="continuous time"):
         to_nir(continuous)
+
+
+@pytest.mark.parametrize("one", [lambda v: np.array(v), lambda v: np.array([v])], ids=["shape ()", "shape (1,)"])
+def test_one_parameter_value_for_a_whole_layer_is_broadcast_to_its_width(one):
+    """Exporters write one value for a layer (snnTorch's ``Leaky(beta=0.9)``; Norse's parameters of shape
+    ``()``): the node takes the width of its input and runs exactly as with the value written per neuron."""
+    rng = np.random.default_rng(1)
+    dt, n_in, n1, n2, steps = 0.5, 5, 6, 4, 30
+    w1, w2 = rng.integers(-8, 17, (n1, n_in)) / 16, rng.integers(0, 17, (n2, n1)) / 4
+    per_neuron = [dict(tau=2.0, r=2.0, v_leak=0.0, v_threshold=1.0, v_reset=0.0),
+                  dict(tau=4.0, r=1.0, v_leak=0.25, v_threshold=0.5, v_reset=-0.25)]
+
+    def graph(widths, value):
+        return nir.NIRGraph.from_list(
+            nir.Linear(weight=w1), nir.LIF(**{k: value(v, widths[0]) for k, v in per_neuron[0].items()}),
+            nir.Linear(weight=w2), nir.LIF(**{k: value(v, widths[1]) for k, v in per_neuron[1].items()}),
+            type_check=False)
+
+    wide = from_nir(graph((n1, n2), lambda v, n: np.full(n, v)), dt=dt)
+    narrow = from_nir(graph((n1, n2), lambda v, n: one(v)), dt=dt)
+    assert narrow == wide and len(narrow.names) == n_in + n1 + n2
+    x = rng.random((steps, n_in)) < 0.4
+    inputs = {f"input[{i}]": (np.flatnonzero(x[:, i]) * dt).tolist() for i in range(n_in)}
+    assert events(evsim.simulate(narrow, inputs, steps * dt)) == events(evsim.simulate(wide, inputs, steps * dt))
+    fired = {e[0].split("[")[0] for e in events(evsim.simulate(narrow, inputs, steps * dt))}
+    assert {"lif", "lif_1"} <= fired, fired
+
+
+def test_a_graph_that_does_not_say_its_time_step_is_refused_naming_the_exporters_usual_values():
+    """NIR has no dt field: a file from snnTorch or Norse needs dt=, and the error says which they mean."""
+    graph = nir.NIRGraph.from_list(nir.Linear(weight=np.eye(2)), nir.IF(r=np.ones(2), v_threshold=np.ones(2)))
+    with pytest.raises(ValidationError, match=r"does not say its time step .* snnTorch .* dt=1e-4, Norse's at dt=1e-3"):
+        from_nir(graph)
+    assert len(from_nir(graph, dt=1e-3).names) == 4

@@ -87,7 +87,7 @@ def test_a_huge_declared_input_is_refused_before_its_dense_matrix_is_allocated(t
     for source in (graph, path):
         with pytest.raises(LimitError, match=r"from_nir: a dense 1000000×1000000 matrix \(the identity of "
                                              r"population 'input'\) needs about 7.28 TiB"):
-            from_nir(source)
+            from_nir(source, dt=1.0)
 
 
 @pytest.mark.parametrize("kind, field", [("SumPool2d", "kernel_size"), ("SumPool2d", "stride")])
@@ -99,7 +99,7 @@ def test_pooling_windows_out_of_range_are_refused(kind, field):
                           "lif": nir.IF(r=np.ones(4), v_threshold=np.ones(4), v_reset=np.zeros(4))},
                          [("input", "pool"), ("pool", "lif")], type_check=False)
     with pytest.raises(ValidationError, match=r"NIR window"):
-        from_nir(graph)
+        from_nir(graph, dt=1.0)
 
 
 # -- round trips ----------------------------------------------------------------------------------------

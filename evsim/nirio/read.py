@@ -20,6 +20,7 @@ __all__ = ["from_nir", "UnsupportedNode"]
 
 LINEAR = ("Affine", "Linear", "Scale", "Conv2d", "SumPool2d", "AvgPool2d", "Flatten", "Delay")
 NEURONS = ("IF", "LIF")
+_PARAMETERS = ("v_threshold", "r", "tau", "v_leak", "v_reset")  # the fields that give a neuron node its width
 NEURON_BYTES = 1024  # a generous estimate of what one neuron costs in an evsim Network (name, model, index)
 
 
@@ -33,7 +34,8 @@ def from_nir(graph, dt: float | None = None) -> Network:
     ``graph`` is a ``nir.NIRGraph`` or the path of a NIR file (``nir.read``
     without type checking, which would insert nodes). ``dt`` defaults to the
     ``evsim_dt`` the graph's metadata records (set by
-    :func:`~evsim.nirio.to_nir`), else 1.
+    :func:`~evsim.nirio.to_nir`); a graph from another tool must be given one
+    (NIR has no field for it), in the unit of its time constants.
 
     Raises
     ------
@@ -51,14 +53,20 @@ def from_nir(graph, dt: float | None = None) -> Network:
             raise ValidationError(f"from_nir: graph must be a nir.NIRGraph or the path of a NIR file, got "
                                   f"{graph!r:.60} ({type(graph).__name__})")
         graph = _read_file(readable_file("graph", graph, owner="from_nir"))
-    if dt is None:
-        dt = _meta(graph, "evsim_dt", 1.0)
-        dt = dt.item() if isinstance(dt, np.ndarray) and dt.size == 1 else dt
-        owner = "from_nir (the graph's evsim_dt)"
-    else:
-        owner = "from_nir"
-    dt = real("dt", dt, owner=owner, minimum=0.0, exclusive_minimum=True)
     return _Reader(graph, dt).network()
+
+
+def _time_step(graph, dt) -> float:
+    """``dt`` as given, else the ``evsim_dt`` the graph records; NIR itself has no field for it."""
+    if dt is not None:
+        return real("dt", dt, owner="from_nir", minimum=0.0, exclusive_minimum=True)
+    recorded = _meta(graph, "evsim_dt")
+    if recorded is None:
+        raise ValidationError(
+            "from_nir: the graph does not say its time step (NIR has no field for it); give dt= in the graph's "
+            "time unit (NIR writes seconds): snnTorch exports are usually meant at dt=1e-4, Norse's at dt=1e-3")
+    recorded = recorded.item() if isinstance(recorded, np.ndarray) and recorded.size == 1 else recorded
+    return real("dt", recorded, owner="from_nir (the graph's evsim_dt)", minimum=0.0, exclusive_minimum=True)
 
 
 def _read_file(path: Path):
@@ -96,24 +104,33 @@ def _meta(node, key, default=None):
 
 
 def _flat(value, shape) -> np.ndarray:
-    return np.broadcast_to(np.asarray(value, float), shape).ravel()
+    """``value`` with one entry per element of ``shape``: as many values as elements, or one broadcast to all."""
+    array = np.asarray(value, float)
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    if array.size == math.prod(shape):
+        return array.ravel()
+    return np.broadcast_to(array, shape).ravel()
 
 
 class _Reader:
     """One pass over a flattened graph: signals by memoised recursion, then neurons and synapses."""
 
-    def __init__(self, graph, dt: float) -> None:
-        self.dt = dt
+    def __init__(self, graph, dt: float | None) -> None:
         self.recorded_table = getattr(graph, "metadata", None) or {}
         self.nodes, edges = {}, []
-        self._flatten(graph, "", edges)
+        self._flatten(graph, "", edges)  # (unsupported nodes are named before a missing dt)
+        self.dt = _time_step(graph, dt)
         self.sources = {path: [] for path in self.nodes}
         for src, dst in edges:
             self.sources[dst].append(src)
-        self.populations = {p: self._shape(p) for p, n in self.nodes.items() if self._is_population(p, n)}
+        self.memo, self.visiting, self.sizing = {}, [], []
+        self.populations: dict[str, tuple[int, ...]] = {}
+        for path, node in self.nodes.items():
+            if self._is_population(path, node):
+                self.shape_of(path)
+        self.populations = {p: self.populations[p] for p in self.nodes if p in self.populations}  # graph order
         total = sum(math.prod(shape) for shape in self.populations.values())
         require_budget("from_nir", f"a network of {total} neurons", total * NEURON_BYTES)
-        self.memo, self.visiting = {}, []
 
     # -- structure ---------------------------------------------------------------------------------------
 
@@ -148,10 +165,32 @@ class _Reader:
         kind = type(node).__name__
         return kind in NEURONS or (kind == "Input" and "." not in path)
 
+    def shape_of(self, path: str) -> tuple[int, ...]:
+        """A population's shape: declared by an Input, by per-neuron parameters, or else taken from its input.
+
+        Exporters often write one value for a whole layer (snnTorch's ``Leaky(beta=0.9)``, Norse's
+        parameters of shape ``()``): such a node has the width of what arrives at it, and its
+        parameters are broadcast to that width.
+        """
+        if path not in self.populations:
+            shape = self._shape(path)
+            self.populations.setdefault(path, shape)  # (a loop through it may have fixed it already)
+        return self.populations[path]
+
     def _shape(self, path: str) -> tuple[int, ...]:
         node = self.nodes[path]
         if type(node).__name__ != "Input":
-            return tuple(np.shape(node.v_threshold)) or (1,)
+            with _fields_of(path, node):
+                widest = max((np.shape(np.asarray(getattr(node, field), float)) for field in _PARAMETERS
+                              if getattr(node, field, None) is not None), key=lambda s: math.prod(s))
+            if math.prod(widest) > 1:
+                return tuple(widest)
+            if path in self.sizing:  # on a loop through itself: one value means one neuron
+                return tuple(widest) or (1,)
+            self.sizing.append(path)
+            x = self.input(path)
+            self.sizing.pop()
+            return x.shape if x is not None else (1,)
         declared = np.atleast_1d(np.asarray(node.input_type.get("input", [])))
         if declared.ndim != 1 or declared.size == 0 or declared.dtype.kind not in "iu" or np.any(declared < 1):
             raise ValidationError(f"NIR Input {path!r}: its shape must be positive integers, got {declared}")
@@ -161,8 +200,8 @@ class _Reader:
 
     def output(self, path: str) -> Signal:
         """The signal a node emits (memoised; a cycle without a neuron is an error)."""
-        if path in self.populations:
-            return Signal.of_population(path, self.populations[path])
+        if self._is_population(path, self.nodes[path]):
+            return Signal.of_population(path, self.shape_of(path))
         if path not in self.memo:
             if path in self.visiting:
                 cycle = " → ".join(self.visiting[self.visiting.index(path):] + [path])
@@ -247,7 +286,8 @@ class _Reader:
             x = self.input(path) or Signal.zero(shape)
             if x.size != len(names[path]):
                 raise ValidationError(f"NIR neuron node {path!r} has {len(names[path])} neurons but receives "
-                                      f"{x.size} values")
+                                      f"{x.size} values; give it one parameter value per neuron (one value is "
+                                      f"broadcast only where the width can be read from its input, not on a loop)")
             neurons.update(zip(names[path], (m(bias=float(b)) for m, b in zip(models, gain * x.bias))))
             self._synapses(x, gain, names[path], names, columns)
         table = _recorded_order(self.recorded_table, _concatenated(columns), self.dt)
