@@ -1,0 +1,77 @@
+"""evsim against snnTorch and Norse: NIR files their own exporters wrote, and the spikes the libraries computed.
+
+The fixtures in ``tests/data/nir/`` were made by ``tools/make_nir_fixtures.py`` (torch, snnTorch 1.0.0,
+Norse 1.1.0; see the README there). Each holds the library's input and every spiking layer's output at
+every step; evsim reads the ``.nir`` file with ``from_nir`` and must give the same spikes, slot by slot.
+Library step ``k`` is evsim's spike at time ``k·dt`` (a spike crosses every feed-forward layer in its step).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("nir")
+
+import evsim  # noqa: E402
+from evsim import ValidationError  # noqa: E402
+from evsim.inputs import Analog  # noqa: E402
+from evsim.nirio import UnsupportedNode, from_nir  # noqa: E402
+
+DATA = Path(__file__).parent / "data" / "nir"
+
+
+def fixture(case: str):
+    data = np.load(DATA / f"{case}.npz")
+    return data, json.loads(str(data["meta"]))
+
+
+def evsim_spikes(net, data, meta, dt: float) -> dict[str, np.ndarray]:
+    """Every spiking layer's spikes as a (steps, width) 0/1 array, row k = evsim's spikes at time k·dt."""
+    inputs, steps = data["inputs"], int(meta["steps"])
+    if meta.get("input_kind") == "real values":
+        feed = {f"input[{i}]": Analog(np.arange(steps) * dt, inputs[:, i]) for i in range(inputs.shape[1])}
+    else:
+        feed = {f"input[{i}]": (np.flatnonzero(inputs[:, i]) * dt).tolist() for i in range(inputs.shape[1])}
+    record = evsim.simulate(net, feed, steps * dt)
+    out = {layer: np.zeros(data[f"spikes__{layer}"].shape) for layer in meta["layers"]}
+    for neuron, time in zip(record.neuron, record.time):
+        layer, _, index = record.names[neuron].rpartition("[")
+        if layer in out:
+            out[layer][int(round(time / dt)), int(index[:-1])] = 1
+    return out
+
+
+@pytest.mark.parametrize("case, dt", [
+    ("snntorch_mlp_scalar_zero", None),  # snn.Leaky(beta=0.9): one β for the layer, broadcast
+    ("snntorch_mlp_perneuron_zero", None),
+    ("snntorch_conv_zero", None),
+    ("norse_iaf", 1.0),  # Norse's IAF adds its input whatever dt (v += I) and writes r = 1: NIR's IF at dt = 1
+    ("norse_lifbox", 1e-6),  # Norse writes tau = dt·τ (not τ): NIR's Euler step equals Norse's at dt = 1e-6
+])
+def test_the_libraries_own_files_spike_as_the_libraries_did(case, dt):
+    """Law: for files the library wrote with nothing it cannot say, every layer's spikes at every step equal
+    the library's own output (dt: the file's time step, or the one under which its time constants mean
+    the library's update, as tests/data/nir/README.md derives)."""
+    data, meta = fixture(case)
+    dt = float(data["dt"]) if dt is None else dt
+    got = evsim_spikes(from_nir(DATA / f"{case}.nir", dt=dt), data, meta, dt)
+    for layer in meta["layers"]:
+        want = data[f"spikes__{layer}"]
+        assert np.array_equal(got[layer], want), (layer, int(np.sum(got[layer] != want)), want.size)
+    assert data["spikes"].sum() > 0  # not vacuous: the output layer fires
+
+
+@pytest.mark.parametrize("case, error, message", [
+    ("norse_lif_cubalif", UnsupportedNode, r"NIR node '1' is a CubaLIF, which evsim does not run"),
+    ("snntorch_rleaky_zero", ValidationError, r"zero-delay cycle .*give at least one of these synapses a positive "
+                                              r"delay"),
+])
+def test_what_evsim_cannot_run_yet_is_refused_by_name(case, error, message):
+    """Law: a graph evsim cannot run faithfully is a typed error naming the node or loop, never a wrong run."""
+    data, _ = fixture(case)
+    with pytest.raises(error, match=message):
+        from_nir(DATA / f"{case}.nir", dt=float(data["dt"]))
