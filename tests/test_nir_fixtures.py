@@ -67,11 +67,26 @@ def test_the_libraries_own_files_spike_as_the_libraries_did(case, dt):
 
 @pytest.mark.parametrize("case, error, message", [
     ("norse_lif_cubalif", UnsupportedNode, r"NIR node '1' is a CubaLIF, which evsim does not run"),
-    ("snntorch_rleaky_zero", ValidationError, r"zero-delay cycle .*give at least one of these synapses a positive "
-                                              r"delay"),
+    ("snntorch_rleaky_zero", ValidationError, r"loop without a Delay node .*zero-delay cycle 1.lif\[0\] .* "
+                                              r"RLeaky .* put a nir.Delay\(delay=dt\) on the loop's edge"),
 ])
 def test_what_evsim_cannot_run_yet_is_refused_by_name(case, error, message):
     """Law: a graph evsim cannot run faithfully is a typed error naming the node or loop, never a wrong run."""
     data, _ = fixture(case)
     with pytest.raises(error, match=message):
         from_nir(DATA / f"{case}.nir", dt=float(data["dt"]))
+
+
+def test_the_shipped_sample_spikes_as_snntorch_did():
+    """The package's sample (evsim.nirio.sample, for the README) is installed with evsim and imports exactly."""
+    path, run = evsim.nirio.sample()
+    net = from_nir(path, dt=run["dt"])
+    dt, x = run["dt"], run["inputs"]
+    record = evsim.simulate(net, {f"input[{i}]": list(np.flatnonzero(x[:, i]) * dt) for i in range(x.shape[1])},
+                            until=len(x) * dt)
+    got = np.zeros_like(run["spikes"])
+    for neuron, time in zip(record.neuron, record.time):
+        layer, _, index = record.names[neuron].rpartition("[")
+        if layer == "3":
+            got[int(round(time / dt)), int(index[:-1])] = 1
+    assert np.array_equal(got, run["spikes"]) and run["spikes"].sum() > 0

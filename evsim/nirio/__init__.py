@@ -58,7 +58,32 @@ Reading checks what it reads: files through ``nir.read(type_check=False)``
 is checked against ``evsim.limits(memory=...)`` before it is allocated.
 """
 
+from pathlib import Path
+
+import numpy as np
+
 from evsim.nirio.read import UnsupportedNode, from_nir
 from evsim.nirio.write import to_nir
 
-__all__ = ["from_nir", "to_nir", "UnsupportedNode"]
+__all__ = ["from_nir", "to_nir", "UnsupportedNode", "sample"]
+
+
+def sample() -> tuple[Path, dict]:
+    """A NIR file snnTorch wrote, with what snnTorch computed from it: try import without installing torch.
+
+    The network is ``Linear(10→12) → Leaky(beta=0.9, reset zero) → Linear(12→6) → Leaky``, exported by
+    snnTorch 1.0.0's ``export_to_nir`` (one β for each layer) and run by snnTorch for 30 steps of
+    ``dt = 1e-4`` on random input spikes.
+
+    Returns
+    -------
+    path : Path
+        The ``.nir`` file.
+    run : dict
+        ``inputs`` (steps × 10, 0/1), ``spikes`` (steps × 6: the output layer's spikes at each step, as
+        snnTorch computed them) and ``dt``.
+    """
+    path = Path(__file__).parent / "samples" / "snntorch_mlp.nir"
+    with np.load(path.with_suffix(".npz")) as data:
+        run = {"inputs": data["inputs"], "spikes": data["spikes"], "dt": float(data["dt"])}
+    return path, run

@@ -294,7 +294,17 @@ class _Reader:
         readouts = {key: [] for key in columns}
         outputs = self._outputs(names, neurons, readouts)
         table = {key: np.concatenate([table[key], _concatenated(readouts)[key]]) for key in table}
-        return Network(neurons, table, outputs=outputs, dt=self.dt)
+        try:
+            return Network(neurons, table, outputs=outputs, dt=self.dt)
+        except ValidationError as error:
+            if "zero-delay cycle" not in str(error):
+                raise
+            raise ValidationError(
+                f"from_nir: the graph has a loop without a Delay node ({error}). NIR edges carry no delay, so "
+                f"such a loop would feed a spike back within its own step; snnTorch's RLeaky and Norse's "
+                f"recurrent cells mean the recurrent input one step later: put a nir.Delay(delay=dt) on the "
+                f"loop's edge (snnTorch's RLeaky also resets differently, so its spikes may still differ)"
+            ) from None
 
     def _names(self, path: str) -> list[str]:
         recorded = _meta(self.nodes[path], "evsim_names")

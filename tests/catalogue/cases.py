@@ -708,6 +708,8 @@ refuse(N, "to_nir(Lynch-Musco network)", lambda: io.to_nir(gate()), "Stochastic"
 accept(N, "from_nir(to_nir(net))", lambda: check(io.from_nir(io.to_nir(net())).outputs == {"y"}, "outputs kept"))
 accept(N, "to_nir(SpikingNet)", lambda: io.to_nir(snn()))
 accept(N, "from_nir(graph, dt=0.5)", lambda: io.from_nir(io.to_nir(net()), dt=0.5))
+accept(N, "nirio.sample() imports at its dt", lambda: io.from_nir(evsim.nirio.sample()[0], dt=evsim.nirio.sample()[1]["dt"]), needs=("evsim.nirio.sample",))
+refuse(N, "from_nir(snnTorch sample) without dt", lambda: io.from_nir(evsim.nirio.sample()[0]), "dt=1e-4", error="ValidationError", needs=("evsim.nirio.sample",))
 
 # ============================================================================= library
 
