@@ -24,18 +24,20 @@ from evsim.timegrid import TimeGrid
 
 __all__ = ["Network", "require_network_budget"]
 
-_NEURON_BYTES = 500  # a name, a model value and a mapping entry, built in Python
-_SYNAPSE_BYTES = 250  # a Synapse value while building, then a table row
+_NEURON_BYTES = 1024  # a model value, its name and its slot in the tables (measured, with margin)
+_SYNAPSE_BYTES = 250  # a Synapse value or column entry while building, then a table row, sort and ranks
 
 
-def require_network_budget(owner: str, neurons: float, synapses: float) -> None:
+def require_network_budget(owner: str, neurons: float, synapses: float, extra_bytes: float = 0.0) -> None:
     """Refuse (:class:`~evsim.errors.LimitError`) before building a network too big for the memory limit.
 
-    For constructors that build a network neuron by neuron; the estimate is
-    generous (Python objects), so what passes also fits.
+    The one estimate of what a network costs to build, for every constructor
+    that knows its size in advance (library circuits, ``deep.to_network``,
+    ``from_nir``); generous, so what passes also fits. ``extra_bytes``: the
+    builder's own working memory.
     """
-    check.require_budget(owner, f"a network of {neurons:.3g} neurons and {synapses:.3g} synapses",
-                         neurons * _NEURON_BYTES + synapses * _SYNAPSE_BYTES)
+    check.require_budget(owner, f"a network of {neurons:,.0f} neurons and {synapses:,.0f} synapses",
+                         neurons * _NEURON_BYTES + synapses * _SYNAPSE_BYTES + extra_bytes)
 
 
 class Network:

@@ -17,15 +17,13 @@ from evsim.deep import checks
 from evsim.deep.convert import SpikingNet
 from evsim.deep.matrix import BLOCK_BYTES, fan_out, matrix_blocks
 from evsim.inputs import Analog
-from evsim.network import Network
+from evsim.network import Network, require_network_budget
 from evsim.neurons import IF, Input
-from evsim.validation import real_array, refuse, require_budget
+from evsim.validation import real_array, refuse
 
 __all__ = ["to_network", "network_inputs", "UNREACHABLE"]
 
 UNREACHABLE = float(np.finfo(float).max)
-SYNAPSE_BYTES = 200  # what one synapse costs while the network is built (table, sort, ranks), measured
-NEURON_BYTES = 1024  # one IF or Input model, its name and its slot in the tables, measured
 
 
 def to_network(snn: SpikingNet) -> Network:
@@ -40,8 +38,7 @@ def to_network(snn: SpikingNet) -> Network:
     n_in = int(np.prod(snn.input_shape))
     n_neurons = n_in + sum(layer.size for layer in snn.layers)
     n_synapses = sum(int(fan_out(layer.ops, layer.input_shape).sum()) for layer in snn.layers)
-    require_budget("to_network", f"a network of {n_neurons:,} neurons and {n_synapses:,} synapses",
-                   n_neurons * NEURON_BYTES + n_synapses * SYNAPSE_BYTES + 2 * BLOCK_BYTES)
+    require_network_budget("to_network", n_neurons, n_synapses, extra_bytes=2 * BLOCK_BYTES)
     names = [f"in{i}" for i in range(n_in)]
     neurons = {name: Input() for name in names}
     sources, targets, weights = [], [], []

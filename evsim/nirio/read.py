@@ -11,7 +11,7 @@ import numpy as np
 
 from evsim.deep.to_network import UNREACHABLE
 from evsim.errors import EvsimError, ValidationError
-from evsim.network import Network
+from evsim.network import Network, require_network_budget
 from evsim.neurons import IF, LIF, Input
 from evsim.nirio.signals import Signal, conv2d_matrix, pool2d_matrix
 from evsim.validation import readable_file, real, require_budget, unique_names
@@ -21,7 +21,6 @@ __all__ = ["from_nir", "UnsupportedNode"]
 LINEAR = ("Affine", "Linear", "Scale", "Conv2d", "SumPool2d", "AvgPool2d", "Flatten", "Delay")
 NEURONS = ("IF", "LIF")
 _PARAMETERS = ("v_threshold", "r", "tau", "v_leak", "v_reset")  # the fields that give a neuron node its width
-NEURON_BYTES = 1024  # a generous estimate of what one neuron costs in an evsim Network (name, model, index)
 
 
 class UnsupportedNode(ValidationError):
@@ -130,7 +129,7 @@ class _Reader:
                 self.shape_of(path)
         self.populations = {p: self.populations[p] for p in self.nodes if p in self.populations}  # graph order
         total = sum(math.prod(shape) for shape in self.populations.values())
-        require_budget("from_nir", f"a network of {total} neurons", total * NEURON_BYTES)
+        require_network_budget("from_nir", total, 0)
 
     # -- structure ---------------------------------------------------------------------------------------
 

@@ -729,7 +729,7 @@ refuse(G, "not_gate(x=5)", lambda: library.not_gate(x=5), "5")
 refuse(G, "copy_gate('x', 'x')", lambda: library.copy_gate("x", "x"), "'x'")
 for bad in [0, -1, 1.5, "3", True]:
     refuse(G, f"winner_take_all({bad!r})", lambda b=bad: library.winner_take_all(b), "n", shown(bad))
-refuse(G, "winner_take_all(10**8) (6·10**8 synapses)", lambda: library.winner_take_all(10**8), "winner_take_all", "6e+08 synapses", error="LimitError")
+refuse(G, "winner_take_all(10**8) (6·10**8 synapses)", lambda: library.winner_take_all(10**8), "winner_take_all", "600,000,000 synapses", error="LimitError")
 refuse(G, "winner_take_all(3, gamma=nan)", lambda: library.winner_take_all(3, NAN), "gamma", "nan")
 refuse(G, "winner_take_all(3, gamma=-1)", lambda: library.winner_take_all(3, -1.0), "gamma", "-1.0")
 for bad in [0, -1, 1.5]:
