@@ -264,22 +264,9 @@ def _zero_delay_ranks(n: int, table: SynapseTable, names: tuple[str, ...]) -> np
     zero = table.delay == 0
     src, tgt = table.source[zero], table.target[zero]
     ranks = np.zeros(n, np.int64)
-    indegree = np.bincount(tgt, minlength=n)
-    frontier = np.flatnonzero(indegree == 0)
-    order = np.argsort(src, kind="stable")
-    src_sorted, tgt_sorted = src[order], tgt[order]
-    starts = np.searchsorted(src_sorted, np.arange(n + 1))
-    done = 0
-    while frontier.size:
-        done += frontier.size
-        lo, hi = starts[frontier], starts[frontier + 1]
-        rows = concat_ranges(lo, hi)
-        succ = tgt_sorted[rows]
-        np.maximum.at(ranks, succ, ranks[src_sorted[rows]] + 1)
-        np.subtract.at(indegree, succ, 1)
-        frontier = np.unique(succ[indegree[succ] == 0])
-    if done < n:
-        raise ValidationError(_describe_cycle(np.flatnonzero(indegree > 0), src, tgt, names))
+    stuck = _peel(n, src, tgt, ranks)
+    if stuck.size:
+        raise ValidationError(_describe_cycle(stuck, src, tgt, names))
     return ranks
 
 
@@ -290,17 +277,28 @@ def cycle_in(n: int, source: np.ndarray, target: np.ndarray) -> list[int] | None
     then found among the rest by walking back through their predecessors.
     The cycle is returned as node indices, starting at the smallest.
     """
+    stuck = _peel(n, source, target)
+    return _cycle_path(stuck, source, target) if stuck.size else None
+
+
+def _peel(n: int, source: np.ndarray, target: np.ndarray, ranks: np.ndarray | None = None) -> np.ndarray:
+    """Kahn's algorithm, a whole frontier at a time: the nodes left over (on or behind a cycle).
+
+    With ``ranks``, also writes each peeled node's longest-path depth into it.
+    """
     indegree = np.bincount(target, minlength=n)
     order = np.argsort(source, kind="stable")
     src_sorted, tgt_sorted = source[order], target[order]
     starts = np.searchsorted(src_sorted, np.arange(n + 1))
     frontier = np.flatnonzero(indegree == 0)
     while frontier.size:
-        succ = tgt_sorted[concat_ranges(starts[frontier], starts[frontier + 1])]
+        rows = concat_ranges(starts[frontier], starts[frontier + 1])
+        succ = tgt_sorted[rows]
+        if ranks is not None:
+            np.maximum.at(ranks, succ, ranks[src_sorted[rows]] + 1)
         np.subtract.at(indegree, succ, 1)
         frontier = np.unique(succ[indegree[succ] == 0])
-    stuck = np.flatnonzero(indegree > 0)
-    return _cycle_path(stuck, source, target) if stuck.size else None
+    return np.flatnonzero(indegree > 0)
 
 
 def _cycle_path(stuck: np.ndarray, src: np.ndarray, tgt: np.ndarray) -> list[int]:
