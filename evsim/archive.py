@@ -140,16 +140,16 @@ class ArchiveReader:
     Use as a context manager; :meth:`array` reads one member.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, owner: str = "io.load", expected: str = "an evsim file") -> None:
+        self.path, self.owner = path, owner
         self._budget = current_limits().file_bytes
         size = path.stat().st_size
-        require_budget(f"io.load({path})", "the file", size, "file_bytes")
+        require_budget(f"{owner}({path})", "the file", size, "file_bytes")
         try:
             self._zip = zipfile.ZipFile(path)
             self._members = {info.filename: info for info in self._zip.infolist()}
         except CORRUPT as error:
-            raise ValidationError(f"{path} is not an evsim file: not a readable .npz (zip) archive "
+            raise ValidationError(f"{path} is not {expected}: not a readable .npz (zip) archive "
                                   f"({type(error).__name__}: {error})") from None
 
     def __enter__(self) -> "ArchiveReader":
@@ -168,7 +168,7 @@ class ArchiveReader:
             raise ValidationError(f"{self.path}: {field} names array {key!r}, which the archive does not hold")
         self._budget -= info.file_size
         if self._budget < 0:
-            require_budget(f"io.load({self.path})", f"array {key!r} ({field}) with the arrays before it",
+            require_budget(f"{self.owner}({self.path})", f"array {key!r} ({field}) with the arrays before it",
                            current_limits().file_bytes - self._budget, "file_bytes")
         try:
             with self._zip.open(info) as stream:
