@@ -49,6 +49,7 @@ from evsim.validation import (
     readable_file,
     real,
     require_budget,
+    shown,
     unique_names,
     writable_path,
 )
@@ -149,12 +150,12 @@ class _Fields:
         where = f"{field}.{key}" if field else key
         if not isinstance(value, kind) or isinstance(value, bool) and bool not in _tuple(kind):
             names = " or ".join(k.__name__ for k in _tuple(kind))
-            raise self.fail(where, f"must be a {names}, got {_short(value)}")
+            raise self.fail(where, f"must be a {names}, got {shown(value)}")
         return value
 
     def shape(self, value, field: str) -> tuple[int, ...]:
         if not isinstance(value, list) or not value:
-            raise self.fail(field, f"must be a non-empty list of sizes, got {_short(value)}")
+            raise self.fail(field, f"must be a non-empty list of sizes, got {shown(value)}")
         shape = tuple(integer(f"each of {field}", s, owner=self.owner, minimum=1) for s in value)
         require_budget(f"io.load({self.path})", f"{field} {shape}", math.prod(shape) * 8)
         return shape
@@ -185,11 +186,6 @@ def _tuple(kind) -> tuple:
     return kind if isinstance(kind, tuple) else (kind,)
 
 
-def _short(value) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= 80 else shown[:77] + "..."
-
-
 # -- networks -----------------------------------------------------------------
 
 def _network_document(net: Network, arrays: dict) -> dict:
@@ -207,7 +203,7 @@ def _network_parts(fields: _Fields, document: dict):
     outputs = fields.get(document, "outputs", "", list)
     for i, output in enumerate(outputs):
         if output not in names:
-            raise fields.fail(f"outputs[{i}]", f"must name a neuron of the file, got {_short(output)}")
+            raise fields.fail(f"outputs[{i}]", f"must name a neuron of the file, got {shown(output)}")
     dt = document.get("dt", "missing")
     if dt is not None:
         dt = real("dt", dt, owner=fields.owner, minimum=0.0, exclusive_minimum=True)
@@ -229,7 +225,7 @@ def _network_parts(fields: _Fields, document: dict):
 
 def _neuron(fields: _Fields, entry, field: str):
     if not isinstance(entry, dict):
-        raise fields.fail(field, f"must be an object with name, model and params, got {_short(entry)}")
+        raise fields.fail(field, f"must be an object with name, model and params, got {shown(entry)}")
     neuron = name(f"{field}.name", entry.get("name"), owner=fields.owner)
     kind = fields.get(entry, "model", field, str)
     model = model_named(kind)
@@ -241,7 +237,7 @@ def _neuron(fields: _Fields, entry, field: str):
         if key not in known:
             raise fields.fail(f"{field}.params", f"has {key!r}; {kind} takes {', '.join(sorted(known)) or 'none'}")
         if not isinstance(value, (int, float, str, type(None))):
-            raise fields.fail(f"{field}.params.{key}", f"must be a number, a string or null, got {_short(value)}")
+            raise fields.fail(f"{field}.params.{key}", f"must be a number, a string or null, got {shown(value)}")
     try:
         return neuron, fields.build(lambda: model(**params))
     except (TypeError, ValueError) as error:
@@ -293,7 +289,7 @@ def _spiking_parts(fields: _Fields, document: dict):
 
 def _layer(fields: _Fields, entry, field: str, shape: tuple[int, ...], last: bool) -> SpikingLayer:
     if not isinstance(entry, dict):
-        raise fields.fail(field, f"must be an object, got {_short(entry)}")
+        raise fields.fail(field, f"must be an object, got {shown(entry)}")
     input_shape = fields.shape(entry.get("input_shape"), f"{field}.input_shape")
     if input_shape != shape:
         raise fields.fail(f"{field}.input_shape", f"must be the previous layer's output shape {shape}, "
@@ -309,7 +305,7 @@ def _layer(fields: _Fields, entry, field: str, shape: tuple[int, ...], last: boo
         raise fields.fail(f"{field}.output_shape", f"must be what its ops produce, {shape}, got {output_shape}")
     theta = entry.get("theta", "missing")
     if last and theta is not None:
-        raise fields.fail(f"{field}.theta", f"must be null (the last layer accumulates), got {_short(theta)}")
+        raise fields.fail(f"{field}.theta", f"must be null (the last layer accumulates), got {shown(theta)}")
     if not last:
         theta = real(f"{field}.theta", theta, owner=fields.owner, minimum=0.0, exclusive_minimum=True)
     bias = fields.array(entry.get("bias"), f"{field}.bias", "f", shape)
@@ -320,7 +316,7 @@ def _layer(fields: _Fields, entry, field: str, shape: tuple[int, ...], last: boo
 def _op(fields: _Fields, entry, field: str, shape: tuple[int, ...]):
     """The layer ``entry`` describes and its output shape, given its input ``shape``."""
     if not isinstance(entry, dict):
-        raise fields.fail(field, f"must be an object, got {_short(entry)}")
+        raise fields.fail(field, f"must be an object, got {shown(entry)}")
     kind = choice(f"{field}.type", entry.get("type"), tuple(OPS), owner=fields.owner)
     if kind == "Flatten":
         return Flatten(), (math.prod(shape),)

@@ -32,6 +32,7 @@ __all__ = [
     "current_limits",
     "require_budget",
     "refuse",
+    "shown",
     "real",
     "integer",
     "flag",
@@ -147,14 +148,19 @@ class Said(str):
         return str(self)
 
 
-def _fail(owner: str | None, argument: str, accepted: str, value: object) -> ValidationError:
-    prefix = f"{owner}: " if owner else ""
+def shown(value: object, width: int = 80) -> str:
+    """``repr(value)`` for a message, cut to ``width`` characters (a :class:`Said` description stays whole)."""
     if isinstance(value, (np.generic,)):
         value = value.item()
-    shown = repr(value)
-    if len(shown) > 80 and not isinstance(value, Said):  # composed descriptions (and paths) are shown whole
-        shown = shown[:77] + "..."
-    return ValidationError(f"{prefix}{argument} must be {accepted}, got {shown}")
+    text = repr(value)
+    if len(text) > width and not isinstance(value, Said):  # composed descriptions (and paths) are shown whole
+        text = text[:width - 3] + "..."
+    return text
+
+
+def _fail(owner: str | None, argument: str, accepted: str, value: object) -> ValidationError:
+    prefix = f"{owner}: " if owner else ""
+    return ValidationError(f"{prefix}{argument} must be {accepted}, got {shown(value)}")
 
 
 def refuse(owner: str | None, argument: str, accepted: str, value: object) -> ValidationError:
@@ -358,9 +364,7 @@ def sorted_times(argument: str, value: object, *, owner: str | None = None, stri
 
 def writable_path(argument: str, value: object, *, owner: str | None = None) -> Path:
     """``value`` as a Path whose directory exists and can be written."""
-    if not isinstance(value, (str, os.PathLike)) or not str(value):
-        raise _fail(owner, argument, "a file path (str or os.PathLike)", value)
-    path = Path(value)
+    path = _path(argument, value, owner, "a file path")
     folder = path.parent
     if not folder.is_dir():
         raise _fail(owner, argument, "a path in an existing directory", Said(repr(str(path))))
@@ -373,9 +377,7 @@ def writable_path(argument: str, value: object, *, owner: str | None = None) -> 
 
 def readable_file(argument: str, value: object, *, owner: str | None = None) -> Path:
     """``value`` as a Path to an existing regular file."""
-    if not isinstance(value, (str, os.PathLike)) or not str(value):
-        raise _fail(owner, argument, "a file path (str or os.PathLike)", value)
-    path = Path(value)
+    path = _path(argument, value, owner, "a file path")
     if not path.is_file():
         raise _fail(owner, argument, "an existing file", Said(repr(str(path))))
     return path
@@ -383,9 +385,14 @@ def readable_file(argument: str, value: object, *, owner: str | None = None) -> 
 
 def folder(argument: str, value: object, *, owner: str | None = None) -> Path:
     """``value`` as a Path for a directory to write into: an existing directory, or a path that is not a file."""
-    if not isinstance(value, (str, os.PathLike)) or not str(value):
-        raise _fail(owner, argument, "a directory path (str or os.PathLike)", value)
-    path = Path(value)
+    path = _path(argument, value, owner, "a directory path")
     if path.exists() and not path.is_dir():
         raise _fail(owner, argument, "a directory (new or existing), not a file", str(path))
     return path
+
+
+def _path(argument: str, value: object, owner: str | None, kind: str) -> Path:
+    """``value`` as a Path, if it is a non-empty ``str`` or ``os.PathLike`` (``kind`` names it in the message)."""
+    if not isinstance(value, (str, os.PathLike)) or not str(value):
+        raise _fail(owner, argument, f"{kind} (str or os.PathLike)", value)
+    return Path(value)

@@ -11,15 +11,10 @@ from typing import Sequence
 
 import numpy as np
 
-from evsim.validation import Said, instance, integer, real, real_array, refuse
+from evsim.validation import Said, instance, integer, real, real_array, refuse, shown
 
 __all__ = ["Said", "instance", "samples", "labels", "shape", "positive_reals", "progress", "float_dtype",
            "exit_probability"]
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def samples(argument: str, value: object, *, owner: str, sample_shape: tuple[int, ...] | None = None,
@@ -28,7 +23,7 @@ def samples(argument: str, value: object, *, owner: str, sample_shape: tuple[int
     array = real_array(argument, value, owner=owner, minimum=minimum, maximum=maximum)
     if array.ndim < 2 or len(array) == 0 or array.size == 0:
         raise refuse(owner, f"{argument} (shape {array.shape})", "a non-empty batch: one row per sample",
-                     Said(_short(value)))
+                     Said(shown(value, 60)))
     if sample_shape is not None and tuple(array.shape[1:]) != tuple(sample_shape):
         raise refuse(owner, f"{argument} (shape {array.shape})",
                      f"a batch of samples of shape {tuple(sample_shape)}", Said(f"samples of shape "
@@ -42,10 +37,10 @@ def labels(argument: str, value: object, *, owner: str, count: int, classes: int
     try:
         array = np.asarray(value)
     except ValueError:  # ragged
-        raise refuse(owner, argument, f"one label per sample ({count})", Said(_short(value))) from None
+        raise refuse(owner, argument, f"one label per sample ({count})", Said(shown(value, 60))) from None
     if array.ndim != 1 or len(array) != count:
         raise refuse(owner, f"{argument} (shape {array.shape})", f"one label per sample ({count})",
-                     Said(_short(value)))
+                     Said(shown(value, 60)))
     if array.dtype.kind not in "iu":  # refused: the first entry that is not a whole number, else the first
         values = array.tolist()
         whole = [isinstance(v, numbers.Integral) or (isinstance(v, float) and v.is_integer()) for v in values]
