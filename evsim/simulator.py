@@ -96,7 +96,7 @@ class Simulator:
     ) -> None:
         check.instance("net", net, Network, owner="Simulator")
         self._rng = check.generator(rng, owner="Simulator")
-        probes = _probe_names(probes)
+        probes = check.name_set("probes", probes, owner="Simulator")
         check.flag("trace", trace, owner="Simulator")
         if recorded is not None:
             recorded = check.name_set("recorded", recorded, owner="Simulator")
@@ -337,11 +337,6 @@ class Simulator:
             else:
                 self._scheduler.reschedule(key, time)
             self._wake_at[number] = time
-
-
-def _probe_names(probes) -> tuple[str, ...]:
-    """The probed neurons' names: one name, or a collection of distinct names."""
-    return check.name_set("probes", probes, owner="Simulator")
 
 
 def _just_after(time: tuple[float, float]) -> tuple[float, float]:

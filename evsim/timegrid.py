@@ -162,9 +162,13 @@ class TimeGrid:
         """
         times = check.real_array("times", times, owner="TimeGrid.locate", minimum=0)
         if times.ndim == 1 and times.size > _CHUNK:  # in pieces that stay in cache: several times faster
-            parts = [self.locate(times[i:i + _CHUNK], lambda j, i=i: describe(i + j))
+            parts = [self._place(times[i:i + _CHUNK], lambda j, i=i: describe(i + j))
                      for i in range(0, times.size, _CHUNK)]
             return np.concatenate([k for k, _ in parts]), np.concatenate([f for _, f in parts])
+        return self._place(times, describe)
+
+    def _place(self, times: np.ndarray, describe: Describe) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`locate` of checked times (finite, ``>= 0``, float64)."""
         if self.discrete:
             k = self.steps(times, describe)
             self._check_range(k, times, describe)

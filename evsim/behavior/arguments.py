@@ -54,11 +54,6 @@ def execution(owner: str, inputs: object, known: Iterable[str], what: str = "inp
     return {name: rounds(owner, name, values) for name, values in inputs.items()}
 
 
-def names(owner: str, argument: str, values: object) -> tuple[str, ...]:
-    """One name or a collection of distinct names, as a tuple."""
-    return check.name_set(argument, values, owner=owner)
-
-
 def table_bytes(*terms: tuple[float, float]) -> float:
     """``8 · Σ count · 2^exponent`` bytes of float64 arrays, each term ``(count, exponent)``.
 

@@ -57,7 +57,7 @@ def exact(net: Network, inputs: Mapping[str, Sequence[int]] | None = None, horiz
     owner = "exact"
     net, horizon = arguments.network(owner, net), arguments.horizon(owner, horizon)
     model = RoundModel(net)
-    free = tuple(sorted(arguments.names(owner, "free", free)))
+    free = tuple(sorted(check.name_set("free", free, owner=owner)))
     inputs = arguments.execution(owner, inputs, model.inputs)
     _check_roles(model, inputs, free)
     _require_forward(model, horizon)

@@ -110,7 +110,7 @@ def hide(behavior: Behavior, names: Iterable[str] | str) -> Behavior:
         If a name is not an output of the behaviour.
     """
     _behavior("hide", "behavior", behavior)
-    names = set(arguments.names("hide", "names", names))
+    names = set(check.name_set("names", names, owner="hide"))
     missing = sorted(names - set(behavior.outputs))
     if missing:
         raise CompositionError(f"hide: names must be outputs ({list(behavior.outputs)}); {missing} are not")
