@@ -44,6 +44,7 @@ from evsim.nirio import from_nir, to_nir  # NIR graphs: see evsim.nirio for the 
 from evsim.synapses import SynapseTable
 from evsim.validation import (
     choice,
+    instance,
     integer,
     name,
     readable_file,
@@ -70,8 +71,7 @@ def save(obj: Network | SpikingNet, path: str | Path) -> Path:
         ``obj`` is not a Network or SpikingNet; ``path`` is not a file path
         in an existing, writable directory; or the file system refuses the write.
     """
-    if not isinstance(obj, (Network, SpikingNet)):
-        raise ValidationError(f"io.save: obj must be a Network or a SpikingNet, got {obj!r:.60} ({type(obj).__name__})")
+    instance("obj", obj, (Network, SpikingNet), owner="io.save", accepted="a Network or a SpikingNet")
     path = writable_path("path", path, owner="io.save")
     if path.suffix != ".npz":
         path = writable_path("path", path.with_suffix(path.suffix + ".npz"), owner="io.save")

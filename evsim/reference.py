@@ -49,7 +49,6 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Mapping
 
 import numpy as np
 
@@ -93,11 +92,10 @@ def simulate(net, inputs=None, until: float = 0.0, *, rng=None) -> Run:
     """
     check.instance("net", net, Network, owner="reference.simulate")
     rng = check.generator(rng, owner="reference.simulate")
-    if inputs is not None and not isinstance(inputs, Mapping):
-        raise ValidationError(f"reference.simulate: inputs must map input-neuron names to spike times, got {inputs!r:.60}")
     until = check.real("until", until, owner="reference.simulate", minimum=0.0, allow_inf=True)
-    inputs = dict(inputs or {})
+    inputs = {} if inputs is None else inputs
     normalise_inputs(inputs, {name: i for i, name in enumerate(net.names)}, net.inputs, net.grid, 0.0)  # checks only
+    inputs = dict(inputs)
     if math.isinf(until):
         reason = "the clock-driven loop steps every step" if net.discrete else why_endless(net)
         if reason is not None:

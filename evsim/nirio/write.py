@@ -12,6 +12,7 @@ from evsim.errors import ValidationError
 from evsim.network import Network
 from evsim.neurons import IF, LIF, Input
 from evsim.nirio.read import UnsupportedNode
+from evsim.validation import instance
 
 __all__ = ["to_nir"]
 
@@ -29,9 +30,8 @@ def to_nir(obj: Network | SpikingNet):
     """
     import nir
 
+    instance("obj", obj, (Network, SpikingNet), owner="to_nir", accepted="a Network or a SpikingNet")
     net = to_network(obj) if isinstance(obj, SpikingNet) else obj
-    if not isinstance(net, Network):
-        raise ValidationError(f"to_nir: obj must be a Network or a SpikingNet, got {obj!r:.60} ({type(obj).__name__})")
     if not net.discrete:
         raise ValidationError("to_nir exports only discrete-time networks (dt set); this one runs in continuous time")
     members = _groups(net)
