@@ -60,9 +60,7 @@ def load_digits(test_fraction: float = 0.25, seed: int = 0) -> Dataset:
     ``test_fraction`` is in ``(0, 1)`` (each class keeps some train and some test images); ``seed >= 0``.
     """
     test_fraction = check.real("test_fraction", test_fraction, owner="load_digits", minimum=0.0,
-                               exclusive_minimum=True, maximum=1.0)
-    if test_fraction == 1.0:
-        raise ValidationError("load_digits: test_fraction must be a finite real number > 0.0 and < 1.0, got 1.0")
+                               exclusive_minimum=True, maximum=1.0, exclusive_maximum=True)
     seed = check.integer("seed", seed, owner="load_digits", minimum=0)
     from sklearn.datasets import load_digits as sklearn_digits
 

@@ -172,12 +172,12 @@ def refuse(owner: str | None, argument: str, accepted: str, value: object) -> Va
     return _fail(owner, argument, accepted, value)
 
 
-def _bounds_text(minimum, maximum, exclusive_minimum: bool) -> str:
+def _bounds_text(minimum, maximum, exclusive_minimum: bool, exclusive_maximum: bool = False) -> str:
     parts = []
     if minimum is not None:
         parts.append(f"{'>' if exclusive_minimum else '>='} {minimum}")
     if maximum is not None:
-        parts.append(f"<= {maximum}")
+        parts.append(f"{'<' if exclusive_maximum else '<='} {maximum}")
     return " and ".join(parts)
 
 
@@ -189,10 +189,11 @@ def real(
     minimum: float | None = None,
     maximum: float | None = None,
     exclusive_minimum: bool = False,
+    exclusive_maximum: bool = False,
     allow_inf: bool = False,
 ) -> float:
     """``value`` as a float: a real number, never a bool or a string; finite unless ``allow_inf``."""
-    bounds = _bounds_text(minimum, maximum, exclusive_minimum)
+    bounds = _bounds_text(minimum, maximum, exclusive_minimum, exclusive_maximum)
     kind = "a real number" if allow_inf else "a finite real number"
     accepted = f"{kind}{' ' + bounds if bounds else ''} (not a bool or a string)"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
@@ -201,7 +202,8 @@ def real(
     if math.isnan(number) or (math.isinf(number) and not allow_inf):
         raise _fail(owner, argument, accepted, value)
     too_low = minimum is not None and (number <= minimum if exclusive_minimum else number < minimum)
-    if too_low or (maximum is not None and number > maximum):
+    too_high = maximum is not None and (number >= maximum if exclusive_maximum else number > maximum)
+    if too_low or too_high:
         raise _fail(owner, argument, accepted, value)
     return number
 

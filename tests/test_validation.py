@@ -22,6 +22,9 @@ def test_real_accepts_numpy_and_python_numbers_and_bounds():
         check.real("x", 0, minimum=0, exclusive_minimum=True)
     with pytest.raises(ValidationError, match=r"<= 1.0 .*got 1.5"):
         check.probability("p", 1.5)
+    assert check.real("f", 0.5, maximum=1.0, exclusive_maximum=True) == 0.5
+    with pytest.raises(ValidationError, match=r"f must be a finite real number < 1.0 .*got 1.0"):
+        check.real("f", 1.0, maximum=1.0, exclusive_maximum=True)
 
 
 @pytest.mark.parametrize("bad", [True, 1.0, "3", -1, None])
