@@ -146,7 +146,8 @@ class Network:
         try:
             return self._names.index(name)
         except ValueError:
-            raise ValidationError(f"{name!r} is not a neuron of this network") from None
+            raise ValidationError(f"{name!r} is not a neuron of this network; accepted: the names in "
+                                  f"net.names") from None
 
     # -- value semantics ---------------------------------------------------
     def __eq__(self, other: object) -> bool:

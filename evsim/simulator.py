@@ -98,12 +98,8 @@ class Simulator:
         self._rng = check.generator(rng, owner="Simulator")
         probes = check.name_set("probes", probes, owner="Simulator")
         check.flag("trace", trace, owner="Simulator")
-        if recorded is not None:
+        if recorded is not None:  # (unknown names are refused by Network.index, as for probes)
             recorded = check.name_set("recorded", recorded, owner="Simulator")
-            unknown = [name for name in recorded if name not in net.neurons]
-            if unknown:
-                raise ValidationError(f"Simulator: recorded names neuron {unknown[0]!r}, which the network does not "
-                                      f"have; accepted: names of its neurons")
         self.net = net
         self.plan = plan = compile_network(net)
         self._grid = plan.grid
