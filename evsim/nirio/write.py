@@ -7,39 +7,111 @@ import math
 import numpy as np
 
 from evsim.deep.convert import SpikingNet
+from evsim.deep.layers import AvgPool2d, Conv2d, Dense, Flatten
 from evsim.deep.to_network import to_network
 from evsim.errors import ValidationError
 from evsim.network import Network
 from evsim.neurons import IF, LIF, Input
-from evsim.nirio.read import UnsupportedNode
+from evsim.nirio.read import UnsupportedNode, from_nir
 from evsim.validation import instance
 
-__all__ = ["to_nir"]
+__all__ = ["to_nir", "populations"]
 
-GROUPS = (("input", Input), ("if", IF), ("lif", LIF))
+KINDS = ((IF, "if"), (LIF, "lif"))
 
 
 def to_nir(obj: Network | SpikingNet):
     """A ``nir.NIRGraph`` that :func:`~evsim.nirio.from_nir` runs with identical spikes.
 
-    Nodes: ``input`` (every Input neuron), ``if`` and ``lif`` (every IF / LIF
-    neuron, in network order), one ``Affine`` per (source group, target group,
-    delay) followed by a ``Delay`` when the delay is positive, and ``output``
-    fed by 0/1 ``Linear`` read-outs of the network's outputs. A converted net
-    is exported through :func:`evsim.deep.to_network` (one flat graph).
+    A network is written one node per population (:func:`populations`):
+    ``input`` (every Input neuron), one ``IF`` or ``LIF`` node per layer, one
+    ``Affine`` (``Linear`` where the target has no bias) per (source
+    population, target population, delay), followed by a ``Delay`` where the
+    delay is positive, and ``output`` fed by the population whose neurons
+    are exactly the outputs, else by 0/1 ``Linear`` read-outs. No node feeds
+    itself without a ``Delay``.
+
+    A converted net (:class:`~evsim.deep.convert.SpikingNet`) is written layer
+    by layer from its ops: ``Affine``/``Linear`` (Dense), ``Conv2d``,
+    ``AvgPool2d``, ``Flatten``, with the previous layer's threshold (what a
+    spike carries) folded into the group's weighted op; an ``IF`` node per
+    spiking layer; the last group feeds ``output`` (whose running sum
+    ``from_nir`` reads as the logits, neurons ``output[j]``). Where that form
+    would not read back bit for bit as :func:`evsim.deep.to_network` (checked
+    here: a group with no or several weighted ops, or pooling whose ``1/k²``
+    rounds differently), every group is written as one ``Affine`` of its
+    matrix instead.
     """
     import nir
 
     instance("obj", obj, (Network, SpikingNet), owner="to_nir", accepted="a Network or a SpikingNet")
-    net = to_network(obj) if isinstance(obj, SpikingNet) else obj
-    if not net.discrete:
+    if isinstance(obj, SpikingNet):
+        return _converted(nir, obj)
+    if not obj.discrete:
         raise ValidationError("to_nir exports only discrete-time networks (dt set); this one runs in continuous time")
-    members = _groups(net)
-    position = np.zeros(len(net.names), int)  # each neuron's index inside its group's NIR node
+    return _network_graph(nir, obj)
+
+
+# -- populations --------------------------------------------------------------------------------------------
+
+def populations(net: Network) -> dict[str, np.ndarray]:
+    """The network's neurons in NIR nodes: name → neuron indices (network order inside a node).
+
+    Every Input neuron is in ``input``. Every other neuron is keyed by
+    (kind, hop distance from the inputs, zero-delay rank): the distance is
+    the fewest synapses on a path from an Input neuron (any delay; neurons no
+    path reaches come last), the rank the depth in the zero-delay synapse
+    graph (:attr:`~evsim.network.Network.ranks`), so no zero-delay synapse
+    joins two neurons of one node. A feed-forward net has one node per layer.
+    Nodes are ordered by (distance, rank, kind) and named by kind (``if``,
+    ``lif``), numbered ``if_1``, ``if_2``, … in that order where a kind has
+    several.
+    """
+    kinds = [type(net.neurons[name]) for name in net.names]
+    labels = dict(KINDS)
+    for name, kind in zip(net.names, kinds):
+        if kind is not Input and kind not in labels:
+            raise UnsupportedNode(f"neuron {name!r} is a {kind.__name__}, which NIR has no node for; "
+                                  f"to_nir exports only Input, IF and LIF neurons")
+    is_input = np.array([kind is Input for kind in kinds], bool)
+    distance, ranks = _hops_from(net, is_input), net.ranks
+    keys: dict[tuple, list[int]] = {}
+    for i in np.flatnonzero(~is_input):
+        keys.setdefault((distance[i], int(ranks[i]), labels[kinds[i]]), []).append(int(i))
+    ordered = sorted(keys, key=lambda key: (key[0], key[1], key[2], keys[key][0]))
+    counts = {label: sum(key[2] == label for key in ordered) for label in labels.values()}
+    seen = {label: 0 for label in labels.values()}
+    groups = {"input": np.flatnonzero(is_input)} if is_input.any() else {}
+    for key in ordered:
+        label = key[2]
+        seen[label] += 1
+        groups[label if counts[label] == 1 else f"{label}_{seen[label]}"] = np.array(keys[key])
+    return groups
+
+
+def _hops_from(net: Network, start: np.ndarray) -> np.ndarray:
+    """Fewest synapses on a path from a ``start`` neuron to each neuron (``inf`` where none reaches)."""
+    distance = np.where(start, 0.0, np.inf)
+    source, target = net.table.source, net.table.target
+    frontier, hops = start.copy(), 0
+    while frontier.any():
+        hops += 1
+        reached = np.zeros_like(frontier)
+        reached[target[frontier[source]]] = True
+        frontier = reached & np.isinf(distance)
+        distance[frontier] = hops
+    return distance
+
+
+# -- a network, population by population -------------------------------------------------------------------
+
+def _network_graph(nir, net: Network):
+    members = populations(net)
+    position = np.zeros(len(net.names), int)  # each neuron's index inside its population's NIR node
     for idx in members.values():
         position[idx] = np.arange(idx.size)
     nodes = {name: _node(nir, net, name, idx) for name, idx in members.items()}
-    edges = []
+    edges: list[tuple[str, str]] = []
     for target in (g for g in members if g != "input"):
         _blocks(nir, net, members, position, target, nodes, edges)
     if net.outputs:
@@ -47,50 +119,56 @@ def to_nir(obj: Network | SpikingNet):
     return nir.NIRGraph(nodes, edges, metadata={"evsim_dt": float(net.dt), **_synapse_rows(net)}, type_check=False)
 
 
-def _synapse_rows(net: Network) -> dict[str, np.ndarray]:
+def _synapse_rows(net: Network, keep: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """evsim's synapse rows in order (the Affines hold their per-(source, target, delay) sums), so that
-    :func:`~evsim.nirio.from_nir` sums simultaneous arrivals in the same order as ``net``."""
+    :func:`~evsim.nirio.from_nir` sums simultaneous arrivals in the same order as ``net``; ``keep``: a mask
+    of the rows to record."""
     t, names = net.table, np.array([name.encode() for name in net.names], dtype=object)
+    keep = np.ones(len(t.source), bool) if keep is None else keep
     as_bytes = lambda idx: np.array(names[idx].tolist(), dtype=bytes) if idx.size else np.zeros(0, "S1")  # noqa: E731
-    return {"evsim_synapse_source": as_bytes(t.source), "evsim_synapse_target": as_bytes(t.target),
-            "evsim_synapse_weight": np.asarray(t.weight, float), "evsim_synapse_delay": np.asarray(t.delay, float)}
+    return {"evsim_synapse_source": as_bytes(t.source[keep]), "evsim_synapse_target": as_bytes(t.target[keep]),
+            "evsim_synapse_weight": np.asarray(t.weight[keep], float),
+            "evsim_synapse_delay": np.asarray(t.delay[keep], float)}
 
 
-def _groups(net: Network) -> dict[str, np.ndarray]:
-    kinds = [type(net.neurons[name]) for name in net.names]
-    for name, kind in zip(net.names, kinds):
-        if kind not in (Input, IF, LIF):
-            raise UnsupportedNode(f"neuron {name!r} is a {kind.__name__}, which NIR has no node for; "
-                                  f"to_nir exports only Input, IF and LIF neurons")
-    groups = {label: np.flatnonzero([k is cls for k in kinds]) for label, cls in GROUPS}
-    return {label: idx for label, idx in groups.items() if idx.size}
+def _node(nir, net: Network, group: str, idx: np.ndarray, shape: tuple[int, ...] | None = None):
+    """The NIR node of one population: standard fields for other readers, exact evsim parameters as metadata.
 
-
-def _node(nir, net: Network, group: str, idx: np.ndarray):
+    Standard fields (forward Euler at the network's ``dt``, read as :mod:`evsim.nirio` documents): IF
+    ``r = 1/dt`` (gain 1), ``v_threshold`` one float below ``θ``; LIF ``tau = dt/(1 − β)``, ``r = 1`` and
+    every potential (``v_leak``, ``v_threshold``, ``v_reset``) times ``s = 1 − β``, which makes
+    ``v = s·m``: Norse reads ``r`` as 1 whatever is written, snnTorch divides ``v_threshold`` by its input
+    gain ``r·dt/τ = s``. A subtract reset is written as ``v_reset = 0``.
+    """
+    shape = (idx.size,) if shape is None else tuple(shape)
     names = np.array([net.names[i].encode() for i in idx])  # bytes: HDF5 (nir.write) stores no unicode arrays
     if group == "input":
-        return nir.Input(input_type={"input": np.array([idx.size])}, metadata={"evsim_names": names})
+        return nir.Input(input_type={"input": np.array(shape)}, metadata={"evsim_names": names})
     models = [net.neurons[net.names[i]] for i in idx]
     column = lambda field: np.array([float(getattr(m, field)) for m in models])  # noqa: E731
     exact = {"evsim_exact": 1.0, "evsim_names": names, "evsim_tau": column("tau"), "evsim_v_rest": column("v_rest"),
              "evsim_threshold": column("threshold"), "evsim_v_init": column("v_init"),
              "evsim_reset": np.array([math.nan if m.reset == "subtract" else m.reset_potential for m in models]),
              "evsim_refractory": column("refractory"), "evsim_single_spike": column("single_spike")}
-    # Standard fields: NIR's equations under forward Euler with step dt reproduce evsim's update
-    # (gain dt·R/τ = 1, β = 1 − dt/τ); subtract resets, refractoriness, v_init live in the metadata only.
     v_thr = np.nextafter(exact["evsim_threshold"], -np.inf)
     v_reset = np.nan_to_num(exact["evsim_reset"], nan=0.0)
     dt = float(net.dt)
-    if group == "if":
-        return nir.IF(r=np.full(idx.size, 1.0 / dt), v_threshold=v_thr, v_reset=v_reset, metadata=exact)
+    if isinstance(models[0], IF):
+        return nir.IF(r=np.full(shape, 1.0 / dt), v_threshold=v_thr.reshape(shape), v_reset=v_reset.reshape(shape),
+                      metadata=exact)
     beta = np.exp(-dt / exact["evsim_tau"])
-    tau = np.divide(dt, 1.0 - beta, out=np.full(idx.size, np.inf), where=beta < 1)
-    r = np.where(np.isfinite(tau), tau / dt, 1.0)
-    return nir.LIF(tau=tau, r=r, v_leak=exact["evsim_v_rest"], v_threshold=v_thr, v_reset=v_reset, metadata=exact)
+    leaky = beta < 1
+    tau = np.divide(dt, 1.0 - beta, out=np.full(idx.size, np.inf), where=leaky)
+    s = np.where(leaky, 1.0 - beta, 1.0)
+    return nir.LIF(tau=tau.reshape(shape), r=np.ones(shape), v_leak=(s * exact["evsim_v_rest"]).reshape(shape),
+                   v_threshold=np.nextafter(s * exact["evsim_threshold"], -np.inf).reshape(shape),
+                   v_reset=(s * v_reset).reshape(shape), metadata=exact)
 
 
 def _blocks(nir, net: Network, members, position, target: str, nodes: dict, edges: list) -> None:
-    """One Affine (+ Delay) per (source group, delay) of the synapses into ``target``; biases on the first."""
+    """One Affine (+ Delay) per (source population, delay) of the synapses into ``target``; the bias on the
+    first (an Affine), the others Linear. A population with a bias and no synapses gets it from a zero Affine
+    out of ``input`` (or, with no inputs, out of itself through a one-step Delay)."""
     table = net.table
     into = np.isin(table.target, members[target])
     bias = np.array([float(net.neurons[net.names[i]].bias) for i in members[target]])
@@ -99,12 +177,13 @@ def _blocks(nir, net: Network, members, position, target: str, nodes: dict, edge
         rows = np.flatnonzero(into & np.isin(table.source, idx))
         keys += [(source, d, rows[table.delay[rows] == d]) for d in np.unique(table.delay[rows])]
     if not keys and np.any(bias != 0):
-        keys = [(target, 0.0, np.zeros(0, int))]
+        keys = [("input", 0.0, np.zeros(0, int))] if "input" in members else [(target, net.dt, np.zeros(0, int))]
     for n, (source, delay, rows) in enumerate(keys):
         weight = np.zeros((members[target].size, members[source].size))
         np.add.at(weight, (position[table.target[rows]], position[table.source[rows]]), table.weight[rows])
         name = f"{source}_to_{target}_{n}"
-        nodes[name] = nir.Affine(weight=weight, bias=bias if n == 0 else np.zeros_like(bias))
+        with_bias = n == 0 and np.any(bias != 0)
+        nodes[name] = nir.Affine(weight=weight, bias=bias) if with_bias else nir.Linear(weight=weight)
         edges.append((source, name))
         if delay > 0:
             nodes[f"{name}_delay"] = nir.Delay(delay=np.full(members[target].size, float(delay)))
@@ -114,7 +193,13 @@ def _blocks(nir, net: Network, members, position, target: str, nodes: dict, edge
 
 
 def _readouts(nir, net: Network, members, position, nodes: dict, edges: list) -> None:
+    """``output`` reads the one population that is exactly the outputs, else 0/1 Linear read-outs."""
     outputs = np.sort([net.index(name) for name in net.outputs])
+    nodes["output"] = nir.Output(output_type={"output": np.array([outputs.size])})
+    whole = [g for g, idx in members.items() if g != "input" and np.array_equal(np.sort(idx), outputs)]
+    if whole:
+        edges.append((whole[0], "output"))
+        return
     for group, idx in members.items():
         rows = np.flatnonzero(np.isin(outputs, idx))
         selection = np.zeros((outputs.size, idx.size))
@@ -122,4 +207,96 @@ def _readouts(nir, net: Network, members, position, nodes: dict, edges: list) ->
         if rows.size:
             nodes[f"read_{group}"] = nir.Linear(weight=selection)
             edges += [(group, f"read_{group}"), (f"read_{group}", "output")]
-    nodes["output"] = nir.Output(output_type={"output": np.array([outputs.size])})
+
+
+# -- a converted net, layer by layer ------------------------------------------------------------------------
+
+def _converted(nir, snn: SpikingNet):
+    """The layer-wise graph of ``snn`` if it reads back bit for bit as ``to_network(snn)``, else one Affine
+    per group (see :func:`to_nir`)."""
+    net = to_network(snn)
+    graph = _converted_graph(nir, snn, net, layerwise=True)
+    if not _reads_back(graph, net):
+        graph = _converted_graph(nir, snn, net, layerwise=False)
+    return graph
+
+
+def _converted_graph(nir, snn: SpikingNet, net: Network, layerwise: bool):
+    index = {name: i for i, name in enumerate(net.names)}
+    n_in = int(np.prod(snn.input_shape))
+    nodes = {"input": _node(nir, net, "input", np.arange(n_in), snn.input_shape)}
+    edges: list[tuple[str, str]] = []
+    previous, previous_idx, scale = "input", np.arange(n_in), 1.0
+    accumulator = np.zeros(len(net.names), bool)
+    for k, layer in enumerate(snn.layers):
+        label = f"L{k}" if layer.spiking else "out"
+        idx = np.array([index[f"{label}_{j}" if layer.spiking else f"out{j}"] for j in range(layer.size)])
+        chain = _group_nodes(nir, layer, scale) if layerwise else None
+        if chain is None:
+            chain = _group_as_affine(nir, net, layer, idx, previous_idx)
+        for n, node in enumerate(chain):
+            name = f"{label}_op{n}"
+            nodes[name] = node
+            edges.append((previous, name))
+            previous = name
+        if layer.spiking:
+            nodes[label] = _node(nir, net, "if", idx, layer.output_shape)
+            edges.append((previous, label))
+            previous, previous_idx, scale = label, idx, float(layer.theta)
+        else:
+            nodes["output"] = nir.Output(output_type={"output": np.array([layer.size])})
+            edges.append((previous, "output"))
+            accumulator[idx] = True
+    rows = _synapse_rows(net, keep=~accumulator[net.table.target])  # from_nir builds its own read-out rows
+    return nir.NIRGraph(nodes, edges, metadata={"evsim_dt": float(net.dt), **rows}, type_check=False)
+
+
+def _group_nodes(nir, layer, scale: float) -> list | None:
+    """The group's ops as NIR nodes, ``scale`` folded into its one weighted op (``None`` if it has no or
+    several weighted ops)."""
+    weighted = [op for op in layer.ops if isinstance(op, (Dense, Conv2d))]
+    if len(weighted) != 1:
+        return None
+    chain, shape = [], tuple(layer.input_shape)
+    for op in layer.ops:
+        if isinstance(op, Dense):
+            w, b = np.asarray(op.params["W"], float) * scale, np.asarray(op.params["b"], float)
+            chain.append(nir.Affine(weight=w, bias=b) if np.any(b != 0) else nir.Linear(weight=w))
+        elif isinstance(op, Conv2d):
+            chain.append(nir.Conv2d(input_shape=shape[1:], weight=np.asarray(op.params["W"], float) * scale,
+                                    stride=op.stride, padding=op.padding, dilation=1, groups=1,
+                                    bias=np.asarray(op.params["b"], float)))
+        elif isinstance(op, AvgPool2d):
+            k = np.array([op.k, op.k])
+            chain.append(nir.AvgPool2d(kernel_size=k, stride=k, padding=np.zeros(2, int)))
+        elif isinstance(op, Flatten):
+            chain.append(nir.Flatten(input_type={"input": np.array(shape)}, start_dim=0, end_dim=-1))
+        shape = op.forward(np.zeros((1, *shape))).shape[1:]
+    return chain
+
+
+def _group_as_affine(nir, net: Network, layer, idx: np.ndarray, sources: np.ndarray) -> list:
+    """The group as one Affine of ``to_network``'s weights from ``sources`` into ``idx`` (consecutive
+    neurons each), a Flatten first if its input is an image."""
+    table = net.table
+    rows = np.flatnonzero(np.isin(table.target, idx))
+    weight = np.zeros((idx.size, sources.size))
+    np.add.at(weight, (table.target[rows] - idx[0], table.source[rows] - sources[0]), table.weight[rows])
+    bias = np.array([float(net.neurons[net.names[i]].bias) for i in idx])
+    chain = [nir.Flatten(input_type={"input": np.array(layer.input_shape)}, start_dim=0, end_dim=-1)] \
+        if len(layer.input_shape) > 1 else []
+    return chain + [nir.Affine(weight=weight, bias=bias)]
+
+
+def _reads_back(graph, net: Network) -> bool:
+    """Whether ``from_nir(graph)`` has ``net``'s synapse rows (read-outs aside) and biases, bit for bit."""
+    back = from_nir(graph)
+    kept = ~np.array([net.names[t].startswith("out") for t in net.table.target])
+    theirs = [(str(back.names[s]), str(back.names[t]), w) for s, t, w in
+              zip(back.table.source, back.table.target, back.table.weight) if not back.names[t].startswith("output[")]
+    ours = [(net.names[s], net.names[t], w) for s, t, w in
+            zip(net.table.source[kept], net.table.target[kept], net.table.weight[kept])]
+    biases = all(back.neurons[name].bias == model.bias for name, model in net.neurons.items()
+                 if not isinstance(model, Input) and not name.startswith("out"))
+    readout = [back.neurons[f"output[{j}]"].bias for j in range(sum(n.startswith("out") for n in net.names))]
+    return theirs == ours and biases and readout == [net.neurons[f"out{j}"].bias for j in range(len(readout))]
