@@ -91,7 +91,8 @@ def test_a_hand_built_two_layer_net_is_two_nodes_joined_by_one_edge(delay, kind)
 
 def test_a_net_from_to_network_has_one_if_node_per_spiking_layer():
     """to_network's expansion of a converted net (all synapses zero-delay) exports as one IF node per
-    spiking layer, and the converted net itself as its ops (Linear → IF → Linear → IF → Linear → Output: the biases are zero)."""
+    spiking layer, and the converted net itself as its ops (Linear → IF → Linear → IF → Linear → Output:
+    the biases are zero)."""
     rng = np.random.default_rng(0)
     ann = Sequential([Dense(6, 8, rng=1), ReLU(), Dense(8, 5, rng=2), ReLU(), Dense(5, 3, rng=3)])
     snn = convert(ann, calibration=rng.random((50, 6)))
@@ -105,30 +106,36 @@ def test_a_net_from_to_network_has_one_if_node_per_spiking_layer():
     assert np.array_equal(graph.nodes["L1_op0"].weight, ann.layers[2].params["W"] * snn.layers[0].theta)
 
 
-def test_a_converted_conv_net_is_written_op_by_op_when_that_reads_back_exactly():
-    """Conv2d → IF → AvgPool2d(2) → Flatten → Affine → IF → Affine: written op by op, with float weights
-    (pooling by 2×2 scales by 1/4 exactly); with 3×3 pooling (1/9 rounds) every group becomes one Affine;
-    both read back spike for spike as to_network."""
-    def net(k: int, size: int):
-        rng = np.random.default_rng(k)
-        layers = [Conv2d(1, 2, 3, padding=1, rng=1), ReLU(), AvgPool2d(k), Flatten(),
-                  Dense(2 * (size // k) ** 2, 4, rng=2), ReLU(), Dense(4, 3, rng=3)]
-        for layer in layers:
-            layer.params = {key: rng.normal(size=v.shape) for key, v in layer.params.items()}
-        return convert(Sequential(layers), thresholds=[0.7, 1.3], input_shape=(1, size, size)), rng
-    for k, size, expected in [(2, 4, ["Input", "Conv2d", "IF", "AvgPool2d", "Flatten", "Affine", "IF", "Affine",
-                                      "Output"]),
-                              (3, 6, ["Input", "Flatten", "Affine", "IF", "Flatten", "Affine", "IF", "Affine",
-                                      "Output"])]:
-        snn, rng = net(k, size)
-        graph = to_nir(snn)
-        assert list(kinds(graph).values()) == expected
-        x = rng.random((6, size * size))
-        inputs = {f"in{i}": evsim.Analog(list(range(6)), x[:, i].tolist()) for i in range(size * size)}
-        got = trains(evsim.simulate(from_nir(graph), inputs, 6))
-        want = trains(evsim.simulate(to_network(snn), inputs, 6))
-        assert {n: t for n, t in got.items() if t} == {n: t for n, t in want.items() if t}
-        assert sum(map(len, want.values())) > 10
+def converted_conv_net(k: int, size: int, pool_first: bool):
+    """Conv2d → IF → AvgPool2d(k) → Flatten → Dense → IF → Dense with float weights; or, with
+    ``pool_first`` false, the pooling after the convolution (in the same group)."""
+    rng = np.random.default_rng(k)
+    tail = [Flatten(), Dense(2 * (size // k) ** 2, 4, rng=2), ReLU(), Dense(4, 3, rng=3)]
+    layers = ([Conv2d(1, 2, 3, padding=1, rng=1), ReLU(), AvgPool2d(k)] if pool_first else
+              [Conv2d(1, 2, 3, padding=1, rng=1), AvgPool2d(k), ReLU()]) + tail
+    for layer in layers:
+        layer.params = {key: rng.normal(size=v.shape) for key, v in layer.params.items()}
+    snn = convert(Sequential(layers), thresholds=[0.7, 1.3], input_shape=(1, size, size))
+    return snn, rng.random((6, size * size))
+
+
+@pytest.mark.parametrize("k, size, pool_first, expected", [
+    (2, 4, True, ["Input", "Conv2d", "IF", "SumPool2d", "Flatten", "Affine", "IF", "Affine", "Output"]),
+    (3, 6, True, ["Input", "Conv2d", "IF", "SumPool2d", "Flatten", "Affine", "IF", "Affine", "Output"]),
+    (2, 4, False, ["Input", "Flatten", "Affine", "IF", "Flatten", "Affine", "IF", "Affine", "Output"]),
+])
+def test_a_converted_conv_net_is_written_op_by_op_where_that_reads_back_exactly(k, size, pool_first, expected):
+    """Average pooling before the weighted op is written as SumPool2d with 1/k² folded into the weights
+    (exact for any k, float weights); pooling after the weighted op is not, so every group becomes one
+    Affine; both read back spike for spike as to_network."""
+    snn, x = converted_conv_net(k, size, pool_first)
+    graph = to_nir(snn)
+    assert list(kinds(graph).values()) == expected
+    inputs = {f"in{i}": evsim.Analog(list(range(6)), x[:, i].tolist()) for i in range(size * size)}
+    got = trains(evsim.simulate(from_nir(graph), inputs, 6))
+    want = trains(evsim.simulate(to_network(snn), inputs, 6))
+    assert {n: t for n, t in got.items() if t} == {n: t for n, t in want.items() if t}
+    assert sum(map(len, want.values())) > 10
 
 
 @given(converted_nets())

@@ -40,17 +40,44 @@ their nodes are named ``sub.node``, an edge to ``sub`` enters its only
 ``Input`` (or name ``sub.port``), and the result is one composed network.
 Any other node type raises :class:`UnsupportedNode` naming it.
 
-Export. ``to_nir`` writes the standard fields so that the rules above
-reproduce evsim's update (``τ = dt/(1 − β)``, ``R = τ/dt``, ``v_threshold``
-one float below ``θ``). What NIR cannot say — subtract resets, initial
-potentials, refractoriness, single-spike neurons, the exact ``τ`` — goes into
-each node's ``metadata`` (keys ``evsim_*``), which ``from_nir`` reads back, so
-``from_nir(to_nir(net))`` spikes exactly as ``net``. Other NIR readers see
-the standard fields: a subtract reset reads as a reset to 0 there. The
-graph's metadata also records evsim's synapse rows in order
-(``evsim_synapse_*``), because the order fixes how simultaneous arrivals are
-summed; ``from_nir`` uses them only when they sum to exactly the graph's
-weights.
+Export. ``to_nir`` writes one node per population (:func:`~evsim.nirio.write.populations`: the
+Input neurons, then neurons keyed by kind, hop distance from the inputs and zero-delay rank, so a
+feed-forward net has one node per layer and no node feeds itself within a step), one ``Affine``
+(``Linear`` without bias) per (source, target, delay), a ``Delay`` only where the delay is positive,
+and ``Output`` reading the output layer itself. A converted net is written op by op (``Affine``,
+``Conv2d``, ``SumPool2d``, ``Flatten``; an average pooling's ``1/k²`` and the threshold a spike
+carries folded into the next weights).
+The standard fields reproduce evsim's update under the rules above: IF ``r = 1/dt``; LIF
+``τ = dt/(1 − β)``, ``r = 1`` and ``v_leak``, ``v_threshold``, ``v_reset`` times ``1 − β`` (so
+``v = (1 − β)·m``); ``v_threshold`` is the largest float32 below ``θ``, so that a float32 reader's
+``v > v_threshold`` fires exactly when ``v >= θ``. What NIR cannot carry — subtract resets (written
+``v_reset = 0``), initial potentials, refractoriness, single-spike neurons, the exact ``τ`` (NIR's
+Euler step is ``1 − dt/τ``, evsim's ``exp(−dt/τ)``), names and ``dt`` — goes into ``evsim_*``
+metadata, which ``from_nir`` reads back, so ``from_nir(to_nir(net))`` spikes exactly as ``net``. The
+graph's metadata also records evsim's synapse rows in order (``evsim_synapse_*``), because the order
+fixes how simultaneous arrivals are summed; ``from_nir`` uses them only when they sum to exactly the
+graph's weights.
+
+Other readers see only the standard fields. snnTorch 1.0 (``snntorch.import_nir.import_from_nir``)
+takes no ``dt``: it builds ``Leaky(beta = 1 − 1e-4/τ)`` (its ``dt = 1e-4``, fixed), divides
+``v_threshold`` by the input gain ``r·1e-4/τ`` (one value per node, else it refuses), resets to 0 in
+the step of the spike (``v_reset`` ignored) and refuses ``v_leak ≠ 0``; so a LIF network must be
+exported with ``dt = 1e-4`` (in the file's unit) for snnTorch. It reads an ``IF`` node as
+``Leaky(beta=0.9)`` with subtract reset (``r`` must be 1), whose (spike, potential) pair the next
+layer cannot take (``TypeError``): it runs no evsim IF network. It does run an IF written as a
+``LIF`` with ``τ = 1e30`` and ``r = τ/1e-4`` (which Norse reads as a neuron that never moves). It
+reads ``AvgPool2d`` and ``SumPool2d`` (nirtorch's mapping), not ``Delay``. Norse 1.1
+(``norse.torch.from_nir(graph, dt=...)``, default ``dt = 1e-3``: give it the file's ``dt``) builds
+``LIFBoxCell(tau_mem_inv = 1/τ)`` with ``v_leak`` and ``v_threshold``, ``v_reset = 0`` and ``r``
+ignored (hence ``r = 1``), and ``IAFCell(v_threshold)``, which adds its input whatever ``dt`` and
+``r`` say; it reads ``SumPool2d``, not ``AvgPool2d`` or ``Delay``. Both compute in float32 and fire
+on ``v > v_threshold``; neither reads ``evsim_*`` metadata.
+
+Checked spike for spike on 30 steps (``tests/data/nir/evsim_*``): a two-layer IF net (hard reset,
+``dt = 1``) and a two-layer LIF net (hard reset, ``dt = 1e-4``) give evsim's spikes in every slot, in
+Norse and in snnTorch (the IF net as the LIF above). Converted nets (IF, subtract reset, read there as
+a reset to 0) differ: a Dense 6 → 8 → 5 → 3 net in 77 of 390 slots, a Conv2d → AvgPool2d → Dense net in
+279 of 1080, in both libraries alike; in every slot they equal evsim's run of the standard fields alone.
 
 Reading checks what it reads: files through ``nir.read(type_check=False)``
 (which inserts no nodes) after their datasets' sizes are checked against

@@ -33,14 +33,14 @@ def to_nir(obj: Network | SpikingNet):
 
     A converted net (:class:`~evsim.deep.convert.SpikingNet`) is written layer
     by layer from its ops: ``Affine``/``Linear`` (Dense), ``Conv2d``,
-    ``AvgPool2d``, ``Flatten``, with the previous layer's threshold (what a
-    spike carries) folded into the group's weighted op; an ``IF`` node per
-    spiking layer; the last group feeds ``output`` (whose running sum
-    ``from_nir`` reads as the logits, neurons ``output[j]``). Where that form
-    would not read back bit for bit as :func:`evsim.deep.to_network` (checked
-    here: a group with no or several weighted ops, or pooling whose ``1/k²``
-    rounds differently), every group is written as one ``Affine`` of its
-    matrix instead.
+    ``SumPool2d`` (average pooling, its ``1/k²`` folded into the weights),
+    ``Flatten``, with the previous layer's threshold (what a spike carries)
+    folded into the group's weighted op; an ``IF`` node per spiking layer;
+    the last group feeds ``output`` (whose running sum ``from_nir`` reads as
+    the logits, neurons ``output[j]``). Where that form would not read back
+    bit for bit as :func:`evsim.deep.to_network` (checked here; a group with
+    no or several weighted ops, or pooling after its weighted op), every
+    group is written as one ``Affine`` of its matrix instead.
     """
     import nir
 
@@ -135,10 +135,11 @@ def _node(nir, net: Network, group: str, idx: np.ndarray, shape: tuple[int, ...]
     """The NIR node of one population: standard fields for other readers, exact evsim parameters as metadata.
 
     Standard fields (forward Euler at the network's ``dt``, read as :mod:`evsim.nirio` documents): IF
-    ``r = 1/dt`` (gain 1), ``v_threshold`` one float below ``θ``; LIF ``tau = dt/(1 − β)``, ``r = 1`` and
-    every potential (``v_leak``, ``v_threshold``, ``v_reset``) times ``s = 1 − β``, which makes
-    ``v = s·m``: Norse reads ``r`` as 1 whatever is written, snnTorch divides ``v_threshold`` by its input
-    gain ``r·dt/τ = s``. A subtract reset is written as ``v_reset = 0``.
+    ``r = 1/dt`` (gain 1); ``v_threshold`` the largest float32 below ``θ`` (:func:`below`); LIF
+    ``tau = dt/(1 − β)``, ``r = 1`` and every potential (``v_leak``, ``v_threshold``, ``v_reset``)
+    times ``s = 1 − β``, which makes ``v = s·m``: Norse reads ``r`` as 1 whatever is written, snnTorch
+    divides ``v_threshold`` by its input gain ``r·dt/τ = s``. A subtract reset is written as
+    ``v_reset = 0``.
     """
     shape = (idx.size,) if shape is None else tuple(shape)
     names = np.array([net.names[i].encode() for i in idx])  # bytes: HDF5 (nir.write) stores no unicode arrays
@@ -150,7 +151,7 @@ def _node(nir, net: Network, group: str, idx: np.ndarray, shape: tuple[int, ...]
              "evsim_threshold": column("threshold"), "evsim_v_init": column("v_init"),
              "evsim_reset": np.array([math.nan if m.reset == "subtract" else m.reset_potential for m in models]),
              "evsim_refractory": column("refractory"), "evsim_single_spike": column("single_spike")}
-    v_thr = np.nextafter(exact["evsim_threshold"], -np.inf)
+    v_thr = below(exact["evsim_threshold"])
     v_reset = np.nan_to_num(exact["evsim_reset"], nan=0.0)
     dt = float(net.dt)
     if isinstance(models[0], IF):
@@ -161,8 +162,17 @@ def _node(nir, net: Network, group: str, idx: np.ndarray, shape: tuple[int, ...]
     tau = np.divide(dt, 1.0 - beta, out=np.full(idx.size, np.inf), where=leaky)
     s = np.where(leaky, 1.0 - beta, 1.0)
     return nir.LIF(tau=tau.reshape(shape), r=np.ones(shape), v_leak=(s * exact["evsim_v_rest"]).reshape(shape),
-                   v_threshold=np.nextafter(s * exact["evsim_threshold"], -np.inf).reshape(shape),
+                   v_threshold=below(s * exact["evsim_threshold"]).reshape(shape),
                    v_reset=(s * v_reset).reshape(shape), metadata=exact)
+
+
+def below(theta: np.ndarray) -> np.ndarray:
+    """The largest float32 below each ``θ`` (as float64): for every float32 ``v``, ``v > below(θ)`` iff
+    ``v >= θ``, so a float32 reader of NIR's ``v > v_threshold`` (snnTorch, Norse) fires as evsim does."""
+    with np.errstate(over="ignore"):  # beyond float32: inf, then its largest finite value
+        t32 = theta.astype(np.float32)
+    t32 = np.where(t32.astype(float) >= theta, np.nextafter(t32, np.float32(-np.inf)), t32)
+    return t32.astype(float)
 
 
 def _blocks(nir, net: Network, members, position, target: str, nodes: dict, edges: list) -> None:
@@ -252,23 +262,31 @@ def _converted_graph(nir, snn: SpikingNet, net: Network, layerwise: bool):
 
 
 def _group_nodes(nir, layer, scale: float) -> list | None:
-    """The group's ops as NIR nodes, ``scale`` folded into its one weighted op (``None`` if it has no or
-    several weighted ops)."""
-    weighted = [op for op in layer.ops if isinstance(op, (Dense, Conv2d))]
-    if len(weighted) != 1:
+    """The group's ops as NIR nodes (``None`` if it has no or several weighted ops, or pools after one).
+
+    Average pooling is written as ``SumPool2d`` (snnTorch and Norse both read it; Norse has no
+    ``AvgPool2d``), its factor ``v`` (what the pooling makes of a unit input) and ``scale`` folded into the
+    weighted op as ``(v·W)·scale``: the very products ``to_network`` computes for each synapse.
+    """
+    kinds = [type(op) for op in layer.ops]
+    weighted = [i for i, kind in enumerate(kinds) if kind in (Dense, Conv2d)]
+    if len(weighted) != 1 or AvgPool2d in kinds[weighted[0]:]:
         return None
-    chain, shape = [], tuple(layer.input_shape)
+    chain, shape, unit = [], tuple(layer.input_shape), 1.0
     for op in layer.ops:
         if isinstance(op, Dense):
-            w, b = np.asarray(op.params["W"], float) * scale, np.asarray(op.params["b"], float)
+            w, b = unit * np.asarray(op.params["W"], float) * scale, np.asarray(op.params["b"], float)
             chain.append(nir.Affine(weight=w, bias=b) if np.any(b != 0) else nir.Linear(weight=w))
         elif isinstance(op, Conv2d):
-            chain.append(nir.Conv2d(input_shape=shape[1:], weight=np.asarray(op.params["W"], float) * scale,
+            chain.append(nir.Conv2d(input_shape=shape[1:], weight=unit * np.asarray(op.params["W"], float) * scale,
                                     stride=op.stride, padding=op.padding, dilation=1, groups=1,
                                     bias=np.asarray(op.params["b"], float)))
         elif isinstance(op, AvgPool2d):
             k = np.array([op.k, op.k])
-            chain.append(nir.AvgPool2d(kernel_size=k, stride=k, padding=np.zeros(2, int)))
+            chain.append(nir.SumPool2d(kernel_size=k, stride=k, padding=np.zeros(2, int)))
+            one = np.zeros((1, 1, op.k, op.k))
+            one[0, 0, 0, 0] = unit
+            unit = float(op.forward(one)[0, 0, 0, 0])
         elif isinstance(op, Flatten):
             chain.append(nir.Flatten(input_type={"input": np.array(shape)}, start_dim=0, end_dim=-1))
         shape = op.forward(np.zeros((1, *shape))).shape[1:]
