@@ -15,7 +15,9 @@ Where today's import refuses a node for scalar parameters ("has 1 neurons but re
 a second row shows the same file with those parameters broadcast to the width of the Affine feeding
 the node (done here, on the graph nir.read returns), to show what remains after that fix. Two more
 rows run Norse's files at the dt under which NIR's equations give Norse's update (see
-tests/data/nir/README.md).
+tests/data/nir/README.md). A last table covers the other direction: evsim's own exports
+(``evsim_<case>.nir``) and, per library that imported them, the slots in which its stored spikes
+differ from evsim's run of the file (or the error it raised).
 """
 
 from __future__ import annotations
@@ -32,20 +34,23 @@ from evsim.nirio import from_nir
 
 
 def evsim_spikes(net, inputs: np.ndarray, dt: float, analog: bool, layers: list[str], widths: dict,
-                 steps: int) -> dict:
-    """(steps + 1, width) 0/1 arrays of evsim's spikes per layer, row k = spikes at time k*dt."""
+                 steps: int, names: list[str] | None = None, neurons: dict | None = None) -> dict:
+    """(steps + 2, width) 0/1 arrays of evsim's spikes per layer, row k = spikes at time k*dt. Inputs are
+    ``input[i]`` (or ``names``); a layer's neurons are ``<layer>[j]`` (or ``neurons[layer][j]``)."""
+    names = names or [f"input[{i}]" for i in range(inputs.shape[1])]
     if analog:
         times = np.arange(inputs.shape[0]) * dt
-        feed = {f"input[{i}]": Analog(times, inputs[:, i]) for i in range(inputs.shape[1])}
+        feed = {name: Analog(times, inputs[:, i]) for i, name in enumerate(names)}
     else:
-        feed = {f"input[{i}]": (np.flatnonzero(inputs[:, i]) * dt).tolist() for i in range(inputs.shape[1])}
+        feed = {name: (np.flatnonzero(inputs[:, i]) * dt).tolist() for i, name in enumerate(names)}
     record = evsim.simulate(net, feed, (steps + 1) * dt)
-    out = {layer: np.zeros((steps + 2, widths[layer])) for layer in layers}
+    where = {f"{layer}[{j}]": (layer, j) for layer in layers for j in range(widths[layer])}
+    where.update({name: (layer, j) for layer, members in (neurons or {}).items() for j, name in enumerate(members)})
+    out = {layer: np.zeros((steps + 2, widths[layer])) for layer in set(layers) | set(neurons or {})}
     for n, t in zip(record.neuron, record.time):
-        name = str(record.names[n])
-        layer, _, index = name.rpartition("[")
-        if layer in out:
-            out[layer][int(round(t / dt)), int(index[:-1])] = 1
+        if str(record.names[n]) in where:
+            layer, j = where[str(record.names[n])]
+            out[layer][int(round(t / dt)), j] = 1
     return out
 
 
@@ -129,6 +134,8 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for path in sorted(Path(args.dir).glob("*.nir")):
+        if path.stem.startswith("evsim_"):  # evsim's own exports: see exports() below
+            continue
         rows.append(check(path))
         if "has 1 neurons but receives" in rows[-1].get("error", ""):
             rows.append(check(path, broadcast=True))
@@ -144,6 +151,33 @@ def main() -> None:
         out = f"{row['out0']} | {row['out1']} of {row['out_total']}"
         every = f"{row['all0']} | {row['all1']} of {row['all_total']}"
         print(f"{row['case']:55} {row['dt']:>6g}  yes      {out:>28}  {every:>32}")
+    exports(Path(args.dir))
+
+
+def exports(directory: Path) -> None:
+    """evsim's files (tools/make_evsim_exports.py) as the libraries ran them: differing slots per library,
+    against evsim's run of the committed file (input i at step k: an event at time k*dt)."""
+    print(f"\n{'evsim export':28} {'library':20} differing slots (neuron x step)")
+    for path in sorted(directory.glob("evsim_*.nir")):
+        if path.stem.count(".") or not path.with_suffix(".npz").exists():
+            continue
+        data = np.load(path.with_suffix(".npz"))
+        meta = json.loads(str(data["meta"]))
+        net, names = from_nir(path), meta["input_names"]
+        x = data["inputs"].reshape(len(data["inputs"]), -1)
+        widths = {layer: data[f"spikes__{layer}"].shape[1] for layer in meta["layers"]}
+        got = evsim_spikes(net, x, net.dt, meta["input_kind"] == "real values", [], widths, int(meta["steps"]),
+                           names=names, neurons=meta["neurons"])
+        for library_file in sorted(directory.glob(f"{path.stem}.*.npz")):
+            theirs = np.load(library_file)
+            info = json.loads(str(theirs["meta"]))
+            if "error" in info:
+                print(f"{path.stem:28} {info['library']:20} {info['error'][:70]}")
+                continue
+            differ = sum(int(np.sum(theirs[f"spikes__{layer}"] != got[layer][:int(meta["steps"])]))
+                         for layer in meta["layers"])
+            total = sum(theirs[f"spikes__{layer}"].size for layer in meta["layers"])
+            print(f"{path.stem:28} {info['library']:20} {differ} of {total}")
 
 
 if __name__ == "__main__":

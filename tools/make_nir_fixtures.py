@@ -289,12 +289,96 @@ def write_nir(path: Path, graph: nir.NIRGraph) -> None:
     nir.write(str(path), graph, compression=None)
 
 
+# -- evsim's files, imported by snnTorch and Norse ------------------------------------------------------
+
+def snntorch_import(graph: nir.NIRGraph, dt: float):
+    """snnTorch's own importer (it assumes dt = 1e-4 and takes none); the module is called once per step."""
+    from snntorch.import_nir import import_from_nir
+
+    module = import_from_nir(graph)
+    return (lambda x, state: (module(x), None)), module, "snntorch.import_nir.import_from_nir(graph)"
+
+
+def norse_import(graph: nir.NIRGraph, dt: float):
+    """Norse's own importer with the file's time step (Norse's default is 1e-3)."""
+    module = norse.from_nir(graph, dt=dt)
+    return module, module, f"norse.torch.from_nir(graph, dt={dt!r}) (dt: the file's evsim_dt)"
+
+
+def if_as_lif(graph: nir.NIRGraph) -> nir.NIRGraph:
+    """Each IF node as the LIF node snnTorch 1.0 runs as an IF neuron: its importer makes every IF node a
+    Leaky(beta=0.9, subtract reset) that returns (spikes, potential), which the next layer cannot take, but
+    reads LIF(tau, r) as beta = 1 - 1e-4/tau and input gain r*1e-4/tau. tau = 1e30 gives beta = 1.0 and
+    r = tau/1e-4 gain 1 (in NIR's own terms this means an IF only at dt = 1e-4, and Norse reads it as a
+    neuron that never moves)."""
+    for name, node in list(graph.nodes.items()):
+        if isinstance(node, nir.IF):
+            tau = np.full(np.shape(node.v_threshold), 1e30)
+            graph.nodes[name] = nir.LIF(tau=tau, r=tau / 1e-4, v_leak=np.zeros_like(tau),
+                                        v_threshold=node.v_threshold, v_reset=np.zeros_like(tau),
+                                        metadata=node.metadata)
+    return graph
+
+
+def snntorch_if_as_lif_import(graph: nir.NIRGraph, dt: float):
+    step, module, call = snntorch_import(if_as_lif(graph), dt)
+    return step, module, f"{call} on the graph with each IF node as LIF(tau=1e30, r=1e34, v_leak=0, v_reset=0)"
+
+
+IMPORTERS = {"snntorch": snntorch_import, "norse": norse_import, "snntorch_if_as_lif": snntorch_if_as_lif_import}
+
+
+def run_imported(library: str, path: Path, data, meta: dict) -> tuple[dict, dict]:
+    """Import ``path`` with the library, feed the stored inputs one step at a time (batch 1), and record
+    the spikes of every node named in ``meta["layers"]`` (a forward hook on its module)."""
+    dt = float(data["dt"])
+    info = {"library": library, "versions": versions(), "steps": STEPS, "file": path.name, "dt": dt}
+    spikes: dict[str, list] = {layer: [] for layer in meta["layers"]}
+    try:
+        step, module, info["importer"] = IMPORTERS[library](nir.read(str(path)), dt)
+        modules = dict(module.named_modules())
+        for layer in meta["layers"]:
+            modules[layer].register_forward_hook(
+                lambda _m, _i, out, layer=layer: spikes[layer].append(
+                    (out[0] if isinstance(out, tuple) else out).detach().reshape(-1).numpy().copy()))
+            info.setdefault("modules", {})[layer] = repr(modules[layer])
+        state = None
+        with torch.no_grad():
+            for k in range(STEPS):
+                x = data["inputs"][k].reshape(1, *meta["input_shape"])
+                _, state = step(torch.as_tensor(x, dtype=torch.float32), state)
+    except Exception as error:  # record what the library does with the file, whatever it is
+        info["error"] = f"{type(error).__name__}: {error}"
+        return {}, info
+    return {f"spikes__{layer}": np.array(s, dtype=np.float32) for layer, s in spikes.items()}, info
+
+
+def from_evsim(out: Path) -> None:
+    """For each evsim_<case>.nir (tools/make_evsim_exports.py): what snnTorch and Norse compute from it."""
+    for path in sorted(out.glob("evsim_*.nir")):
+        with np.load(path.with_suffix(".npz")) as stored:
+            data = {key: stored[key] for key in stored.files}
+        meta = json.loads(str(data["meta"]))
+        has_if = any(isinstance(node, nir.IF) for node in nir.read(str(path)).nodes.values())
+        for library in (name for name in IMPORTERS if has_if or name != "snntorch_if_as_lif"):
+            arrays, info = run_imported(library, path, data, meta)
+            np.savez_compressed(out / f"{path.stem}.{library}.npz", meta=np.array(json.dumps(info)), **arrays)
+            differ = {layer: int(np.sum(arrays[f"spikes__{layer}"] != data[f"spikes__{layer}"]))
+                      for layer in meta["layers"]} if arrays else info["error"]
+            print(f"{path.stem} / {library}: differing slots {differ}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "tests" / "data" / "nir"))
+    parser.add_argument("--from-evsim", action="store_true",
+                        help="import the evsim_*.nir files in --out with snnTorch and Norse instead")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.from_evsim:
+        from_evsim(out)
+        return
     for name, make in CASES.items():
         graph, record, inputs, dt, meta = make()
         to_numpy_fields(graph)
