@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 nir = pytest.importorskip("nir")
 
@@ -12,7 +13,7 @@ import evsim  # noqa: E402
 from evsim.deep import convert, to_network  # noqa: E402
 from evsim.deep.layers import AvgPool2d, Conv2d, Dense, Flatten, ReLU, Sequential  # noqa: E402
 from evsim.nirio import from_nir, to_nir  # noqa: E402
-from evsim.nirio.write import populations  # noqa: E402
+from evsim.nirio.write import below, populations  # noqa: E402
 from evsim.testing import converted_nets, discrete_setups  # noqa: E402
 
 NEURON_NODES = ("IF", "LIF", "Input")
@@ -149,3 +150,67 @@ def test_converted_nets_are_written_op_by_op(args):
     assert "Conv2d" in node_kinds or "Conv2d" not in {type(op).__name__ for layer in snn.layers for op in layer.ops}
     assert sum(k in ("Affine", "Linear") for k in node_kinds) == sum(
         isinstance(op, Dense) for layer in snn.layers for op in layer.ops)
+
+
+@given(st.floats(-1e6, 1e6, allow_nan=False), st.floats(-1e6, 1e6, allow_nan=False, width=32))
+def test_the_written_threshold_makes_a_float32_readers_strict_test_evsims(theta, v):
+    """Law: for every float32 potential v, v > below(θ) (NIR's test, as float32 readers evaluate it) holds
+    exactly when v >= θ (evsim's test)."""
+    written = below(np.array([theta]))[0]
+    assert (np.float32(v) > np.float32(written)) == (float(np.float32(v)) >= theta)
+
+
+@pytest.mark.parametrize("kind", ["if", "lif"])
+def test_the_standard_fields_alone_run_a_hard_reset_net_as_evsim_does(kind):
+    """What other readers see: with evsim's metadata removed, from_nir of to_nir(net) — NIR's own
+    equations on the standard fields — spikes as net, for IF and LIF (β = 3/4, v_rest ≠ 0) layers with a hard
+    reset and v(0) = 0 (NIR has no initial potential)."""
+    rng = np.random.default_rng(7)
+    def model(j):
+        bias = float(2 * rng.integers(-2, 2) + 1) / 32
+        if kind == "if":
+            return evsim.IF(threshold=1.0, reset="zero", bias=bias)
+        return evsim.LIF.from_beta(0.75, threshold=1.0, reset=0.25, v_rest=0.125, v_init=0.0, bias=bias)
+    neurons = {f"x{i}": evsim.Input() for i in range(4)}
+    neurons.update({f"h{j}": model(j) for j in range(5)})
+    neurons.update({f"y{k}": model(k) for k in range(3)})
+    synapses = [evsim.Synapse(f"x{i}", f"h{j}", float(rng.integers(-4, 9)) / 16, 0.0) for i in range(4)
+                for j in range(5)]
+    synapses += [evsim.Synapse(f"h{j}", f"y{k}", float(rng.integers(-4, 13)) / 16, 0.0) for j in range(5)
+                 for k in range(3)]
+    net = evsim.Network(neurons, synapses, outputs={f"y{k}" for k in range(3)}, dt=1.0)
+    graph = to_nir(net)
+    assert all(np.all(node.r == 1) for node in graph.nodes.values() if isinstance(node, nir.LIF))  # Norse: r = 1
+    graph.metadata = {}
+    for node in graph.nodes.values():
+        node.metadata.pop("evsim_exact", None)
+    inputs = {f"x{i}": sorted(rng.choice(20, 8, replace=False).tolist()) for i in range(4)}
+    want = trains(evsim.simulate(net, inputs, 20))
+    got = trains(evsim.simulate(from_nir(graph, dt=1.0), inputs, 20))
+    assert got == want and sum(map(len, want.values())) > 10
+
+
+def test_a_layer_wise_form_that_would_not_read_back_exactly_is_replaced(monkeypatch):
+    """The export checks its layer-wise form against to_network: if a group's nodes would give other bits
+    (here forced by nudging every written weight by one ulp), every group is written as one Affine of
+    to_network's matrix, and the round trip stays exact."""
+    from evsim.nirio import write
+
+    layerwise = write._group_nodes
+
+    def nudged(nir_module, layer, scale):
+        chain = layerwise(nir_module, layer, scale)
+        for node in chain or []:
+            if hasattr(node, "weight"):
+                node.weight = np.nextafter(node.weight, np.inf)
+        return chain
+
+    monkeypatch.setattr(write, "_group_nodes", nudged)
+    snn, x = converted_conv_net(2, 4, True)
+    graph = to_nir(snn)
+    assert list(kinds(graph).values()) == ["Input", "Flatten", "Affine", "IF", "Flatten", "Affine", "IF", "Affine",
+                                           "Output"]
+    inputs = {f"in{i}": evsim.Analog(list(range(6)), x[:, i].tolist()) for i in range(16)}
+    got = trains(evsim.simulate(from_nir(graph), inputs, 6))
+    want = trains(evsim.simulate(to_network(snn), inputs, 6))
+    assert {n: t for n, t in got.items() if t} == {n: t for n, t in want.items() if t}
