@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from importlib.metadata import version
 from pathlib import Path
 
@@ -341,7 +342,7 @@ def run_imported(library: str, path: Path, data, meta: dict) -> tuple[dict, dict
             modules[layer].register_forward_hook(
                 lambda _m, _i, out, layer=layer: spikes[layer].append(
                     (out[0] if isinstance(out, tuple) else out).detach().reshape(-1).numpy().copy()))
-            info.setdefault("modules", {})[layer] = repr(modules[layer])
+            info.setdefault("modules", {})[layer] = re.sub(r" at 0x[0-9a-f]+", "", repr(modules[layer]))
         state = None
         with torch.no_grad():
             for k in range(STEPS):
