@@ -63,29 +63,27 @@ def populations(net: Network) -> dict[str, np.ndarray]:
     path reaches come last), the rank the depth in the zero-delay synapse
     graph (:attr:`~evsim.network.Network.ranks`), so no zero-delay synapse
     joins two neurons of one node. A feed-forward net has one node per layer.
-    Nodes are ordered by (distance, rank, kind) and named by kind (``if``,
-    ``lif``), numbered ``if_1``, ``if_2``, … in that order where a kind has
-    several.
+    Nodes are ordered by (distance, rank, kind: IF before LIF) and named by
+    kind (``if``, ``lif``), numbered ``if_1``, ``if_2``, … in that order
+    where a kind has several.
     """
     kinds = [type(net.neurons[name]) for name in net.names]
-    labels = dict(KINDS)
     for name, kind in zip(net.names, kinds):
-        if kind is not Input and kind not in labels:
+        if kind is not Input and kind not in dict(KINDS):
             raise UnsupportedNode(f"neuron {name!r} is a {kind.__name__}, which NIR has no node for; "
                                   f"to_nir exports only Input, IF and LIF neurons")
     is_input = np.array([kind is Input for kind in kinds], bool)
-    distance, ranks = _hops_from(net, is_input), net.ranks
-    keys: dict[tuple, list[int]] = {}
-    for i in np.flatnonzero(~is_input):
-        keys.setdefault((distance[i], int(ranks[i]), labels[kinds[i]]), []).append(int(i))
-    ordered = sorted(keys, key=lambda key: (key[0], key[1], key[2], keys[key][0]))
-    counts = {label: sum(key[2] == label for key in ordered) for label in labels.values()}
-    seen = {label: 0 for label in labels.values()}
+    kind_id = np.array([[cls for cls, _ in KINDS].index(kind) if kind is not Input else -1 for kind in kinds])
+    rest = np.flatnonzero(~is_input)
+    keys = np.stack([_hops_from(net, is_input)[rest], net.ranks[rest], kind_id[rest]], axis=1)
+    unique, inverse = np.unique(keys, axis=0, return_inverse=True)  # ordered by (distance, rank, kind)
+    members = np.split(rest[np.argsort(inverse.ravel(), kind="stable")], np.cumsum(np.bincount(inverse.ravel()))[:-1])
+    label = [KINDS[int(k)][1] for k in unique[:, 2]]
+    seen = {name: 0 for name in label}
     groups = {"input": np.flatnonzero(is_input)} if is_input.any() else {}
-    for key in ordered:
-        label = key[2]
-        seen[label] += 1
-        groups[label if counts[label] == 1 else f"{label}_{seen[label]}"] = np.array(keys[key])
+    for name, idx in zip(label, members):
+        seen[name] += 1
+        groups[name if label.count(name) == 1 else f"{name}_{seen[name]}"] = idx
     return groups
 
 
