@@ -305,14 +305,23 @@ def _group_as_affine(nir, net: Network, layer, idx: np.ndarray, sources: np.ndar
 
 
 def _reads_back(graph, net: Network) -> bool:
-    """Whether ``from_nir(graph)`` has ``net``'s synapse rows (read-outs aside) and biases, bit for bit."""
+    """Whether ``from_nir(graph)`` has ``net``'s synapse rows and biases, bit for bit (the accumulators
+    ``out{j}`` read back as ``output[j]``, their rows in another order)."""
     back = from_nir(graph)
-    kept = ~np.array([net.names[t].startswith("out") for t in net.table.target])
-    theirs = [(str(back.names[s]), str(back.names[t]), w) for s, t, w in
-              zip(back.table.source, back.table.target, back.table.weight) if not back.names[t].startswith("output[")]
-    ours = [(net.names[s], net.names[t], w) for s, t, w in
-            zip(net.table.source[kept], net.table.target[kept], net.table.weight[kept])]
-    biases = all(back.neurons[name].bias == model.bias for name, model in net.neurons.items()
-                 if not isinstance(model, Input) and not name.startswith("out"))
-    readout = [back.neurons[f"output[{j}]"].bias for j in range(sum(n.startswith("out") for n in net.names))]
-    return theirs == ours and biases and readout == [net.neurons[f"out{j}"].bias for j in range(len(readout))]
+    biases = all(back.neurons[_read_back_name(name)].bias == model.bias for name, model in net.neurons.items()
+                 if not isinstance(model, Input))
+    return biases and _rows(net, _read_back_name) == _rows(back, str)
+
+
+def _read_back_name(name: str) -> str:
+    """The name ``from_nir`` gives a neuron of ``to_network``: the accumulator ``out{j}`` is ``output[j]``."""
+    return f"output[{name[3:]}]" if name.startswith("out") else name
+
+
+def _rows(net: Network, rename) -> tuple[list, list, list]:
+    """Sources, targets (renamed) and weights of the synapses: in order into neurons, sorted into read-outs."""
+    names = np.array([rename(name) for name in net.names], dtype=object)
+    source, target, weight = names[net.table.source], names[net.table.target], np.asarray(net.table.weight)
+    readout = np.array([name.startswith("output[") for name in target], bool)
+    order = np.lexsort((weight[readout], source[readout].astype(str), target[readout].astype(str)))
+    return tuple(column[~readout].tolist() + column[readout][order].tolist() for column in (source, target, weight))
