@@ -60,13 +60,14 @@ graph's weights.
 
 Other readers see only the standard fields. snnTorch 1.0 (``snntorch.import_nir.import_from_nir``)
 takes no ``dt``: it builds ``Leaky(beta = 1 − 1e-4/τ)`` (its ``dt = 1e-4``, fixed), divides
-``v_threshold`` by the input gain ``r·1e-4/τ`` (one value per node, else it refuses), resets to 0 in
-the step of the spike (``v_reset`` ignored) and refuses ``v_leak ≠ 0``; so a LIF network must be
-exported with ``dt = 1e-4`` (in the file's unit) for snnTorch. It reads an ``IF`` node as
-``Leaky(beta=0.9)`` with subtract reset (``r`` must be 1), whose (spike, potential) pair the next
-layer cannot take (``TypeError``): it runs no evsim IF network. It does run an IF written as a
-``LIF`` with ``τ = 1e30`` and ``r = τ/1e-4`` (which Norse reads as a neuron that never moves). It
-reads ``AvgPool2d`` and ``SumPool2d`` (nirtorch's mapping), not ``Delay``. Norse 1.1
+``v_threshold`` by the input gain ``r·1e-4/τ`` (the node's first value of it) and refuses a node whose
+thresholds then differ, resets to 0 in the step of the spike (``v_reset`` ignored) and refuses
+``v_leak ≠ 0``; so a LIF network must be exported with ``dt = 1e-4`` (in the file's unit) for
+snnTorch. It reads an ``IF`` node as ``Leaky(beta=0.9)`` with subtract reset (``r`` must be 1),
+whose (spike, potential) pair the next layer cannot take (``TypeError``): it runs no evsim IF
+network. It does run an IF written as a ``LIF`` with ``τ = 1e30`` and ``r = τ/1e-4`` (in which
+Norse's neurons never fire). It reads ``AvgPool2d`` and ``SumPool2d`` (nirtorch's mapping), not
+``Delay``. Norse 1.1
 (``norse.torch.from_nir(graph, dt=...)``, default ``dt = 1e-3``: give it the file's ``dt``) builds
 ``LIFBoxCell(tau_mem_inv = 1/τ)`` with ``v_leak`` and ``v_threshold``, ``v_reset = 0`` and ``r``
 ignored (hence ``r = 1``), and ``IAFCell(v_threshold)``, which adds its input whatever ``dt`` and
