@@ -30,6 +30,30 @@ test. Evaluated in that order the floating-point result equals the formula
 above up to the rounding of ``v_leak + β·(v − v_leak)`` versus
 ``v + (dt/τ)·(v_leak − v)``.
 
+What a file cannot say. NIR has no field for a time step, a subtract reset,
+a refractory period or a loop's delay; ``from_nir`` takes them as arguments
+(one value for every neuron node, or a mapping ``{node path: value}``):
+``dt=``; ``reset="subtract"`` — ``v_threshold`` taken off the next step's
+decayed potential, ``v_k = β·v_{k−1} + I_k − s_{k−1}·v_threshold``, which is
+evsim's subtract reset by ``reset_by = v_threshold/β``; ``refractory=`` (in
+the graph's unit); ``loop_delay=True`` — a zero-delay path from a node back to
+itself acts one step later. For the two common exporters (checked spike for
+spike against files they wrote, ``tests/data/nir/``):
+
+============================  =====================================================
+snnTorch 1.0 ``Leaky``         ``dt=1e-4``; ``reset="subtract"`` unless the layer was
+                               built with ``reset_mechanism="zero"``
+snnTorch 1.0 ``RLeaky``        also ``loop_delay=True``; for ``reset_mechanism="zero"``
+                               ``refractory={"<i>.lif": 2e-4}`` instead of
+                               ``reset="subtract"`` (its zero reset drops the step
+                               after a spike: a one-step refractory period)
+Norse 1.1 ``LIFBoxCell``       ``dt=1e-6``: Norse writes ``tau = dt·τ`` with its
+                               ``dt = 1e-3``, and NIR's Euler step at ``1e-6`` is then
+                               Norse's step
+Norse 1.1 ``IAFCell``          ``dt=1``: Norse adds its input unscaled and writes
+                               ``r = 1``
+============================  =====================================================
+
 Inputs and outputs. A top-level ``Input`` becomes Input neurons
 ``name[i]`` (flattened C-order) that take spikes or analog values. An
 ``Output`` fed by neurons unchanged marks them as the network's outputs;
