@@ -24,6 +24,17 @@ NEURONS = ("IF", "LIF")
 _PARAMETERS = ("v_threshold", "r", "tau", "v_leak", "v_reset")  # the fields that give a neuron node its width
 
 
+_REPLACE = ("Replace it in the model before exporting (or in the graph: nir.read, then edit graph.nodes and "
+            "graph.edges) by the supported nodes that compute the same")
+_REPLACEMENTS = {  # the usual reasons a node appears, and what to write instead
+    "LI": "A leaky integrator without spikes, usually a read-out: end the model with its Affine/Linear instead "
+          "(evsim then adds accumulator neurons whose potential is the summed read-out)",
+    "I": "An integrator without spikes, usually a read-out: end the model with its Affine/Linear instead "
+         "(evsim then adds accumulator neurons whose potential is the summed read-out)",
+    "Conv1d": "Write it as a Conv2d with a height of 1 (kernel (1, k))",
+}
+
+
 class UnsupportedNode(ValidationError):
     """A NIR node evsim cannot run, named with its path in the graph."""
 
@@ -213,7 +224,8 @@ class _Reader:
                 self.nodes[prefix + name] = node
             else:
                 raise UnsupportedNode(f"NIR node {prefix + name!r} is a {kind}, which evsim does not run; supported: "
-                                      f"{', '.join(LINEAR + NEURONS)}, Input, Output, NIRGraph")
+                                      f"{', '.join(LINEAR + NEURONS)}, Input, Output, NIRGraph. "
+                                      f"{_REPLACEMENTS.get(kind, _REPLACE)}")
         for src, dst in graph.edges:
             edges.append((self._endpoint(prefix, src, subgraphs, "Output"),
                           self._endpoint(prefix, dst, subgraphs, "Input")))
