@@ -75,6 +75,7 @@ __all__ = [
     "resting_level",
     "crossing_time",
     "apply_reset",
+    "synaptic_current",
     "sigmoid",
     "firing_probability",
 ]
@@ -704,6 +705,29 @@ def apply_reset(m, fired, theta, reset_to, out=None, removed=None):
         return result
     np.copyto(out, result)
     return out
+
+
+def synaptic_current(i, beta_syn, arriving, out=None):
+    """One step of a decaying synaptic current: ``beta_syn * i + arriving``.
+
+    The current-based neuron (snnTorch's ``Synaptic``, Norse's ``LIFCell``)
+    integrates this current, not its input: ``m = drift(v) + i_k``.
+
+    Parameters
+    ----------
+    i : array_like or float
+        The current after the previous step.
+    beta_syn : array_like or float
+        Its decay per step, ``exp(−dt/τ_syn)``.
+    arriving : array_like or float
+        The input of this step (the sum of its arrivals).
+    out : ndarray, optional
+        Where the result is written (may be ``i`` itself); the same bits.
+    """
+    if out is None:
+        return beta_syn * i + arriving
+    np.multiply(beta_syn, i, out=out)
+    return np.add(out, arriving, out=out)
 
 
 def sigmoid(x):

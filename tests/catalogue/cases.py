@@ -18,6 +18,7 @@ the catalogue under a memory ceiling (``tools/catalogue.py`` and the tests do).
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import functools
 import importlib
 import math
@@ -825,6 +826,13 @@ for bad in [0, -1, 1.5, "3", True, None]:
     refuse(D, f"Dense({bad!r}, 3)", lambda b=bad: Dense(b, 3), "n_in", shown(bad))
     refuse(D, f"Dense(3, {bad!r})", lambda b=bad: Dense(3, b), "n_out", shown(bad))
 refuse(D, "Dense(10**6, 10**6) (8 TB)", lambda: Dense(10**6, 10**6), error="LimitError")
+for bad in [0.0, 1.5, NAN, True, "0.5"]:
+    refuse(D, f"SpikingLayer(beta={bad!r})", lambda b=bad: dataclasses.replace(snn().layers[0], beta=b), "beta", shown(bad))
+for bad in [1.0, -0.5, NAN, True]:
+    refuse(D, f"SpikingLayer(synapse_beta={bad!r})", lambda b=bad: dataclasses.replace(snn().layers[0], synapse_beta=b), "synapse_beta", shown(bad))
+refuse(D, "SpikingLayer(accumulator, beta=0.5)", lambda: dataclasses.replace(snn().layers[-1], beta=0.5), "accumulator", "1.0 and None")
+refuse(D, "to_network(layer beta=0.1 not exp(-1/tau))", lambda: evsim.deep.to_network(dataclasses.replace(snn(), layers=(dataclasses.replace(snn().layers[0], beta=0.1),) + snn().layers[1:])), "beta", error="ValidationError")
+accept(D, "SpikingLayer(beta=0.75, synapse_beta=0.5) runs", lambda: evsim.deep.run(dataclasses.replace(snn(), layers=(dataclasses.replace(snn().layers[0], beta=0.75, synapse_beta=0.5),) + snn().layers[1:]), X, 3))
 for bad in BAD_SEEDS:
     refuse(D, f"Dense(rng={bad!r})", lambda b=bad: Dense(3, 2, rng=b), "rng", shown(bad))
 refuse(D, "Conv2d(0, 2, 3)", lambda: Conv2d(0, 2, 3), "c_in", "0")
