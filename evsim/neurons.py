@@ -707,27 +707,25 @@ def apply_reset(m, fired, theta, reset_to, out=None, removed=None):
     return out
 
 
-def synaptic_current(i, beta_syn, arriving, out=None):
-    """One step of a decaying synaptic current: ``beta_syn * i + arriving``.
-
-    The current-based neuron (snnTorch's ``Synaptic``, Norse's ``LIFCell``)
-    integrates this current, not its input: ``m = drift(v) + i_k``.
+def synaptic_current(i, beta_syn, i_bias, I, out=None):
+    """One step of a synaptic current: ``(beta_syn * i + i_bias) + I``, in that order.
 
     Parameters
     ----------
     i : array_like or float
-        The current after the previous step.
-    beta_syn : array_like or float
-        Its decay per step, ``exp(−dt/τ_syn)``.
-    arriving : array_like or float
-        The input of this step (the sum of its arrivals).
+        Currents before the step.
+    beta_syn, i_bias : array_like or float
+        Decay per step and the constant input added every step.
+    I : array_like or float
+        The step's summed arrivals (``0.0`` on a step without any).
     out : ndarray, optional
         Where the result is written (may be ``i`` itself); the same bits.
     """
     if out is None:
-        return beta_syn * i + arriving
+        return beta_syn * i + i_bias + I
     np.multiply(beta_syn, i, out=out)
-    return np.add(out, arriving, out=out)
+    np.add(out, i_bias, out=out)
+    return np.add(out, I, out=out)
 
 
 def sigmoid(x):

@@ -362,7 +362,7 @@ def _dyadic_mlp(seed: int) -> Sequential:
 
 
 def test_a_current_based_layer_runs_its_equations():
-    """A layer with synapse_beta integrates a decaying current, ``i = β_s·i + W·x``, ``m = β·v + b + i``,
+    """A layer with synapse_beta integrates a decaying current, ``i = (β_s·i + b) + W·x``, ``m = β·v + i``,
     ``s = m >= θ``, ``v = m − s·θ``; the next layer receives ``s·θ`` (dyadic numbers: exact)."""
     from dataclasses import replace
 
@@ -380,9 +380,10 @@ def test_a_current_based_layer_runs_its_equations():
             dense = ann.layers[2 * k]
             current = drive @ dense.params["W"].T
             if k == 0:
-                i = 0.5 * i + current
-                current = i
-            m = layer.beta * v[k] + dense.params["b"] + current
+                i = 0.5 * i + dense.params["b"] + current
+                m = layer.beta * v[k] + i
+            else:
+                m = layer.beta * v[k] + dense.params["b"] + current
             fired = m >= theta
             v[k] = m - fired * theta
             assert np.array_equal(result.spikes[k][t], fired), (t, k)

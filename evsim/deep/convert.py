@@ -64,14 +64,16 @@ class SpikingLayer:
     ``theta`` is None for the output accumulator. ``v_init`` is per neuron.
     Each step, with ``I = W·x`` the group's output (bias left out)::
 
-        i = synapse_beta·i + I          (a current-based layer; else i = I)
-        m = drift(v, beta, 0, bias) + i = beta·v + bias + i
+        m = drift(v, beta, 0, bias) + I = beta·v + bias + I
         s = m >= theta;  v = m − s·theta
 
     ``beta`` is the membrane's decay per step (1, the default, for the IF
-    neurons of a converted net; ``< 1`` a LIF layer); ``synapse_beta`` the
-    synaptic current's (``None``, the default: no current, the input goes
-    straight into the membrane).
+    neurons of a converted net; ``< 1`` a LIF layer). ``synapse_beta`` makes
+    it a current-based layer (``None``, the default: the input goes straight
+    into the membrane): the bias and the input go into a current that decays
+    by ``synapse_beta`` per step, and the membrane takes the current::
+
+        i = (synapse_beta·i + bias) + I;   m = beta·v + i
     """
 
     ops: tuple[Layer, ...]

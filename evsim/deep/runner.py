@@ -5,8 +5,12 @@ through :func:`evsim.neurons.drift`, :func:`evsim.neurons.fires` and
 :func:`evsim.neurons.apply_reset`)::
 
     I   = W_l · x_{l−1}(t)              (the layer's affine group, bias left out)
-    i   = synaptic_current(i, β_syn, I) (= β_syn·i + I; only in a current-based layer, else i = I)
-    m   = drift(v, β_l, 0, b_l) + i     (= (v + b_l) + i for the IF neurons of a converted net, β_l = 1)
+    m   = drift(v, β_l, 0, b_l) + I     (= (v + b_l) + I for the IF neurons of a converted net, β_l = 1)
+
+    or, in a current-based layer, the bias and ``I`` go into a decaying current:
+
+    i   = synaptic_current(i, β_syn, b_l, I)   (= (β_syn·i + b_l) + I)
+    m   = drift(v, β_l, 0, 0) + i
     s   = m >= θ_l;  v = m − s·θ_l;  x_l(t) = s·θ_l
 
 The output accumulator adds ``W·x + b`` to the logits every step. Synaptic
@@ -368,15 +372,17 @@ class _State:
         return linear_part(layer.ops, previous, out=self._currents[k][:self.alive.size])
 
     def step(self, k: int, layer, current: np.ndarray, single_spike: bool) -> tuple[np.ndarray, np.ndarray]:
-        """One update of layer ``k`` in place: ``m = drift(v) + i``, fire, soft reset.
+        """One update of layer ``k`` in place: ``m = drift(v) + I`` (or ``+ i``), fire, soft reset.
 
         Returns the spikes ``s`` and their values ``s·θ`` for the next layer
         (the very amount the soft reset subtracts).
         """
         n, v = self.alive.size, self.v[k]
+        bias = layer.bias
         if layer.current_based:
-            current = synaptic_current(self.i[k], layer.synapse_beta, current, out=self.i[k])
-        drift(v, layer.beta, 0.0, layer.bias, out=v)
+            current = synaptic_current(self.i[k], layer.synapse_beta, bias, current, out=self.i[k])
+            bias = 0.0
+        drift(v, layer.beta, 0.0, bias, out=v)
         np.add(v, current, out=v)
         fired = fires(v, layer.theta, out=self._fired[k][:n])
         if single_spike:
