@@ -30,8 +30,11 @@ so ``v_inf`` is far beyond the threshold) both are evaluated in forms that tend
 to the IF limit as ``tau → ∞`` (``expm1``, ``log1p``; see :func:`flow`,
 :func:`crossing_time`), as forms around a huge ``v_inf`` would cancel.
 
-Resets: ``"subtract"`` (``v - theta``, soft), ``"zero"`` (``0``) or a number
-(``v_reset``). A refractory period ``r`` holds ``v`` at its reset value and
+Resets: ``"subtract"`` (``v - a``, soft, where the amount ``a`` is ``reset_by``,
+by default ``theta``), ``"zero"`` (``0``) or a number (``v_reset``). A discrete
+soft reset by ``a = theta / beta`` is the rule of libraries that subtract
+``theta`` from the next step's already decayed potential (snnTorch's
+``reset_mechanism="subtract"``): ``beta * (m - theta / beta) = beta * m - theta``. A refractory period ``r`` holds ``v`` at its reset value and
 discards arrivals at times ``t`` with ``t_spike < t < t_spike + r``.
 ``single_spike`` neurons never fire again after their first spike.
 
@@ -72,6 +75,7 @@ __all__ = [
     "resting_level",
     "crossing_time",
     "apply_reset",
+    "synaptic_current",
     "sigmoid",
     "firing_probability",
 ]
@@ -140,6 +144,18 @@ class _Integrator(NeuronModel):
         object.__setattr__(self, "reset", _check_reset(owner, self.reset))
         object.__setattr__(self, "refractory", check.real("refractory", self.refractory, owner=owner, minimum=0))
         object.__setattr__(self, "single_spike", check.flag("single_spike", self.single_spike, owner=owner))
+        if self.reset_by is not None:
+            object.__setattr__(self, "reset_by", check.real(
+                "reset_by (the amount a subtract reset removes; None: the threshold)", self.reset_by, owner=owner,
+                minimum=0, exclusive_minimum=True))
+            if self.reset != "subtract":
+                raise ValidationError(f"{owner}: reset_by={self.reset_by!r} is the amount a subtract reset removes, "
+                                      f"but reset={self.reset!r}; give reset='subtract' or leave reset_by None")
+
+    @property
+    def reset_amount(self) -> float:
+        """What a subtract reset removes from the potential: ``reset_by``, by default the threshold."""
+        return self.threshold if self.reset_by is None else self.reset_by
 
     @property
     def reset_potential(self) -> float | None:
@@ -170,6 +186,8 @@ class IF(_Integrator):
         Dead time after a spike, ms.
     single_spike : bool
         Fire at most once per simulation.
+    reset_by : float, optional
+        The amount a subtract reset removes (``> 0``); ``None``: the threshold.
     """
 
     threshold: float = 1.0
@@ -178,6 +196,7 @@ class IF(_Integrator):
     reset: Reset = "subtract"
     refractory: float = 0.0
     single_spike: bool = False
+    reset_by: float | None = None
 
     def __post_init__(self) -> None:
         self._validate("IF")
@@ -197,8 +216,10 @@ class LIF(_Integrator):
     ----------
     tau : float
         Membrane time constant in ms (``> 0``; ``inf`` means no leak).
-    threshold, v_init, bias, reset, refractory, single_spike
-        As for :class:`IF`. ``v_init`` defaults to ``v_rest``.
+    threshold, v_init, bias, reset, refractory, single_spike, reset_by
+        As for :class:`IF`. ``v_init`` defaults to ``v_rest``. A discrete
+        soft reset that removes ``threshold`` after the next step's decay
+        (snnTorch's) is ``reset_by = threshold / beta``.
     v_rest : float
         Resting potential the leak pulls towards.
     """
@@ -211,6 +232,7 @@ class LIF(_Integrator):
     reset: Reset = "subtract"
     refractory: float = 0.0
     single_spike: bool = False
+    reset_by: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tau", check.real("tau (ms; inf for no leak)", self.tau, owner="LIF", minimum=0,
@@ -683,6 +705,27 @@ def apply_reset(m, fired, theta, reset_to, out=None, removed=None):
         return result
     np.copyto(out, result)
     return out
+
+
+def synaptic_current(i, beta_syn, i_bias, I, out=None):
+    """One step of a synaptic current: ``(beta_syn * i + i_bias) + I``, in that order.
+
+    Parameters
+    ----------
+    i : array_like or float
+        Currents before the step.
+    beta_syn, i_bias : array_like or float
+        Decay per step and the constant input added every step.
+    I : array_like or float
+        The step's summed arrivals (``0.0`` on a step without any).
+    out : ndarray, optional
+        Where the result is written (may be ``i`` itself); the same bits.
+    """
+    if out is None:
+        return beta_syn * i + i_bias + I
+    np.multiply(beta_syn, i, out=out)
+    np.add(out, i_bias, out=out)
+    return np.add(out, I, out=out)
 
 
 def sigmoid(x):

@@ -163,7 +163,7 @@ def _clock_driven(net, inputs, until: float, rng) -> Run:
             m = (model.v_rest + beta * (v[j] - model.v_rest) + model.bias) + total
             if m >= model.threshold:
                 fired[k, j], payload[k, j] = True, 1.0
-                v[j] = m - model.threshold if model.reset == "subtract" else model.reset_potential
+                v[j] = m - model.reset_amount if model.reset == "subtract" else model.reset_potential
                 ref_end[j] = k + round(model.refractory / dt)
                 silenced[j] = model.single_spike
             else:
@@ -304,7 +304,7 @@ def _update(cell: _Neuron, now: Fraction, total: float | None, deliveries: list,
     cell.v, cell.anchor, cell.held = value, now, False
     spiked = value >= m.threshold
     if spiked:
-        cell.v = value - m.threshold if m.reset == "subtract" else m.reset_potential
+        cell.v = value - m.reset_amount if m.reset == "subtract" else m.reset_potential
         refractory = _exact_duration(m.refractory)
         cell.anchor = cell.ref_end = now + refractory
         cell.held = refractory > 0

@@ -17,8 +17,9 @@ when the events do. Input trains are finite, so it provably stops when
 
 Why that suffices: without input or exciting arrivals a neuron that is not
 self-driven fires at most finitely often (a potential above the threshold
-comes down by the threshold at each subtract reset, or below it at a hard
-reset, and free evolution does not bring it back), and each exciting arrival
+comes down by a positive amount at each subtract reset — the threshold, or
+``reset_by`` —, or below it at a hard reset, and free evolution does not
+bring it back), and each exciting arrival
 adds finitely many spikes; with no exciting cycle, induction along the
 exciting graph's order bounds every neuron. Anything else is refused before
 the first step (:func:`why_endless` names the neurons or the cycle): such a
@@ -76,11 +77,12 @@ def _kinds_of_firing(models: list, net: Network) -> tuple[list, np.ndarray, np.n
         theta, tau, v_rest, bias = (column(lambda m: m.threshold), column(lambda m: m.tau),
                                     column(lambda m: m.v_rest), column(lambda m: m.bias))
         reset = column(lambda m: math.nan if m.reset_potential is None else m.reset_potential)
+        removed = column(lambda m: m.reset_amount)
         refractory = column(lambda m: m.refractory)
         once = np.array([models[i].single_spike for i in integrators], bool)
         beta = np.exp(-net.dt / tau) if net.discrete else np.ones_like(tau)
         crosses = may_cross(theta, resting_level(tau, v_rest, bias), beta, v_rest, bias, net.discrete)
-        stays_above = np.where(np.isnan(reset), theta <= 0, reset >= theta)  # (subtract: v − θ >= θ iff θ <= 0)
+        stays_above = np.where(np.isnan(reset), removed <= 0, reset >= theta)  # (subtract: m − a >= θ for every m >= θ iff a <= 0)
         repeats[rows] = ~once
         relay[rows] = stays_above
         # it fires again when its refractory period ends; in discrete time that is the next step if r <= dt

@@ -48,7 +48,8 @@ weights = st.one_of(nice_weights, st.floats(-2.0, 2.0, allow_nan=False, width=64
 
 @st.composite
 def integrator_models(draw):
-    """IF or LIF (exact β) with random threshold, start, bias, reset, refractoriness, single-spike."""
+    """IF or LIF (exact β) with random threshold, start, bias, reset (a subtract reset sometimes by an amount
+    other than the threshold), refractoriness, single-spike."""
     common = dict(
         threshold=draw(st.sampled_from([0.5, 1.0, 1.7]) | st.floats(0.1, 2.0)),
         v_init=draw(st.sampled_from([0.0, 0.5]) | st.floats(-1.0, 1.5)),
@@ -57,6 +58,8 @@ def integrator_models(draw):
         refractory=float(draw(st.integers(0, 3))),
         single_spike=draw(st.booleans()),
     )
+    if common["reset"] == "subtract":
+        common["reset_by"] = draw(st.sampled_from([None, None, 0.75, 1.25]))
     if draw(st.booleans()):
         return IF(**common)
     beta = draw(st.sampled_from([0.5, 0.9, 0.99]) | st.floats(0.3, 0.999))

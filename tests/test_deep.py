@@ -350,3 +350,70 @@ def test_run_and_to_network_refuse_before_allocating_above_the_memory_limit():
     tracemalloc.stop()
     assert peak < 40 * 2**20
     assert run(snn, x[:20], 2, chunk=5).logits.shape == (2, 20, 10)  # the same net runs in smaller chunks
+
+
+def _dyadic_mlp(seed: int) -> Sequential:
+    rng = np.random.default_rng(seed)
+    ann = Sequential([Dense(4, 5, rng=0), ReLU(), Dense(5, 3, rng=1), ReLU(), Dense(3, 2, rng=2)])
+    for layer in ann.layers[::2]:
+        layer.params["W"] = rng.integers(-16, 17, layer.params["W"].shape) / 16
+        layer.params["b"] = rng.integers(-4, 5, layer.params["b"].shape) / 32
+    return ann
+
+
+def test_a_current_based_layer_runs_its_equations():
+    """A layer with synapse_beta integrates a decaying current, ``i = (β_s·i + b) + W·x``, ``m = β·v + i``,
+    ``s = m >= θ``, ``v = m − s·θ``; the next layer receives ``s·θ`` (dyadic numbers: exact)."""
+    from dataclasses import replace
+
+    ann, steps = _dyadic_mlp(3), 12
+    snn = convert(ann, thresholds=[0.75, 0.5], input_shape=(4,))
+    layers = (replace(snn.layers[0], beta=0.75, synapse_beta=0.5), replace(snn.layers[1], beta=0.5), snn.layers[2])
+    snn = replace(snn, layers=layers)
+    x = np.random.default_rng(4).integers(0, 17, (3, 4)) / 16
+    result = run(snn, x, steps, encoding="analog", record_spikes=True)
+    v = [np.zeros((3, 5)), np.zeros((3, 3))]
+    i, total = np.zeros((3, 5)), np.zeros((3, 2))
+    for t in range(steps):
+        drive = x
+        for k, (layer, theta) in enumerate(zip(layers[:2], (0.75, 0.5))):
+            dense = ann.layers[2 * k]
+            current = drive @ dense.params["W"].T
+            if k == 0:
+                i = 0.5 * i + dense.params["b"] + current
+                m = layer.beta * v[k] + i
+            else:
+                m = layer.beta * v[k] + dense.params["b"] + current
+            fired = m >= theta
+            v[k] = m - fired * theta
+            assert np.array_equal(result.spikes[k][t], fired), (t, k)
+            drive = fired * theta
+        total += drive @ ann.layers[4].params["W"].T + ann.layers[4].params["b"]
+        assert np.array_equal(result.logits[t], total), t
+    assert result.spike_counts.sum() > 0
+
+
+def test_leaky_and_current_based_layers_survive_save_and_load(tmp_path):
+    from dataclasses import replace
+
+    from evsim import io
+
+    snn = convert(_dyadic_mlp(5), thresholds=[1.0, 0.5], input_shape=(4,))
+    snn = replace(snn, layers=(replace(snn.layers[0], beta=0.875, synapse_beta=0.25),) + snn.layers[1:])
+    back = io.load(io.save(snn, tmp_path / "snn.npz"))
+    assert (back.layers[0].beta, back.layers[0].synapse_beta) == (0.875, 0.25)
+    assert (back.layers[1].beta, back.layers[1].synapse_beta) == (1.0, None)
+    x = np.full((2, 4), 0.5)
+    assert np.array_equal(run(back, x, 6).logits, run(snn, x, 6).logits)
+
+
+@pytest.mark.parametrize("changes, says", [
+    (dict(beta=0.0), "beta"), (dict(beta=1.5), "beta"), (dict(synapse_beta=1.0), "synapse_beta"),
+    (dict(synapse_beta=-0.5), "synapse_beta"),
+])
+def test_a_spiking_layer_refuses_decays_outside_their_range(changes, says):
+    from dataclasses import replace
+
+    snn = convert(_dyadic_mlp(1), thresholds=[1.0, 1.0], input_shape=(4,))
+    with pytest.raises(ValidationError, match=f"SpikingLayer: {says}"):
+        replace(snn.layers[0], **changes)

@@ -3,6 +3,8 @@ documented dynamics (forward Euler, see evsim.nirio), and typed errors."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -278,6 +280,29 @@ def test_one_parameter_value_for_a_whole_layer_is_broadcast_to_its_width(one):
 def test_a_graph_that_does_not_say_its_time_step_is_refused_naming_the_exporters_usual_values():
     """NIR has no dt field: a file from snnTorch or Norse needs dt=, and the error says which they mean."""
     graph = nir.NIRGraph.from_list(nir.Linear(weight=np.eye(2)), nir.IF(r=np.ones(2), v_threshold=np.ones(2)))
-    with pytest.raises(ValidationError, match=r"does not say its time step .* snnTorch .* dt=1e-4, Norse's at dt=1e-3"):
+    with pytest.raises(ValidationError, match=r"does not say its time step .* snnTorch .* dt=1e-4; Norse .* dt=1e-6"):
         from_nir(graph)
     assert len(from_nir(graph, dt=1e-3).names) == 4
+
+
+@pytest.mark.parametrize("graph, dt, says", [
+    (lambda: nir.NIRGraph.from_list(nir.Linear(weight=np.eye(2)), nir.LI(tau=np.ones(2), r=np.ones(2),
+                                                                          v_leak=np.zeros(2))),
+     1e-3, [r"'li' is a LI", r"end the model with its Affine/Linear"]),
+    (lambda: nir.NIRGraph.from_list(nir.Linear(weight=np.eye(2)), nir.Threshold(threshold=np.ones(2))),
+     1e-3, [r"'threshold' is a Threshold", r"Replace it in the model"]),
+    (lambda: nir.NIRGraph.from_list(nir.Linear(weight=np.eye(2)), nir.IF(r=np.ones(2), v_threshold=np.ones(2))),
+     None, [r"does not say its time step", r"give dt="]),
+    (lambda: nir.NIRGraph(nodes={"input": nir.Input(input_type={"input": np.array([2])}),
+                                 "if": nir.IF(r=np.ones(2), v_threshold=np.ones(2)),
+                                 "back": nir.Linear(weight=np.eye(2))},
+                          edges=[("input", "if"), ("if", "back"), ("back", "if")], type_check=False),
+     1e-3, [r"loop without a Delay node", r"if\[0\] -> if\[0\]", r"loop_delay=True", r"nir.Delay"]),
+])
+def test_every_refused_graph_names_the_node_and_the_fix(graph, dt, says):
+    """Law: a graph from_nir refuses (an unsupported node, no dt, a loop without a delay) is a typed error
+    whose message names the node (or the loop) and says how to fix it."""
+    with pytest.raises(ValidationError) as refused:
+        from_nir(graph(), dt=dt)
+    for said in says:
+        assert re.search(said, str(refused.value)), (said, str(refused.value))

@@ -65,10 +65,52 @@ def test_the_libraries_own_files_spike_as_the_libraries_did(case, dt):
     assert data["spikes"].sum() > 0  # not vacuous: the output layer fires
 
 
+@pytest.mark.parametrize("case, options", [
+    ("snntorch_mlp_scalar_subtract", dict(reset="subtract")),
+    ("snntorch_rleaky_subtract", dict(reset="subtract", loop_delay=True)),
+    ("snntorch_rleaky_zero", dict(loop_delay=True, refractory={"1.lif": 2e-4})),  # only the RLeaky drops a step
+])
+def test_what_the_file_cannot_say_is_said_by_the_documented_options(case, options):
+    """Law: where the file cannot say what snnTorch did (its subtract reset, written as v_reset = 0; RLeaky's
+    one-step loop with no Delay node; RLeaky's zero reset, which drops the step after a spike), from_nir with
+    the options its docstring gives for that library spikes as the library did, every layer, every step."""
+    data, meta = fixture(case)
+    dt = float(data["dt"])
+    got = evsim_spikes(from_nir(DATA / f"{case}.nir", dt=dt, **options), data, meta, dt)
+    for layer in meta["layers"]:
+        want = data[f"spikes__{layer}"]
+        assert np.array_equal(got[layer], want), (layer, int(np.sum(got[layer] != want)), want.size)
+    assert data["spikes"].sum() > 0
+
+
+def test_without_the_option_snntorchs_subtract_reset_is_read_as_the_file_says():
+    """The file says v_reset = 0, and read so it spikes differently (the option is needed, not decoration)."""
+    data, meta = fixture("snntorch_mlp_scalar_subtract")
+    dt = float(data["dt"])
+    got = evsim_spikes(from_nir(DATA / "snntorch_mlp_scalar_subtract.nir", dt=dt), data, meta, dt)
+    assert sum(int(np.sum(got[layer] != data[f"spikes__{layer}"])) for layer in meta["layers"]) > 50
+
+
+def test_a_delay_node_on_the_loop_is_the_same_as_loop_delay():
+    """The other fix the error names: a nir.Delay of one step on RLeaky's loop edge gives the same network."""
+    import nir
+
+    data, meta = fixture("snntorch_rleaky_subtract")
+    dt = float(data["dt"])
+    graph = nir.read(str(DATA / "snntorch_rleaky_subtract.nir"), type_check=False)
+    width = np.asarray(graph.nodes["1.w_rec"].weight).shape[0]  # (snnTorch writes the loop's nodes flat)
+    graph.nodes["late"] = nir.Delay(delay=np.full(width, dt))
+    graph.edges = [e for e in graph.edges if e != ("1.w_rec", "1.lif")] + [("1.w_rec", "late"), ("late", "1.lif")]
+    got = evsim_spikes(from_nir(graph, dt=dt, reset="subtract"), data, meta, dt)
+    for layer in meta["layers"]:
+        assert np.array_equal(got[layer], data[f"spikes__{layer}"]), layer
+
+
 @pytest.mark.parametrize("case, error, message", [
     ("norse_lif_cubalif", UnsupportedNode, r"NIR node '1' is a CubaLIF, which evsim does not run"),
     ("snntorch_rleaky_zero", ValidationError, r"loop without a Delay node .*zero-delay cycle 1.lif\[0\] .* "
-                                              r"RLeaky .* put a nir.Delay\(delay=dt\) on the loop's edge"),
+                                              r"RLeaky .* pass loop_delay=True .* put a nir.Delay\(delay=dt\) on "
+                                              r"the loop's edge. .*refractory=2\*dt"),
 ])
 def test_what_evsim_cannot_run_yet_is_refused_by_name(case, error, message):
     """Law: a graph evsim cannot run faithfully is a typed error naming the node or loop, never a wrong run."""

@@ -87,6 +87,27 @@ def test_reset_modes(reset, after):
     assert list(trace.time) == [1.0] and trace.before[0] == 1.5 and trace.after[0] == after
 
 
+@pytest.mark.parametrize("dt", [1.0, None])
+def test_a_subtract_reset_removes_reset_by_instead_of_the_threshold(dt):
+    rec = simulate(feed_net(IF(threshold=1.0, reset_by=1.25), 1.5, dt=dt), {"x": [0]}, until=3, probes=["y"])
+    assert rec.potentials["y"].after[0] == 0.25
+
+
+def test_a_reset_by_threshold_over_beta_is_subtracting_the_threshold_after_the_next_decay():
+    """snnTorch's soft reset, ``v_k = β·v_{k−1} + I_k − s_{k−1}·θ``: exact on dyadic numbers (β = 1/2)."""
+    beta, theta, drive = 0.5, 1.0, [1.5, 0.75, 1.25, 0.0, 1.0, 0.5, 0.75, 1.0]
+    rec = simulate(feed_net(LIF.from_beta(beta, threshold=theta, reset_by=theta / beta), 1.0),
+                   {"x": Analog(range(len(drive)), drive)}, until=len(drive) + 1, probes=["y"])
+    v, fired, spikes, potentials = 0.0, False, [], []
+    for k, current in enumerate(drive):
+        v = beta * v + current - fired * theta
+        fired = v >= theta
+        spikes += [k + 1] * fired  # (the feed's synapse has delay 1)
+        potentials.append(v)
+    assert list(rec.trains()["y"]) == spikes and len(spikes) >= 3
+    assert list(rec.potentials["y"].before) == potentials  # the potential tested against θ, step by step
+
+
 def test_lif_decay_in_discrete_steps():
     beta = 0.5
     rec = simulate(feed_net(LIF.from_beta(beta, threshold=10.0), 4.0), {"x": [0]}, until=4, probes=["y"])

@@ -11,13 +11,12 @@ step). Step ``k`` of the library is compared with evsim's spikes at time ``(k + 
 gives the count of differing slots for shift 0 (a spike at the step of the input that caused it,
 evsim's documented convention) and shift 1.
 
-Where today's import refuses a node for scalar parameters ("has 1 neurons but receives N values"),
-a second row shows the same file with those parameters broadcast to the width of the Affine feeding
-the node (done here, on the graph nir.read returns), to show what remains after that fix. Two more
-rows run Norse's files at the dt under which NIR's equations give Norse's update (see
-tests/data/nir/README.md). A last table covers the other direction: evsim's own exports
-(``evsim_<case>.nir``) and, per library that imported them, the slots in which its stored spikes
-differ from evsim's run of the file (or the error it raised).
+Where the file cannot say what the library did, a second row reads it with the from_nir arguments
+documented for that library (``DOCUMENTED``: the dt under which NIR's equations give Norse's update,
+snnTorch's subtract reset, RLeaky's one-step loop and its zero reset; see tests/data/nir/README.md).
+A last table covers the other direction: evsim's own exports (``evsim_<case>.nir``) and, per library
+that imported them, the slots in which its stored spikes differ from evsim's run of the file (or the
+error it raised).
 """
 
 from __future__ import annotations
@@ -54,61 +53,26 @@ def evsim_spikes(net, inputs: np.ndarray, dt: float, analog: bool, layers: list[
     return out
 
 
-def broadcast_scalars(graph) -> int:
-    """Give every neuron node whose parameters have shape () or (1,) the width of the Affine/Linear
-    that feeds it (what the exporters mean); returns how many nodes were changed."""
-    changed = 0
-    for name, node in graph.nodes.items():
-        if type(node).__name__ == "NIRGraph":
-            changed += broadcast_scalars(node)
-            continue
-        if type(node).__name__ not in ("LIF", "IF", "CubaLIF") or np.size(node.v_threshold) != 1:
-            continue
-        feeds = [graph.nodes[src] for src, dst in graph.edges if dst == name and hasattr(graph.nodes[src], "weight")]
-        if not feeds:
-            continue
-        width = np.shape(feeds[0].weight)[0]
-        for field in ("tau", "tau_mem", "tau_syn", "r", "v_leak", "v_threshold", "v_reset", "w_in"):
-            if getattr(node, field, None) is not None:
-                setattr(node, field, np.full(width, np.asarray(getattr(node, field), float).item()))
-        changed += 1
-    return changed
+# What each library's file cannot say, as the from_nir arguments evsim/nirio/__init__.py documents for it.
+DOCUMENTED = {
+    "norse_iaf": dict(dt=1.0),  # Norse's IAF adds its input unscaled and writes r = 1: NIR's IF at dt = 1
+    "norse_lifbox": dict(dt=1e-6),  # Norse writes tau = dt*tau_mem: its step is NIR's at dt*dt
+    "snntorch_mlp_scalar_subtract": dict(reset="subtract"),
+    "snntorch_rleaky_subtract": dict(reset="subtract", loop_delay=True),
+    "snntorch_rleaky_zero": dict(loop_delay=True, refractory={"1.lif": 2e-4}),
+}
 
 
-def delay_loops(graph, dt: float) -> int:
-    """Put a Delay of one step on every edge that closes a neuron → linear → same neuron loop (what
-    snnTorch's RLeaky means: recurrent(spk_{k-1})); returns how many edges were changed."""
-    import nir
-
-    changed = 0
-    for src, dst in list(graph.edges):
-        if (dst, src) in graph.edges and type(graph.nodes[dst]).__name__ in ("LIF", "IF", "CubaLIF"):
-            name = f"{src}.delay"
-            width = np.shape(graph.nodes[src].weight)[0]
-            graph.nodes[name] = nir.Delay(delay=np.full(width, dt))
-            graph.edges.remove((src, dst))
-            graph.edges += [(src, name), (name, dst)]
-            changed += 1
-    return changed
-
-
-def check(path: Path, dt_override: float | None = None, broadcast: bool = False) -> dict:
-    import nir
-
+def check(path: Path, options: dict | None = None) -> dict:
     data = np.load(path.with_suffix(".npz"))
     meta = json.loads(str(data["meta"]))
-    dt = float(data["dt"]) if dt_override is None else dt_override
+    options = dict(options or {})
+    dt = float(options.pop("dt", data["dt"]))
     layers, steps = meta["layers"], int(meta["steps"])
-    row = {"case": path.stem + (" (scalars broadcast here)" if broadcast else ""), "dt": dt}
+    said = ", ".join(f"{k}={v!r}" for k, v in options.items())
+    row = {"case": path.stem + (f" ({said})" if said else ""), "dt": dt}
     try:
-        if broadcast:
-            graph = nir.read(str(path), type_check=False)
-            broadcast_scalars(graph)
-            if delay_loops(graph, dt):
-                row["case"] += " + 1-step Delay in the loop"
-            net = from_nir(graph, dt=dt)
-        else:
-            net = from_nir(path, dt=dt)
+        net = from_nir(path, dt=dt, **options)
     except Exception as error:  # report, whatever it is
         row["error"] = f"{type(error).__name__}: {error}"
         return row
@@ -137,20 +101,16 @@ def main() -> None:
         if path.stem.startswith("evsim_"):  # evsim's own exports: see exports() below
             continue
         rows.append(check(path))
-        if "has 1 neurons but receives" in rows[-1].get("error", ""):
-            rows.append(check(path, broadcast=True))
-        if path.stem == "norse_iaf":  # Norse's IAF ignores dt (v += I) and writes r = 1: NIR means that at dt = 1
-            rows.append(check(path, dt_override=1.0, broadcast=True))
-        if path.stem == "norse_lifbox":  # Norse writes tau = dt/tau_mem_inv = dt*tau: its step is NIR's at dt*dt
-            rows.append(check(path, dt_override=1e-6, broadcast=True))
-    print(f"{'case':55} {'dt':>6}  imports  {'output differ (shift 0 | 1)':>28}  {'all layers differ (shift 0 | 1)':>32}")
+        if path.stem in DOCUMENTED:
+            rows.append(check(path, DOCUMENTED[path.stem]))
+    print(f"{'case':90} {'dt':>6}  imports  {'output differ (shift 0 | 1)':>28}  {'all layers differ (shift 0 | 1)':>32}")
     for row in rows:
         if "error" in row:
-            print(f"{row['case']:55} {row['dt']:>6g}  no       {row['error']}")
+            print(f"{row['case']:90} {row['dt']:>6g}  no       {row['error']}")
             continue
         out = f"{row['out0']} | {row['out1']} of {row['out_total']}"
         every = f"{row['all0']} | {row['all1']} of {row['all_total']}"
-        print(f"{row['case']:55} {row['dt']:>6g}  yes      {out:>28}  {every:>32}")
+        print(f"{row['case']:90} {row['dt']:>6g}  yes      {out:>28}  {every:>32}")
     exports(Path(args.dir))
 
 

@@ -59,9 +59,21 @@ def affine_bias(ops: Sequence[Layer], input_shape: tuple[int, ...]) -> np.ndarra
 
 @dataclass(frozen=True, eq=False)
 class SpikingLayer:
-    """One layer of the converted net: its affine group and neuron parameters.
+    """One layer of a spiking net: its affine group and neuron parameters.
 
     ``theta`` is None for the output accumulator. ``v_init`` is per neuron.
+    Each step, with ``I = W·x`` the group's output (bias left out)::
+
+        m = drift(v, beta, 0, bias) + I = beta·v + bias + I
+        s = m >= theta;  v = m − s·theta
+
+    ``beta`` is the membrane's decay per step (1, the default, for the IF
+    neurons of a converted net; ``< 1`` a LIF layer). ``synapse_beta`` makes
+    it a current-based layer (``None``, the default: the input goes straight
+    into the membrane): the bias and the input go into a current that decays
+    by ``synapse_beta`` per step, and the membrane takes the current::
+
+        i = (synapse_beta·i + bias) + I;   m = beta·v + i
     """
 
     ops: tuple[Layer, ...]
@@ -70,6 +82,24 @@ class SpikingLayer:
     bias: np.ndarray
     theta: float | None
     v_init: np.ndarray
+    beta: float = 1.0
+    synapse_beta: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "beta", real("beta (the membrane's decay per step)", self.beta,
+                                              owner="SpikingLayer", minimum=0.0, maximum=1.0, exclusive_minimum=True))
+        if self.synapse_beta is not None:
+            object.__setattr__(self, "synapse_beta", real(
+                "synapse_beta (the synaptic current's decay per step; None: no current)", self.synapse_beta,
+                owner="SpikingLayer", minimum=0.0, maximum=1.0, exclusive_maximum=True))
+        if not self.spiking and (self.beta != 1.0 or self.synapse_beta is not None):
+            raise refuse("SpikingLayer", "beta and synapse_beta of the output accumulator",
+                         "1.0 and None (it sums its input, it has no dynamics)", (self.beta, self.synapse_beta))
+
+    @property
+    def current_based(self) -> bool:
+        """Whether the layer carries a synaptic current (``synapse_beta`` set)."""
+        return self.synapse_beta is not None
 
     @property
     def spiking(self) -> bool:

@@ -5,7 +5,12 @@ through :func:`evsim.neurons.drift`, :func:`evsim.neurons.fires` and
 :func:`evsim.neurons.apply_reset`)::
 
     I   = W_l · x_{l−1}(t)              (the layer's affine group, bias left out)
-    m   = drift(v, 1, 0, b_l) + I       (= (v + b_l) + I)
+    m   = drift(v, β_l, 0, b_l) + I     (= (v + b_l) + I for the IF neurons of a converted net, β_l = 1)
+
+    or, in a current-based layer, the bias and ``I`` go into a decaying current:
+
+    i   = synaptic_current(i, β_syn, b_l, I)   (= (β_syn·i + b_l) + I)
+    m   = drift(v, β_l, 0, 0) + i
     s   = m >= θ_l;  v = m − s·θ_l;  x_l(t) = s·θ_l
 
 The output accumulator adds ``W·x + b`` to the logits every step. Synaptic
@@ -34,7 +39,7 @@ from evsim.deep.convert import SpikingNet, linear_part
 from evsim.deep import checks
 from evsim.deep.layers import IM2COL_BYTES
 from evsim.deep.matrix import fan_out, work_sizes
-from evsim.neurons import apply_reset, drift, fires
+from evsim.neurons import apply_reset, drift, fires, synaptic_current
 from evsim.validation import choice, flag, generator, integer, real, refuse, require_budget
 
 __all__ = ["RunResult", "run", "run_bytes", "encode_batch", "sample_streams", "sample_code", "fan_out", "E_AC", "E_MAC"]
@@ -341,6 +346,8 @@ class _State:
         shapes = [(batch, *layer.output_shape) for layer in snn.layers]
         self.alive = np.arange(batch)
         self.v = [np.broadcast_to(layer.v_init, shape).copy() for layer, shape in zip(snn.layers, shapes)]
+        self.i = [np.zeros(shape, dtype) if layer.spiking and layer.current_based else None
+                  for layer, shape in zip(snn.layers, shapes)]
         self.spent = [np.zeros(shape, bool) for shape in shapes]
         self.first_current = linear_part(snn.layers[0].ops, x) if encoding == "analog" else None
         self.total = np.zeros((batch, snn.layers[-1].size), dtype)
@@ -365,13 +372,17 @@ class _State:
         return linear_part(layer.ops, previous, out=self._currents[k][:self.alive.size])
 
     def step(self, k: int, layer, current: np.ndarray, single_spike: bool) -> tuple[np.ndarray, np.ndarray]:
-        """One IF update of layer ``k`` in place: ``m = drift(v) + I``, fire, soft reset.
+        """One update of layer ``k`` in place: ``m = drift(v) + I`` (or ``+ i``), fire, soft reset.
 
         Returns the spikes ``s`` and their values ``s·θ`` for the next layer
         (the very amount the soft reset subtracts).
         """
         n, v = self.alive.size, self.v[k]
-        drift(v, 1.0, 0.0, layer.bias, out=v)
+        bias = layer.bias
+        if layer.current_based:
+            current = synaptic_current(self.i[k], layer.synapse_beta, bias, current, out=self.i[k])
+            bias = 0.0
+        drift(v, layer.beta, 0.0, bias, out=v)
         np.add(v, current, out=v)
         fired = fires(v, layer.theta, out=self._fired[k][:n])
         if single_spike:
@@ -390,6 +401,7 @@ class _State:
         """Drop the samples that exited: they cost no further operations."""
         self.alive = self.alive[rows]
         self.v = [v[rows] for v in self.v]
+        self.i = [None if i is None else i[rows] for i in self.i]
         self.spent = [s[rows] for s in self.spent]
         self.total = self.total[rows]
         self._input_ops = None

@@ -1,7 +1,8 @@
 """Expand a small converted net into an event-driven :class:`~evsim.network.Network`.
 
 Neurons: ``in{i}`` (Input, flattened), ``L{k}_{j}`` (IF with the layer's θ,
-soft reset, ``v_init`` and per-neuron bias), ``out{j}`` (the accumulator: an
+soft reset, ``v_init`` and per-neuron bias; a LIF of the layer's ``beta``
+where it is below 1), ``out{j}`` (the accumulator: an
 IF whose threshold can never be reached, so its potential after step ``t``
 is the cumulative logit). Synapses have zero delay, so one step runs layer by
 layer through the ranks; a spike of layer ``k−1`` carries ``θ_{k−1}``, folded
@@ -11,6 +12,8 @@ the encoding (analog input: one analog event per element per step).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from evsim.deep import checks
@@ -18,7 +21,7 @@ from evsim.deep.convert import SpikingNet
 from evsim.deep.matrix import BLOCK_BYTES, fan_out, matrix_blocks
 from evsim.inputs import Analog
 from evsim.network import Network, require_network_budget
-from evsim.neurons import IF, Input
+from evsim.neurons import IF, LIF, Input
 from evsim.validation import real_array, refuse
 
 __all__ = ["to_network", "network_inputs", "UNREACHABLE"]
@@ -50,8 +53,8 @@ def to_network(snn: SpikingNet) -> Network:
             name = f"{prefix}{j}"
             names.append(name)
             threshold = layer.theta if layer.spiking else UNREACHABLE
-            neurons[name] = IF(threshold=threshold, v_init=float(layer.v_init.reshape(-1)[j]),
-                               bias=float(layer.bias.reshape(-1)[j]))
+            neurons[name] = _neuron(layer, threshold=threshold, v_init=float(layer.v_init.reshape(-1)[j]),
+                                    bias=float(layer.bias.reshape(-1)[j]))
         for first, block in matrix_blocks(layer.ops, layer.input_shape):
             block = block * scale
             rows, cols = np.nonzero(block)
@@ -64,6 +67,20 @@ def to_network(snn: SpikingNet) -> Network:
              "weight": np.concatenate(weights), "delay": np.zeros(sum(map(len, sources)))}
     outputs = {name for name in names if name.startswith("out")}
     return Network(neurons, table, outputs=outputs, dt=1.0)
+
+
+def _neuron(layer, **params):
+    """The event engine's model of one neuron of ``layer``: the same update (docs of SpikingLayer)."""
+    if layer.current_based:
+        raise refuse("to_network", "a current-based layer (synapse_beta set)", "IF or LIF layers",
+                     layer.synapse_beta)
+    if layer.beta == 1.0:
+        return IF(**params)
+    model = LIF.from_beta(layer.beta, **params)
+    if math.exp(-1.0 / model.tau) != layer.beta:  # (the engine's decay is exp(−dt/τ), dt = 1)
+        raise refuse("to_network", "a layer's beta", "a decay that some τ gives exactly as exp(−1/τ) in floating "
+                     "point (the event engine's), e.g. 0.5, 0.75, 0.9", layer.beta)
+    return model
 
 
 def network_inputs(values: np.ndarray) -> dict:

@@ -30,6 +30,30 @@ test. Evaluated in that order the floating-point result equals the formula
 above up to the rounding of ``v_leak + β·(v − v_leak)`` versus
 ``v + (dt/τ)·(v_leak − v)``.
 
+What a file cannot say. NIR has no field for a time step, a subtract reset,
+a refractory period or a loop's delay; ``from_nir`` takes them as arguments
+(one value for every neuron node, or a mapping ``{node path: value}``):
+``dt=``; ``reset="subtract"`` — ``v_threshold`` taken off the next step's
+decayed potential, ``v_k = β·v_{k−1} + I_k − s_{k−1}·v_threshold``, which is
+evsim's subtract reset by ``reset_by = v_threshold/β``; ``refractory=`` (in
+the graph's unit); ``loop_delay=True`` — a zero-delay path from a node back to
+itself acts one step later. For the two common exporters (checked spike for
+spike against files they wrote, ``tests/data/nir/``):
+
+============================  =====================================================
+snnTorch 1.0 ``Leaky``         ``dt=1e-4``; ``reset="subtract"`` unless the layer was
+                               built with ``reset_mechanism="zero"``
+snnTorch 1.0 ``RLeaky``        also ``loop_delay=True``; for ``reset_mechanism="zero"``
+                               ``refractory={"<i>.lif": 2e-4}`` instead of
+                               ``reset="subtract"`` (its zero reset drops the step
+                               after a spike: a one-step refractory period)
+Norse 1.1 ``LIFBoxCell``       ``dt=1e-6``: Norse writes ``tau = dt·τ`` with its
+                               ``dt = 1e-3``, and NIR's Euler step at ``1e-6`` is then
+                               Norse's step
+Norse 1.1 ``IAFCell``          ``dt=1``: Norse adds its input unscaled and writes
+                               ``r = 1``
+============================  =====================================================
+
 Inputs and outputs. A top-level ``Input`` becomes Input neurons
 ``name[i]`` (flattened C-order) that take spikes or analog values. An
 ``Output`` fed by neurons unchanged marks them as the network's outputs;
@@ -50,8 +74,8 @@ carries folded into the next weights).
 The standard fields reproduce evsim's update under the rules above: IF ``r = 1/dt``; LIF
 ``τ = dt/(1 − β)``, ``r = 1`` and ``v_leak``, ``v_threshold``, ``v_reset`` times ``1 − β`` (so
 ``v = (1 − β)·m``); ``v_threshold`` is the largest float32 below ``θ``, so that a float32 reader's
-``v > v_threshold`` fires exactly when ``v >= θ``. What NIR cannot carry — subtract resets (written
-``v_reset = 0``), initial potentials, refractoriness, single-spike neurons, the exact ``τ`` (NIR's
+``v > v_threshold`` fires exactly when ``v >= θ``. What NIR cannot carry — subtract resets and their amount
+``reset_by`` (written ``v_reset = 0``), initial potentials, refractoriness, single-spike neurons, the exact ``τ`` (NIR's
 Euler step is ``1 − dt/τ``, evsim's ``exp(−dt/τ)``), names and ``dt`` — goes into ``evsim_*``
 metadata, which ``from_nir`` reads back, so ``from_nir(to_nir(net))`` spikes exactly as ``net``. The
 graph's metadata also records evsim's synapse rows in order (``evsim_synapse_*``), because the order
@@ -67,11 +91,10 @@ snnTorch. It reads an ``IF`` node as ``Leaky(beta=0.9)`` with subtract reset (``
 whose (spike, potential) pair the next layer cannot take (``TypeError``): it runs no evsim IF
 network. It does run an IF written as a ``LIF`` with ``τ = 1e30`` and ``r = τ/1e-4`` (in which
 Norse's neurons never fire). It reads ``AvgPool2d`` and ``SumPool2d`` (nirtorch's mapping), not
-``Delay``. Norse 1.1
-(``norse.torch.from_nir(graph, dt=...)``, default ``dt = 1e-3``: give it the file's ``dt``) builds
-``LIFBoxCell(tau_mem_inv = 1/τ)`` with ``v_leak`` and ``v_threshold``, ``v_reset = 0`` and ``r``
-ignored (hence ``r = 1``), and ``IAFCell(v_threshold)``, which adds its input whatever ``dt`` and
-``r`` say; it reads ``SumPool2d``, not ``AvgPool2d`` or ``Delay``. Both compute in float32 and fire
+``Delay``. Norse 1.1 (``norse.torch.from_nir(graph, dt=...)``, default ``dt = 1e-3``: give it the
+file's ``dt``) builds ``LIFBoxCell(tau_mem_inv = 1/τ)`` with ``v_leak`` and ``v_threshold``,
+``v_reset = 0`` and ``r`` ignored (hence ``r = 1``), and ``IAFCell(v_threshold)``, which adds its
+input whatever ``dt`` and ``r`` say; it reads ``SumPool2d``, not ``AvgPool2d`` or ``Delay``. Both compute in float32 and fire
 on ``v > v_threshold``; neither reads ``evsim_*`` metadata.
 
 Checked spike for spike on 30 steps (``tests/data/nir/evsim_*``): a two-layer IF net (hard reset,

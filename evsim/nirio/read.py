@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from evsim.errors import EvsimError, ValidationError
 from evsim.network import Network, require_network_budget
 from evsim.neurons import IF, LIF, Input
 from evsim.nirio.signals import Signal, conv2d_matrix, pool2d_matrix
-from evsim.validation import readable_file, real, require_budget, unique_names
+from evsim.validation import choice, flag, readable_file, real, refuse, require_budget, unique_names
 
 __all__ = ["from_nir", "UnsupportedNode"]
 
@@ -23,11 +24,23 @@ NEURONS = ("IF", "LIF")
 _PARAMETERS = ("v_threshold", "r", "tau", "v_leak", "v_reset")  # the fields that give a neuron node its width
 
 
+_REPLACE = ("Replace it in the model before exporting (or in the graph: nir.read, then edit graph.nodes and "
+            "graph.edges) by the supported nodes that compute the same")
+_REPLACEMENTS = {  # the usual reasons a node appears, and what to write instead
+    "LI": "A leaky integrator without spikes, usually a read-out: end the model with its Affine/Linear instead "
+          "(evsim then adds accumulator neurons whose potential is the summed read-out)",
+    "I": "An integrator without spikes, usually a read-out: end the model with its Affine/Linear instead "
+         "(evsim then adds accumulator neurons whose potential is the summed read-out)",
+    "Conv1d": "Write it as a Conv2d with a height of 1 (kernel (1, k))",
+}
+
+
 class UnsupportedNode(ValidationError):
     """A NIR node evsim cannot run, named with its path in the graph."""
 
 
-def from_nir(graph, dt: float | None = None) -> Network:
+def from_nir(graph, dt: float | None = None, *, reset: str | None | Mapping[str, str | None] = None,
+             refractory: float | None | Mapping[str, float | None] = None, loop_delay: bool = False) -> Network:
     """The evsim network (discrete clock ``dt``) that runs ``graph`` as :mod:`evsim.nirio` defines.
 
     ``graph`` is a ``nir.NIRGraph`` or the path of a NIR file (``nir.read``
@@ -35,6 +48,31 @@ def from_nir(graph, dt: float | None = None) -> Network:
     ``evsim_dt`` the graph's metadata records (set by
     :func:`~evsim.nirio.to_nir`); a graph from another tool must be given one
     (NIR has no field for it), in the unit of its time constants.
+
+    The other arguments say what a NIR file cannot, for every neuron node or,
+    as a mapping ``{node path: value}``, for the nodes named (paths as in the
+    flattened graph, ``"1.lif"`` for node ``lif`` of subgraph ``1``):
+
+    ``reset``
+        ``None``: the hard reset to ``v_reset`` the file writes.
+        ``"subtract"``: a soft reset instead, as snnTorch's
+        ``reset_mechanism="subtract"`` (which it exports as ``v_reset = 0``):
+        ``v_threshold`` is taken off the next step's decayed potential,
+        ``v_k = β·v_{k−1} + I_k − s_{k−1}·v_threshold`` — evsim's subtract
+        reset by ``reset_by = v_threshold/β``.
+    ``refractory``
+        A refractory period (the graph's time unit, a multiple of ``dt``).
+        ``2·dt`` holds the potential at its reset value for the step after a
+        spike and drops that step's input: snnTorch's ``RLeaky`` with
+        ``reset_mechanism="zero"``.
+    ``loop_delay``
+        ``True``: a path from a neuron node back to itself with no ``Delay``
+        node (snnTorch's ``RLeaky`` exports ``lif → w_rec → lif``) acts one
+        step later, as the recurrent layers of snnTorch and Norse run it.
+        ``False`` (the default) refuses such a loop.
+
+    Evaluated in evsim's order of operations; the spikes equal the library's
+    as long as no potential lies within rounding of a threshold.
 
     Raises
     ------
@@ -52,7 +90,46 @@ def from_nir(graph, dt: float | None = None) -> Network:
             raise ValidationError(f"from_nir: graph must be a nir.NIRGraph or the path of a NIR file, got "
                                   f"{graph!r:.60} ({type(graph).__name__})")
         graph = _read_file(readable_file("graph", graph, owner="from_nir"))
-    return _Reader(graph, dt).network()
+    options = _Options(reset, refractory, flag("loop_delay", loop_delay, owner="from_nir"))
+    return _Reader(graph, dt, options).network()
+
+
+class _Options:
+    """What the caller says that the file cannot: per neuron node, a reset and a refractory period."""
+
+    def __init__(self, reset, refractory, loop_delay: bool) -> None:
+        self.reset = _per_node("reset", reset, lambda value: None if value is None else choice(
+            "reset", value, ("subtract",), owner="from_nir (None: the file's v_reset)"))
+        self.refractory = _per_node("refractory", refractory, lambda value: 0.0 if value is None else real(
+            "refractory", value, owner="from_nir", minimum=0.0))
+        self.loop_delay = loop_delay
+
+    def check_nodes(self, nodes: Iterable[str]) -> None:
+        """Every node a mapping names must be one of the graph's neuron nodes."""
+        nodes = list(nodes)
+        for argument, given in (("reset", self.reset), ("refractory", self.refractory)):
+            unknown = [path for path in given.named if path not in nodes]
+            if unknown:
+                raise refuse("from_nir", f"{argument} (a mapping from neuron node paths)",
+                             f"keyed by neuron nodes of the graph: {', '.join(map(repr, nodes)) or 'none'}",
+                             unknown[0])
+
+
+class _per_node:
+    """One value for every node, or a mapping ``{node path: value}`` (each value checked by ``check``)."""
+
+    def __init__(self, argument: str, given, check) -> None:
+        if isinstance(given, Mapping):
+            for path in given:
+                if not isinstance(path, str):
+                    raise refuse("from_nir", f"{argument} (a mapping)", "keyed by node paths (strings)", path)
+            self.named = {path: check(value) for path, value in given.items()}
+            self.default = check(None)
+        else:
+            self.named, self.default = {}, check(given)
+
+    def __call__(self, path: str):
+        return self.named.get(path, self.default)
 
 
 def _time_step(graph, dt) -> float:
@@ -63,7 +140,8 @@ def _time_step(graph, dt) -> float:
     if recorded is None:
         raise ValidationError(
             "from_nir: the graph does not say its time step (NIR has no field for it); give dt= in the graph's "
-            "time unit (NIR writes seconds): snnTorch exports are usually meant at dt=1e-4, Norse's at dt=1e-3")
+            "time unit (NIR writes seconds): snnTorch exports are meant at dt=1e-4; Norse 1.1 runs at 1e-3 but "
+            "writes tau = dt·τ, so its LIF files step as Norse did at dt=1e-6 (and IAF files at dt=1)")
     recorded = recorded.item() if isinstance(recorded, np.ndarray) and recorded.size == 1 else recorded
     return real("dt", recorded, owner="from_nir (the graph's evsim_dt)", minimum=0.0, exclusive_minimum=True)
 
@@ -114,7 +192,8 @@ def _flat(value, shape) -> np.ndarray:
 class _Reader:
     """One pass over a flattened graph: signals by memoised recursion, then neurons and synapses."""
 
-    def __init__(self, graph, dt: float | None) -> None:
+    def __init__(self, graph, dt: float | None, options: _Options) -> None:
+        self.options = options
         self.recorded_table = getattr(graph, "metadata", None) or {}
         self.nodes, edges = {}, []
         self._flatten(graph, "", edges)  # (unsupported nodes are named before a missing dt)
@@ -128,6 +207,7 @@ class _Reader:
             if self._is_population(path, node):
                 self.shape_of(path)
         self.populations = {p: self.populations[p] for p in self.nodes if p in self.populations}  # graph order
+        options.check_nodes(p for p in self.populations if type(self.nodes[p]).__name__ in NEURONS)
         total = sum(math.prod(shape) for shape in self.populations.values())
         require_network_budget("from_nir", total, 0)
 
@@ -144,7 +224,8 @@ class _Reader:
                 self.nodes[prefix + name] = node
             else:
                 raise UnsupportedNode(f"NIR node {prefix + name!r} is a {kind}, which evsim does not run; supported: "
-                                      f"{', '.join(LINEAR + NEURONS)}, Input, Output, NIRGraph")
+                                      f"{', '.join(LINEAR + NEURONS)}, Input, Output, NIRGraph. "
+                                      f"{_REPLACEMENTS.get(kind, _REPLACE)}")
         for src, dst in graph.edges:
             edges.append((self._endpoint(prefix, src, subgraphs, "Output"),
                           self._endpoint(prefix, dst, subgraphs, "Input")))
@@ -288,7 +369,7 @@ class _Reader:
                                       f"{x.size} values; give it one parameter value per neuron (one value is "
                                       f"broadcast only where the width can be read from its input, not on a loop)")
             neurons.update(zip(names[path], (m(bias=float(b)) for m, b in zip(models, gain * x.bias))))
-            self._synapses(x, gain, names[path], names, columns)
+            self._synapses(x, gain, names[path], names, columns, loop_of=path if self.options.loop_delay else None)
         table = _recorded_order(self.recorded_table, _concatenated(columns), self.dt)
         readouts = {key: [] for key in columns}
         outputs = self._outputs(names, neurons, readouts)
@@ -301,8 +382,10 @@ class _Reader:
             raise ValidationError(
                 f"from_nir: the graph has a loop without a Delay node ({error}). NIR edges carry no delay, so "
                 f"such a loop would feed a spike back within its own step; snnTorch's RLeaky and Norse's "
-                f"recurrent cells mean the recurrent input one step later: put a nir.Delay(delay=dt) on the "
-                f"loop's edge (snnTorch's RLeaky also resets differently, so its spikes may still differ)"
+                f"recurrent cells mean the recurrent input one step later: pass loop_delay=True (a node's path "
+                f"back to itself then acts one step later) or put a nir.Delay(delay=dt) on the loop's edge. "
+                f"snnTorch's RLeaky also resets its own way: reset='subtract' for its default, refractory=2*dt "
+                f"for reset_mechanism='zero'"
             ) from None
 
     def _names(self, path: str) -> list[str]:
@@ -315,24 +398,39 @@ class _Reader:
     def _neurons(self, path: str, node):
         """Per element: the input gain and a factory of the evsim model (given its bias)."""
         shape = self.populations[path]
+        reset, refractory = self.options.reset(path), self.options.refractory(path)
         if _meta(node, "evsim_exact") is not None:
+            if reset is not None or refractory:
+                raise ValidationError(f"from_nir: node {path!r} carries evsim's exact parameters (evsim_* metadata), "
+                                      f"which say its reset and refractory period; give reset= and refractory= only "
+                                      f"for nodes of other tools (a mapping names them), or change the evsim "
+                                      f"network before to_nir")
             return np.ones(int(np.prod(shape))), _exact_models(node, shape)
         kind, dt = type(node).__name__, self.dt
-        theta = np.nextafter(_flat(node.v_threshold, shape), np.inf)  # NIR fires on v > v_thr; evsim on m >= θ
-        v_reset, r = _flat(node.v_reset, shape), _flat(node.r, shape)
+        v_threshold = _flat(node.v_threshold, shape)
+        theta = np.nextafter(v_threshold, np.inf)  # NIR fires on v > v_thr; evsim on m >= θ
+        resets = ["subtract"] * theta.size if reset == "subtract" else [float(v) for v in _flat(node.v_reset, shape)]
+        r = _flat(node.r, shape)
+        common = dict(refractory=refractory)
         if kind == "IF":
-            models = [_factory(IF, threshold=float(t), reset=float(v)) for t, v in zip(theta, v_reset)]
+            models = [_factory(IF, threshold=float(t), reset=v, **common) for t, v in zip(theta, resets)]
             return dt * r, models
         tau, v_leak = _flat(node.tau, shape), _flat(node.v_leak, shape)
         if np.any(~(tau > dt)):
             raise ValidationError(f"NIR LIF {path!r}: forward Euler needs tau > dt = {dt}, got tau = {tau.min()}; "
                                   f"use a smaller dt")
-        models = [_factory(LIF.from_beta, 1.0 - dt / t, dt=dt, threshold=float(th), v_rest=float(vl), v_init=0.0,
-                           reset=float(v)) for t, th, vl, v in zip(tau, theta, v_leak, v_reset)]
+        beta = 1.0 - dt / tau
+        reset_by = v_threshold / beta if reset == "subtract" else np.full(theta.size, np.nan)
+        models = [_factory(LIF.from_beta, float(b), dt=dt, threshold=float(th), v_rest=float(vl), v_init=0.0,
+                           reset=v, reset_by=None if math.isnan(a) else float(a), **common)
+                  for b, th, vl, v, a in zip(beta, theta, v_leak, resets, reset_by)]
         return dt * r / tau, models
 
-    def _synapses(self, x: Signal, gain, target_names, names, columns) -> None:
+    def _synapses(self, x: Signal, gain, target_names, names, columns, loop_of: str | None = None) -> None:
+        """The synapses of signal ``x`` into ``target_names``; a zero-delay path from ``loop_of`` to itself
+        gets one step (``loop_delay=True``)."""
         for (population, delay), matrix in x.terms.items():
+            delay = 1 if population == loop_of and delay == 0 else delay
             rows, cols = np.nonzero(matrix)
             columns["source"].append(np.asarray(names[population], dtype=object)[cols])
             columns["target"].append(np.asarray(target_names, dtype=object)[rows])
@@ -442,10 +540,12 @@ def _exact_models(node, shape):
     if missing:
         raise ValidationError(f"NIR node metadata has evsim_exact but lacks {', '.join(missing)}")
     field = {key: _flat(_meta(node, f"evsim_{key}"), n) for key in keys}
+    reset_by = _flat(_meta(node, "evsim_reset_by", math.nan), n)  # (absent from files of older evsim)
     models = []
     for i in range(n):
         reset = "subtract" if math.isnan(field["reset"][i]) else float(field["reset"][i])
         params = dict(threshold=float(field["threshold"][i]), v_init=float(field["v_init"][i]), reset=reset,
+                      reset_by=None if math.isnan(reset_by[i]) else float(reset_by[i]),
                       refractory=float(field["refractory"][i]), single_spike=bool(field["single_spike"][i]))
         if type(node).__name__ == "IF":  # to_nir's "if" node holds IF neurons only
             models.append(_factory(IF, **params))

@@ -148,7 +148,8 @@ def _node(nir, net: Network, group: str, idx: np.ndarray, shape: tuple[int, ...]
     exact = {"evsim_exact": 1.0, "evsim_names": names, "evsim_tau": column("tau"), "evsim_v_rest": column("v_rest"),
              "evsim_threshold": column("threshold"), "evsim_v_init": column("v_init"),
              "evsim_reset": np.array([math.nan if m.reset == "subtract" else m.reset_potential for m in models]),
-             "evsim_refractory": column("refractory"), "evsim_single_spike": column("single_spike")}
+             "evsim_refractory": column("refractory"), "evsim_single_spike": column("single_spike"),
+             "evsim_reset_by": np.array([math.nan if m.reset_by is None else m.reset_by for m in models])}
     v_thr = below(exact["evsim_threshold"])
     v_reset = np.nan_to_num(exact["evsim_reset"], nan=0.0)
     dt = float(net.dt)

@@ -49,7 +49,8 @@ class Parameters:
     """IF/LIF parameters as arrays over every neuron of the network (meaningful at ``members``).
 
     ``beta`` is the per-step decay ``exp(−dt/τ)`` of a discrete network (1
-    in continuous time), ``reset_to`` is NaN for a subtract reset,
+    in continuous time), ``reset_to`` is NaN for a subtract reset, which
+    removes ``reset_by`` (the threshold unless the model says otherwise),
     ``refractory`` is in whole grid steps, ``v_inf = v_rest + τ·bias`` the
     resting level of continuous free evolution, ``may_cross`` says whether
     free evolution alone can reach the threshold (:func:`evsim.dynamics.may_cross`)
@@ -63,6 +64,7 @@ class Parameters:
     tau: np.ndarray
     beta: np.ndarray
     reset_to: np.ndarray
+    reset_by: np.ndarray
     refractory: np.ndarray
     single_spike: np.ndarray
     v_init: np.ndarray
@@ -87,6 +89,7 @@ class Parameters:
         return cls(
             members=members, theta=theta, v_rest=v_rest, bias=bias, tau=tau, beta=beta,
             reset_to=column(lambda m: math.nan if m.reset_potential is None else m.reset_potential),
+            reset_by=column(lambda m: m.reset_amount, math.inf),
             refractory=grid.steps(column(lambda m: m.refractory), lambda i: "refractory"),
             single_spike=column(lambda m: m.single_spike, False, bool),
             v_init=column(lambda m: m.v_init),
@@ -97,8 +100,8 @@ class Parameters:
 
     def __post_init__(self) -> None:
         shared = {}
-        for name in ("theta", "v_rest", "bias", "tau", "beta", "reset_to", "refractory", "single_spike", "v_inf",
-                     "may_cross", "slow"):
+        for name in ("theta", "v_rest", "bias", "tau", "beta", "reset_to", "reset_by", "refractory", "single_spike",
+                     "v_inf", "may_cross", "slow"):
             values = getattr(self, name)[self.members]
             if values.size and (values == values[0]).all() | np.isnan(values.astype(float)).all():
                 shared[name] = values[0]
@@ -316,7 +319,7 @@ class IntegrateAndFire:
 
     def _fire(self, state: State, at, q, t, m) -> None:
         """Reset, hold until the end of the refractory period, retire single-spike neurons (``at``: rows of ``state``)."""
-        state.v[at] = apply_reset(m, True, q.theta, q.reset_to)
+        state.v[at] = apply_reset(m, True, q.reset_by, q.reset_to)
         refractory = q.refractory
         ref_end = (t[0] + refractory, t[1])
         state.ak[at], state.af[at] = self.clock.anchor_after_spike(t, refractory, ref_end)

@@ -18,6 +18,7 @@ the catalogue under a memory ceiling (``tools/catalogue.py`` and the tests do).
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import functools
 import importlib
 import math
@@ -241,6 +242,11 @@ for bad in [NAN, INF, "0", True]:
 for bad in ["no", 0, 1]:
     refuse("neurons", f"Stochastic(initial={bad!r})", lambda b=bad: Stochastic(initial=b), "initial", shown(bad))
     refuse("neurons", f"Threshold(initial={bad!r})", lambda b=bad: Threshold(initial=b), "initial", shown(bad))
+for bad in [0.0, -1.0, NAN, INF, True, "1"]:
+    refuse("neurons", f"IF(reset_by={bad!r})", lambda b=bad: IF(reset_by=b), "reset_by", shown(bad))
+    refuse("neurons", f"LIF(reset_by={bad!r})", lambda b=bad: LIF(reset_by=b), "reset_by", shown(bad))
+refuse("neurons", "IF(reset='zero', reset_by=0.5)", lambda: IF(reset="zero", reset_by=0.5), "reset='subtract'", error="ValidationError")
+accept("neurons", "LIF(reset_by=1.25)", lambda: check(LIF(reset_by=1.25).reset_amount == 1.25, "reset_amount"))
 accept("neurons", "IF()", lambda: IF())
 accept("neurons", "IF(reset=-0.5, refractory=2, single_spike=True)", lambda: IF(reset=-0.5, refractory=2.0, single_spike=True))
 accept("neurons", "IF(reset='zero')", lambda: IF(reset="zero"))
@@ -701,6 +707,15 @@ refuse(N, "from_nir(123)", lambda: io.from_nir(123), "123")
 refuse(N, "from_nir(None)", lambda: io.from_nir(None), "None")
 for bad in [0.0, -1.0, NAN, INF, True, "1"]:
     refuse(N, f"from_nir(graph, dt={bad!r})", lambda b=bad: io.from_nir(io.to_nir(net()), dt=b), "dt", shown(bad))
+for bad in ["zero", "Subtract", 0.0, True]:
+    refuse(N, f"from_nir(graph, reset={bad!r})", lambda b=bad: io.from_nir(evsim.nirio.sample()[0], dt=1e-4, reset=b), "reset", shown(bad), needs=("evsim.nirio.sample",))
+for bad in [-1.0, NAN, "0", True]:
+    refuse(N, f"from_nir(graph, refractory={bad!r})", lambda b=bad: io.from_nir(evsim.nirio.sample()[0], dt=1e-4, refractory=b), "refractory", shown(bad), needs=("evsim.nirio.sample",))
+refuse(N, "from_nir(graph, reset={'nope': 'subtract'})", lambda: io.from_nir(evsim.nirio.sample()[0], dt=1e-4, reset={"nope": "subtract"}), "'nope'", "'1'", needs=("evsim.nirio.sample",))
+refuse(N, "from_nir(graph, refractory={1: 0.0})", lambda: io.from_nir(evsim.nirio.sample()[0], dt=1e-4, refractory={1: 0.0}), "node paths", needs=("evsim.nirio.sample",))
+refuse(N, "from_nir(graph, loop_delay='yes')", lambda: io.from_nir(evsim.nirio.sample()[0], dt=1e-4, loop_delay="yes"), "loop_delay", "'yes'", needs=("evsim.nirio.sample",))
+refuse(N, "from_nir(evsim's graph, reset='subtract')", lambda: io.from_nir(io.to_nir(net()), reset="subtract"), "evsim's exact parameters", error="ValidationError")
+accept(N, "from_nir(graph, reset={'1': 'subtract'}, refractory=2e-4)", lambda: io.from_nir(evsim.nirio.sample()[0], dt=1e-4, reset={"1": "subtract"}, refractory=2e-4), needs=("evsim.nirio.sample",))
 refuse(N, "to_nir('abc')", lambda: io.to_nir("abc"), "'abc'")
 refuse(N, "to_nir(None)", lambda: io.to_nir(None), "None")
 refuse(N, "to_nir(continuous network)", lambda: io.to_nir(net(dt=None)), "continuous")
@@ -811,6 +826,13 @@ for bad in [0, -1, 1.5, "3", True, None]:
     refuse(D, f"Dense({bad!r}, 3)", lambda b=bad: Dense(b, 3), "n_in", shown(bad))
     refuse(D, f"Dense(3, {bad!r})", lambda b=bad: Dense(3, b), "n_out", shown(bad))
 refuse(D, "Dense(10**6, 10**6) (8 TB)", lambda: Dense(10**6, 10**6), error="LimitError")
+for bad in [0.0, 1.5, NAN, True, "0.5"]:
+    refuse(D, f"SpikingLayer(beta={bad!r})", lambda b=bad: dataclasses.replace(snn().layers[0], beta=b), "beta", shown(bad))
+for bad in [1.0, -0.5, NAN, True]:
+    refuse(D, f"SpikingLayer(synapse_beta={bad!r})", lambda b=bad: dataclasses.replace(snn().layers[0], synapse_beta=b), "synapse_beta", shown(bad))
+refuse(D, "SpikingLayer(accumulator, beta=0.5)", lambda: dataclasses.replace(snn().layers[-1], beta=0.5), "accumulator", "1.0 and None")
+refuse(D, "to_network(layer beta=0.1 not exp(-1/tau))", lambda: evsim.deep.to_network(dataclasses.replace(snn(), layers=(dataclasses.replace(snn().layers[0], beta=0.1),) + snn().layers[1:])), "beta", error="ValidationError")
+accept(D, "SpikingLayer(beta=0.75, synapse_beta=0.5) runs", lambda: evsim.deep.run(dataclasses.replace(snn(), layers=(dataclasses.replace(snn().layers[0], beta=0.75, synapse_beta=0.5),) + snn().layers[1:]), X, 3))
 for bad in BAD_SEEDS:
     refuse(D, f"Dense(rng={bad!r})", lambda b=bad: Dense(3, 2, rng=b), "rng", shown(bad))
 refuse(D, "Conv2d(0, 2, 3)", lambda: Conv2d(0, 2, 3), "c_in", "0")

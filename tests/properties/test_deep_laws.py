@@ -6,6 +6,7 @@ every float sum is exact and the reference can be a fractions.Fraction formula.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
@@ -82,6 +83,23 @@ def test_vectorised_runner_equals_the_event_engine(setup):
     so no summation-order ambiguity)."""
     ann, thresholds, x, v_init, steps, encoding = setup
     snn = convert(ann, thresholds=thresholds, v_init=v_init, input_shape=x.shape[1:])
+    _assert_runner_equals_engine(snn, x, steps, encoding)
+
+
+@settings(max_examples=15)
+@given(converted_nets(), st.lists(st.sampled_from([0.5, 0.75, 1.0]), min_size=3, max_size=3))
+def test_leaky_layers_run_alike_in_the_runner_and_the_event_engine(setup, betas):
+    """Differential law for leaky layers (``beta < 1``: ``m = beta·v + b + I``): deep.run and the event
+    engine on deep.to_network (LIF neurons of that beta) give identical spikes and logits; dyadic
+    numbers and betas, so every product and sum is exact."""
+    ann, thresholds, x, v_init, steps, encoding = setup
+    snn = convert(ann, thresholds=thresholds, v_init=v_init, input_shape=x.shape[1:])
+    layers = tuple(replace(layer, beta=beta) if layer.spiking else layer for layer, beta in zip(snn.layers, betas))
+    leaky = replace(snn, layers=layers + snn.layers[len(layers):])
+    _assert_runner_equals_engine(leaky, x, steps, encoding)
+
+
+def _assert_runner_equals_engine(snn, x, steps: int, encoding: str) -> None:
     result = run(snn, x, steps, encoding=encoding, rng=7, record_spikes=True)
     inputs = encode_batch(x, steps, encoding, np.random.default_rng(7))  # the very same input values
     net = to_network(snn)
