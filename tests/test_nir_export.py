@@ -214,3 +214,21 @@ def test_a_layer_wise_form_that_would_not_read_back_exactly_is_replaced(monkeypa
     got = trains(evsim.simulate(from_nir(graph), inputs, 6))
     want = trains(evsim.simulate(to_network(snn), inputs, 6))
     assert {n: t for n, t in got.items() if t} == {n: t for n, t in want.items() if t}
+
+
+def test_a_leaky_spiking_net_is_written_with_lif_nodes_and_reads_back_exactly():
+    """Spiking layers with beta < 1 (LIF in to_network) become LIF nodes; the round trip keeps every spike."""
+    import dataclasses
+
+    rng = np.random.default_rng(0)
+    ann = Sequential([Dense(6, 8, rng=1), ReLU(), Dense(8, 5, rng=2), ReLU(), Dense(5, 3, rng=3)])
+    snn = convert(ann, calibration=rng.random((50, 6)))
+    snn = dataclasses.replace(snn, layers=tuple(dataclasses.replace(layer, beta=0.75) if layer.spiking else layer
+                                                for layer in snn.layers))
+    graph = to_nir(snn)
+    assert [k for k in kinds(graph).values() if k in ("IF", "LIF")] == ["LIF", "LIF"]
+    x = rng.random((10, 6))
+    inputs = {f"in{i}": evsim.Analog(list(range(10)), x[:, i].tolist()) for i in range(6)}
+    want = {n: t for n, t in trains(evsim.simulate(to_network(snn), inputs, 10)).items() if t}
+    assert {n: t for n, t in trains(evsim.simulate(from_nir(graph), inputs, 10)).items() if t} == want
+    assert sum(map(len, want.values())) > 20
