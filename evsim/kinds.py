@@ -15,7 +15,8 @@ Adding a neuron kind touches three files: the model (with its pure maths) in
 from __future__ import annotations
 
 from evsim.errors import ValidationError
-from evsim.neurons import IF, LIF, Input, NeuronModel, Stochastic, Threshold
+from evsim.neurons import IF, LIF, CubaLIF, Input, NeuronModel, Stochastic, Threshold
+from evsim.populations.current_based import CurrentBased
 from evsim.populations.integrate_and_fire import IntegrateAndFire
 from evsim.populations.lynch_musco import LynchMusco
 
@@ -25,6 +26,7 @@ KINDS: dict[type, type | None] = {
     Input: None,
     IF: IntegrateAndFire,
     LIF: IntegrateAndFire,
+    CubaLIF: CurrentBased,
     Stochastic: LynchMusco,
     Threshold: LynchMusco,
 }

@@ -35,6 +35,18 @@ Resets: ``"subtract"`` (``v - theta``, soft), ``"zero"`` (``0``) or a number
 discards arrivals at times ``t`` with ``t_spike < t < t_spike + r``.
 ``single_spike`` neurons never fire again after their first spike.
 
+Current-based LIF (``CubaLIF``)
+-------------------------------
+Discrete time only (clock ``dt``), one update at every step ``k``::
+
+    i_k = (beta_syn * i_{k-1} + i_bias) + I_k                  (synaptic_current)
+    m_k = drift(v_{k-1}) + i_k,   drift(v) = v_rest + beta_mem * (v - v_rest) + bias
+    fire iff m_k >= theta;  v_k = reset(m_k) if fired else m_k
+
+with ``beta_syn = exp(-dt / tau_syn)``, ``beta_mem = exp(-dt / tau_mem)``:
+the input jumps into the current, and the membrane takes the new current
+(snnTorch's ``Synaptic``, Norse's ``LIFCell``). :func:`cuba_step` is that step.
+
 Lynch–Musco (``Stochastic``, ``Threshold``)
 --------------------------------------------
 Memoryless Boolean state; round 0 is ``initial``; in round ``t >= 1``::
@@ -58,6 +70,7 @@ __all__ = [
     "Input",
     "IF",
     "LIF",
+    "CubaLIF",
     "Stochastic",
     "Threshold",
     "NeuronModel",
@@ -72,6 +85,8 @@ __all__ = [
     "resting_level",
     "crossing_time",
     "apply_reset",
+    "synaptic_current",
+    "cuba_step",
     "sigmoid",
     "firing_probability",
 ]
@@ -103,7 +118,8 @@ class NeuronModel:
     A model also says what it needs from the network's clock, so that
     :class:`~evsim.network.Network` can check any kind of neuron the same way:
 
-    * ``rounds_only`` — runs only in discrete rounds (refused in continuous time);
+    * ``rounds_only`` — runs only in discrete rounds (refused in continuous time,
+      with ``why_rounds_only`` as the reason);
     * ``input_delay_steps`` — every synapse into it must have exactly this many
       steps of delay (``None``: any delay);
     * :meth:`durations` — its periods (ms) that must be whole numbers of grid steps.
@@ -112,6 +128,7 @@ class NeuronModel:
     """
 
     rounds_only: ClassVar[bool] = False
+    why_rounds_only: ClassVar[str] = "which runs only in rounds"
     input_delay_steps: ClassVar[int | None] = None
 
     def durations(self) -> dict[str, float]:
@@ -245,6 +262,109 @@ def _neighbours(x: float, n: int) -> list[float]:
         lo, hi = math.nextafter(lo, -math.inf), math.nextafter(hi, math.inf)
         out += [lo, hi]
     return out
+
+
+@dataclass(frozen=True)
+class CubaLIF(NeuronModel):
+    """Current-based leaky integrate-and-fire neuron, discrete time only.
+
+    A synaptic current ``i`` takes the input and decays with ``tau_syn``; the
+    potential leaks towards ``v_rest`` with ``tau_mem`` and adds the current.
+    In a network of clock ``dt`` (``beta_syn = exp(-dt / tau_syn)``,
+    ``beta_mem = exp(-dt / tau_mem)``, ``I_k`` the sum of the arrivals at
+    step ``k``)::
+
+        i_k = (beta_syn * i_{k-1} + i_bias) + I_k
+        m_k = (v_rest + beta_mem * (v_{k-1} - v_rest) + bias) + i_k
+        fire iff m_k >= threshold;  v_k = reset(m_k) if fired else m_k
+
+    in exactly that floating-point order (:func:`cuba_step`), from
+    ``(v_init, i_init)`` at step 0. Refused in continuous time: there the
+    threshold crossing between arrivals has no closed form, and evsim never
+    finds crossings by stepping.
+
+    Parameters
+    ----------
+    tau_syn, tau_mem : float
+        Synaptic and membrane time constants in ms (finite, ``> 0``).
+    threshold : float
+        Fires when the potential reaches it (``>=``).
+    v_rest : float
+        Resting potential the leak pulls towards.
+    v_init : float or None
+        Potential at time 0 (``None``: ``v_rest``).
+    i_init : float
+        Synaptic current at time 0.
+    bias : float
+        Added to the potential every step (as for :class:`LIF`).
+    i_bias : float
+        Added to the current every step: a constant input (where a NIR
+        ``Affine``'s bias goes).
+    reset : {"subtract", "zero"} or float
+        Soft reset by ``threshold`` (default), to zero, or to this value. The
+        current is never reset. (No refractory period and no single-spike
+        option: snnTorch's ``Synaptic``, Norse's ``LIFCell`` and NIR's
+        ``CubaLIF`` have neither.)
+    """
+
+    rounds_only: ClassVar[bool] = True
+    why_rounds_only: ClassVar[str] = (
+        "which runs only in discrete time (its threshold crossing between arrivals has no closed form in "
+        "continuous time, and evsim never finds crossings by stepping)")
+
+    tau_syn: float = 5.0
+    tau_mem: float = 10.0
+    threshold: float = 1.0
+    v_rest: float = 0.0
+    v_init: float | None = None
+    i_init: float = 0.0
+    bias: float = 0.0
+    i_bias: float = 0.0
+    reset: Reset = "subtract"
+
+    def __post_init__(self) -> None:
+        for name in ("tau_syn", "tau_mem"):
+            object.__setattr__(self, name, check.real(f"{name} (ms)", getattr(self, name), owner="CubaLIF",
+                                                      minimum=0, exclusive_minimum=True))
+        _require_finite(self, "CubaLIF", "threshold", "v_rest")
+        if self.v_init is None:
+            object.__setattr__(self, "v_init", self.v_rest)
+        _require_finite(self, "CubaLIF", "v_init", "i_init", "bias", "i_bias")
+        object.__setattr__(self, "reset", _check_reset("CubaLIF", self.reset))
+
+    @property
+    def reset_potential(self) -> float | None:
+        """The potential after a spike for a hard reset; ``None`` for subtract."""
+        if self.reset == "subtract":
+            return None
+        return 0.0 if self.reset == "zero" else float(self.reset)
+
+    def betas(self, dt: float) -> tuple[float, float]:
+        """``(beta_syn, beta_mem)``: the per-step decays in a network of clock ``dt``, as every path computes them."""
+        return float(np.exp(-dt / self.tau_syn)), float(np.exp(-dt / self.tau_mem))
+
+    @classmethod
+    def from_betas(cls, beta_syn: float, beta_mem: float, dt: float = 1.0, **params) -> "CubaLIF":
+        """A CubaLIF whose per-step decays in a network of clock ``dt`` are exactly ``beta_syn`` and ``beta_mem``.
+
+        ``tau = -dt / ln(beta)``, nudged by a few ulps where needed so that
+        ``exp(-dt / tau) == beta`` holds in floating point (as :meth:`betas`
+        computes it). NIR's forward Euler is ``beta = 1 - dt/tau``; Norse's
+        ``LIFCell`` at its ``dt`` has ``beta_syn = 1 - dt/tau_syn`` and
+        ``beta_mem = 1 - dt/tau_mem``.
+        """
+        owner = "CubaLIF.from_betas"
+        for name, beta in (("beta_syn", beta_syn), ("beta_mem", beta_mem)):
+            check.real(name, beta, owner=owner, minimum=0, maximum=1, exclusive_minimum=True,
+                       exclusive_maximum=True)
+        dt = check.real("dt", dt, owner=owner, minimum=0, exclusive_minimum=True)
+        return cls(tau_syn=_tau_of(beta_syn, dt), tau_mem=_tau_of(beta_mem, dt), **params)
+
+
+def _tau_of(beta: float, dt: float) -> float:
+    """The ``tau`` nearest ``-dt / ln(beta)`` with ``np.exp(-dt / tau) == beta`` exactly, if a few ulps find one."""
+    tau = -dt / math.log(beta)
+    return next((c for c in _neighbours(tau, 8) if float(np.exp(-dt / c)) == beta), tau)
 
 
 @dataclass(frozen=True)
@@ -683,6 +803,45 @@ def apply_reset(m, fired, theta, reset_to, out=None, removed=None):
         return result
     np.copyto(out, result)
     return out
+
+
+def synaptic_current(i, beta_syn, i_bias, I, out=None):
+    """One step of a synaptic current: ``(beta_syn * i + i_bias) + I``, in that order.
+
+    Parameters
+    ----------
+    i : array_like or float
+        Currents before the step.
+    beta_syn, i_bias : array_like or float
+        Decay per step and the constant input added every step.
+    I : array_like or float
+        The step's summed arrivals (``0.0`` on a step without any).
+    out : ndarray, optional
+        Where the result is written (may be ``i`` itself); the same bits.
+    """
+    if out is None:
+        return beta_syn * i + i_bias + I
+    np.multiply(beta_syn, i, out=out)
+    np.add(out, i_bias, out=out)
+    return np.add(out, I, out=out)
+
+
+def cuba_step(v, i, I, beta_syn, beta_mem, v_rest, bias, i_bias):
+    """One discrete step of a :class:`CubaLIF`: the new current and the pre-threshold potential.
+
+    ::
+
+        i_k = (beta_syn * i_{k-1} + i_bias) + I_k        (synaptic_current)
+        m_k = drift(v_{k-1}, beta_mem, v_rest, bias) + i_k
+
+    Then fire iff ``m_k >= theta`` (:func:`fires`) and reset (:func:`apply_reset`).
+
+    Returns
+    -------
+    i_k, m_k : ndarray or float
+    """
+    current = synaptic_current(i, beta_syn, i_bias, I)
+    return current, drift(v, beta_mem, v_rest, bias) + current
 
 
 def sigmoid(x):
