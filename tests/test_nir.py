@@ -197,12 +197,11 @@ def test_nested_graphs_and_delays_become_one_composed_network():
 # -- errors ------------------------------------------------------------------------------------------------
 
 def test_an_unsupported_node_is_named_with_its_path():
-    inner = nir.NIRGraph.from_list(nir.CubaLIF(tau_syn=np.ones(2), tau_mem=np.ones(2), r=np.ones(2),
-                                               v_leak=np.zeros(2), v_threshold=np.ones(2)))
+    inner = nir.NIRGraph.from_list(nir.LI(tau=np.ones(2), r=np.ones(2), v_leak=np.zeros(2)))
     graph = nir.NIRGraph({"input": nir.Input(input_type={"input": np.array([2])}), "sub": inner,
                           "output": nir.Output(output_type={"output": np.array([2])})},
                          [("input", "sub"), ("sub", "output")], type_check=False)
-    with pytest.raises(UnsupportedNode, match=r"'sub\.cubalif' is a CubaLIF"):
+    with pytest.raises(UnsupportedNode, match=r"'sub\.li' is a LI"):
         from_nir(graph)
 
 

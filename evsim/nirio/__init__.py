@@ -19,6 +19,8 @@ Neurons (forward Euler of NIR's equations, one update per step ``k``)::
 
     LIF:  v_k = v_leak + β·(v_{k−1} − v_leak) + (dt·R/τ)·I_k,   β = 1 − dt/τ   (needs τ > dt)
     IF:   v_k = v_{k−1} + dt·R·I_k
+    CubaLIF:  i_k = β_syn·i_{k−1} + (dt·w_in/τ_syn)·I_k,       β_syn = 1 − dt/τ_syn
+              v_k = v_leak + β_mem·(v_{k−1} − v_leak) + (dt·R/τ_mem)·i_k,   β_mem = 1 − dt/τ_mem
     spike iff v_k > v_threshold;  then v_k = v_reset                (hard reset)
 
 with ``I_k`` the input at step ``k`` (the bias of an ``Affine`` included) and
@@ -29,6 +31,28 @@ fires on ``m >= θ``, NIR on ``v > v_thr``, and for floats these are the same
 test. Evaluated in that order the floating-point result equals the formula
 above up to the rounding of ``v_leak + β·(v − v_leak)`` versus
 ``v + (dt/τ)·(v_leak − v)``.
+
+CubaLIF (``0 < dt < τ_syn, τ_mem``): the current is updated first and the
+membrane takes the new one, as snnTorch's ``Synaptic`` and Norse's
+``LIFCell`` step. In evsim it is a :class:`~evsim.neurons.CubaLIF` made by
+``from_betas(β_syn, β_mem)`` with ``v_rest = v_leak``, ``i_init = 0``,
+threshold and reset as above. Its current is NIR's scaled by
+``dt·R/τ_mem`` (evsim's membrane adds the current unscaled), so synapse
+weights carry the gain ``(dt·R/τ_mem)·(dt·w_in/τ_syn)`` and an ``Affine``'s
+bias, times that gain, becomes ``i_bias`` — a constant input to the current
+every step, as the bias of the library's ``Linear`` is.
+
+Norse's ``LIFCell`` (``i' = i + I``, ``v' = v + dt·τ_mem⁻¹·(v_leak − v + i')``,
+``i ← (1 − dt·τ_syn⁻¹)·i'``) exports as a CubaLIF with ``tau = dt·τ`` (not
+``τ``), ``r = 1`` and ``w_in = 1``. Its step is the rule above at a NIR step
+of ``dt_norse²`` (``1e-6`` for Norse's ``1e-3``: then ``dt/tau_mem =
+dt_norse·τ_mem⁻¹``) with ``w_in = tau_syn/dt`` (5 for Norse's defaults), since
+Norse adds the input to the current unscaled; the file's ``w_in = 1`` makes
+the input five times weaker. So set each CubaLIF node's ``w_in`` to
+``tau_syn/dt`` and call ``from_nir(graph, dt=1e-6)``: evsim then fires at
+exactly Norse's steps (``tests/data/nir/norse_lif_cubalif``: every neuron of
+both layers at all 30 steps; potentials within 1.3e-7 of Norse's float32
+ones).
 
 Inputs and outputs. A top-level ``Input`` becomes Input neurons
 ``name[i]`` (flattened C-order) that take spikes or analog values. An

@@ -12,15 +12,15 @@ import numpy as np
 from evsim.deep.to_network import UNREACHABLE
 from evsim.errors import EvsimError, ValidationError
 from evsim.network import Network, require_network_budget
-from evsim.neurons import IF, LIF, Input
+from evsim.neurons import IF, LIF, CubaLIF, Input
 from evsim.nirio.signals import Signal, conv2d_matrix, pool2d_matrix
 from evsim.validation import readable_file, real, require_budget, unique_names
 
 __all__ = ["from_nir", "UnsupportedNode"]
 
 LINEAR = ("Affine", "Linear", "Scale", "Conv2d", "SumPool2d", "AvgPool2d", "Flatten", "Delay")
-NEURONS = ("IF", "LIF")
-_PARAMETERS = ("v_threshold", "r", "tau", "v_leak", "v_reset")  # the fields that give a neuron node its width
+NEURONS = ("IF", "LIF", "CubaLIF")
+_PARAMETERS = ("v_threshold", "r", "tau", "v_leak", "v_reset", "tau_syn", "tau_mem", "w_in")  # give a node its width
 
 
 class UnsupportedNode(ValidationError):
@@ -323,6 +323,8 @@ class _Reader:
         if kind == "IF":
             models = [_factory(IF, threshold=float(t), reset=float(v)) for t, v in zip(theta, v_reset)]
             return dt * r, models
+        if kind == "CubaLIF":
+            return _cuba_lif(path, node, shape, dt, theta, v_reset, r)
         tau, v_leak = _flat(node.tau, shape), _flat(node.v_leak, shape)
         if np.any(~(tau > dt)):
             raise ValidationError(f"NIR LIF {path!r}: forward Euler needs tau > dt = {dt}, got tau = {tau.min()}; "
@@ -414,6 +416,32 @@ def _strings(value) -> list[str]:
     if not isinstance(value, np.ndarray) or value.dtype.kind not in "SOU":
         raise TypeError("not an array of names")
     return [v.decode() if isinstance(v, bytes) else str(v) for v in value.ravel()]
+
+
+def _cuba_lif(path: str, node, shape, dt: float, theta, v_reset, r):
+    """A CubaLIF node by forward Euler (see :mod:`evsim.nirio`): the input gain and a factory per element.
+
+    evsim's current is NIR's times ``dt·r/tau_mem`` (the membrane adds it unscaled), so arrivals and an
+    Affine's bias — which becomes ``i_bias``, a constant input to the current — carry the gain
+    ``(dt·r/tau_mem)·(dt·w_in/tau_syn)``.
+    """
+    tau_syn, tau_mem, v_leak, w_in = (_flat(getattr(node, name), shape) for name in ("tau_syn", "tau_mem", "v_leak",
+                                                                                       "w_in"))
+    for name, tau in (("tau_syn", tau_syn), ("tau_mem", tau_mem)):
+        bad = ~((tau > dt) & (1.0 - dt / tau < 1.0))
+        if bad.any():
+            raise ValidationError(f"NIR CubaLIF {path!r}: forward Euler needs a decay 1 − dt/{name} strictly between "
+                                  f"0 and 1 (dt < {name} < dt/eps), got {name} = {tau[bad][0]!r} at dt = {dt!r}; "
+                                  f"choose dt accordingly")
+    models = [_factory(_cuba_lif_model, 1.0 - dt / ts, 1.0 - dt / tm, dt, threshold=float(th), v_rest=float(vl),
+                       v_init=0.0, reset=float(v))
+              for ts, tm, th, vl, v in zip(tau_syn, tau_mem, theta, v_leak, v_reset)]
+    return (dt * r / tau_mem) * (dt * w_in / tau_syn), models
+
+
+def _cuba_lif_model(beta_syn: float, beta_mem: float, dt: float, bias: float, **params) -> CubaLIF:
+    """The CubaLIF of one element; the input's bias (``bias``, already scaled by the gain) feeds the current."""
+    return CubaLIF.from_betas(beta_syn, beta_mem, dt=dt, i_bias=bias, **params)
 
 
 def _factory(make, *args, **params):
