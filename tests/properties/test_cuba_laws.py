@@ -31,11 +31,11 @@ def cuba_setups(draw):
     names = [f"x{j}" for j in range(n_in)] + [f"c{j}" for j in range(n_cuba)]
     neurons = {name: Input() for name in names[:n_in]}
     for name in names[n_in:]:
-        reset = draw(st.sampled_from(["subtract", "zero", -0.25, 0.5]))
+        reset = draw(st.sampled_from(["subtract", "zero", -0.25, 0.5, -0.0]))  # (-0.0: resting is bit for bit)
         neurons[name] = CubaLIF.from_betas(
             draw(st.sampled_from(BETAS)), draw(st.sampled_from(BETAS)),
             threshold=draw(st.sampled_from([0.5, 1.0, 1.5])), v_rest=draw(st.sampled_from([0.0, -0.125, 0.25])),
-            v_init=draw(sixteenths), i_init=draw(sixteenths), bias=draw(st.integers(-2, 2)) / 16,
+            v_init=draw(sixteenths | st.just(-0.0)), i_init=draw(sixteenths | st.just(-0.0)), bias=draw(st.integers(-2, 2)) / 16,
             i_bias=draw(st.integers(-2, 2)) / 16, reset=reset)
     synapses = []
     for _ in range(draw(st.integers(1, 10))):
