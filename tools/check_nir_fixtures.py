@@ -15,7 +15,8 @@ Where today's import refuses a node for scalar parameters ("has 1 neurons but re
 a second row shows the same file with those parameters broadcast to the width of the Affine feeding
 the node (done here, on the graph nir.read returns), to show what remains after that fix. Two more
 rows run Norse's files at the dt under which NIR's equations give Norse's update (see
-tests/data/nir/README.md).
+tests/data/nir/README.md); for the LIFCell (CubaLIF) file that row also sets ``w_in = tau_syn/dt``,
+the input scale Norse's rule means but its file does not write (see ``evsim.nirio``).
 """
 
 from __future__ import annotations
@@ -87,6 +88,15 @@ def delay_loops(graph, dt: float) -> int:
     return changed
 
 
+def norse_input_scale(graph, dt: float) -> int:
+    """Set every CubaLIF node's ``w_in`` to ``tau_syn/dt``: Norse adds the input to the current unscaled, which
+    NIR's ``tau_syn·di/dt = −i + w_in·I`` says only so (Norse writes 1); returns how many nodes were changed."""
+    cells = [node for node in graph.nodes.values() if type(node).__name__ == "CubaLIF"]
+    for node in cells:
+        node.w_in = np.asarray(node.tau_syn, float) / dt
+    return len(cells)
+
+
 def check(path: Path, dt_override: float | None = None, broadcast: bool = False) -> dict:
     import nir
 
@@ -101,6 +111,8 @@ def check(path: Path, dt_override: float | None = None, broadcast: bool = False)
             broadcast_scalars(graph)
             if delay_loops(graph, dt):
                 row["case"] += " + 1-step Delay in the loop"
+            if path.stem.startswith("norse") and norse_input_scale(graph, dt):
+                row["case"] += " + w_in = tau_syn/dt"
             net = from_nir(graph, dt=dt)
         else:
             net = from_nir(path, dt=dt)
@@ -134,7 +146,7 @@ def main() -> None:
             rows.append(check(path, broadcast=True))
         if path.stem == "norse_iaf":  # Norse's IAF ignores dt (v += I) and writes r = 1: NIR means that at dt = 1
             rows.append(check(path, dt_override=1.0, broadcast=True))
-        if path.stem == "norse_lifbox":  # Norse writes tau = dt/tau_mem_inv = dt*tau: its step is NIR's at dt*dt
+        if path.stem in ("norse_lifbox", "norse_lif_cubalif"):  # Norse writes tau = dt*tau: its step is NIR's at dt*dt
             rows.append(check(path, dt_override=1e-6, broadcast=True))
     print(f"{'case':55} {'dt':>6}  imports  {'output differ (shift 0 | 1)':>28}  {'all layers differ (shift 0 | 1)':>32}")
     for row in rows:
