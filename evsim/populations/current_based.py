@@ -15,10 +15,11 @@ input is the next step); a resting one updates only at its next arrival,
 because every idle step in between would map its state to itself. So the
 engine computes exactly the steps a step-by-step loop computes, minus steps
 that change nothing: bit-exact. (A current decays to a floating-point fixed
-point — ``0``, or a few subnormals where ``beta_syn >= 1/2`` — in about
-``745 / log10(1 / beta_syn)`` steps, and the potential settles likewise,
-since both maps are monotone and contracting; a neuron whose resting state
-lies at or above its threshold stays awake, firing: it is self-driven.)
+point — ``0``, or a few subnormals where ``beta_syn > 1/2`` — in about
+``745 / ln(1 / beta_syn)`` steps from a current near 1 (1075 at ``1/2``),
+and the potential settles likewise, since both maps are monotone and
+contracting; a neuron whose resting state lies at or above its threshold
+stays awake, firing: it is self-driven.)
 
 Within a window the population runs each neuron's events in time order, in
 rounds: round ``r`` updates every neuron at its own next event — its next
