@@ -9,7 +9,8 @@ trains itself. (:mod:`evsim.nirio` maps NIR's node types to the models whose
 equations it knows; other kinds are reported as having no NIR node.)
 
 Adding a neuron kind touches three files: the model (with its pure maths) in
-``neurons.py``, its population in ``populations/``, and one line here.
+``neurons.py``, its population in ``populations/``, and one line here (plus,
+for what only it means, :mod:`evsim.termination` and :mod:`evsim.reference`).
 """
 
 from __future__ import annotations

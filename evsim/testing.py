@@ -12,8 +12,8 @@ property tests are written with these; use them for your own laws::
         net, inputs, steps = setup
         assert_spikes_equal(simulate(net, inputs, until=steps), simulate(net, inputs, until=steps))
 
-Strategies: ``integrator_models``, ``discrete_setups`` (a discrete network of
-IF/LIF or Lynch–Musco neurons with inputs and a number of steps), ``networks``
+Strategies: ``integrator_models``, ``cuba_models``, ``discrete_setups`` (a discrete network of
+IF/LIF — with ``cuba=True`` also CubaLIF — or Lynch–Musco neurons with inputs and a number of steps), ``networks``
 (the network alone),
 ``continuous_setups`` (delays from ``grid_delays``: multiples of 1 µs; input
 times through ``distinct_instants``: one per instant of the 1 ns grid), ``spike_trains``, ``lm_model``, ``lm_network`` and
