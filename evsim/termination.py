@@ -117,14 +117,18 @@ def cuba_self_driven(model: CubaLIF, dt: float) -> str:
     ``v*`` is not below the threshold by more than that margin (and by
     ``2^-30`` relative), or where a decay rounds to 1 at this ``dt`` (a
     current that never decays, or a potential that never leaks under a
-    constant drive, never comes to rest).
+    constant drive, never comes to rest). A decay below 1 but very close to
+    it ends, but late: the state rests after about ``745 / ln(1/beta)``
+    steps, every one of which the engine computes.
     """
     beta_syn, beta_mem = model.betas(dt)
     if beta_syn == 1:
-        return "its current never decays: beta_syn = exp(-dt/tau_syn) rounds to 1 at this dt"
+        return ("or at least updates at every step: its current never decays, beta_syn = exp(-dt/tau_syn) rounds "
+                "to 1 at this dt")
     drive = model.bias + model.i_bias / (1 - beta_syn)
     if beta_mem == 1:
-        return "no leak at this dt (beta_mem rounds to 1) and a constant drive" if drive != 0 else ""
+        return ("or at least updates at every step: no leak at this dt (beta_mem rounds to 1) under a constant "
+                "drive" if drive != 0 else "")
     v_star = model.v_rest + drive / (1 - beta_mem)
     scale = max(abs(model.threshold), abs(v_star), abs(model.v_rest), 1.0)
     margin = scale * (2.0**-30 + 64 * np.finfo(float).eps / ((1 - beta_syn) * (1 - beta_mem)))

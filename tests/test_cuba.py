@@ -125,8 +125,8 @@ def test_a_current_alone_ends_a_run_without_end():
     (CubaLIF.from_betas(0.5, 0.75, i_bias=0.125), "free evolution reaches its threshold"),  # v* = 1 = θ
     (CubaLIF.from_betas(0.5, 0.75, bias=0.3), "free evolution reaches its threshold"),
     (CubaLIF(reset=2.0), "its reset leaves it at or above its threshold"),
-    (CubaLIF(tau_syn=1e20), "its current never decays"),
-    (CubaLIF(tau_mem=1e20, i_bias=-0.1), "no leak at this dt"),
+    (CubaLIF(tau_syn=1e20), "or at least updates at every step: its current never decays"),
+    (CubaLIF(tau_mem=1e20, i_bias=-0.1), "or at least updates at every step: no leak at this dt"),
 ])
 def test_self_driven_cubalif_refuses_a_run_without_end(model, reason):
     net = Network({"y": model}, [], outputs={"y"})
