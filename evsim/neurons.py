@@ -828,7 +828,7 @@ def synaptic_current(i, beta_syn, i_bias, I, out=None):
     return np.add(out, I, out=out)
 
 
-def cuba_step(v, i, I, beta_syn, beta_mem, v_rest, bias, i_bias):
+def cuba_step(v, i, I, beta_syn, beta_mem, v_rest, bias, i_bias, out=None):
     """One discrete step of a :class:`CubaLIF`: the new current and the pre-threshold potential.
 
     ::
@@ -838,12 +838,22 @@ def cuba_step(v, i, I, beta_syn, beta_mem, v_rest, bias, i_bias):
 
     Then fire iff ``m_k >= theta`` (:func:`fires`) and reset (:func:`apply_reset`).
 
+    Parameters
+    ----------
+    out : (ndarray, ndarray), optional
+        Where ``i_k`` and ``m_k`` are written (may be ``i`` and ``v`` themselves,
+        for a runner that updates in place); the same bits.
+
     Returns
     -------
     i_k, m_k : ndarray or float
     """
-    current = synaptic_current(i, beta_syn, i_bias, I)
-    return current, drift(v, beta_mem, v_rest, bias) + current
+    if out is None:
+        current = synaptic_current(i, beta_syn, i_bias, I)
+        return current, drift(v, beta_mem, v_rest, bias) + current
+    current = synaptic_current(i, beta_syn, i_bias, I, out=out[0])
+    m = drift(v, beta_mem, v_rest, bias, out=out[1])
+    return current, np.add(m, current, out=m)
 
 
 def sigmoid(x):

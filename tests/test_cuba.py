@@ -53,6 +53,18 @@ def test_cuba_step_is_the_rule_in_its_order():
     assert synaptic_current(out, 0.5, 0.0625, np.array([0.25, 0.0]), out=out) is out and out.tolist() == i.tolist()
 
 
+def test_cuba_step_in_place_gives_the_same_bits():
+    """The out= form (for a vectorised runner updating its buffers in place) runs the same operations."""
+    rng = np.random.default_rng(0)
+    v, i, I = rng.normal(size=(3, 1000))
+    for v_rest, beta_mem in ((0.0, 0.9), (-0.2, 0.37), (0.0, 1.0)):
+        want = cuba_step(v, i, I, 0.8, beta_mem, v_rest, 0.01, -0.003)
+        vv, ii = v.copy(), i.copy()
+        got = cuba_step(vv, ii, I, 0.8, beta_mem, v_rest, 0.01, -0.003, out=(ii, vv))
+        assert got[0] is ii and got[1] is vv
+        assert ii.tobytes() == want[0].tobytes() and vv.tobytes() == want[1].tobytes()
+
+
 def test_a_current_alone_moves_the_potential_until_both_rest():
     """With no input, i_init drives v up then both decay; the engine updates every step until an idle step
     would change nothing, then rests — and its potentials are the loop's, bit for bit, at every step."""
