@@ -351,7 +351,8 @@ class CubaLIF(NeuronModel):
         ``exp(-dt / tau) == beta`` holds in floating point (as :meth:`betas`
         computes it) — where such a ``tau`` exists: below ``beta = 1/e`` an
         ulp of ``tau`` moves ``beta`` by more than an ulp, and some values
-        (``0.1`` at ``dt = 0.25``) are missed by one; then the nearest is kept. NIR's forward Euler is ``beta = 1 - dt/tau``; Norse's
+        (``0.1`` at ``dt = 0.25``) are missed by one; then the nearest is
+        kept. NIR's forward Euler is ``beta = 1 - dt/tau``; Norse's
         ``LIFCell`` at its ``dt`` has ``beta_syn = 1 - dt/tau_syn`` and
         ``beta_mem = 1 - dt/tau_mem``.
         """

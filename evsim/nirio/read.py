@@ -431,8 +431,8 @@ def _cuba_lif(path: str, node, shape, dt: float, theta, v_reset, r):
         bad = ~((tau > dt) & (1.0 - dt / tau < 1.0))
         if bad.any():
             raise ValidationError(f"NIR CubaLIF {path!r}: forward Euler needs a decay 1 − dt/{name} strictly between "
-                                  f"0 and 1 (dt < {name} < dt/eps), got {name} = {float(tau[bad][0])!r} at dt = {dt!r}; "
-                                  f"choose dt accordingly")
+                                  f"0 and 1 (dt < {name} < dt/eps), got {name} = {float(tau[bad][0])!r} at "
+                                  f"dt = {dt!r}; choose dt accordingly")
     models = [_factory(_cuba_lif_model, 1.0 - dt / ts, 1.0 - dt / tm, dt, threshold=float(th), v_rest=float(vl),
                        v_init=0.0, reset=float(v))
               for ts, tm, th, vl, v in zip(tau_syn, tau_mem, theta, v_leak, v_reset)]

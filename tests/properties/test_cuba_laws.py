@@ -35,7 +35,8 @@ def cuba_setups(draw):
         neurons[name] = CubaLIF.from_betas(
             draw(st.sampled_from(BETAS)), draw(st.sampled_from(BETAS)),
             threshold=draw(st.sampled_from([0.5, 1.0, 1.5])), v_rest=draw(st.sampled_from([0.0, -0.125, 0.25])),
-            v_init=draw(sixteenths | st.just(-0.0)), i_init=draw(sixteenths | st.just(-0.0)), bias=draw(st.integers(-2, 2)) / 16,
+            v_init=draw(sixteenths | st.just(-0.0)), i_init=draw(sixteenths | st.just(-0.0)),
+            bias=draw(st.integers(-2, 2)) / 16,
             i_bias=draw(st.integers(-2, 2)) / 16, reset=reset)
     synapses = []
     for _ in range(draw(st.integers(1, 10))):
