@@ -87,6 +87,7 @@ __all__ = [
     "apply_reset",
     "synaptic_current",
     "cuba_step",
+    "cuba_ceiling",
     "sigmoid",
     "firing_probability",
 ]
@@ -855,6 +856,31 @@ def cuba_step(v, i, I, beta_syn, beta_mem, v_rest, bias, i_bias, out=None):
     current = synaptic_current(i, beta_syn, i_bias, I, out=out[0])
     m = drift(v, beta_mem, v_rest, bias, out=out[1])
     return current, np.add(m, current, out=m)
+
+
+def cuba_ceiling(v, i, beta_syn, beta_mem, v_rest, bias, i_bias):
+    """A bound above every potential that :func:`cuba_step` with no input (and no reset) reaches from ``(v, i)``.
+
+    With ``c* = i_bias/(1 − beta_syn)`` and ``v* = v_rest + (bias + c*)/(1 − beta_mem)`` (the resting
+    state), exact arithmetic gives ``v_n − v* = beta_mem^n (v − v*) + Σ_k beta_mem^(n−k) beta_syn^k (i − c*)``,
+    so::
+
+        v_n <= v* + max(v − v*, 0) + max(i − c*, 0) · beta_syn · min(1/(1 − beta_syn), 1/(1 − beta_mem))
+
+    Floating point adds at most a few ulps of the magnitudes at each step, contracted by both decays;
+    the bound adds ``scale · (2^-30 + 64·eps / ((1 − beta_syn)(1 − beta_mem)))``, ``scale`` the largest
+    of those magnitudes and 1. ``inf`` where a decay is 1 (nothing settles).
+    """
+    v, i = np.asarray(v, float), np.asarray(i, float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        c_star = i_bias / (1 - beta_syn)
+        v_star = v_rest + (bias + c_star) / (1 - beta_mem)
+        gain = beta_syn * np.minimum(1 / (1 - beta_syn), 1 / (1 - beta_mem))
+        top = v_star + np.maximum(v - v_star, 0.0) + np.maximum(i - c_star, 0.0) * gain
+        scale = np.maximum(np.maximum(np.maximum(np.abs(v), np.abs(v_star)), np.maximum(np.abs(i), np.abs(c_star))),
+                           np.maximum(np.maximum(np.abs(v_rest), np.abs(bias)), 1.0))
+        margin = scale * (2.0**-30 + 64 * np.finfo(float).eps / ((1 - beta_syn) * (1 - beta_mem)))
+        return np.where((np.asarray(beta_syn) < 1) & (np.asarray(beta_mem) < 1), top + margin, np.inf)
 
 
 def sigmoid(x):

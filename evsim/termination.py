@@ -36,7 +36,8 @@ import numpy as np
 
 from evsim.dynamics import may_cross
 from evsim.network import Network, cycle_in
-from evsim.neurons import IF, LIF, CubaLIF, Stochastic, Threshold, firing_probability, resting_level
+from evsim.neurons import (IF, LIF, CubaLIF, Stochastic, Threshold, cuba_ceiling, fires, firing_probability,
+                           resting_level)
 
 __all__ = ["why_endless", "cuba_self_driven"]
 
@@ -112,24 +113,22 @@ def cuba_self_driven(model: CubaLIF, dt: float) -> str:
     With no input the current tends to ``c* = i_bias / (1 − beta_syn)`` and
     the potential to ``v* = v_rest + (bias + c*) / (1 − beta_mem)``; both
     iterations are monotone and contracting, so in floating point they
-    reach fixed points within rounding of these (a few ulps divided by
-    ``(1 − beta_syn)(1 − beta_mem)``). The neuron is self-driven where
-    ``v*`` is not below the threshold by more than that margin (and by
-    ``2^-30`` relative), or where a decay rounds to 1 at this ``dt`` (a
-    current that never decays, or a potential that never leaks under a
-    constant drive, never comes to rest). A decay below 1 but very close to
-    it ends, but late: the state rests after about ``745 / ln(1/beta)``
-    steps, every one of which the engine computes.
+    reach fixed points within rounding of these. The neuron is self-driven
+    where :func:`~evsim.neurons.cuba_ceiling` of that resting state (``v*``
+    plus the rounding margin) reaches the threshold, or where a decay rounds
+    to 1 at this ``dt`` (a current that never decays, or a potential that
+    never leaks under a constant drive, never comes to rest). A decay below 1
+    but very close to it ends, but late: the state rests after about
+    ``745 / ln(1/beta)`` steps.
     """
     beta_syn, beta_mem = model.betas(dt)
     if beta_syn == 1:
         return ("or at least updates at every step: its current never decays, beta_syn = exp(-dt/tau_syn) rounds "
                 "to 1 at this dt")
-    drive = model.bias + model.i_bias / (1 - beta_syn)
+    c_star = model.i_bias / (1 - beta_syn)
     if beta_mem == 1:
         return ("or at least updates at every step: no leak at this dt (beta_mem rounds to 1) under a constant "
-                "drive" if drive != 0 else "")
-    v_star = model.v_rest + drive / (1 - beta_mem)
-    scale = max(abs(model.threshold), abs(v_star), abs(model.v_rest), 1.0)
-    margin = scale * (2.0**-30 + 64 * np.finfo(float).eps / ((1 - beta_syn) * (1 - beta_mem)))
-    return "free evolution reaches its threshold" if v_star >= model.threshold - margin else ""
+                "drive" if model.bias + c_star != 0 else "")
+    v_star = model.v_rest + (model.bias + c_star) / (1 - beta_mem)
+    top = cuba_ceiling(v_star, c_star, beta_syn, beta_mem, model.v_rest, model.bias, model.i_bias)
+    return "free evolution reaches its threshold" if fires(top, model.threshold) else ""
