@@ -18,7 +18,7 @@ from evsim.errors import (
 from evsim.inputs import Analog
 from evsim.network import Network
 from evsim.validation import limits
-from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
+from evsim.neurons import IF, LIF, CubaLIF, Input, Stochastic, Threshold
 from evsim.record import EventTrace, PotentialTrace, SpikeRecord, TraceEvent
 from evsim.scheduler import DELIVER, RECORD, UPDATE, Event, Scheduler
 from evsim.simulator import Simulator, simulate
@@ -29,6 +29,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Analog",
     "CompositionError",
+    "CubaLIF",
     "DELIVER",
     "EmptySchedule",
     "Event",

@@ -316,7 +316,7 @@ def _layer(fields: _Fields, entry, field: str, shape: tuple[int, ...], last: boo
     synapse_beta = entry.get("synapse_beta")
     if synapse_beta is not None:
         synapse_beta = real(f"{field}.synapse_beta", synapse_beta, owner=fields.owner, minimum=0.0, maximum=1.0,
-                            exclusive_maximum=True)
+                            exclusive_minimum=True, exclusive_maximum=True)
     if last and (beta != 1.0 or synapse_beta is not None):
         raise fields.fail(f"{field}.beta", "must be 1 and synapse_beta null (the last layer accumulates)")
     return SpikingLayer(tuple(ops), input_shape, output_shape, bias, theta, v_init, beta, synapse_beta)

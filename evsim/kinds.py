@@ -9,13 +9,15 @@ trains itself. (:mod:`evsim.nirio` maps NIR's node types to the models whose
 equations it knows; other kinds are reported as having no NIR node.)
 
 Adding a neuron kind touches three files: the model (with its pure maths) in
-``neurons.py``, its population in ``populations/``, and one line here.
+``neurons.py``, its population in ``populations/``, and one line here (plus,
+for what only it means, :mod:`evsim.termination` and :mod:`evsim.reference`).
 """
 
 from __future__ import annotations
 
 from evsim.errors import ValidationError
-from evsim.neurons import IF, LIF, Input, NeuronModel, Stochastic, Threshold
+from evsim.neurons import IF, LIF, CubaLIF, Input, NeuronModel, Stochastic, Threshold
+from evsim.populations.current_based import CurrentBased
 from evsim.populations.integrate_and_fire import IntegrateAndFire
 from evsim.populations.lynch_musco import LynchMusco
 
@@ -25,6 +27,7 @@ KINDS: dict[type, type | None] = {
     Input: None,
     IF: IntegrateAndFire,
     LIF: IntegrateAndFire,
+    CubaLIF: CurrentBased,
     Stochastic: LynchMusco,
     Threshold: LynchMusco,
 }

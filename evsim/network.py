@@ -217,8 +217,8 @@ class Network:
         for name, model in self._neurons.items():
             if model.rounds_only and self._dt is None:
                 raise ValidationError(
-                    f"neuron {name!r} is a {type(model).__name__} neuron, which runs only in rounds; "
-                    f"give the network dt=1.0"
+                    f"neuron {name!r} is a {type(model).__name__} neuron, {model.why_rounds_only}; "
+                    f"give the network a clock, e.g. dt=1.0"
                 )
         t = self._table
         fixed = np.array([m.input_delay_steps if m.input_delay_steps is not None else -1

@@ -38,6 +38,18 @@ soft reset by ``a = theta / beta`` is the rule of libraries that subtract
 discards arrivals at times ``t`` with ``t_spike < t < t_spike + r``.
 ``single_spike`` neurons never fire again after their first spike.
 
+Current-based LIF (``CubaLIF``)
+-------------------------------
+Discrete time only (clock ``dt``), one update at every step ``k``::
+
+    i_k = (beta_syn * i_{k-1} + i_bias) + I_k                  (synaptic_current)
+    m_k = drift(v_{k-1}) + i_k,   drift(v) = v_rest + beta_mem * (v - v_rest) + bias
+    fire iff m_k >= theta;  v_k = reset(m_k) if fired else m_k
+
+with ``beta_syn = exp(-dt / tau_syn)``, ``beta_mem = exp(-dt / tau_mem)``:
+the input jumps into the current, and the membrane takes the new current
+(snnTorch's ``Synaptic``, Norse's ``LIFCell``). :func:`cuba_step` is that step.
+
 Lynch–Musco (``Stochastic``, ``Threshold``)
 --------------------------------------------
 Memoryless Boolean state; round 0 is ``initial``; in round ``t >= 1``::
@@ -61,6 +73,7 @@ __all__ = [
     "Input",
     "IF",
     "LIF",
+    "CubaLIF",
     "Stochastic",
     "Threshold",
     "NeuronModel",
@@ -76,6 +89,8 @@ __all__ = [
     "crossing_time",
     "apply_reset",
     "synaptic_current",
+    "cuba_step",
+    "cuba_ceiling",
     "sigmoid",
     "firing_probability",
 ]
@@ -107,7 +122,8 @@ class NeuronModel:
     A model also says what it needs from the network's clock, so that
     :class:`~evsim.network.Network` can check any kind of neuron the same way:
 
-    * ``rounds_only`` — runs only in discrete rounds (refused in continuous time);
+    * ``rounds_only`` — runs only in discrete rounds (refused in continuous time,
+      with ``why_rounds_only`` as the reason);
     * ``input_delay_steps`` — every synapse into it must have exactly this many
       steps of delay (``None``: any delay);
     * :meth:`durations` — its periods (ms) that must be whole numbers of grid steps.
@@ -116,6 +132,7 @@ class NeuronModel:
     """
 
     rounds_only: ClassVar[bool] = False
+    why_rounds_only: ClassVar[str] = "which runs only in rounds"
     input_delay_steps: ClassVar[int | None] = None
 
     def durations(self) -> dict[str, float]:
@@ -132,8 +149,26 @@ class Input(NeuronModel):
     """
 
 
+class _Resetting(NeuronModel):
+    """What every neuron with a threshold and a reset answers about its reset (``reset``, ``threshold``)."""
+
+    reset_by: ClassVar[float | None] = None  # (IF and LIF make it a field)
+
+    @property
+    def reset_potential(self) -> float | None:
+        """The potential after a spike for a hard reset; ``None`` for subtract."""
+        if self.reset == "subtract":
+            return None
+        return 0.0 if self.reset == "zero" else float(self.reset)
+
+    @property
+    def reset_amount(self) -> float:
+        """What a subtract reset removes from the potential: ``reset_by``, by default the threshold."""
+        return self.threshold if self.reset_by is None else self.reset_by
+
+
 @dataclass(frozen=True)
-class _Integrator(NeuronModel):
+class _Integrator(_Resetting):
     """Shared checks of the integrate-and-fire family."""
 
     def durations(self) -> dict[str, float]:
@@ -152,17 +187,6 @@ class _Integrator(NeuronModel):
                 raise ValidationError(f"{owner}: reset_by={self.reset_by!r} is the amount a subtract reset removes, "
                                       f"but reset={self.reset!r}; give reset='subtract' or leave reset_by None")
 
-    @property
-    def reset_amount(self) -> float:
-        """What a subtract reset removes from the potential: ``reset_by``, by default the threshold."""
-        return self.threshold if self.reset_by is None else self.reset_by
-
-    @property
-    def reset_potential(self) -> float | None:
-        """The potential after a spike for a hard reset; ``None`` for subtract."""
-        if self.reset == "subtract":
-            return None
-        return 0.0 if self.reset == "zero" else float(self.reset)
 
 
 @dataclass(frozen=True)
@@ -267,6 +291,105 @@ def _neighbours(x: float, n: int) -> list[float]:
         lo, hi = math.nextafter(lo, -math.inf), math.nextafter(hi, math.inf)
         out += [lo, hi]
     return out
+
+
+@dataclass(frozen=True)
+class CubaLIF(_Resetting):
+    """Current-based leaky integrate-and-fire neuron, discrete time only.
+
+    A synaptic current ``i`` takes the input and decays with ``tau_syn``; the
+    potential leaks towards ``v_rest`` with ``tau_mem`` and adds the current.
+    In a network of clock ``dt`` (``beta_syn = exp(-dt / tau_syn)``,
+    ``beta_mem = exp(-dt / tau_mem)``, ``I_k`` the sum of the arrivals at
+    step ``k``)::
+
+        i_k = (beta_syn * i_{k-1} + i_bias) + I_k
+        m_k = (v_rest + beta_mem * (v_{k-1} - v_rest) + bias) + i_k
+        fire iff m_k >= threshold;  v_k = reset(m_k) if fired else m_k
+
+    in exactly that floating-point order (:func:`cuba_step`), from
+    ``(v_init, i_init)`` at step 0. Refused in continuous time: there the
+    threshold crossing between arrivals has no closed form, and evsim never
+    finds crossings by stepping.
+
+    Parameters
+    ----------
+    tau_syn, tau_mem : float
+        Synaptic and membrane time constants in ms (finite, ``> 0``).
+    threshold : float
+        Fires when the potential reaches it (``>=``).
+    v_rest : float
+        Resting potential the leak pulls towards.
+    v_init : float or None
+        Potential at time 0 (``None``: ``v_rest``).
+    i_init : float
+        Synaptic current at time 0.
+    bias : float
+        Added to the potential every step (as for :class:`LIF`).
+    i_bias : float
+        Added to the current every step: a constant input (where a NIR
+        ``Affine``'s bias goes).
+    reset : {"subtract", "zero"} or float
+        Soft reset by ``threshold`` (default), to zero, or to this value. The
+        current is never reset. (No refractory period and no single-spike
+        option: snnTorch's ``Synaptic``, Norse's ``LIFCell`` and NIR's
+        ``CubaLIF`` have neither.)
+    """
+
+    rounds_only: ClassVar[bool] = True
+    why_rounds_only: ClassVar[str] = (
+        "which runs only in discrete time (its threshold crossing between arrivals has no closed form in "
+        "continuous time, and evsim never finds crossings by stepping)")
+
+    tau_syn: float = 5.0
+    tau_mem: float = 10.0
+    threshold: float = 1.0
+    v_rest: float = 0.0
+    v_init: float | None = None
+    i_init: float = 0.0
+    bias: float = 0.0
+    i_bias: float = 0.0
+    reset: Reset = "subtract"
+
+    def __post_init__(self) -> None:
+        for name in ("tau_syn", "tau_mem"):
+            object.__setattr__(self, name, check.real(f"{name} (ms)", getattr(self, name), owner="CubaLIF",
+                                                      minimum=0, exclusive_minimum=True))
+        _require_finite(self, "CubaLIF", "threshold", "v_rest")
+        if self.v_init is None:
+            object.__setattr__(self, "v_init", self.v_rest)
+        _require_finite(self, "CubaLIF", "v_init", "i_init", "bias", "i_bias")
+        object.__setattr__(self, "reset", _check_reset("CubaLIF", self.reset))
+
+    def betas(self, dt: float) -> tuple[float, float]:
+        """``(beta_syn, beta_mem)``: the per-step decays in a network of clock ``dt``, as every path computes them."""
+        return float(np.exp(-dt / self.tau_syn)), float(np.exp(-dt / self.tau_mem))
+
+    @classmethod
+    def from_betas(cls, beta_syn: float, beta_mem: float, dt: float = 1.0, **params) -> "CubaLIF":
+        """A CubaLIF whose per-step decays in a network of clock ``dt`` are exactly ``beta_syn`` and ``beta_mem``.
+
+        ``tau = -dt / ln(beta)``, nudged by a few ulps where needed so that
+        ``exp(-dt / tau) == beta`` holds in floating point (as :meth:`betas`
+        computes it) — where such a ``tau`` exists: below ``beta = 1/e`` an
+        ulp of ``tau`` moves ``beta`` by more than an ulp, and some values
+        (``0.1`` at ``dt = 0.25``) are missed by one; then the nearest is
+        kept. NIR's forward Euler is ``beta = 1 - dt/tau``; Norse's
+        ``LIFCell`` at its ``dt`` has ``beta_syn = 1 - dt/tau_syn`` and
+        ``beta_mem = 1 - dt/tau_mem``.
+        """
+        owner = "CubaLIF.from_betas"
+        for name, beta in (("beta_syn", beta_syn), ("beta_mem", beta_mem)):
+            check.real(name, beta, owner=owner, minimum=0, maximum=1, exclusive_minimum=True,
+                       exclusive_maximum=True)
+        dt = check.real("dt", dt, owner=owner, minimum=0, exclusive_minimum=True)
+        return cls(tau_syn=_tau_of(beta_syn, dt), tau_mem=_tau_of(beta_mem, dt), **params)
+
+
+def _tau_of(beta: float, dt: float) -> float:
+    """The ``tau`` nearest ``-dt / ln(beta)`` with ``np.exp(-dt / tau) == beta`` exactly, if a few ulps find one."""
+    tau = -dt / math.log(beta)
+    return next((c for c in _neighbours(tau, 8) if float(np.exp(-dt / c)) == beta), tau)
 
 
 @dataclass(frozen=True)
@@ -726,6 +849,59 @@ def synaptic_current(i, beta_syn, i_bias, I, out=None):
     np.multiply(beta_syn, i, out=out)
     np.add(out, i_bias, out=out)
     return np.add(out, I, out=out)
+
+
+def cuba_step(v, i, I, beta_syn, beta_mem, v_rest, bias, i_bias, out=None):
+    """One discrete step of a :class:`CubaLIF`: the new current and the pre-threshold potential.
+
+    ::
+
+        i_k = (beta_syn * i_{k-1} + i_bias) + I_k        (synaptic_current)
+        m_k = drift(v_{k-1}, beta_mem, v_rest, bias) + i_k
+
+    Then fire iff ``m_k >= theta`` (:func:`fires`) and reset (:func:`apply_reset`).
+
+    Parameters
+    ----------
+    out : (ndarray, ndarray), optional
+        Where ``i_k`` and ``m_k`` are written (may be ``i`` and ``v`` themselves,
+        for a runner that updates in place); the same bits.
+
+    Returns
+    -------
+    i_k, m_k : ndarray or float
+    """
+    if out is None:
+        current = synaptic_current(i, beta_syn, i_bias, I)
+        return current, drift(v, beta_mem, v_rest, bias) + current
+    current = synaptic_current(i, beta_syn, i_bias, I, out=out[0])
+    m = drift(v, beta_mem, v_rest, bias, out=out[1])
+    return current, np.add(m, current, out=m)
+
+
+def cuba_ceiling(v, i, beta_syn, beta_mem, v_rest, bias, i_bias):
+    """A bound above every potential that :func:`cuba_step` with no input (and no reset) reaches from ``(v, i)``.
+
+    With ``c* = i_bias/(1 − beta_syn)`` and ``v* = v_rest + (bias + c*)/(1 − beta_mem)`` (the resting
+    state), exact arithmetic gives ``v_n − v* = beta_mem^n (v − v*) + Σ_k beta_mem^(n−k) beta_syn^k (i − c*)``,
+    so::
+
+        v_n <= v* + max(v − v*, 0) + max(i − c*, 0) · beta_syn · min(1/(1 − beta_syn), 1/(1 − beta_mem))
+
+    Floating point adds at most a few ulps of the magnitudes at each step, contracted by both decays;
+    the bound adds ``scale · (2^-30 + 64·eps / ((1 − beta_syn)(1 − beta_mem)))``, ``scale`` the largest
+    of those magnitudes and 1. ``inf`` where a decay is 1 (nothing settles).
+    """
+    v, i = np.asarray(v, float), np.asarray(i, float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        c_star = i_bias / (1 - beta_syn)
+        v_star = v_rest + (bias + c_star) / (1 - beta_mem)
+        gain = beta_syn * np.minimum(1 / (1 - beta_syn), 1 / (1 - beta_mem))
+        top = v_star + np.maximum(v - v_star, 0.0) + np.maximum(i - c_star, 0.0) * gain
+        scale = np.maximum(np.maximum(np.maximum(np.abs(v), np.abs(v_star)), np.maximum(np.abs(i), np.abs(c_star))),
+                           np.maximum(np.maximum(np.abs(v_rest), np.abs(bias)), 1.0))
+        margin = scale * (2.0**-30 + 64 * np.finfo(float).eps / ((1 - beta_syn) * (1 - beta_mem)))
+        return np.where((np.asarray(beta_syn) < 1) & (np.asarray(beta_mem) < 1), top + margin, np.inf)
 
 
 def sigmoid(x):

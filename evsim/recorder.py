@@ -52,7 +52,7 @@ class Recorder:
             i = plan.net.index(name)
             population = populations[owner[i]] if owner[i] >= 0 else None  # (owner: population number, -1: input)
             if population is None or not population.has_potential:
-                raise ValidationError(f"cannot probe {name!r}: only IF/LIF neurons have a potential")
+                raise ValidationError(f"cannot probe {name!r}: only IF, LIF and CubaLIF neurons have a potential")
             self.probed[i] = True
             self._potential_of[i] = population
         self.probing = bool(self.probed.any())
@@ -215,9 +215,15 @@ class Recorder:
             name = self.p.net.names[i]
             out[name] = PotentialTrace(
                 name, grid.ms(k[mine], f[mine]), before[mine], after[mine],
-                grid.ms(anchor_k[mine], anchor_f[mine]), _sampler(self._potential_of[i], int(i), grid),
+                grid.ms(anchor_k[mine], anchor_f[mine]), _sampler_of(self._potential_of[i], int(i), grid),
             )
         return out
+
+
+def _sampler_of(population, i: int, grid):
+    """The population's own sampler of neuron ``i``'s potential, if it has one; else :func:`_sampler`."""
+    own = getattr(population, "sampler", None)
+    return own(i) if own is not None else _sampler(population, i, grid)
 
 
 def _sampler(population, i: int, grid):

@@ -7,7 +7,9 @@ windows, no vectorisation):
 * **discrete networks** — a clock-driven loop: at every step ``k``, every
   neuron in zero-delay rank order sums the arrivals at ``k`` in synapse-row
   order and updates (``m = (v_rest + β(v − v_rest) + bias) + I``, fire iff
-  ``m >= θ``, reset), Lynch–Musco neurons draw their round;
+  ``m >= θ``, reset; a CubaLIF first updates its current,
+  ``i = (β_syn·i + i_bias) + I``, and adds ``i`` instead of ``I``),
+  Lynch–Musco neurons draw their round;
 * **continuous networks** — an exact-time loop, one instant at a time, in
   which every time is an exact rational (:class:`fractions.Fraction`): an
   input time is its float's exact value (one within 8 ulps of a multiple of
@@ -56,7 +58,7 @@ from evsim import validation as check
 from evsim.errors import ValidationError
 from evsim.inputs import normalise_inputs, train_events
 from evsim.network import Network
-from evsim.neurons import IF, LIF, Input, Stochastic, Threshold, crossing_time, flow
+from evsim.neurons import IF, LIF, CubaLIF, Input, Stochastic, Threshold, crossing_time, flow
 from evsim.termination import why_endless
 from evsim.timegrid import RESOLUTION
 
@@ -142,6 +144,7 @@ def _clock_driven(net, inputs, until: float, rng) -> Run:
     order = sorted((i for i, m in enumerate(models) if not isinstance(m, Input)), key=lambda i: (rank[i], i))
     incoming = {j: _incoming(net, j, dt) for j in order}
     v = {j: getattr(models[j], "v_init", 0.0) for j in order}
+    current = {j: getattr(models[j], "i_init", 0.0) for j in order}  # (CubaLIF)
     ref_end = {j: -math.inf for j in order}
     silenced = {j: False for j in order}
     deliveries = []
@@ -159,13 +162,18 @@ def _clock_driven(net, inputs, until: float, rng) -> Run:
                                    float(total)))
             if blocked:
                 continue
-            beta = 1.0 if isinstance(model, IF) else float(np.exp(-dt / model.tau))
-            m = (model.v_rest + beta * (v[j] - model.v_rest) + model.bias) + total
+            if isinstance(model, CubaLIF):
+                beta_syn, beta_mem = model.betas(dt)
+                current[j] = beta_syn * current[j] + model.i_bias + total
+                m = (model.v_rest + beta_mem * (v[j] - model.v_rest) + model.bias) + current[j]
+            else:
+                beta = 1.0 if isinstance(model, IF) else float(np.exp(-dt / model.tau))
+                m = (model.v_rest + beta * (v[j] - model.v_rest) + model.bias) + total
             if m >= model.threshold:
                 fired[k, j], payload[k, j] = True, 1.0
                 v[j] = m - model.reset_amount if model.reset == "subtract" else model.reset_potential
-                ref_end[j] = k + round(model.refractory / dt)
-                silenced[j] = model.single_spike
+                ref_end[j] = k + round(getattr(model, "refractory", 0.0) / dt)  # (CubaLIF has neither)
+                silenced[j] = getattr(model, "single_spike", False)
             else:
                 v[j] = m
     step = Fraction(repr(dt))  # the decimal dt was written as: times are k·dt rounded once

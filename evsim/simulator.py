@@ -69,7 +69,7 @@ class Simulator:
     rng : None, int or numpy.random.Generator
         Source of randomness for Lynch–Musco neurons (keyword-only).
     probes : iterable of str
-        IF/LIF neurons whose potential is recorded at every update.
+        IF, LIF or CubaLIF neurons whose potential is recorded at every update.
     trace : bool
         Keep the full event trace (for teaching; costs time and memory).
     recorded : iterable of str or None

@@ -8,6 +8,8 @@ when the events do. Input trains are finite, so it provably stops when
   whose reset leaves the potential at or above the threshold and which has a
   refractory period or a clock (it fires again at the end of every period,
   or at the next step: a discrete neuron updates at every step); a
+  ``CubaLIF`` whose state with no input settles at or above the threshold
+  (:func:`cuba_self_driven`), or whose reset leaves it at or above it; a
   ``Stochastic`` neuron with ``p0 = sigmoid(−bias/temperature) > 0`` (it fires
   spontaneously); a ``Threshold`` neuron with ``bias <= 0``;
 * and no cycle of *exciting* synapses joins neurons that can fire more than
@@ -19,7 +21,8 @@ Why that suffices: without input or exciting arrivals a neuron that is not
 self-driven fires at most finitely often (a potential above the threshold
 comes down by a positive amount at each subtract reset — the threshold, or
 ``reset_by`` —, or below it at a hard reset, and free evolution does not
-bring it back), and each exciting arrival
+bring it back; a CubaLIF's current decays geometrically, so it adds a finite
+amount), and each exciting arrival
 adds finitely many spikes; with no exciting cycle, induction along the
 exciting graph's order bounds every neuron. Anything else is refused before
 the first step (:func:`why_endless` names the neurons or the cycle): such a
@@ -34,9 +37,10 @@ import numpy as np
 
 from evsim.dynamics import may_cross
 from evsim.network import Network, cycle_in
-from evsim.neurons import IF, LIF, Stochastic, Threshold, firing_probability, resting_level
+from evsim.neurons import (IF, LIF, CubaLIF, Stochastic, Threshold, cuba_ceiling, fires, firing_probability,
+                           resting_level)
 
-__all__ = ["why_endless"]
+__all__ = ["why_endless", "cuba_self_driven"]
 
 _SHOWN = 5  # names listed in a message
 
@@ -97,4 +101,36 @@ def _kinds_of_firing(models: list, net: Network) -> tuple[list, np.ndarray, np.n
         elif isinstance(m, Threshold):
             repeats[i] = True
             driven[i] = "bias <= 0: it fires every round" if m.bias <= 0 else ""
+        elif isinstance(m, CubaLIF):
+            repeats[i] = True
+            relay[i] = m.threshold <= 0 if m.reset_potential is None else m.reset_potential >= m.threshold
+            driven[i] = cuba_self_driven(m, net.dt) or (
+                "its reset leaves it at or above its threshold" if relay[i] else "")
     return driven, relay, repeats
+
+
+def cuba_self_driven(model: CubaLIF, dt: float) -> str:
+    """Why a CubaLIF may fire (or keep changing) forever with no input, or ``''`` if it provably comes to rest.
+
+    With no input the current tends to ``c* = i_bias / (1 − beta_syn)`` and
+    the potential to ``v* = v_rest + (bias + c*) / (1 − beta_mem)``; both
+    iterations are monotone and contracting, so in floating point they
+    reach fixed points within rounding of these. The neuron is self-driven
+    where :func:`~evsim.neurons.cuba_ceiling` of that resting state (``v*``
+    plus the rounding margin) reaches the threshold, or where a decay rounds
+    to 1 at this ``dt`` (a current that never decays, or a potential that
+    never leaks under a constant drive, never comes to rest). A decay below 1
+    but very close to it ends, but late: the state rests after about
+    ``745 / ln(1/beta)`` steps.
+    """
+    beta_syn, beta_mem = model.betas(dt)
+    if beta_syn == 1:
+        return ("or at least updates at every step: its current never decays, beta_syn = exp(-dt/tau_syn) rounds "
+                "to 1 at this dt")
+    c_star = model.i_bias / (1 - beta_syn)
+    if beta_mem == 1:
+        return ("or at least updates at every step: no leak at this dt (beta_mem rounds to 1) under a constant "
+                "drive" if model.bias + c_star != 0 else "")
+    v_star = model.v_rest + (model.bias + c_star) / (1 - beta_mem)
+    top = cuba_ceiling(v_star, c_star, beta_syn, beta_mem, model.v_rest, model.bias, model.i_bias)
+    return "free evolution reaches its threshold" if fires(top, model.threshold) else ""

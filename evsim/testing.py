@@ -12,8 +12,8 @@ property tests are written with these; use them for your own laws::
         net, inputs, steps = setup
         assert_spikes_equal(simulate(net, inputs, until=steps), simulate(net, inputs, until=steps))
 
-Strategies: ``integrator_models``, ``discrete_setups`` (a discrete network of
-IF/LIF or Lynch–Musco neurons with inputs and a number of steps), ``networks``
+Strategies: ``integrator_models``, ``cuba_models``, ``discrete_setups`` (a discrete network of
+IF/LIF — with ``cuba=True`` also CubaLIF — or Lynch–Musco neurons with inputs and a number of steps), ``networks``
 (the network alone),
 ``continuous_setups`` (delays from ``grid_delays``: multiples of 1 µs; input
 times through ``distinct_instants``: one per instant of the 1 ns grid), ``spike_trains``, ``lm_model``, ``lm_network`` and
@@ -32,12 +32,12 @@ from evsim.behavior import Behavior, distance
 from evsim.deep import AvgPool2d, Conv2d, Dense, Flatten, ReLU, Sequential
 from evsim.inputs import Analog
 from evsim.network import Network
-from evsim.neurons import IF, LIF, Input, Stochastic, Threshold
+from evsim.neurons import IF, LIF, CubaLIF, Input, Stochastic, Threshold
 from evsim.record import SpikeRecord
 from evsim.synapses import Synapse
 from evsim.timegrid import TimeGrid
 
-__all__ = ["weights", "nice_weights", "grid_delays", "distinct_instants", "pick", "integrator_models", "networks", "discrete_setups", "continuous_setups", "spike_trains", "lm_model",
+__all__ = ["weights", "nice_weights", "grid_delays", "distinct_instants", "pick", "integrator_models", "cuba_models", "networks", "discrete_setups", "continuous_setups", "spike_trains", "lm_model",
            "lm_network", "single_networks", "compatible_pairs", "converted_nets", "assert_spikes_equal",
            "assert_same_behavior"]
 
@@ -67,8 +67,28 @@ def integrator_models(draw):
 
 
 @st.composite
-def discrete_setups(draw, lynch_musco=False):
-    """A random discrete network (inputs, integrators or Lynch–Musco neurons) and its inputs."""
+def cuba_models(draw):
+    """CubaLIF (exact decays up to 3/4, so an excited neuron rests within a few thousand steps) with random
+    threshold, rest, start (potential and current), biases and reset."""
+    decay = st.sampled_from([0.5, 0.75]) | st.floats(0.2, 0.75)
+    return CubaLIF.from_betas(
+        draw(decay), draw(decay),
+        threshold=draw(st.sampled_from([0.5, 1.0, 1.7]) | st.floats(0.1, 2.0)),
+        v_rest=draw(st.sampled_from([0.0, 0.3, -0.2])),
+        v_init=draw(st.sampled_from([0.0, 0.5]) | st.floats(-1.0, 1.5)),
+        i_init=draw(st.sampled_from([0.0, 0.25]) | st.floats(-1.0, 1.0)),
+        bias=draw(st.sampled_from([0.0, 0.05, -0.1]) | st.floats(-0.1, 0.1)),
+        i_bias=draw(st.sampled_from([0.0, 0.05, -0.1]) | st.floats(-0.1, 0.1)),
+        reset=draw(st.sampled_from(["subtract", "zero", -0.5, 0.2])),
+    )
+
+
+@st.composite
+def discrete_setups(draw, lynch_musco=False, cuba=False):
+    """A random discrete network (inputs, integrators or Lynch–Musco neurons) and its inputs.
+
+    ``cuba``: each integrator is an IF/LIF or a CubaLIF (:func:`cuba_models`), at even odds.
+    """
     steps = draw(st.integers(1, 30))
     n_in, n_hid = draw(st.integers(0, 3)), draw(st.integers(1, 5))
     neurons = {f"x{i}": Input() for i in range(n_in)}
@@ -78,7 +98,7 @@ def discrete_setups(draw, lynch_musco=False):
             neurons[f"h{j}"] = (Threshold(bias, draw(st.booleans())) if draw(st.booleans())
                                 else Stochastic(bias, draw(st.sampled_from([0.5, 1.0, 2.0])), draw(st.booleans())))
         else:
-            neurons[f"h{j}"] = draw(integrator_models())
+            neurons[f"h{j}"] = draw(cuba_models() if cuba and draw(st.booleans()) else integrator_models())
     names = list(neurons)
     synapses = []
     for s, source in enumerate(names):

@@ -128,6 +128,49 @@ def test_an_affine_lif_affine_lif_graph_runs_as_nir_defines_it():
     assert net.outputs == {f"lif_1[{i}]" for i in range(n2)}
 
 
+def euler_cuba_lif(v, i, current, tau_syn, tau_mem, r, v_leak, v_threshold, v_reset, w_in, dt):
+    """NIR CubaLIF, one forward-Euler step, the current first (as snnTorch and Norse step):
+    τ_syn di/dt = −i + w_in·I, τ_mem dv/dt = (v_leak − v) + R·i; spike iff v > v_thr; v = v_reset."""
+    i = (1 - dt / tau_syn) * i + (dt * w_in / tau_syn) * current
+    v = v_leak + (1 - dt / tau_mem) * (v - v_leak) + (dt * r / tau_mem) * i
+    spikes = v > v_threshold
+    return np.where(spikes, v_reset, v), i, spikes
+
+
+def test_an_affine_cubalif_affine_cubalif_graph_runs_as_nir_defines_it():
+    """Affine → CubaLIF → Affine → CubaLIF with per-neuron time constants, w_in and R not 1, v_leak and v_reset
+    not 0, and Affine biases (a constant input to the current): every spike equals the NumPy reference, and
+    the potentials too (dyadic parameters with gains 1 and 1/2, so both sides compute exactly)."""
+    rng = np.random.default_rng(2)
+    dt, n_in, n1, n2, steps = 1.0, 5, 6, 4, 20
+    w1, b1 = rng.integers(-8, 17, (n1, n_in)) / 16, rng.integers(-2, 3, n1) / 32
+    w2, b2 = rng.integers(-8, 17, (n2, n1)) / 16, rng.integers(-2, 3, n2) / 32
+    cuba1 = dict(tau_syn=np.tile([2.0, 4.0], n1 // 2), tau_mem=np.tile([4.0, 2.0], n1 // 2),
+                 r=np.tile([4.0, 2.0], n1 // 2), w_in=np.tile([2.0, 4.0], n1 // 2), v_leak=np.zeros(n1),
+                 v_threshold=np.full(n1, 1.0), v_reset=np.zeros(n1))
+    cuba2 = dict(tau_syn=np.full(n2, 2.0), tau_mem=np.full(n2, 4.0), r=np.full(n2, 2.0), w_in=np.full(n2, 2.0),
+                 v_leak=np.full(n2, 0.25), v_threshold=np.full(n2, 0.5), v_reset=np.full(n2, -0.25))
+    graph = nir.NIRGraph.from_list(nir.Affine(weight=w1, bias=b1), nir.CubaLIF(**cuba1),
+                                   nir.Affine(weight=w2, bias=b2), nir.CubaLIF(**cuba2))
+    x = (rng.random((steps, n_in)) < 0.5).astype(float)
+    v1, i1, v2, i2, s1, s2, vs = np.zeros(n1), np.zeros(n1), np.zeros(n2), np.zeros(n2), [], [], []
+    for k in range(steps):
+        v1, i1, z1 = euler_cuba_lif(v1, i1, w1 @ x[k] + b1, dt=dt, **cuba1)
+        v2, i2, z2 = euler_cuba_lif(v2, i2, w2 @ z1 + b2, dt=dt, **cuba2)
+        s1.append(z1)
+        s2.append(z2)
+        vs.append(np.concatenate([v1, v2]))
+    net = from_nir(graph, dt=dt)
+    inputs = {f"input[{i}]": (np.flatnonzero(x[:, i]) * dt).tolist() for i in range(n_in)}
+    names = [f"cubalif[{j}]" for j in range(n1)] + [f"cubalif_1[{j}]" for j in range(n2)]
+    record = evsim.simulate(net, inputs, steps * dt, probes=names)
+    got = [e for e in events(record) if e[0].startswith("cubalif")]
+    want = sorted(spike_events("cubalif", np.array(s1), dt) + spike_events("cubalif_1", np.array(s2), dt))
+    assert got == want and len(spike_events("cubalif", np.array(s1), dt)) > 5 and np.array(s2).sum() > 3
+    potentials = np.array([record.potentials[name].sample(np.arange(steps) * dt) for name in names]).T
+    assert np.array_equal(potentials, np.array(vs))
+
+
 def conv_reference(image, weight, bias):
     """Zero-padded (padding 1), stride-1 2-D convolution by explicit sliding windows: (C, H, W) → (O, H, W)."""
     c, h, w = image.shape
@@ -199,12 +242,11 @@ def test_nested_graphs_and_delays_become_one_composed_network():
 # -- errors ------------------------------------------------------------------------------------------------
 
 def test_an_unsupported_node_is_named_with_its_path():
-    inner = nir.NIRGraph.from_list(nir.CubaLIF(tau_syn=np.ones(2), tau_mem=np.ones(2), r=np.ones(2),
-                                               v_leak=np.zeros(2), v_threshold=np.ones(2)))
+    inner = nir.NIRGraph.from_list(nir.LI(tau=np.ones(2), r=np.ones(2), v_leak=np.zeros(2)))
     graph = nir.NIRGraph({"input": nir.Input(input_type={"input": np.array([2])}), "sub": inner,
                           "output": nir.Output(output_type={"output": np.array([2])})},
                          [("input", "sub"), ("sub", "output")], type_check=False)
-    with pytest.raises(UnsupportedNode, match=r"'sub\.cubalif' is a CubaLIF"):
+    with pytest.raises(UnsupportedNode, match=r"'sub\.li' is a LI"):
         from_nir(graph)
 
 

@@ -107,7 +107,6 @@ def test_a_delay_node_on_the_loop_is_the_same_as_loop_delay():
 
 
 @pytest.mark.parametrize("case, error, message", [
-    ("norse_lif_cubalif", UnsupportedNode, r"NIR node '1' is a CubaLIF, which evsim does not run"),
     ("snntorch_rleaky_zero", ValidationError, r"loop without a Delay node .*zero-delay cycle 1.lif\[0\] .* "
                                               r"RLeaky .* pass loop_delay=True .* put a nir.Delay\(delay=dt\) on "
                                               r"the loop's edge. .*refractory=2\*dt"),
@@ -117,6 +116,47 @@ def test_what_evsim_cannot_run_yet_is_refused_by_name(case, error, message):
     data, _ = fixture(case)
     with pytest.raises(error, match=message):
         from_nir(DATA / f"{case}.nir", dt=float(data["dt"]))
+
+
+def test_norse_lifcell_spikes_as_norse_did_once_its_input_scale_is_written():
+    """Law: Norse's LIFCell, exported as NIR CubaLIF, spikes in evsim exactly as in Norse — every neuron of
+    every layer at every step — at dt = 1e-6 (Norse writes tau = dt·τ, so NIR's 1 − dt/tau is Norse's
+    1 − dt·τ⁻¹ there: 0.8 and 0.9) once w_in says what Norse does: it adds the input to the current
+    unscaled, which NIR writes as w_in = tau_syn/dt (5 here), not the 1 Norse writes. Potentials equal
+    Norse's float32 ones to 1e-6 (float32 rounding); with w_in = 1 as written, no neuron ever fires."""
+    import nir
+
+    data, meta = fixture("norse_lif_cubalif")
+    dt = 1e-6
+    graph = nir.read(str(DATA / "norse_lif_cubalif.nir"), type_check=False)
+    cells = [node for node in graph.nodes.values() if isinstance(node, nir.CubaLIF)]
+    assert len(cells) == 2 and all(float(node.w_in) == 1.0 for node in cells)
+    assert sum(evsim_spikes(from_nir(graph, dt=dt), data, meta, dt)[layer].sum() for layer in meta["layers"]) == 0
+    net = from_nir(DATA / "norse_lif_cubalif.nir", dt=dt, w_in="unscaled")  # the documented option
+    for node in cells:
+        node.w_in = node.tau_syn / dt
+    edited = evsim_spikes(from_nir(graph, dt=dt), data, meta, dt)  # writing w_in = tau_syn/dt into the file
+    got = evsim_spikes(net, data, meta, dt)
+    assert all(np.array_equal(edited[layer], got[layer]) for layer in meta["layers"])
+    for layer in meta["layers"]:
+        want = data[f"spikes__{layer}"]
+        assert want.sum() > 0 and np.array_equal(got[layer], want), (layer, int(np.sum(got[layer] != want)))
+    x, steps = data["inputs"], int(meta["steps"])
+    probes = [name for name in net.names if name.rpartition("[")[0] in meta["layers"]]
+    record = evsim.simulate(net, {f"input[{i}]": list(np.flatnonzero(x[:, i]) * dt) for i in range(x.shape[1])},
+                            steps * dt, probes=probes)
+    for layer in meta["layers"]:
+        want = data[f"v__{layer}"].reshape(steps, -1)
+        got_v = np.array([record.potentials[f"{layer}[{j}]"].sample(np.arange(steps) * dt)
+                          for j in range(want.shape[1])]).T
+        np.testing.assert_allclose(got_v, want, rtol=0, atol=1e-6)
+
+
+def test_a_cubalif_whose_decay_is_not_between_0_and_1_is_refused():
+    """Law: forward Euler of NIR's CubaLIF needs dt < tau: a larger dt is a typed error naming the node and the fix."""
+    with pytest.raises(ValidationError, match=r"NIR CubaLIF '1': forward Euler needs a decay 1 − dt/tau_syn strictly "
+                                              r"between 0 and 1 .*got tau_syn = .* at dt = 1e-05; choose dt"):
+        from_nir(DATA / "norse_lif_cubalif.nir", dt=1e-5)
 
 
 def test_the_shipped_sample_spikes_as_snntorch_did():

@@ -21,7 +21,7 @@ def _same_for_the_kept(net, inputs, until, kept):
     assert len(part) == sum(full.counts()[name] for name in kept)  # nothing else is kept
 
 
-@given(discrete_setups() | discrete_setups(lynch_musco=True), st.data())
+@given(discrete_setups(cuba=True) | discrete_setups(lynch_musco=True), st.data())
 def test_recording_some_neurons_keeps_exactly_their_spikes_discrete(setup, data):
     """Law: a run with recorded=S records, for each neuron of S, exactly the spikes (times, values)
     the full record has, and nothing for the others (Lynch–Musco draws included: same rng)."""

@@ -104,7 +104,7 @@ def _ends_like_a_long_finite_run(net, inputs):
     assert_spikes_equal(endless, simulate(net, inputs, until=last + 50.0))
 
 
-@given(discrete_setups())
+@given(discrete_setups(cuba=True))
 def test_runs_allowed_without_an_end_do_end_discrete(setup):
     """Law: where why_endless finds nothing, simulate(until=inf) ends, and records exactly the spikes
     of a run until any time past its last spike."""

@@ -91,7 +91,10 @@ class SpikingLayer:
         if self.synapse_beta is not None:
             object.__setattr__(self, "synapse_beta", real(
                 "synapse_beta (the synaptic current's decay per step; None: no current)", self.synapse_beta,
-                owner="SpikingLayer", minimum=0.0, maximum=1.0, exclusive_maximum=True))
+                owner="SpikingLayer", minimum=0.0, maximum=1.0, exclusive_minimum=True, exclusive_maximum=True))
+        if self.synapse_beta is not None and self.beta == 1.0:
+            raise refuse("SpikingLayer", "beta of a current-based layer (synapse_beta set)",
+                         "< 1: its membrane leaks, as a CubaLIF's does (the event engine's model of it)", self.beta)
         if not self.spiking and (self.beta != 1.0 or self.synapse_beta is not None):
             raise refuse("SpikingLayer", "beta and synapse_beta of the output accumulator",
                          "1.0 and None (it sums its input, it has no dynamics)", (self.beta, self.synapse_beta))

@@ -2,7 +2,8 @@
 
 Neurons: ``in{i}`` (Input, flattened), ``L{k}_{j}`` (IF with the layer's θ,
 soft reset, ``v_init`` and per-neuron bias; a LIF of the layer's ``beta``
-where it is below 1), ``out{j}`` (the accumulator: an
+where it is below 1; a CubaLIF of ``synapse_beta`` and ``beta``, the bias its
+``i_bias``, in a current-based layer), ``out{j}`` (the accumulator: an
 IF whose threshold can never be reached, so its potential after step ``t``
 is the cumulative logit). Synapses have zero delay, so one step runs layer by
 layer through the ranks; a spike of layer ``k−1`` carries ``θ_{k−1}``, folded
@@ -21,7 +22,7 @@ from evsim.deep.convert import SpikingNet
 from evsim.deep.matrix import BLOCK_BYTES, fan_out, matrix_blocks
 from evsim.inputs import Analog
 from evsim.network import Network, require_network_budget
-from evsim.neurons import IF, LIF, Input
+from evsim.neurons import IF, LIF, CubaLIF, Input
 from evsim.validation import real_array, refuse
 
 __all__ = ["to_network", "network_inputs", "UNREACHABLE"]
@@ -71,15 +72,19 @@ def to_network(snn: SpikingNet) -> Network:
 
 def _neuron(layer, **params):
     """The event engine's model of one neuron of ``layer``: the same update (docs of SpikingLayer)."""
-    if layer.current_based:
-        raise refuse("to_network", "a current-based layer (synapse_beta set)", "IF or LIF layers",
-                     layer.synapse_beta)
-    if layer.beta == 1.0:
+    if layer.current_based:  # the bias feeds the current
+        params["i_bias"] = params.pop("bias")
+        model = CubaLIF.from_betas(layer.synapse_beta, layer.beta, **params)
+        decays = model.betas(1.0)
+        wanted = (layer.synapse_beta, layer.beta)
+    elif layer.beta == 1.0:
         return IF(**params)
-    model = LIF.from_beta(layer.beta, **params)
-    if math.exp(-1.0 / model.tau) != layer.beta:  # (the engine's decay is exp(−dt/τ), dt = 1)
-        raise refuse("to_network", "a layer's beta", "a decay that some τ gives exactly as exp(−1/τ) in floating "
-                     "point (the event engine's), e.g. 0.5, 0.75, 0.9", layer.beta)
+    else:
+        model = LIF.from_beta(layer.beta, **params)
+        decays, wanted = (math.exp(-1.0 / model.tau),), (layer.beta,)
+    if decays != wanted:  # (the engine's decay is exp(−dt/τ), dt = 1)
+        raise refuse("to_network", "a layer's beta and synapse_beta", "decays that some τ gives exactly as "
+                     "exp(−1/τ) in floating point (the event engine's), e.g. 0.5, 0.75, 0.9", wanted)
     return model
 
 

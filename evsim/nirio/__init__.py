@@ -19,6 +19,8 @@ Neurons (forward Euler of NIR's equations, one update per step ``k``)::
 
     LIF:  v_k = v_leak + β·(v_{k−1} − v_leak) + (dt·R/τ)·I_k,   β = 1 − dt/τ   (needs τ > dt)
     IF:   v_k = v_{k−1} + dt·R·I_k
+    CubaLIF:  i_k = β_syn·i_{k−1} + (dt·w_in/τ_syn)·I_k,       β_syn = 1 − dt/τ_syn
+              v_k = v_leak + β_mem·(v_{k−1} − v_leak) + (dt·R/τ_mem)·i_k,   β_mem = 1 − dt/τ_mem
     spike iff v_k > v_threshold;  then v_k = v_reset                (hard reset)
 
 with ``I_k`` the input at step ``k`` (the bias of an ``Affine`` included) and
@@ -37,10 +39,11 @@ a refractory period or a loop's delay; ``from_nir`` takes them as arguments
 decayed potential, ``v_k = β·v_{k−1} + I_k − s_{k−1}·v_threshold``, which is
 evsim's subtract reset by ``reset_by = v_threshold/β``; ``refractory=`` (in
 the graph's unit); ``loop_delay=True`` — a zero-delay path from a node back to
-itself acts one step later. For the two common exporters (checked spike for
+itself acts one step later; ``w_in="unscaled"`` — a CubaLIF's input jumps into
+its current as it is. For the two common exporters (checked spike for
 spike against files they wrote, ``tests/data/nir/``):
 
-============================  =====================================================
+============================  ==============================================
 snnTorch 1.0 ``Leaky``         ``dt=1e-4``; ``reset="subtract"`` unless the layer was
                                built with ``reset_mechanism="zero"``
 snnTorch 1.0 ``RLeaky``        also ``loop_delay=True``; for ``reset_mechanism="zero"``
@@ -52,7 +55,30 @@ Norse 1.1 ``LIFBoxCell``       ``dt=1e-6``: Norse writes ``tau = dt·τ`` with i
                                Norse's step
 Norse 1.1 ``IAFCell``          ``dt=1``: Norse adds its input unscaled and writes
                                ``r = 1``
+Norse 1.1 ``LIFCell``          ``dt=1e-6, w_in="unscaled"`` (a CubaLIF node; below)
 ============================  =====================================================
+=======
+CubaLIF (``0 < dt < τ_syn, τ_mem``): the current is updated first and the
+membrane takes the new one, as snnTorch's ``Synaptic`` and Norse's
+``LIFCell`` step. In evsim it is a :class:`~evsim.neurons.CubaLIF` made by
+``from_betas(β_syn, β_mem)`` with ``v_rest = v_leak``, ``i_init = 0``,
+threshold and reset as above. Its current is NIR's scaled by
+``dt·R/τ_mem`` (evsim's membrane adds the current unscaled), so synapse
+weights carry the gain ``(dt·R/τ_mem)·(dt·w_in/τ_syn)`` and an ``Affine``'s
+bias, times that gain, becomes ``i_bias`` — a constant input to the current
+every step, as the bias of the library's ``Linear`` is.
+
+Norse's ``LIFCell`` (``i' = i + I``, ``v' = v + dt·τ_mem⁻¹·(v_leak − v + i')``,
+``i ← (1 − dt·τ_syn⁻¹)·i'``) exports as a CubaLIF with ``tau = dt·τ`` (not
+``τ``), ``r = 1`` and ``w_in = 1``. Its step is the rule above at a NIR step
+of ``dt_norse²`` (``1e-6`` for Norse's ``1e-3``: then ``dt/tau_mem =
+dt_norse·τ_mem⁻¹``) with ``w_in = tau_syn/dt`` (5 for Norse's defaults), since
+Norse adds the input to the current unscaled; the file's ``w_in = 1`` makes
+the input five times weaker. ``from_nir(path, dt=1e-6, w_in="unscaled")``
+says so (the same as setting each CubaLIF node's ``w_in`` to ``tau_syn/dt``):
+evsim then fires at exactly Norse's steps (``tests/data/nir/norse_lif_cubalif``: every neuron of
+both layers at all 30 steps; potentials within 1.3e-7 of Norse's float32
+ones).
 
 Inputs and outputs. A top-level ``Input`` becomes Input neurons
 ``name[i]`` (flattened C-order) that take spikes or analog values. An

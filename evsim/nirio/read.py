@@ -13,15 +13,15 @@ import numpy as np
 from evsim.deep.to_network import UNREACHABLE
 from evsim.errors import EvsimError, ValidationError
 from evsim.network import Network, require_network_budget
-from evsim.neurons import IF, LIF, Input
+from evsim.neurons import IF, LIF, CubaLIF, Input
 from evsim.nirio.signals import Signal, conv2d_matrix, pool2d_matrix
 from evsim.validation import choice, flag, readable_file, real, refuse, require_budget, unique_names
 
 __all__ = ["from_nir", "UnsupportedNode"]
 
 LINEAR = ("Affine", "Linear", "Scale", "Conv2d", "SumPool2d", "AvgPool2d", "Flatten", "Delay")
-NEURONS = ("IF", "LIF")
-_PARAMETERS = ("v_threshold", "r", "tau", "v_leak", "v_reset")  # the fields that give a neuron node its width
+NEURONS = ("IF", "LIF", "CubaLIF")
+_PARAMETERS = ("v_threshold", "r", "tau", "v_leak", "v_reset", "tau_syn", "tau_mem", "w_in")  # give a node its width
 
 
 _REPLACE = ("Replace it in the model before exporting (or in the graph: nir.read, then edit graph.nodes and "
@@ -40,7 +40,8 @@ class UnsupportedNode(ValidationError):
 
 
 def from_nir(graph, dt: float | None = None, *, reset: str | None | Mapping[str, str | None] = None,
-             refractory: float | None | Mapping[str, float | None] = None, loop_delay: bool = False) -> Network:
+             refractory: float | None | Mapping[str, float | None] = None, loop_delay: bool = False,
+             w_in: str | None | Mapping[str, str | None] = None) -> Network:
     """The evsim network (discrete clock ``dt``) that runs ``graph`` as :mod:`evsim.nirio` defines.
 
     ``graph`` is a ``nir.NIRGraph`` or the path of a NIR file (``nir.read``
@@ -70,6 +71,11 @@ def from_nir(graph, dt: float | None = None, *, reset: str | None | Mapping[str,
         node (snnTorch's ``RLeaky`` exports ``lif → w_rec → lif``) acts one
         step later, as the recurrent layers of snnTorch and Norse run it.
         ``False`` (the default) refuses such a loop.
+    ``w_in``
+        CubaLIF nodes: ``None``, the file's input weight; ``"unscaled"``, the
+        input jumps into the current as it is (``i ← i + I`` before the
+        decay, Norse's ``LIFCell``, whose files write ``w_in = 1``): the
+        ``w_in = tau_syn/dt`` under which NIR's equations say that.
 
     Evaluated in evsim's order of operations; the spikes equal the library's
     as long as no potential lies within rounding of a threshold.
@@ -90,24 +96,26 @@ def from_nir(graph, dt: float | None = None, *, reset: str | None | Mapping[str,
             raise ValidationError(f"from_nir: graph must be a nir.NIRGraph or the path of a NIR file, got "
                                   f"{graph!r:.60} ({type(graph).__name__})")
         graph = _read_file(readable_file("graph", graph, owner="from_nir"))
-    options = _Options(reset, refractory, flag("loop_delay", loop_delay, owner="from_nir"))
+    options = _Options(reset, refractory, flag("loop_delay", loop_delay, owner="from_nir"), w_in)
     return _Reader(graph, dt, options).network()
 
 
 class _Options:
     """What the caller says that the file cannot: per neuron node, a reset and a refractory period."""
 
-    def __init__(self, reset, refractory, loop_delay: bool) -> None:
+    def __init__(self, reset, refractory, loop_delay: bool, w_in=None) -> None:
         self.reset = _per_node("reset", reset, lambda value: None if value is None else choice(
             "reset", value, ("subtract",), owner="from_nir (None: the file's v_reset)"))
         self.refractory = _per_node("refractory", refractory, lambda value: 0.0 if value is None else real(
             "refractory", value, owner="from_nir", minimum=0.0))
+        self.w_in = _per_node("w_in", w_in, lambda value: None if value is None else choice(
+            "w_in", value, ("unscaled",), owner="from_nir (None: the file's w_in)"))
         self.loop_delay = loop_delay
 
     def check_nodes(self, nodes: Iterable[str]) -> None:
         """Every node a mapping names must be one of the graph's neuron nodes."""
         nodes = list(nodes)
-        for argument, given in (("reset", self.reset), ("refractory", self.refractory)):
+        for argument, given in (("reset", self.reset), ("refractory", self.refractory), ("w_in", self.w_in)):
             unknown = [path for path in given.named if path not in nodes]
             if unknown:
                 raise refuse("from_nir", f"{argument} (a mapping from neuron node paths)",
@@ -415,6 +423,13 @@ class _Reader:
         if kind == "IF":
             models = [_factory(IF, threshold=float(t), reset=v, **common) for t, v in zip(theta, resets)]
             return dt * r, models
+        if kind == "CubaLIF":
+            if reset is not None or refractory:
+                raise ValidationError(f"from_nir: CubaLIF node {path!r} takes neither reset= nor refractory= (evsim's "
+                                      f"CubaLIF, like snnTorch's Synaptic and Norse's LIFCell, has its hard reset "
+                                      f"to v_reset and no refractory period); name other nodes in a mapping")
+            unscaled = self.options.w_in(path) == "unscaled"
+            return _cuba_lif(path, node, shape, dt, theta, resets, r, unscaled)
         tau, v_leak = _flat(node.tau, shape), _flat(node.v_leak, shape)
         if np.any(~(tau > dt)):
             raise ValidationError(f"NIR LIF {path!r}: forward Euler needs tau > dt = {dt}, got tau = {tau.min()}; "
@@ -512,6 +527,33 @@ def _strings(value) -> list[str]:
     if not isinstance(value, np.ndarray) or value.dtype.kind not in "SOU":
         raise TypeError("not an array of names")
     return [v.decode() if isinstance(v, bytes) else str(v) for v in value.ravel()]
+
+
+def _cuba_lif(path: str, node, shape, dt: float, theta, v_reset, r, unscaled: bool):
+    """A CubaLIF node by forward Euler (see :mod:`evsim.nirio`): the input gain and a factory per element.
+
+    evsim's current is NIR's times ``dt·r/tau_mem`` (the membrane adds it unscaled), so arrivals and an
+    Affine's bias — which becomes ``i_bias``, a constant input to the current — carry the gain
+    ``(dt·r/tau_mem)·(dt·w_in/tau_syn)``; ``unscaled`` (``w_in="unscaled"``: the input jumps into the
+    current as it is, Norse's rule) takes ``w_in = tau_syn/dt``, which makes the second factor 1.
+    """
+    tau_syn, tau_mem, v_leak, w_in = (_flat(getattr(node, name), shape) for name in ("tau_syn", "tau_mem", "v_leak",
+                                                                                       "w_in"))
+    for name, tau in (("tau_syn", tau_syn), ("tau_mem", tau_mem)):
+        bad = ~((tau > dt) & (1.0 - dt / tau < 1.0))
+        if bad.any():
+            raise ValidationError(f"NIR CubaLIF {path!r}: forward Euler needs a decay 1 − dt/{name} strictly between "
+                                  f"0 and 1 (dt < {name} < dt/eps), got {name} = {float(tau[bad][0])!r} at "
+                                  f"dt = {dt!r}; choose dt accordingly")
+    models = [_factory(_cuba_lif_model, 1.0 - dt / ts, 1.0 - dt / tm, dt, threshold=float(th), v_rest=float(vl),
+                       v_init=0.0, reset=float(v))
+              for ts, tm, th, vl, v in zip(tau_syn, tau_mem, theta, v_leak, v_reset)]
+    return (dt * r / tau_mem) * (1.0 if unscaled else dt * w_in / tau_syn), models
+
+
+def _cuba_lif_model(beta_syn: float, beta_mem: float, dt: float, bias: float, **params) -> CubaLIF:
+    """The CubaLIF of one element; the input's bias (``bias``, already scaled by the gain) feeds the current."""
+    return CubaLIF.from_betas(beta_syn, beta_mem, dt=dt, i_bias=bias, **params)
 
 
 def _factory(make, *args, **params):

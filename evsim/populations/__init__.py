@@ -64,3 +64,6 @@ class Population(Protocol):
 
     def due_before(self, end: tuple[float, float]) -> np.ndarray:
         """Its neurons (sorted) whose next update with no input comes before ``end``."""
+
+    # optional, where has_potential holds and the potential between updates is not IF/LIF free evolution:
+    # sampler(i) -> sample(times_ms, anchors_ms, event_times_ms, afters), as evsim.recorder uses it

@@ -40,7 +40,7 @@ import evsim.deep.calibrate
 import evsim.deep.early_exit
 import evsim.deep.energy
 import evsim.timegrid
-from evsim import IF, LIF, Input, Network, Stochastic, Synapse, SynapseTable, Threshold, simulate
+from evsim import IF, LIF, CubaLIF, Input, Network, Stochastic, Synapse, SynapseTable, Threshold, simulate
 from evsim import behavior, encoding, io, library, plot, reference
 from evsim.deep import QCFS, AvgPool2d, ClipReLU, Conv2d, Dense, Flatten, ReLU, Sequential
 
@@ -234,6 +234,23 @@ for bad in [1.5, -0.1, NAN, True]:
     refuse("neurons", f"LIF.from_beta({bad!r})", lambda b=bad: LIF.from_beta(b), "beta", shown(bad))
 for bad in [0.0, -1.0, NAN]:
     refuse("neurons", f"LIF.from_beta(0.9, dt={bad!r})", lambda b=bad: LIF.from_beta(0.9, dt=b), "dt", shown(bad))
+for param in ("tau_syn", "tau_mem"):
+    for bad in [0.0, -1.0, NAN, INF, True, "5"]:
+        refuse("neurons", f"CubaLIF({param}={bad!r})", lambda p=param, b=bad: CubaLIF(**{p: b}), param, shown(bad))
+for param in ("threshold", "v_rest", "v_init", "i_init", "bias", "i_bias"):
+    for bad in [NAN, INF, True, "1"]:
+        refuse("neurons", f"CubaLIF({param}={bad!r})", lambda p=param, b=bad: CubaLIF(**{p: b}), param, shown(bad))
+for bad in ["reset-to-zero", NAN, None]:
+    refuse("neurons", f"CubaLIF(reset={bad!r})", lambda b=bad: CubaLIF(reset=b), "reset", shown(bad))
+for param in ("beta_syn", "beta_mem"):
+    for bad in [0.0, 1.0, 1.5, -0.1, NAN, True]:
+        refuse("neurons", f"CubaLIF.from_betas({param}={bad!r})",
+               lambda p=param, b=bad: CubaLIF.from_betas(**{"beta_syn": 0.8, "beta_mem": 0.9, p: b}), param, shown(bad))
+for bad in [0.0, -1.0, NAN]:
+    refuse("neurons", f"CubaLIF.from_betas(0.8, 0.9, dt={bad!r})", lambda b=bad: CubaLIF.from_betas(0.8, 0.9, dt=b),
+           "dt", shown(bad))
+refuse("neurons", "CubaLIF in a continuous network", lambda: Network({"y": CubaLIF()}, [], dt=None), "'y'",
+       "no closed form")
 for bad in [0.0, -1.0, NAN, INF, True]:
     refuse("neurons", f"Stochastic(temperature={bad!r})", lambda b=bad: Stochastic(temperature=b), "temperature", shown(bad))
 for bad in [NAN, INF, "0", True]:
@@ -256,6 +273,10 @@ accept("neurons", "IF(bias=-0.5)", lambda: IF(bias=-0.5))
 accept("neurons", "LIF(tau=5, v_init=None)", lambda: LIF(tau=5.0))
 accept("neurons", "LIF.from_beta(0.9)", lambda: LIF.from_beta(0.9))
 accept("neurons", "LIF.from_beta(0.5, dt=0.5)", lambda: LIF.from_beta(0.5, dt=0.5))
+accept("neurons", "CubaLIF()", lambda: CubaLIF())
+accept("neurons", "CubaLIF(2, 4, reset='zero', i_init=0.5, i_bias=0.1)",
+       lambda: CubaLIF(2.0, 4.0, reset="zero", i_init=0.5, i_bias=0.1))
+accept("neurons", "CubaLIF.from_betas(0.8, 0.9, dt=1e-3)", lambda: CubaLIF.from_betas(0.8, 0.9, dt=1e-3))
 accept("neurons", "Stochastic(1.0, 2.0, True)", lambda: Stochastic(1.0, 2.0, True))
 accept("neurons", "Threshold(0.5)", lambda: Threshold(0.5))
 accept("neurons", "Input()", lambda: Input())
@@ -713,6 +734,8 @@ for bad in [-1.0, NAN, "0", True]:
     refuse(N, f"from_nir(graph, refractory={bad!r})", lambda b=bad: io.from_nir(evsim.nirio.sample()[0], dt=1e-4, refractory=b), "refractory", shown(bad), needs=("evsim.nirio.sample",))
 refuse(N, "from_nir(graph, reset={'nope': 'subtract'})", lambda: io.from_nir(evsim.nirio.sample()[0], dt=1e-4, reset={"nope": "subtract"}), "'nope'", "'1'", needs=("evsim.nirio.sample",))
 refuse(N, "from_nir(graph, refractory={1: 0.0})", lambda: io.from_nir(evsim.nirio.sample()[0], dt=1e-4, refractory={1: 0.0}), "node paths", needs=("evsim.nirio.sample",))
+for bad in ["scaled", 5.0, True]:
+    refuse(N, f"from_nir(graph, w_in={bad!r})", lambda b=bad: io.from_nir(evsim.nirio.sample()[0], dt=1e-4, w_in=b), "w_in", shown(bad), needs=("evsim.nirio.sample",))
 refuse(N, "from_nir(graph, loop_delay='yes')", lambda: io.from_nir(evsim.nirio.sample()[0], dt=1e-4, loop_delay="yes"), "loop_delay", "'yes'", needs=("evsim.nirio.sample",))
 refuse(N, "from_nir(evsim's graph, reset='subtract')", lambda: io.from_nir(io.to_nir(net()), reset="subtract"), "evsim's exact parameters", error="ValidationError")
 accept(N, "from_nir(graph, reset={'1': 'subtract'}, refractory=2e-4)", lambda: io.from_nir(evsim.nirio.sample()[0], dt=1e-4, reset={"1": "subtract"}, refractory=2e-4), needs=("evsim.nirio.sample",))

@@ -58,7 +58,7 @@ import evsim.deep  # noqa: E402
 import evsim.deep.bounds  # noqa: E402
 import evsim.deep.energy  # noqa: E402
 import evsim.timegrid  # noqa: E402
-from evsim import IF, LIF, Input, Network, Stochastic, Synapse, Threshold  # noqa: E402
+from evsim import IF, LIF, CubaLIF, Input, Network, Stochastic, Synapse, Threshold  # noqa: E402
 from evsim import behavior, encoding, io, library, plot, reference  # noqa: E402
 from evsim.deep import QCFS, AvgPool2d, ClipReLU, Conv2d, Dense, Sequential  # noqa: E402
 
@@ -216,6 +216,20 @@ def _lif(**kw):
 @target("LIF.from_beta", beta=either(st.floats(0.01, 0.99)), dt=either(positive))
 def _from_beta(beta, dt):
     LIF.from_beta(beta, dt)
+
+
+@target("CubaLIF", tau_syn=either(positive), tau_mem=either(positive), threshold=either(reals),
+        v_rest=either(reals), v_init=either(reals), i_init=either(reals), bias=either(reals), i_bias=either(reals),
+        reset=either(st.sampled_from(["subtract", "zero", 0.1])))
+def _cuba(**kw):
+    evsim.simulate(Network({"x": Input(), "y": CubaLIF(**kw)}, [Synapse("x", "y")], outputs={"y"}), {"x": [0, 1]},
+                   until=4)
+
+
+@target("CubaLIF.from_betas", beta_syn=either(st.floats(0.01, 0.99)), beta_mem=either(st.floats(0.01, 0.99)),
+        dt=either(positive))
+def _from_betas(beta_syn, beta_mem, dt):
+    CubaLIF.from_betas(beta_syn, beta_mem, dt)
 
 
 @target("Stochastic/Threshold", bias=either(reals), temperature=either(positive), initial=either(flags))

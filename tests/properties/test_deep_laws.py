@@ -86,15 +86,19 @@ def test_vectorised_runner_equals_the_event_engine(setup):
     _assert_runner_equals_engine(snn, x, steps, encoding)
 
 
-@settings(max_examples=15)
-@given(converted_nets(), st.lists(st.sampled_from([0.5, 0.75, 1.0]), min_size=3, max_size=3))
-def test_leaky_layers_run_alike_in_the_runner_and_the_event_engine(setup, betas):
-    """Differential law for leaky layers (``beta < 1``: ``m = beta·v + b + I``): deep.run and the event
-    engine on deep.to_network (LIF neurons of that beta) give identical spikes and logits; dyadic
-    numbers and betas, so every product and sum is exact."""
+@settings(max_examples=20)
+@given(converted_nets(), st.lists(st.sampled_from([0.5, 0.75, 1.0]), min_size=3, max_size=3),
+       st.lists(st.sampled_from([None, None, 0.5, 0.75]), min_size=3, max_size=3))
+def test_leaky_and_current_based_layers_run_alike_in_the_runner_and_the_event_engine(setup, betas, synapse_betas):
+    """Differential law for leaky layers (``beta < 1``: ``m = beta·v + b + I``) and current-based ones
+    (``synapse_beta``: ``i = (synapse_beta·i + b) + I``, ``m = beta·v + i``): deep.run and the event engine
+    on deep.to_network (LIF and CubaLIF neurons of those decays) give identical spikes and logits; dyadic
+    numbers and decays, so every product and sum is exact (the runner's equations against a NumPy loop:
+    tests/test_deep.py)."""
     ann, thresholds, x, v_init, steps, encoding = setup
     snn = convert(ann, thresholds=thresholds, v_init=v_init, input_shape=x.shape[1:])
-    layers = tuple(replace(layer, beta=beta) if layer.spiking else layer for layer, beta in zip(snn.layers, betas))
+    layers = tuple(replace(layer, beta=beta if synapse_beta is None else min(beta, 0.75), synapse_beta=synapse_beta)
+                   if layer.spiking else layer for layer, beta, synapse_beta in zip(snn.layers, betas, synapse_betas))
     leaky = replace(snn, layers=layers + snn.layers[len(layers):])
     _assert_runner_equals_engine(leaky, x, steps, encoding)
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from evsim import (
     IF,
     LIF,
+    CubaLIF,
     Input,
     Network,
     Simulator,
@@ -29,29 +30,29 @@ def as_lists(trains):
     return {name: [float(t) for t in times] for name, times in trains.items()}
 
 
-@given(discrete_setups())
+@given(discrete_setups(cuba=True))
 def test_event_engine_equals_the_clock_driven_reference(setup):
     """Law: for deterministic discrete networks (random weights, delays incl. zero,
-    biases, leaks, resets, refractoriness, single-spike, analog and spike inputs) the
+    biases, leaks, resets, refractoriness, single-spike, CubaLIF currents, analog and spike inputs) the
     event engine's spike trains equal a step-by-step loop over every neuron exactly."""
     net, inputs, steps = setup
     assert as_lists(simulate(net, inputs, until=steps).trains()) == reference.simulate(net, inputs, steps).trains
 
 
-@given(discrete_setups())
+@given(discrete_setups(cuba=True))
 def test_event_engine_deliveries_equal_the_clock_driven_reference(setup):
     """Law: in discrete networks every (neuron, step) with arrivals is one delivery in the
     engine's trace — summed in synapse order to the same float as the reference's loop, and
     blocked exactly where the reference discards it (refractory, spent single-spike)."""
     net, inputs, steps = setup
     trace = simulate(net, inputs, until=steps, trace=True).trace
-    integrators = {name for name, m in net.neurons.items() if isinstance(m, (IF, LIF))}
+    integrators = {name for name, m in net.neurons.items() if isinstance(m, (IF, LIF, CubaLIF))}
     got = sorted((e.time, e.neuron, e.kind, e.value) for e in trace
                  if e.kind in ("deliver", "blocked") and e.neuron in integrators)
     assert got == sorted(reference.simulate(net, inputs, steps).deliveries)
 
 
-@given(discrete_setups(), st.data())
+@given(discrete_setups(cuba=True), st.data())
 def test_split_runs_equal_whole_runs_discrete(setup, data):
     """Law: run(t1); run(t2) leaves the same record as run(t2), for any t1 <= t2."""
     net, inputs, steps = setup

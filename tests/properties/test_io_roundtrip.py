@@ -28,7 +28,7 @@ def round_trip(obj, name="object"):
         return io.load(io.save(obj, Path(folder) / name))
 
 
-@given(st.one_of(discrete_setups(), discrete_setups(lynch_musco=True)))
+@given(st.one_of(discrete_setups(cuba=True), discrete_setups(lynch_musco=True)))
 def test_discrete_networks_round_trip_with_identical_spikes(setup):
     """load(save(net)) == net, and the loaded network spikes exactly as the original."""
     net, inputs, steps = setup
