@@ -52,6 +52,18 @@ def test_from_nir_of_to_nir_spikes_exactly_as_the_network(setup):
     assert events(evsim.simulate(back, inputs, steps)) == events(evsim.simulate(net, inputs, steps))
 
 
+@given(discrete_setups(cuba=True).map(dyadic))
+def test_from_nir_of_to_nir_spikes_exactly_as_the_network_with_cubalif_neurons(setup):
+    """Round trip law with CubaLIF neurons among IF/LIF ones: from_nir(to_nir(net)) fires the same neurons at
+    the same times with the same values as net (the CubaLIF's decays, biases of membrane and current,
+    initial current and reset come back exactly from the evsim_* metadata and the Affine's bias)."""
+    net, inputs, steps = setup
+    back = from_nir(to_nir(net))
+    kinds = lambda network: {name: type(model) for name, model in network.neurons.items()}  # noqa: E731
+    assert kinds(back) == kinds(net) and back.outputs == net.outputs
+    assert events(evsim.simulate(back, inputs, steps)) == events(evsim.simulate(net, inputs, steps))
+
+
 @given(converted_nets())
 def test_converted_nets_survive_the_nir_round_trip(args):
     """Round trip law for converted nets: from_nir(to_nir(snn)) spikes exactly as to_network(snn), whose

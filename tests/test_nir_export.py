@@ -232,3 +232,23 @@ def test_a_leaky_spiking_net_is_written_with_lif_nodes_and_reads_back_exactly():
     want = {n: t for n, t in trains(evsim.simulate(to_network(snn), inputs, 10)).items() if t}
     assert {n: t for n, t in trains(evsim.simulate(from_nir(graph), inputs, 10)).items() if t} == want
     assert sum(map(len, want.values())) > 20
+
+
+def test_a_net_with_current_based_layers_is_written_with_cubalif_nodes_and_reads_back():
+    """A current-based layer (synapse_beta) becomes a NIR CubaLIF node, its bias the bias of the Affine into it
+    (the current's input), and from_nir reads the graph back spike for spike as to_network runs it."""
+    import dataclasses
+
+    rng = np.random.default_rng(0)
+    ann = Sequential([Dense(6, 8, rng=1), ReLU(), Dense(8, 5, rng=2), ReLU(), Dense(5, 3, rng=3)])
+    snn = convert(ann, calibration=rng.random((50, 6)))
+    first, second = snn.layers[0], snn.layers[1]
+    layers = (dataclasses.replace(first, beta=0.75, synapse_beta=0.5), dataclasses.replace(second, beta=0.875))
+    snn = dataclasses.replace(snn, layers=layers + snn.layers[2:])
+    graph = to_nir(snn)
+    assert [k for k in kinds(graph).values() if k in ("IF", "LIF", "CubaLIF")] == ["CubaLIF", "LIF"]
+    x = rng.random((10, 6))
+    inputs = {f"in{i}": evsim.Analog(list(range(10)), x[:, i].tolist()) for i in range(6)}
+    want = {n: t for n, t in trains(evsim.simulate(to_network(snn), inputs, 10)).items() if t}
+    assert {n: t for n, t in trains(evsim.simulate(from_nir(graph), inputs, 10)).items() if t} == want
+    assert sum(map(len, want.values())) > 10

@@ -100,7 +100,10 @@ carries folded into the next weights).
 The standard fields reproduce evsim's update under the rules above: IF ``r = 1/dt``; LIF
 ``τ = dt/(1 − β)``, ``r = 1`` and ``v_leak``, ``v_threshold``, ``v_reset`` times ``1 − β`` (so
 ``v = (1 − β)·m``); ``v_threshold`` is the largest float32 below ``θ``, so that a float32 reader's
-``v > v_threshold`` fires exactly when ``v >= θ``. What NIR cannot carry — subtract resets and their amount
+``v > v_threshold`` fires exactly when ``v >= θ``; CubaLIF ``tau_syn``, ``tau_mem`` ``= dt/(1 − β)``,
+``w_in = tau_syn/dt`` and ``r = tau_mem/dt`` (gains 1), ``v_leak = v_rest + bias/(1 − β_mem)`` (NIR's
+membrane has no bias: this is the same fixed point) and ``i_bias`` as the bias of the ``Affine`` into
+the node. What NIR cannot carry — subtract resets and their amount
 ``reset_by`` (written ``v_reset = 0``), initial potentials, refractoriness, single-spike neurons, the exact ``τ`` (NIR's
 Euler step is ``1 − dt/τ``, evsim's ``exp(−dt/τ)``), names and ``dt`` — goes into ``evsim_*``
 metadata, which ``from_nir`` reads back, so ``from_nir(to_nir(net))`` spikes exactly as ``net``. The

@@ -577,11 +577,9 @@ def _selection(x: Signal, names) -> list[str] | None:
 def _exact_models(node, shape):
     """Models from the exact evsim parameters :func:`~evsim.nirio.to_nir` records in a node's metadata."""
     n = int(np.prod(shape))
-    keys = ("tau", "v_rest", "threshold", "v_init", "reset", "refractory", "single_spike")
-    missing = [f"evsim_{key}" for key in keys if _meta(node, f"evsim_{key}") is None]
-    if missing:
-        raise ValidationError(f"NIR node metadata has evsim_exact but lacks {', '.join(missing)}")
-    field = {key: _flat(_meta(node, f"evsim_{key}"), n) for key in keys}
+    if type(node).__name__ == "CubaLIF":
+        return _exact_cuba_models(node, n)
+    field = _exact_fields(node, n, ("tau", "v_rest", "threshold", "v_init", "reset", "refractory", "single_spike"))
     reset_by = _flat(_meta(node, "evsim_reset_by", math.nan), n)  # (absent from files of older evsim)
     models = []
     for i in range(n):
@@ -594,3 +592,28 @@ def _exact_models(node, shape):
         else:
             models.append(_factory(LIF, tau=float(field["tau"][i]), v_rest=float(field["v_rest"][i]), **params))
     return models
+
+
+def _exact_fields(node, n: int, keys) -> dict[str, np.ndarray]:
+    """The ``evsim_<key>`` metadata of a node, one value per element (a typed error names what is missing)."""
+    missing = [f"evsim_{key}" for key in keys if _meta(node, f"evsim_{key}") is None]
+    if missing:
+        raise ValidationError(f"NIR node metadata has evsim_exact but lacks {', '.join(missing)}")
+    return {key: _flat(_meta(node, f"evsim_{key}"), n) for key in keys}
+
+
+def _exact_cuba_models(node, n: int):
+    """CubaLIF models from ``evsim_*`` metadata; the factory's bias (the Affine's) is the current's ``i_bias``."""
+    field = _exact_fields(node, n, ("tau_syn", "tau_mem", "threshold", "v_rest", "v_init", "i_init", "bias", "reset"))
+    models = []
+    for i in range(n):
+        reset = "subtract" if math.isnan(field["reset"][i]) else float(field["reset"][i])
+        params = {key: float(field[key][i]) for key in ("tau_syn", "tau_mem", "threshold", "v_rest", "v_init",
+                                                         "i_init")}
+        models.append(_factory(_cuba_with_input_bias, membrane_bias=float(field["bias"][i]), reset=reset, **params))
+    return models
+
+
+def _cuba_with_input_bias(bias: float, membrane_bias: float, **params) -> CubaLIF:
+    """A CubaLIF whose ``bias`` — what the Affine into it carries — feeds its current (``i_bias``)."""
+    return CubaLIF(bias=membrane_bias, i_bias=bias, **params)

@@ -11,13 +11,13 @@ from evsim.deep.layers import AvgPool2d, Conv2d, Dense, Flatten
 from evsim.deep.to_network import to_network
 from evsim.errors import ValidationError
 from evsim.network import Network
-from evsim.neurons import IF, LIF, Input
+from evsim.neurons import IF, LIF, CubaLIF, Input
 from evsim.nirio.read import UnsupportedNode, from_nir
 from evsim.validation import instance
 
 __all__ = ["to_nir", "populations"]
 
-KINDS = ((IF, "if"), (LIF, "lif"))
+KINDS = ((IF, "if"), (LIF, "lif"), (CubaLIF, "cuba_lif"))
 
 
 def to_nir(obj: Network | SpikingNet):
@@ -63,15 +63,15 @@ def populations(net: Network) -> dict[str, np.ndarray]:
     path reaches come last), the rank the depth in the zero-delay synapse
     graph (:attr:`~evsim.network.Network.ranks`), so no zero-delay synapse
     joins two neurons of one node. A feed-forward net has one node per layer.
-    Nodes are ordered by (distance, rank, kind: IF before LIF) and named by
-    kind (``if``, ``lif``), numbered ``if_1``, ``if_2``, … in that order
+    Nodes are ordered by (distance, rank, kind: IF, LIF, CubaLIF) and named by
+    kind (``if``, ``lif``, ``cuba_lif``), numbered ``if_1``, ``if_2``, … in that order
     where a kind has several.
     """
     kinds = [type(net.neurons[name]) for name in net.names]
     for name, kind in zip(net.names, kinds):
         if kind is not Input and kind not in dict(KINDS):
             raise UnsupportedNode(f"neuron {name!r} is a {kind.__name__}, which NIR has no node for; "
-                                  f"to_nir exports only Input, IF and LIF neurons")
+                                  f"to_nir exports only Input, IF, LIF and CubaLIF neurons")
     is_input = np.array([kind is Input for kind in kinds], bool)
     kind_id = np.array([[cls for cls, _ in KINDS].index(kind) if kind is not Input else -1 for kind in kinds])
     rest = np.flatnonzero(~is_input)
@@ -145,6 +145,8 @@ def _node(nir, net: Network, group: str, idx: np.ndarray, shape: tuple[int, ...]
         return nir.Input(input_type={"input": np.array(shape)}, metadata={"evsim_names": names})
     models = [net.neurons[net.names[i]] for i in idx]
     column = lambda field: np.array([float(getattr(m, field)) for m in models])  # noqa: E731
+    if isinstance(models[0], CubaLIF):
+        return _cuba_node(nir, net, names, models, column, shape)
     exact = {"evsim_exact": 1.0, "evsim_names": names, "evsim_tau": column("tau"), "evsim_v_rest": column("v_rest"),
              "evsim_threshold": column("threshold"), "evsim_v_init": column("v_init"),
              "evsim_reset": np.array([math.nan if m.reset == "subtract" else m.reset_potential for m in models]),
@@ -165,6 +167,28 @@ def _node(nir, net: Network, group: str, idx: np.ndarray, shape: tuple[int, ...]
                    v_reset=(s * v_reset).reshape(shape), metadata=exact)
 
 
+def _cuba_node(nir, net: Network, names, models, column, shape):
+    """A CubaLIF population: NIR's CubaLIF, whose forward Euler at ``dt`` (current first) is evsim's step.
+
+    Standard fields: ``tau = dt/(1 − β)`` for each decay, ``w_in = tau_syn/dt`` and ``r = tau_mem/dt``
+    (gains 1: the input jumps into the current, the membrane adds the current), ``v_leak = v_rest +
+    bias/(1 − β_mem)`` (NIR's membrane has no bias; this is its fixed point), ``i_bias`` as the bias of the
+    Affine into the node. Exact parameters as ``evsim_*`` metadata.
+    """
+    exact = {"evsim_exact": 1.0, "evsim_names": names, **{f"evsim_{field}": column(field) for field in
+             ("tau_syn", "tau_mem", "threshold", "v_rest", "v_init", "i_init", "bias")},  # (i_bias: the Affine's)
+             "evsim_reset": np.array([math.nan if m.reset == "subtract" else m.reset_potential for m in models])}
+    dt = float(net.dt)
+    beta_syn, beta_mem = np.array([m.betas(dt) for m in models]).T
+    tau_syn, tau_mem = dt / (1.0 - beta_syn), dt / (1.0 - beta_mem)
+    v_leak = exact["evsim_v_rest"] + exact["evsim_bias"] / (1.0 - beta_mem)
+    field = lambda value: np.asarray(value, float).reshape(shape)  # noqa: E731
+    return nir.CubaLIF(tau_syn=field(tau_syn), tau_mem=field(tau_mem), r=field(tau_mem / dt), v_leak=field(v_leak),
+                       v_threshold=field(below(exact["evsim_threshold"])),
+                       v_reset=field(np.nan_to_num(exact["evsim_reset"], nan=0.0)), w_in=field(tau_syn / dt),
+                       metadata=exact)
+
+
 def below(theta: np.ndarray) -> np.ndarray:
     """The largest float32 below each ``θ`` (as float64): for every float32 ``v``, ``v > below(θ)`` iff
     ``v >= θ``, so a float32 reader of NIR's ``v > v_threshold`` (snnTorch, Norse) fires as evsim does."""
@@ -180,7 +204,7 @@ def _blocks(nir, net: Network, members, position, target: str, nodes: dict, edge
     out of ``input`` (or, with no inputs, out of itself through a one-step Delay)."""
     table = net.table
     into = np.isin(table.target, members[target])
-    bias = np.array([float(net.neurons[net.names[i]].bias) for i in members[target]])
+    bias = np.array([float(_input_bias(net.neurons[net.names[i]])) for i in members[target]])
     keys = []
     for source, idx in members.items():
         rows = np.flatnonzero(into & np.isin(table.source, idx))
@@ -199,6 +223,11 @@ def _blocks(nir, net: Network, members, position, target: str, nodes: dict, edge
             edges.append((name, f"{name}_delay"))
             name = f"{name}_delay"
         edges.append((name, target))
+
+
+def _input_bias(model) -> float:
+    """The constant input an Affine carries into a neuron: a CubaLIF's ``i_bias`` (its current's), else ``bias``."""
+    return model.i_bias if isinstance(model, CubaLIF) else model.bias
 
 
 def _readouts(nir, net: Network, members, position, nodes: dict, edges: list) -> None:
