@@ -67,6 +67,8 @@ def test_the_libraries_own_files_spike_as_the_libraries_did(case, dt):
 
 @pytest.mark.parametrize("case, options", [
     ("snntorch_mlp_scalar_subtract", dict(reset="subtract")),
+    ("snntorch_mlp_perneuron_subtract", dict(reset="subtract")),  # reset_by = θ/β per neuron
+    ("snntorch_conv_subtract", dict(reset="subtract")),
     ("snntorch_rleaky_subtract", dict(reset="subtract", loop_delay=True)),
     ("snntorch_rleaky_zero", dict(loop_delay=True, refractory={"1.lif": 2e-4})),  # only the RLeaky drops a step
 ])

@@ -59,6 +59,8 @@ DOCUMENTED = {
     "norse_lifbox": dict(dt=1e-6),  # Norse writes tau = dt*tau_mem: its step is NIR's at dt*dt
     "norse_lif_cubalif": dict(dt=1e-6, w_in="unscaled"),  # and Norse adds the input to the current as it is
     "snntorch_mlp_scalar_subtract": dict(reset="subtract"),
+    "snntorch_mlp_perneuron_subtract": dict(reset="subtract"),
+    "snntorch_conv_subtract": dict(reset="subtract"),
     "snntorch_rleaky_subtract": dict(reset="subtract", loop_delay=True),
     "snntorch_rleaky_zero": dict(loop_delay=True, refractory={"1.lif": 2e-4}),
 }

@@ -144,24 +144,26 @@ def snntorch_mlp(reset: str, per_neuron: bool, seed: int):
     return graph, run_snntorch(net, inputs, (n_in,)), inputs, 1e-4, snntorch_meta(reset, cannot_say, how)
 
 
-def snntorch_conv(seed: int):
+def snntorch_conv(seed: int, reset: str = "zero"):
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     shape = (1, 4, 4)
     beta1 = torch.as_tensor(rng.integers(10, 16, (2, 4, 4)) / 16, dtype=torch.float32)
-    conv_lif = snn.Leaky(beta=beta1, threshold=torch.ones(2, 4, 4), learn_beta=True, reset_mechanism="zero",
+    conv_lif = snn.Leaky(beta=beta1, threshold=torch.ones(2, 4, 4), learn_beta=True, reset_mechanism=reset,
                          init_hidden=True)
     net = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3, padding=1), conv_lif, torch.nn.Flatten(),
-                              torch.nn.Linear(32, 4), leaky(rng.integers(10, 16, 4) / 16, "zero", 4, True, output=True))
+                              torch.nn.Linear(32, 4), leaky(rng.integers(10, 16, 4) / 16, reset, 4, True, output=True))
     set_dyadic(net[0], rng, -0.25, 0.5, bias_unit=1 / 256)  # inputs k/8: sums on 1/128, biases odd/256
     set_dyadic(net[3], rng, -0.25, 0.5)
     inputs = (rng.integers(0, 9, (STEPS, *shape)) / 8).astype(np.float32)  # real values, a new image each step
     graph, how = snntorch_export(net, torch.zeros(1, *shape))
-    cannot_say = ["dt (1e-4) is not in the file"]
+    cannot_say = ["dt (1e-4) is not in the file"] + (
+        ["the subtract reset (written as v_reset = 0), and snnTorch's form of it (threshold subtracted after the "
+         "decay)"] if reset == "subtract" else [])
     note = ("per-neuron beta and threshold (shape (2, 4, 4) after the conv): with scalar ones snnTorch cannot "
             "write this net (export_to_nir's type check fails, and without it Conv2d.input_shape stays None, "
             "which nir.write cannot store)")
-    meta = snntorch_meta("zero", cannot_say, how, {"input_shape": list(shape), "input_kind": "real values",
+    meta = snntorch_meta(reset, cannot_say, how, {"input_shape": list(shape), "input_kind": "real values",
                                                    "note": note})
     return graph, run_snntorch(net, inputs.reshape(STEPS, -1), shape), inputs.reshape(STEPS, -1), 1e-4, meta
 
@@ -264,7 +266,9 @@ CASES = {
     "snntorch_mlp_scalar_zero": lambda: snntorch_mlp("zero", False, 1),
     "snntorch_mlp_scalar_subtract": lambda: snntorch_mlp("subtract", False, 2),
     "snntorch_mlp_perneuron_zero": lambda: snntorch_mlp("zero", True, 3),
+    "snntorch_mlp_perneuron_subtract": lambda: snntorch_mlp("subtract", True, 10),
     "snntorch_conv_zero": lambda: snntorch_conv(4),
+    "snntorch_conv_subtract": lambda: snntorch_conv(11, "subtract"),
     "snntorch_rleaky_zero": lambda: snntorch_rleaky("zero", 5),
     "snntorch_rleaky_subtract": lambda: snntorch_rleaky("subtract", 6),
     "norse_lifbox": lambda: norse_net("LIFBoxCell", 7),
@@ -374,6 +378,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "tests" / "data" / "nir"))
     parser.add_argument("--from-evsim", action="store_true",
                         help="import the evsim_*.nir files in --out with snnTorch and Norse instead")
+    parser.add_argument("cases", nargs="*", help="the cases to make (default: all)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -381,6 +386,8 @@ def main() -> None:
         from_evsim(out)
         return
     for name, make in CASES.items():
+        if args.cases and name not in args.cases:
+            continue
         graph, record, inputs, dt, meta = make()
         to_numpy_fields(graph)
         write_nir(out / f"{name}.nir", graph)
