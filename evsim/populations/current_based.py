@@ -92,9 +92,9 @@ class CurrentParameters:
     def __post_init__(self) -> None:
         shared = {}
         for name in ("theta", "v_rest", "bias", "i_bias", "beta_syn", "beta_mem", "reset_to"):
-            values = getattr(self, name)[self.members]
-            if values.size and ((values == values[0]).all() or np.isnan(values).all()):
-                shared[name] = values[0]
+            bits = getattr(self, name)[self.members].view(np.uint64)  # (bit for bit: -0.0 is not 0.0; NaN is NaN)
+            if bits.size and (bits == bits[0]).all():
+                shared[name] = getattr(self, name)[self.members[0]]
         object.__setattr__(self, "shared", shared)
 
     def of_rows(self, name: str, rows):
