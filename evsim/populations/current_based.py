@@ -192,9 +192,8 @@ class CurrentBased:
         return Spikes(fired, at, np.zeros(fired.size), np.ones(fired.size))
 
     def _update(self, neurons, t, inputs, observer, spikes: list) -> None:
-        """One step of ``neurons``, each at its own step ``t`` (after the idle steps before it)."""
+        """One step of ``neurons`` at step ``t`` (the quiet ones among them have taken their idle steps before it)."""
         p = self.p
-        self._catch_up(neurons, t - 1)
         self.i[neurons], m = p.step(neurons, self.v[neurons], self.i[neurons], inputs)
         theta = p.of_rows("theta", neurons)
         fired = fires(m, theta)
