@@ -16,9 +16,9 @@ Idle steps (no arrivals) are computed exactly as a step-by-step loop would,
 * *quiet* if its free evolution provably stays below the threshold
   (:func:`~evsim.neurons.cuba_ceiling`, rounding included): it cannot fire
   before its next arrival, so it gets no update of its own; its idle steps
-  are computed (stopping once it settles) whenever the population runs a
-  window — up to the window's start, all quiet neurons together — and
-  before its next update;
+  are computed (stopping once it settles) up to each step the population
+  runs, all quiet neurons of the rank together — so before its next update —
+  and, for a probed potential, by the sampler;
 * *awake* otherwise: it may fire on its own, so it updates at every step.
 
 So the engine computes exactly the loop's steps, minus those that change
