@@ -192,3 +192,12 @@ def test_potentials_have_stepping_bits_down_to_the_sign_of_zero():
     assert np.signbit(stepped(CubaLIF(v_init=-0.0), 5)[0]).tolist() == [False] * 5
     assert np.signbit(record.potentials["y"].sample(np.arange(5.0))).tolist() == [False] * 5
     assert record.potentials["y"].time.size == 0  # it cannot fire: no update of its own
+
+
+def test_a_reset_to_minus_zero_is_kept_beside_a_reset_to_zero():
+    """Parameters every neuron shares are kept as one scalar only if they are the same bits: reset=-0.0 beside
+    reset="zero" (0.0 == -0.0 as numbers) still resets to -0.0, as the loop does."""
+    fire_at_once = dict(tau_syn=1.0, tau_mem=1.0, v_init=3.0)
+    net = Network({"a": CubaLIF(reset="zero", **fire_at_once), "b": CubaLIF(reset=-0.0, **fire_at_once)}, [])
+    record = simulate(net, {}, until=1, probes=["a", "b"])
+    assert [np.signbit(record.potentials[name].after[0]) for name in "ab"] == [False, True]

@@ -16,9 +16,9 @@ Idle steps (no arrivals) are computed exactly as a step-by-step loop would,
 * *quiet* if its free evolution provably stays below the threshold
   (:func:`~evsim.neurons.cuba_ceiling`, rounding included): it cannot fire
   before its next arrival, so it gets no update of its own; its idle steps
-  are computed (stopping once it settles) whenever the population runs a
-  window — up to the window's start, all quiet neurons together — and
-  before its next update;
+  are computed (stopping once it settles) up to each step the population
+  runs, all quiet neurons of the rank together — so before its next update —
+  and, for a probed potential, by the sampler;
 * *awake* otherwise: it may fire on its own, so it updates at every step.
 
 So the engine computes exactly the loop's steps, minus those that change
@@ -92,9 +92,9 @@ class CurrentParameters:
     def __post_init__(self) -> None:
         shared = {}
         for name in ("theta", "v_rest", "bias", "i_bias", "beta_syn", "beta_mem", "reset_to"):
-            values = getattr(self, name)[self.members]
-            if values.size and ((values == values[0]).all() or np.isnan(values).all()):
-                shared[name] = values[0]
+            bits = getattr(self, name)[self.members].view(np.uint64)  # (bit for bit: -0.0 is not 0.0; NaN is NaN)
+            if bits.size and (bits == bits[0]).all():
+                shared[name] = getattr(self, name)[self.members[0]]
         object.__setattr__(self, "shared", shared)
 
     def of_rows(self, name: str, rows):
@@ -192,9 +192,8 @@ class CurrentBased:
         return Spikes(fired, at, np.zeros(fired.size), np.ones(fired.size))
 
     def _update(self, neurons, t, inputs, observer, spikes: list) -> None:
-        """One step of ``neurons``, each at its own step ``t`` (after the idle steps before it)."""
+        """One step of ``neurons`` at step ``t`` (the quiet ones among them have taken their idle steps before it)."""
         p = self.p
-        self._catch_up(neurons, t - 1)
         self.i[neurons], m = p.step(neurons, self.v[neurons], self.i[neurons], inputs)
         theta = p.of_rows("theta", neurons)
         fired = fires(m, theta)
