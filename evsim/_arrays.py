@@ -42,3 +42,18 @@ def stable_order(values: np.ndarray) -> np.ndarray:
         order = order[np.argsort(digit, kind="stable")]
         shift += 16
     return order
+
+
+def shared_values(source, names, members: np.ndarray) -> dict:
+    """The fields of ``source`` (arrays over neurons) whose value at every one of ``members`` has the same bits.
+
+    Bit for bit: ``-0.0`` is not ``0.0`` (a hard reset to ``-0.0`` keeps its sign), and a NaN is the same
+    NaN; for such a field one scalar broadcast over the members gives exactly the gathered numbers.
+    """
+    shared = {}
+    for name in names:
+        values = getattr(source, name)[members]
+        bits = values.view(f"u{values.itemsize}")
+        if bits.size and (bits == bits[0]).all():
+            shared[name] = values[0]
+    return shared

@@ -293,3 +293,13 @@ def test_a_run_on_a_decimal_clock_is_half_open(dt, until):
     assert reference.simulate(net, {"x": [last_input]}, until=until).trains["y"] == []
     driven = Network({"y": IF(threshold=1.0, bias=1.0)}, [], outputs={"y"}, dt=dt)
     assert simulate(driven, None, until=until).counts()["y"] == steps  # steps 0 … k − 1
+
+
+def test_a_hard_reset_to_minus_zero_keeps_its_sign_beside_a_reset_to_zero():
+    """Parameters every neuron shares are kept as one scalar only where their bits agree: -0.0 is not 0.0."""
+    net = Network({"x": Input(), "a": IF(reset=-0.0), "b": IF(reset="zero")},
+                  [Synapse("x", "a", 1.5, 1.0), Synapse("x", "b", 1.5, 1.0)], outputs={"a", "b"})
+    rec = simulate(net, {"x": [0]}, until=3, probes=["a", "b"])
+    after = {name: rec.potentials[name].after[0] for name in ("a", "b")}
+    assert after == {"a": 0.0, "b": 0.0}
+    assert math.copysign(1.0, after["a"]) == -1.0 and math.copysign(1.0, after["b"]) == 1.0

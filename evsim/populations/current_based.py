@@ -44,6 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evsim._arrays import shared_values
 from evsim.events import Instants, Spikes, Window
 from evsim.neurons import apply_reset, cuba_ceiling, cuba_step, fires
 from evsim.timegrid import before
@@ -90,12 +91,8 @@ class CurrentParameters:
         )
 
     def __post_init__(self) -> None:
-        shared = {}
-        for name in ("theta", "v_rest", "bias", "i_bias", "beta_syn", "beta_mem", "reset_to"):
-            bits = getattr(self, name)[self.members].view(np.uint64)  # (bit for bit: -0.0 is not 0.0; NaN is NaN)
-            if bits.size and (bits == bits[0]).all():
-                shared[name] = getattr(self, name)[self.members[0]]
-        object.__setattr__(self, "shared", shared)
+        names = ("theta", "v_rest", "bias", "i_bias", "beta_syn", "beta_mem", "reset_to")
+        object.__setattr__(self, "shared", shared_values(self, names, self.members))
 
     def of_rows(self, name: str, rows):
         """The field ``name`` at ``rows`` (a scalar where every member shares it)."""

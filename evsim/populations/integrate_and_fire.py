@@ -33,7 +33,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from evsim._arrays import some, stable_order
+from evsim._arrays import shared_values, some, stable_order
 from evsim.dynamics import clock_for, may_cross
 from evsim.events import Instants, Spikes, Window
 from evsim.neurons import apply_reset, fires, resting_level, slow_leak
@@ -99,13 +99,9 @@ class Parameters:
         )
 
     def __post_init__(self) -> None:
-        shared = {}
-        for name in ("theta", "v_rest", "bias", "tau", "beta", "reset_to", "reset_by", "refractory", "single_spike",
-                     "v_inf", "may_cross", "slow"):
-            values = getattr(self, name)[self.members]
-            if values.size and (values == values[0]).all() | np.isnan(values.astype(float)).all():
-                shared[name] = values[0]
-        object.__setattr__(self, "shared", shared)
+        names = ("theta", "v_rest", "bias", "tau", "beta", "reset_to", "reset_by", "refractory", "single_spike",
+                 "v_inf", "may_cross", "slow")
+        object.__setattr__(self, "shared", shared_values(self, names, self.members))  # (-0.0 is not 0.0)
 
     def rows(self, rows) -> "Rows":
         """The parameters of the neurons at ``rows`` (an index array or a slice)."""
