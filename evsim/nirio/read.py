@@ -104,11 +104,11 @@ class _Options:
     """What the caller says that the file cannot: per neuron node, a reset and a refractory period."""
 
     def __init__(self, reset, refractory, loop_delay: bool, w_in=None) -> None:
-        self.reset = _per_node("reset", reset, lambda value: None if value is None else choice(
+        self.reset = _PerNode("reset", reset, lambda value: None if value is None else choice(
             "reset", value, ("subtract",), owner="from_nir (None: the file's v_reset)"))
-        self.refractory = _per_node("refractory", refractory, lambda value: 0.0 if value is None else real(
+        self.refractory = _PerNode("refractory", refractory, lambda value: 0.0 if value is None else real(
             "refractory", value, owner="from_nir", minimum=0.0))
-        self.w_in = _per_node("w_in", w_in, lambda value: None if value is None else choice(
+        self.w_in = _PerNode("w_in", w_in, lambda value: None if value is None else choice(
             "w_in", value, ("unscaled",), owner="from_nir (None: the file's w_in)"))
         self.loop_delay = loop_delay
 
@@ -123,7 +123,7 @@ class _Options:
                              unknown[0])
 
 
-class _per_node:
+class _PerNode:
     """One value for every node, or a mapping ``{node path: value}`` (each value checked by ``check``)."""
 
     def __init__(self, argument: str, given, check) -> None:
