@@ -10,10 +10,13 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import evsim
 from evsim import IF, LIF, Analog, Input, Network, Stochastic, Synapse, Threshold, ValidationError
 from evsim.nest import nest_plan
+from evsim.nest.discrete import bias_current, propagators
 from evsim.nest.mapping import NO_LEAK_TAU, SINGLE_SPIKE_HOLD, nest_offsets
 
 
@@ -78,21 +81,60 @@ def test_a_hard_reset_at_or_above_the_threshold_is_refused():
     refused(net_of(lif(reset=1.0)), None, None, "'y'", "V_reset < V_th")
 
 
-def test_stochastic_neurons_are_refused():
-    net = Network({"x": Input(), "y": Stochastic(bias=0.5)}, [Synapse("x", "y", 1.0, 1.0)], outputs={"y"})
-    refused(net, {"x": [1.0]}, None, "discrete")  # Lynch–Musco networks are discrete: refused as such first
-
-
 @pytest.mark.parametrize("kind", [Stochastic(bias=0.5), Threshold(bias=0.5)])
 def test_lynch_musco_neurons_are_refused_by_name(kind):
-    from evsim.nest.mapping import _refuse_kind
-
-    with pytest.raises(ValidationError, match="'y' is a (Stochastic|Threshold) neuron.*Lynch–Musco.*engine='evsim'"):
-        _refuse_kind("y", kind, "to_nest")
+    net = Network({"x": Input(), "y": kind}, [Synapse("x", "y", 1.0, 1.0)], outputs={"y"})
+    refused(net, {"x": [1.0]}, None, "'y' is a", type(kind).__name__, "Lynch–Musco", "engine='evsim'")
 
 
-def test_discrete_networks_are_refused():
-    refused(net_of(IF(reset=0.0), delay=1.0, dt=1.0), {"x": [1.0]}, None, "discrete", "dt=1.0", "dt=None")
+def test_a_discrete_network_maps_to_nests_grid_neuron_at_its_clock():
+    net = Network({"x": Input(), "y": LIF(tau=10.0, bias=0.05, reset=0.0, refractory=3.0), "z": IF(reset=-0.5)},
+                  [Synapse("x", "y", 0.7, 1.0), Synapse("y", "z", 0.4, 2.0)], outputs={"y", "z"}, dt=1.0)
+    plan = nest_plan(net, {"x": [0, 2]})
+    assert plan.model == "iaf_psc_delta" and plan.resolution == 1.0 and not plan.precise
+    assert plan.trains[0][0].tolist() == [1.0, 3.0]  # evsim's step j is NEST's stamp j + 1
+    assert plan.fed[1].tolist() == [0.0, 2.0]  # what the record shows
+    assert plan.parameters["t_ref"].tolist() == [2.0, 0.0]  # n steps blocking n - 1 of them
+    p33, p30 = propagators(10.0, 1.0)
+    assert p30 * plan.parameters["I_e"][0] == 0.05 and plan.parameters["tau_m"][1] >= 1e30
+
+
+@given(st.floats(0.5, 1e4), st.floats(-10.0, 10.0), st.sampled_from([1.0, 0.5, 0.1, 2.0]))
+def test_the_bias_current_gives_evsims_bias_exactly_or_none_near_does(tau, bias, dt):
+    """Law: where bias_current finds an I_e, NEST's P30·I_e is the bias to the bit; where it finds none, no float
+    within 64 ulps of bias/P30 has that product either (P30 < 1 can skip floats: a bias it skips is refused)."""
+    i_e = bias_current(bias, tau, dt)
+    _, p30 = propagators(tau, dt)
+    if i_e is not None:
+        assert p30 * i_e == bias
+        return
+    x = bias / p30
+    for _ in range(64):
+        x = np.nextafter(x, -np.inf)
+    for _ in range(129):
+        assert p30 * x != bias
+        x = np.nextafter(x, np.inf)
+
+
+def test_a_discrete_subtract_reset_is_refused():
+    refused(net_of(IF(), delay=1.0, dt=1.0), {"x": [1.0]}, None, "'y'", "reset='subtract'", "iaf_psc_delta")
+
+
+def test_a_discrete_if_with_bias_is_refused():
+    refused(net_of(IF(reset=0.0, bias=0.1), delay=1.0, dt=1.0), {"x": [1.0]}, None, "'y'", "bias=0.1", "P30*I_e = 0")
+
+
+def test_a_discrete_lif_with_a_resting_potential_is_refused():
+    refused(net_of(LIF(v_rest=0.2, reset=0.0), delay=1.0, dt=1.0), {"x": [1.0]}, None, "'y'", "v_rest=0.2")
+
+
+def test_a_discrete_zero_delay_is_refused():
+    refused(net_of(IF(reset=0.0), delay=0.0, dt=1.0), {"x": [1.0]}, None, "'x' -> 'y'", "no zero delay")
+
+
+def test_a_discrete_network_runs_at_its_own_clock_only():
+    refused(net_of(IF(reset=0.0), delay=1.0, dt=1.0), {"x": [1.0]}, 0.5, "resolution", "dt=1.0")
+    refused(Network({"y": IF(reset=0.0)}, [], outputs={"y"}, dt=1e-4), {}, None, "dt=0.0001", "microseconds")
 
 
 def test_a_zero_delay_synapse_is_refused():

@@ -15,7 +15,7 @@ from evsim.errors import ValidationError
 from evsim.inputs import InputsLike
 from evsim.network import Network
 from evsim.record import SpikeRecord
-from evsim.nest.mapping import MODEL, SINGLE_SPIKE_HOLD, NestPlan, nest_plan
+from evsim.nest.mapping import SINGLE_SPIKE_HOLD, NestPlan, nest_plan
 
 __all__ = ["NestNodes", "to_nest", "simulate", "load_nest"]
 
@@ -66,9 +66,10 @@ def to_nest(net: Network, inputs: InputsLike | None = None, *, resolution: float
             threads: int = 1) -> NestNodes:
     """Build ``net`` with ``inputs`` in NEST's current kernel (reset first); return the nodes by evsim name.
 
-    Each IF/LIF neuron becomes an ``iaf_psc_delta_ps`` node, each input a
-    ``spike_generator`` with ``precise_times`` (analog values as its
-    ``spike_weights``), each synapse a ``static_synapse`` with evsim's weight
+    Each IF/LIF neuron becomes an ``iaf_psc_delta_ps`` node (in a discrete
+    network an ``iaf_psc_delta`` node at resolution ``dt``), each input a
+    ``spike_generator`` (with ``precise_times`` in continuous time; analog
+    values as its ``spike_weights``), each synapse a ``static_synapse`` with evsim's weight
     (mV) and delay (ms), connected in evsim's row order. The mapping, and
     everything it refuses, is :mod:`evsim.nest.mapping`; :func:`simulate`
     runs the result. ``resolution`` is NEST's step (ms, whole µs; default:
@@ -91,10 +92,10 @@ def to_nest(net: Network, inputs: InputsLike | None = None, *, resolution: float
     ids = np.zeros(len(net.names), np.int64)
     if plan.neurons.size:
         params = {key: float(v[0]) if np.all(v == v[0]) else v.tolist() for key, v in plan.parameters.items()}
-        ids[plan.neurons] = _ids(nest.Create(MODEL, int(plan.neurons.size), params=params))
+        ids[plan.neurons] = _ids(nest.Create(plan.model, int(plan.neurons.size), params=params))
     if plan.inputs.size:
-        generators = nest.Create("spike_generator", int(plan.inputs.size), params=[_generator(times, values)
-                                                                                  for times, values in plan.trains])
+        generators = nest.Create("spike_generator", int(plan.inputs.size),
+                                 params=[_generator(times, values, plan.precise) for times, values in plan.trains])
         ids[plan.inputs] = _ids(generators)
     if plan.source.size:
         nest.Connect(ids[plan.source], ids[plan.target], "one_to_one",
@@ -109,8 +110,8 @@ def _ids(created) -> np.ndarray:
     return np.arange(first, last + 1, dtype=np.int64)
 
 
-def _generator(times: np.ndarray, values: np.ndarray | None) -> dict:
-    params = {"precise_times": True, "spike_times": times.tolist()}
+def _generator(times: np.ndarray, values: np.ndarray | None, precise: bool) -> dict:
+    params = {"precise_times": precise, "spike_times": times.tolist()}
     if values is not None:
         params["spike_weights"] = values.tolist()  # NEST multiplies the synapse's weight by it, as evsim does
     return params
@@ -124,7 +125,8 @@ def simulate(net: Network, inputs: InputsLike | None = None, until: float = 0.0,
     at or after ``until`` and the spikes before ``until`` are kept, with the
     input spikes as fed, ordered by ``(time, rank, neuron)`` as evsim's
     record. Spike times are NEST's (``stamp − offset``, within about 1e-13 ms
-    of evsim's on the networks the mapping accepts). ``recorded`` keeps only
+    of evsim's on the networks the mapping accepts; a discrete network's
+    steps exactly, one step off NEST's stamps). ``recorded`` keeps only
     those neurons' spikes.
     """
     until = check.real("until", until, owner="simulate(engine='nest')", minimum=0)
@@ -139,24 +141,30 @@ def simulate(net: Network, inputs: InputsLike | None = None, until: float = 0.0,
     nest, plan = nodes._nest, nodes.plan
     kept = np.ones(len(net.names), bool) if recorded is None else np.isin(net.names, recorded)
     record_ids = np.sort(nodes.ids[plan.neurons[kept[plan.neurons]]])
-    neuron, time = _run(nest, record_ids, nodes.ids, plan.resolution, until)
-    value = np.ones(time.size)
-    for index, (times, values) in zip(plan.inputs, plan.trains):
-        if kept[index]:
-            before = times < until
-            neuron = np.concatenate([neuron, np.full(int(before.sum()), index)])
-            time = np.concatenate([time, times[before]])
-            value = np.concatenate([value, np.ones(int(before.sum())) if values is None else values[before]])
+    neuron, time = _run(nest, record_ids, nodes.ids, plan, until)
+    if not plan.precise:  # NEST stamps the spike of evsim's step k at step k + 1
+        time = net.grid.ms(time - 1)
+    fed_neuron, fed_time, fed_value = plan.fed
+    fed = kept[fed_neuron] & (fed_time < until)
+    neuron = np.concatenate([neuron, fed_neuron[fed]])
+    value = np.concatenate([np.ones(time.size), fed_value[fed]])
+    time = np.concatenate([time, fed_time[fed]])
     rank = compile_network(net).rank
     order = np.lexsort((neuron, rank[neuron], time))
     return SpikeRecord(net.names, neuron[order], time[order], value[order], {}, None, recorded)
 
 
-def _run(nest, record_ids: np.ndarray, ids: np.ndarray, h: float, until: float) -> tuple[np.ndarray, np.ndarray]:
-    """Simulate to the step end at or after ``until``; the recorded neurons' spikes before ``until``."""
+def _run(nest, record_ids: np.ndarray, ids: np.ndarray, plan: NestPlan, until: float):
+    """Simulate to the step end at or after ``until``; the recorded neurons and their spike times.
+
+    In continuous time the times are NEST's (ms), those before ``until``; on
+    NEST's grid they are the steps NEST stamped (whole numbers), those of
+    evsim's steps ``k`` with ``k·h < until``.
+    """
+    h = plan.resolution
     steps = math.ceil(round(until / h, 9))
     if record_ids.size:
-        recorder = nest.Create("spike_recorder")
+        recorder = nest.Create("spike_recorder", params={"time_in_steps": not plan.precise})
         nest.Connect(nest.NodeCollection(record_ids.tolist()), recorder)
     if steps:
         nest.Simulate(steps * h)
@@ -164,7 +172,7 @@ def _run(nest, record_ids: np.ndarray, ids: np.ndarray, h: float, until: float) 
         return np.zeros(0, np.int64), np.zeros(0)
     events = recorder.get("events")
     senders, times = np.asarray(events["senders"], np.int64), np.asarray(events["times"], float)
-    before = times < until
+    before = times < until if plan.precise else times <= steps
     index_of = np.full(int(ids.max()) + 1, -1, np.int64)
     index_of[ids] = np.arange(ids.size)
     return index_of[senders[before]], times[before]

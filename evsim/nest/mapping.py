@@ -1,11 +1,14 @@
 """What of an evsim network NEST can run exactly, and with which parameters (no NEST needed here).
 
-:func:`nest_plan` turns a continuous-time network and its inputs into a
-:class:`NestPlan` — NEST parameters per neuron, spike-generator trains,
-synapse arrays in evsim's row order, the resolution — or refuses with a
+:func:`nest_plan` turns a network and its inputs into a :class:`NestPlan` —
+NEST parameters per neuron, spike-generator trains, synapse arrays in evsim's
+row order, the resolution — or refuses with a
 :class:`~evsim.errors.ValidationError` naming the neuron (or synapse, or
 input) the reason and the fix. Nothing is rounded or approximated: what is
-planned runs in NEST's ``iaf_psc_delta_ps`` as evsim runs it.
+planned runs in NEST as evsim runs it. Discrete networks go to NEST's grid
+neuron ``iaf_psc_delta`` at resolution ``dt`` (:mod:`evsim.nest.discrete`:
+the same step to the bit, where one exists); continuous-time networks to the
+precise ``iaf_psc_delta_ps``, described here.
 
 The model, ``iaf_psc_delta_ps`` (exact integration, delta synapses, spikes at
 precise times inside a step), in the potential ``U = V_m − E_L`` NEST keeps::
@@ -25,11 +28,9 @@ an ulp of ``U`` for any run shorter than 10^13 ms), exactly as evsim's. A
 refractory (every arrival dropped) for the rest of any run that short, which
 is what single-spike means; its reset is never seen, so any reset maps.
 
-Refused, each for its reason (the error says which and what to do):
+Refused in continuous time, each for its reason (the error says which and what to do;
+discrete networks: :mod:`evsim.nest.discrete`):
 
-* discrete networks (``dt`` set): NEST's grid models update on their grid
-  with their own operation order and one-step spike latency; see
-  :func:`refuse_discrete`;
 * neurons other than ``Input``, ``IF``, ``LIF`` (Lynch–Musco ``Stochastic``
   and ``Threshold`` neurons have no NEST model);
 * ``reset="subtract"`` (``iaf_psc_delta_ps`` only resets to ``V_reset``), a
@@ -70,6 +71,7 @@ import numpy as np
 from evsim import validation as check
 from evsim.errors import ValidationError
 from evsim.inputs import InputsLike, normalise_inputs
+from evsim.nest.discrete import GRID_MODEL, grid_parameters
 from evsim.network import Network
 from evsim.neurons import IF, LIF, Input, slow_leak
 
@@ -82,7 +84,6 @@ __all__ = [
     "NestPlan",
     "nest_plan",
     "nest_offsets",
-    "refuse_discrete",
 ]
 
 MODEL = "iaf_psc_delta_ps"
@@ -113,6 +114,10 @@ class NestPlan:
         analog events, their values (NEST's ``spike_weights``).
     source, target, weight, delay : ndarray
         The synapses in evsim's row order (delays in ms).
+    fed : tuple of ndarray
+        The input spikes as evsim records them: ``(neuron, time, value)`` in time order.
+    model : str
+        ``iaf_psc_delta_ps`` (continuous time) or ``iaf_psc_delta`` (discrete).
     """
 
     resolution: float
@@ -124,14 +129,22 @@ class NestPlan:
     target: np.ndarray
     weight: np.ndarray
     delay: np.ndarray
+    fed: tuple
+    model: str = MODEL
+
+    @property
+    def precise(self) -> bool:
+        """Whether NEST runs the network in continuous time (spikes at precise times inside a step)."""
+        return self.model == MODEL
 
 
 def nest_plan(net: Network, inputs: InputsLike | None = None, resolution: float | None = None, *,
               owner: str = "to_nest") -> NestPlan:
-    """Plan ``net`` (continuous time) with ``inputs`` for NEST, or refuse what NEST cannot run exactly.
+    """Plan ``net`` with ``inputs`` for NEST, or refuse what NEST cannot run exactly.
 
-    ``resolution`` (ms, whole microseconds) defaults to the largest step
-    that divides every delay and refractory period (0.1 ms if there is none).
+    ``resolution`` (ms, whole microseconds) defaults, in continuous time, to
+    the largest step that divides every delay and refractory period (0.1 ms
+    if there is none); a discrete network runs at its ``dt``.
 
     Raises
     ------
@@ -140,39 +153,59 @@ def nest_plan(net: Network, inputs: InputsLike | None = None, resolution: float 
         or input, the reason and the fix.
     """
     check.instance("net", net, Network, owner=owner)
-    if net.discrete:
-        refuse_discrete(net, owner)
     for name, model in net.neurons.items():
         _refuse_kind(name, model, owner)
+    if net.discrete:
+        return _discrete_plan(net, inputs, resolution, owner)
     h_ns = _resolution_ns(net, resolution, owner)
     h = h_ns / 1e6
-    order = np.array([i for i, m in enumerate(net.neurons.values()) if not isinstance(m, Input)], np.int64)
+    order = _integrators(net)
     rows = [_neuron_parameters(net.names[i], net.neurons[net.names[i]], h_ns, owner) for i in order]
-    parameters = {key: np.array([row[key] for row in rows], float) for key in _PARAMETER_NAMES}
     _check_delays(net, h_ns, owner)
-    input_order, trains = _trains(net, {} if inputs is None else inputs, h, owner)
+    spikes = _input_spikes(net, inputs)
+    times = net.grid.ms(spikes.k, spikes.f)
+    _check_inputs(net, spikes, times, h, owner)
+    return _plan(net, h, order, rows, spikes, times, times, MODEL)
+
+
+def _integrators(net: Network) -> np.ndarray:
+    return np.array([i for i, m in enumerate(net.neurons.values()) if not isinstance(m, Input)], np.int64)
+
+
+def _input_spikes(net: Network, inputs):
+    index = {name: i for i, name in enumerate(net.names)}
+    return normalise_inputs({} if inputs is None else inputs, index, net.inputs, net.grid, 0.0)
+
+
+def _plan(net: Network, h: float, order, rows, spikes, times, sent, model: str) -> NestPlan:
+    """The plan; ``times`` are the input times evsim records, ``sent`` those NEST's generators send."""
+    parameters = {key: np.array([row[key] for row in rows], float) for key in _PARAMETER_NAMES}
+    input_order, trains = _split_trains(net, spikes.neuron, sent, spikes.value)
     table = net.table
     return NestPlan(h, order, parameters, input_order, trains, np.asarray(table.source), np.asarray(table.target),
-                    np.asarray(table.weight, float), np.asarray(table.delay, float))
+                    np.asarray(table.weight, float), np.asarray(table.delay, float),
+                    (spikes.neuron, times, spikes.value), model)
 
 
-def refuse_discrete(net: Network, owner: str) -> None:
-    """Discrete IF/LIF networks have no exact NEST counterpart; say why and what to do.
-
-    evsim's step is ``m = (v_rest + β·(v − v_rest) + bias) + I``, fire iff
-    ``m >= θ``, at steps ``0, 1, 2, …``. NEST's grid neuron ``iaf_psc_delta``
-    updates ``U ← P30·I_e + P33·U + (arrivals)`` relative to ``E_L`` and
-    stamps a spike of step ``k`` at ``(k + 1)·h``: its bias term
-    ``P30·I_e = −tau_m/C_m·expm1(−h/tau_m)·I_e`` is a product of three
-    rounded numbers, not evsim's ``bias``, its refractory count starts one
-    step later and it has no subtract reset; the precise ``_ps`` models
-    integrate in continuous time. So the two agree only up to rounding.
-    """
-    raise ValidationError(
-        f"{owner}: net is a discrete network (dt={net.dt!r}); NEST has no neuron whose step is evsim's "
-        f"m = (v_rest + beta*(v - v_rest) + bias) + I to the bit (iaf_psc_delta adds -tau_m/C_m*expm1(-h/tau_m)*I_e "
-        f"relative to E_L and stamps spikes one step later), so it is not mapped; run it with engine='evsim', or "
-        f"build it with dt=None (continuous time) to run it in NEST")
+def _discrete_plan(net: Network, inputs, resolution, owner: str) -> NestPlan:
+    """A discrete network on ``iaf_psc_delta`` at resolution ``dt`` (see :mod:`evsim.nest.discrete`)."""
+    dt = net.dt
+    if resolution is not None and resolution != dt:
+        raise check.refuse(owner, "resolution (ms, NEST's step)", f"None or the network's dt={dt!r} (a discrete "
+                           f"network runs on NEST's grid at its own clock)", resolution)
+    if abs(dt * TICS_PER_MS - round(dt * TICS_PER_MS)) > 1e-9 * dt * TICS_PER_MS:
+        raise ValidationError(f"{owner}: net has dt={dt!r} ms, not a whole number of microseconds; NEST counts time "
+                              f"in tics of 1 µs, so give a dt that is a multiple of 0.001 ms")
+    steps = np.asarray(net.delay_steps)
+    if (steps < 1).any():
+        row = int(np.flatnonzero(steps < 1)[0])
+        raise ValidationError(f"{owner}: {_synapse(net, row)} has delay 0.0 ms; NEST has no zero delay (a spike "
+                              f"arrives one step later at the earliest), so give it a delay of one step (dt) or more")
+    order = _integrators(net)
+    rows = [grid_parameters(net.names[i], net.neurons[net.names[i]], dt, owner, SINGLE_SPIKE_HOLD) for i in order]
+    spikes = _input_spikes(net, inputs)
+    sent = net.grid.ms(spikes.k + 1)  # evsim's step j is NEST's stamp j + 1
+    return _plan(net, dt, order, rows, spikes, net.grid.ms(spikes.k), sent, GRID_MODEL)
 
 
 def _refuse_kind(name: str, model, owner: str) -> None:
@@ -278,21 +311,21 @@ def _check_delays(net: Network, h_ns: int, owner: str) -> None:
                               f"it (resolution=...)")
 
 
-def _trains(net: Network, inputs: InputsLike, h: float, owner: str):
-    """Per input neuron, its times (ms, as evsim places them) and analog values; refuse what NEST sends differently."""
-    names = [name for name, m in net.neurons.items() if isinstance(m, Input)]
-    index = {name: i for i, name in enumerate(net.names)}
-    spikes = normalise_inputs(inputs, index, net.inputs, net.grid, 0.0)
-    times = net.grid.ms(spikes.k, spikes.f)
+def _check_inputs(net: Network, spikes, times: np.ndarray, h: float, owner: str) -> None:
+    """Refuse input times NEST sends differently: at 0, or at offsets it rounds apart (:func:`_check_offsets_agree`)."""
     zero = times == 0
     if zero.any():
         name = net.names[int(spikes.neuron[np.flatnonzero(zero)[0]])]
         raise ValidationError(f"{owner}: inputs[{name!r}] has a spike at 0 ms; NEST's spike_generator cannot send "
                               f"at 0, so give the input times > 0 (shift the whole run if needed)")
     _check_offsets_agree(net, spikes, times, h, owner)
-    order = np.argsort(spikes.neuron, kind="stable")  # each train stays in time order
-    neuron, times, values = spikes.neuron[order], times[order], spikes.value[order]
-    mine = np.array([index[name] for name in names], np.int64)
+
+
+def _split_trains(net: Network, neuron: np.ndarray, times: np.ndarray, values: np.ndarray):
+    """Per input neuron (network order), its times and, if any is not 1, its values."""
+    order = np.argsort(neuron, kind="stable")  # each train stays in time order
+    neuron, times, values = neuron[order], times[order], values[order]
+    mine = np.array([i for i, m in enumerate(net.neurons.values()) if isinstance(m, Input)], np.int64)
     starts, ends = np.searchsorted(neuron, mine, "left"), np.searchsorted(neuron, mine, "right")
     trains = tuple((times[a:b], None if np.all(values[a:b] == 1.0) else values[a:b])  # a value of 1 is a spike
                    for a, b in zip(starts.tolist(), ends.tolist()))

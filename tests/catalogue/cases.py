@@ -732,8 +732,9 @@ for bad in [0, -1, 1.5, "2", True, None]:
 for bad in [0.0, -0.1, 0.0005, NAN, INF, "0.1", True]:
     refuse(E, f"to_nest(resolution={bad!r})", lambda b=bad: to_nest(nest_net(), {"x": [1.0]}, resolution=b), "resolution", shown(bad), needs=["evsim.nest.to_nest"])
 refuse(E, "to_nest('abc')", lambda: to_nest("abc", {}), "net", "'abc'", needs=["evsim.nest.to_nest"])
-refuse(E, "to_nest(discrete network)", lambda: to_nest(net(), {"x": [1.0]}), "net", "dt=1.0", needs=["evsim.nest.to_nest"])
-refuse(E, "to_nest(Lynch-Musco network)", lambda: to_nest(gate(), {}), "net", "discrete", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(discrete network, subtract reset)", lambda: to_nest(net(), {"x": [1.0]}), "'y'", "reset='subtract'", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(discrete network, resolution=0.5)", lambda: to_nest(net(reset=0.0), {"x": [1.0]}, resolution=0.5), "resolution", "0.5", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(Lynch-Musco network)", lambda: to_nest(gate(), {}), "Stochastic", needs=["evsim.nest.to_nest"])
 refuse(E, "to_nest(reset='subtract')", lambda: to_nest(nest_net(reset="subtract"), {"x": [1.0]}), "'y'", "reset='subtract'", needs=["evsim.nest.to_nest"])
 refuse(E, "to_nest(reset=1.0, at the threshold)", lambda: to_nest(nest_net(reset=1.0), {"x": [1.0]}), "'y'", "1.0", needs=["evsim.nest.to_nest"])
 refuse(E, "to_nest(refractory=0)", lambda: to_nest(nest_net(refractory=0.0), {"x": [1.0]}), "'y'", "refractory=0.0", needs=["evsim.nest.to_nest"])
@@ -746,6 +747,7 @@ refuse(E, "to_nest(inputs {'q': [1]})", lambda: to_nest(nest_net(), {"q": [1.0]}
 refuse(E, "to_nest(inputs 'abc')", lambda: to_nest(nest_net(), "abc"), "inputs", needs=["evsim.nest.to_nest"])
 accept(E, "nest_plan(continuous LIF network)", lambda: check(nest_plan(nest_net(), {"x": [1.0, 2.5]}).resolution == 0.5, "resolution 0.5"), needs=["evsim.nest.to_nest"])
 accept(E, "nest_plan(single-spike subtract IF)", lambda: nest_plan(Network({"x": Input(), "y": IF(single_spike=True)}, [Synapse("x", "y", 1.0, 0.3)], outputs={"y"}, dt=None), {"x": [1.0]}), needs=["evsim.nest.to_nest"])
+accept(E, "nest_plan(discrete IF network, hard reset)", lambda: check(nest_plan(net(reset=0.0), {"x": [0, 2]}).model == "iaf_psc_delta", "grid neuron"), needs=["evsim.nest.to_nest"])
 accept(E, "nest_plan(Analog inputs)", lambda: check(nest_plan(nest_net(), {"x": evsim.Analog([1.0], [2.0])}).trains[0][1].tolist() == [2.0], "values kept"), needs=["evsim.nest.to_nest"])
 
 # ============================================================================= NIR
