@@ -139,6 +139,11 @@ def simulate(net: Network, inputs: InputsLike | None = None, until: float = 0.0,
             net.index(name)
     nodes = to_nest(net, inputs, resolution=resolution, threads=threads)
     nest, plan = nodes._nest, nodes.plan
+    if nest.NumProcesses() > 1:
+        raise ValidationError(
+            f"simulate(engine='nest') runs in one of {nest.NumProcesses()} MPI processes, which records only its own "
+            f"neurons' spikes; under mpirun use to_nest(net, inputs) and NEST's own recording (a spike_recorder with "
+            f"record_to='ascii' writes one file per process), or run without MPI")
     kept = np.ones(len(net.names), bool) if recorded is None else np.isin(net.names, recorded)
     record_ids = np.sort(nodes.ids[plan.neurons[kept[plan.neurons]]])
     neuron, time = _run(nest, record_ids, nodes.ids, plan, until)
