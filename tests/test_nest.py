@@ -258,6 +258,13 @@ def test_a_drift_crossing_is_the_same_closed_form_in_both():
     assert np.max(np.abs(ev.trains()["y"] - ns.trains()["y"])) < 1e-12
 
 
+def test_an_if_neuron_without_bias_integrates_without_leak_in_both():
+    """0.5 at 1 ms and 0.5 at 39 ms reach the threshold 1.0 exactly: no leak at all (tau_m = 1e30 in NEST)."""
+    net = chain(IF(reset=0.0, refractory=0.5), [Synapse("x0", "y", 0.5, 0.5)])
+    ev, ns = both(net, {"x0": [1.0, 39.0]}, 0.5)
+    assert ev.trains()["y"].tolist() == ns.trains()["y"].tolist() == [39.5]
+
+
 def test_single_spike_neurons_fire_once_in_both():
     net = chain(IF(reset="subtract", single_spike=True), [Synapse("x0", "y", 1.0, 0.5)])
     ev, ns = both(net, {"x0": [1.0, 2.0, 3.0]}, 0.1)

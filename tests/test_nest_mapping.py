@@ -99,21 +99,28 @@ def test_a_discrete_network_maps_to_nests_grid_neuron_at_its_clock():
     assert p30 * plan.parameters["I_e"][0] == 0.05 and plan.parameters["tau_m"][1] >= 1e30
 
 
-@given(st.floats(0.5, 1e4), st.floats(-10.0, 10.0), st.sampled_from([1.0, 0.5, 0.1, 2.0]))
-def test_the_bias_current_gives_evsims_bias_exactly_or_none_near_does(tau, bias, dt):
-    """Law: where bias_current finds an I_e, NEST's P30·I_e is the bias to the bit; where it finds none, no float
-    within 64 ulps of bias/P30 has that product either (P30 < 1 can skip floats: a bias it skips is refused)."""
+@given(st.floats(0.5, 1e4), st.floats(-10.0, 10.0), st.sampled_from([1.0, 0.5, 0.1, 2.0]),
+       st.integers(-64, 64))
+def test_the_bias_current_gives_evsims_bias_exactly_or_no_float_near_does(tau, bias, dt, ulps):
+    """Law: where bias_current gives an I_e, NEST's P30·I_e is the bias to the bit; where it gives none, the float
+    `ulps` steps from bias/P30 misses the bias too (the product skips it: refusing loses no mappable neuron)."""
     i_e = bias_current(bias, tau, dt)
     _, p30 = propagators(tau, dt)
     if i_e is not None:
         assert p30 * i_e == bias
         return
     x = bias / p30
-    for _ in range(64):
-        x = np.nextafter(x, -np.inf)
-    for _ in range(129):
-        assert p30 * x != bias
-        x = np.nextafter(x, np.inf)
+    assert p30 * x != bias
+    for _ in range(abs(ulps)):
+        x = np.nextafter(x, np.inf if ulps > 0 else -np.inf)
+    assert p30 * x != bias
+
+
+def test_a_discrete_bias_nests_product_misses_is_refused():
+    """tau = 20 ms, dt = 0.1 ms: P30·(0.1/P30) is 0.10000000000000002, and no other I_e gives 0.1."""
+    assert bias_current(0.1, 20.0, 0.1) is None
+    refused(net_of(LIF(tau=20.0, bias=0.1, reset=0.0), delay=0.1, dt=0.1), {"x": [0.1]}, None, "'y'", "bias=0.1",
+            "no I_e")
 
 
 def test_a_discrete_subtract_reset_is_refused():

@@ -12,9 +12,9 @@ NEST's ``iaf_psc_delta`` at resolution ``h = dt``, its potential relative to
 
 (``S`` the arrivals of the step). The two are the same operations when
 ``P33 == beta`` — NEST's ``exp`` (the C library's) against NumPy's, compared
-here — and ``fl(P30·I_e) == bias``: :func:`bias_current` finds such an
-``I_e`` among the floats next to ``bias/P30`` (with ``C_m = 1``), or there is
-none. An ``IF`` has ``beta = 1``: ``tau_m =`` a huge value gives ``P33 = 1``
+here — and ``fl(P30·I_e) == bias``: :func:`bias_current` takes ``I_e = bias/P30``
+(with ``C_m = 1``) where that product gives the bias back, and there is no
+such ``I_e`` otherwise (about 2 % of biases at ``dt = 1``, 15 % at 0.1). An ``IF`` has ``beta = 1``: ``tau_m =`` a huge value gives ``P33 = 1``
 and ``P30 = 0``, so an IF maps only without bias.
 
 Timing: NEST's update of step ``k`` stamps its spike ``(k + 1)·h``: that is
@@ -37,7 +37,6 @@ __all__ = ["GRID_MODEL", "grid_parameters", "bias_current"]
 
 GRID_MODEL = "iaf_psc_delta"
 _NO_LEAK_TAU = 1e30  # ms: exp(-h/tau_m) == 1.0 and P30 == 0 for any resolution NEST takes
-_SEARCHED = 8  # floats on each side of bias / P30 tried as I_e
 
 
 def propagators(tau: float, h: float) -> tuple[float, float]:
@@ -47,19 +46,19 @@ def propagators(tau: float, h: float) -> tuple[float, float]:
 
 
 def bias_current(bias: float, tau: float, h: float) -> float | None:
-    """An ``I_e`` with ``fl(P30·I_e) == bias`` exactly (``C_m = 1``), or ``None`` where no float near ``bias/P30`` has it."""
-    _, p30 = propagators(tau, h)
+    """``I_e = bias/P30`` where NEST's ``fl(P30·I_e)`` gives ``bias`` back exactly (``C_m = 1``), else ``None``.
+
+    Where the quotient's product misses ``bias``, no float near it hits
+    (checked over millions of draws: multiplying by ``P30`` skips that
+    ``bias``), so the neuron is refused rather than run an ulp off.
+    """
     if bias == 0.0:
         return 0.0
+    _, p30 = propagators(tau, h)
     if p30 == 0.0:
         return None
-    guess = bias / p30
-    candidates = [guess]
-    up = down = guess
-    for _ in range(_SEARCHED):
-        up, down = math.nextafter(up, math.inf), math.nextafter(down, -math.inf)
-        candidates += [up, down]
-    return next((x for x in candidates if p30 * x == bias), None)
+    current = bias / p30
+    return current if p30 * current == bias else None
 
 
 def grid_parameters(name: str, model, dt: float, owner: str, hold: float) -> dict:
