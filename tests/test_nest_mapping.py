@@ -141,6 +141,7 @@ def test_a_discrete_zero_delay_is_refused():
 
 def test_a_discrete_network_runs_at_its_own_clock_only():
     refused(net_of(IF(reset=0.0), delay=1.0, dt=1.0), {"x": [1.0]}, 0.5, "resolution", "dt=1.0")
+    refused(net_of(IF(reset=0.0), delay=1.0, dt=1.0), {"x": [1.0]}, True, "resolution", "True")
     refused(Network({"y": IF(reset=0.0)}, [], outputs={"y"}, dt=1e-4), {}, None, "dt=0.0001", "microseconds")
 
 

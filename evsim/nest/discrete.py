@@ -39,6 +39,12 @@ GRID_MODEL = "iaf_psc_delta"
 _NO_LEAK_TAU = 1e30  # ms: exp(-h/tau_m) == 1.0 and P30 == 0 for any resolution NEST takes
 
 
+def nest_steps(dt: float) -> set[float]:
+    """NEST's step ``h`` as a float, both ways its clock forms it from whole tics of 1 µs (they may differ by an ulp)."""
+    tics = round(dt * 1000)
+    return {tics * (1 / 1000), tics / 1000.0}
+
+
 def propagators(tau: float, h: float) -> tuple[float, float]:
     """NEST's ``(P33, P30)`` for ``tau_m = tau``, ``C_m = 1``, step ``h`` (in its operation order)."""
     p33 = math.exp(-h / tau)
@@ -75,14 +81,16 @@ def grid_parameters(name: str, model, dt: float, owner: str, hold: float) -> dic
                      f"v_rest + beta*(v − v_rest)", "give v_rest=0.0 (shift threshold, reset and v_init), or run it "
                      "with engine='evsim'")
     leaky = not math.isinf(tau)
+    steps = nest_steps(dt)
     if leaky:
-        p33, _ = propagators(tau, dt)
         beta = float(np.exp(-dt / tau))  # what evsim's populations compute
-        if p33 != beta:
-            raise refuse(f"decays by beta={beta!r} per step in evsim (NumPy's exp) and {p33!r} in NEST (the C "
-                         f"library's exp)", "give a tau whose exp(-dt/tau) the two agree on, or run it with "
-                         "engine='evsim'")
-    i_e = bias_current(bias, tau, dt) if leaky else (0.0 if bias == 0.0 else None)
+        p33 = [propagators(tau, h)[0] for h in steps]
+        if any(p != beta for p in p33):
+            raise refuse(f"decays by beta={beta!r} per step in evsim (NumPy's exp) and {p33[0]!r} in NEST (the C "
+                         f"library's exp of its step)", "give a tau whose exp(-dt/tau) the two agree on, or run "
+                         "it with engine='evsim'")
+    currents = {bias_current(bias, tau, h) for h in steps} if leaky else {0.0 if bias == 0.0 else None}
+    i_e = currents.pop() if len(currents) == 1 else None
     if i_e is None:
         why = ("an IF has no leak, and NEST's grid neuron without leak (exp(-h/tau_m) = 1) adds P30*I_e = 0"
                if not leaky else "no I_e gives NEST's P30*I_e == bias exactly")

@@ -197,7 +197,7 @@ def _plan(net: Network, h: float, order, rows, spikes, times, sent, model: str) 
 def _discrete_plan(net: Network, inputs, resolution, owner: str) -> NestPlan:
     """A discrete network on ``iaf_psc_delta`` at resolution ``dt`` (see :mod:`evsim.nest.discrete`)."""
     dt = net.dt
-    if resolution is not None and resolution != dt:
+    if resolution is not None and check.real("resolution (ms, NEST's step)", resolution, owner=owner) != dt:
         raise check.refuse(owner, "resolution (ms, NEST's step)", f"None or the network's dt={dt!r} (a discrete "
                            f"network runs on NEST's grid at its own clock)", resolution)
     if abs(dt * TICS_PER_MS - round(dt * TICS_PER_MS)) > 1e-9 * dt * TICS_PER_MS:
