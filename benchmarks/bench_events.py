@@ -136,14 +136,15 @@ def make_case(workload: Workload, n: int, duration: float, seed: int = 1) -> Cas
 
 # -- evsim ----------------------------------------------------------------------
 
-def evsim_network(case: Case) -> evsim.Network:
+def evsim_network(case: Case, input_delay: float = 0.0) -> evsim.Network:
+    """The case as an evsim network; ``input_delay`` on the input synapses (0: the input time is the arrival)."""
     n, wl = case.n, case.workload
     lif = evsim.LIF(tau=TAU, threshold=THETA, v_rest=V_REST, reset=V_RESET, refractory=REFRACTORY, bias=wl.bias)
     neurons = {f"n{i}": lif for i in range(n)} | {f"in{i}": evsim.Input() for i in range(n)}
     synapses = {"source": np.concatenate([case.source, np.arange(n) + n]),
                 "target": np.concatenate([case.target, np.arange(n)]),
                 "weight": np.concatenate([case.weight, np.full(n, wl.w_input)]),
-                "delay": np.concatenate([np.full(case.source.size, DELAY), np.zeros(n)])}
+                "delay": np.concatenate([np.full(case.source.size, DELAY), np.full(n, input_delay)])}
     return evsim.Network(neurons, synapses, outputs={f"n{i}" for i in range(n)}, dt=None)
 
 

@@ -5,7 +5,7 @@ scheduler under written-down ordering rules; networks are immutable values
 built from smaller networks. See ``docs/design.md`` for the semantics.
 """
 
-from evsim import behavior, encoding, io, library, plot, reference
+from evsim import behavior, encoding, io, library, nest, plot, reference  # nest: NEST itself only when used
 from evsim.composition import compose, hide, rename
 from evsim.errors import (
     CompositionError,
@@ -64,5 +64,6 @@ __all__ = [
     "encoding",
     "io",
     "library",
+    "nest",
     "reference",
 ]

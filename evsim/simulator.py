@@ -58,6 +58,7 @@ __all__ = ["Simulator", "simulate"]
 MAX_INPUTS_PER_WINDOW = 200_000
 ORIGIN = (0.0, 0.0)
 NEVER = (math.inf, 0.0)
+ENGINES = ("evsim", "nest")  # simulate(engine=...): the event engine, or NEST (evsim.nest)
 
 
 class Simulator:
@@ -349,6 +350,9 @@ def simulate(
     probes: Iterable[str] = (),
     trace: bool = False,
     recorded: Iterable[str] | None = None,
+    engine: str = "evsim",
+    threads: int | None = None,
+    resolution: float | None = None,
 ) -> SpikeRecord:
     """Run ``net`` from time 0 with the given inputs until ``until`` ms (exclusive).
 
@@ -356,7 +360,31 @@ def simulate(
     :class:`~evsim.inputs.Analog` ``(times, values)`` for analog events.
     ``recorded`` limits the record to these neurons' spikes (default: all; see
     :class:`Simulator`). Returns the :class:`SpikeRecord`.
+
+    ``engine="nest"`` runs the network in NEST instead (:mod:`evsim.nest`,
+    the optional extra ``evsim[nest]``; imported only then) on ``threads``
+    threads (default 1) with NEST's step ``resolution`` (ms; default the
+    largest dividing every delay and refractory period), and returns the same
+    record; constructs NEST cannot run exactly are refused by name, and
+    ``probes`` and ``trace`` belong to the event engine.
     """
+    engine = check.choice("engine", engine, ENGINES, owner="simulate")
+    if engine == "nest":
+        wanted = {"probes": check.name_set("probes", probes, owner="simulate"),
+                  "trace": check.flag("trace", trace, owner="simulate")}
+        for argument, value in wanted.items():
+            if value:
+                raise check.refuse("simulate", f"{argument} with engine='nest'", "left out (NEST records spikes "
+                                   "only; probe potentials and traces with engine='evsim')", value)
+        check.generator(rng, owner="simulate")  # (NEST runs only deterministic neurons)
+        from evsim import nest as nest_engine  # the edge that imports NEST, only when asked for
+
+        return nest_engine.simulate(net, inputs, until, threads=1 if threads is None else threads,
+                                    resolution=resolution, recorded=recorded)
+    for argument, value in (("threads", threads), ("resolution", resolution)):
+        if value is not None:
+            raise check.refuse("simulate", f"{argument} with engine='evsim'", "None (it sets NEST's run: give "
+                               "engine='nest'; the event engine runs one thread on its own exact grid)", value)
     sim = Simulator(net, rng=rng, probes=probes, trace=trace, recorded=recorded)
     if inputs is not None:
         sim.feed(inputs)

@@ -8,23 +8,15 @@ current is located analytically. That is the model evsim solves with
 rounding. This script builds random networks, runs each in both and compares
 every neuron's spikes (same count, every time within ``--tolerance`` ms).
 
-How the parameters map (evsim LIF -> NEST iaf_psc_delta_ps):
-
-* ``tau -> tau_m``, ``v_rest -> E_L``, ``threshold -> V_th``, ``v_init -> V_m``;
-* ``bias`` (mV/ms) -> ``I_e`` with ``C_m = 1`` pF, since NEST's drive is
-  ``I_e / C_m`` and its resting level ``E_L + tau_m * I_e / C_m``;
-* a float ``reset`` (hard reset) -> ``V_reset`` (NEST needs it below ``V_th``);
-* ``refractory -> t_ref``. NEST refuses a refractory time shorter than one
-  step, so refractory periods are drawn from {1, 2, 5, 20} x resolution;
-  in both simulators the potential is held at the reset value, arrivals
-  strictly inside the period are dropped and one at its very end counts;
-* ``V_min`` keeps NEST's default (minus the largest double), so the potential
-  is never clipped from below (the script checks this);
-* NEST's ``refractory_input`` stays at its default (off, read-only in 3.10);
-* evsim ``Input`` -> ``spike_generator`` with ``precise_times=True`` (input
-  times are off-grid floats; NEST cannot take a spike at exactly 0, so none is
-  drawn); synapse weights (mV) and delays (ms, on the resolution grid, NEST
-  rounds delays to whole steps) are passed as they are.
+The parameters map as ``evsim.nest`` maps them (``evsim.simulate(...,
+engine="nest")``, see ``evsim/nest/mapping.py``): ``tau -> tau_m``,
+``v_rest -> E_L``, ``threshold -> V_th``, ``v_init -> V_m``, ``bias -> I_e``
+with ``C_m = 1``, the hard ``reset -> V_reset``, ``refractory -> t_ref``;
+inputs are ``spike_generator``s with ``precise_times``. The random networks
+stay inside what it accepts: refractory periods of {1, 2, 5, 20} steps,
+delays of 1 to 30 steps, input times after 0. The laws that keep this
+mapping right are in ``tests/test_nest.py``; this script reports, network by
+network, with a likely cause for each mismatch.
 
 Both simulators represent a precise time as a grid step plus an offset
 inside it and form an arrival as (step + delay steps, same offset), so
@@ -41,7 +33,7 @@ the end of a refractory period).
 Run it with NEST in its own virtual environment (NEST 3.10 comes as a wheel)::
 
     python3 -m venv /work/nestenv
-    /work/nestenv/bin/pip install "numpy<2.4" nest-simulator \\
+    /work/nestenv/bin/pip install nest-simulator \\
         scipy heapdict matplotlib tqdm nir scikit-learn
     PYTHONPATH=/path/to/evsim-checkout /work/nestenv/bin/python \\
         tools/nest_crosscheck.py --networks 40 --resolution 0.1 --seed 0
@@ -63,9 +55,9 @@ os.environ.setdefault("PYNEST_QUIET", "1")  # no banner
 try:
     import nest  # noqa: E402
 except ImportError:
-    raise SystemExit('this cross-check needs NEST: python3 -m venv nestenv && nestenv/bin/pip install "numpy<2.4" '
-                     'nest-simulator scipy heapdict matplotlib tqdm nir scikit-learn, then run it with nestenv/bin/python '
-                     'and PYTHONPATH set to an evsim checkout') from None
+    raise SystemExit('this cross-check needs NEST: pip install "evsim[nest]" (Linux), or python3 -m venv nestenv && '
+                     'nestenv/bin/pip install nest-simulator scipy heapdict matplotlib tqdm nir scikit-learn, then run '
+                     'it with nestenv/bin/python and PYTHONPATH set to an evsim checkout') from None
 
 import evsim  # noqa: E402
 
@@ -144,68 +136,19 @@ def random_network(rng: np.random.Generator, h: float, dyadic: bool) -> Spec:
 
 # -- the two simulators ---------------------------------------------------------
 
-def run_evsim(spec: Spec) -> dict[str, np.ndarray]:
+def network(spec: Spec) -> evsim.Network:
     neurons = {name: evsim.LIF(**params) for name, params in spec.neurons.items()}
     neurons |= {name: evsim.Input() for name in spec.inputs}
     synapses = [evsim.Synapse(s, t, w, d) for s, t, w, d in spec.synapses]
-    net = evsim.Network(neurons=neurons, synapses=synapses, outputs=set(spec.neurons), dt=None)
+    return evsim.Network(neurons=neurons, synapses=synapses, outputs=set(spec.neurons), dt=None)
+
+
+def run(spec: Spec, engine: str) -> dict[str, np.ndarray]:
+    """Every LIF neuron's spike times from ``engine`` (evsim's event engine, or NEST through evsim.nest)."""
+    options = {"engine": "nest", "resolution": spec.resolution} if engine == "nest" else {}
     inputs = {name: times.tolist() for name, times in spec.inputs.items()}
-    trains = evsim.simulate(net, inputs, until=UNTIL).trains()
+    trains = evsim.simulate(network(spec), inputs, until=UNTIL, **options).trains()
     return {name: np.asarray(trains[name], dtype=float) for name in spec.neurons}
-
-
-def nest_parameters(params: dict) -> dict:
-    return {
-        "tau_m": params["tau"],
-        "C_m": 1.0,
-        "E_L": params["v_rest"],
-        "I_e": params["bias"],
-        "V_th": params["threshold"],
-        "V_reset": params["reset"],
-        "t_ref": params["refractory"],
-        "V_m": params["v_init"],
-    }
-
-
-def quiet_nest() -> None:
-    if hasattr(nest, "VerbosityLevel"):
-        nest.verbosity = nest.VerbosityLevel.ERROR
-    else:
-        nest.set_verbosity("M_ERROR")
-
-
-def build_nest(spec: Spec) -> dict:
-    """Create the network in a fresh NEST kernel; name -> NodeCollection."""
-    nest.ResetKernel()
-    quiet_nest()
-    nest.resolution = spec.resolution
-    nodes = {}
-    for name, params in spec.neurons.items():
-        nodes[name] = nest.Create("iaf_psc_delta_ps", params=nest_parameters(params))
-    for name, times in spec.inputs.items():
-        nodes[name] = nest.Create("spike_generator",
-                                  params={"precise_times": True, "spike_times": times.tolist()})
-    for source, target, weight, delay in spec.synapses:
-        nest.Connect(nodes[source], nodes[target], syn_spec={"weight": weight, "delay": delay})
-    return nodes
-
-
-def run_nest(spec: Spec) -> dict[str, np.ndarray]:
-    nodes = build_nest(spec)
-    lif = [nodes[name] for name in spec.neurons]
-    assert all(node.get("V_min") < -1e300 for node in lif), "V_min would clip the potential"
-    recorder = nest.Create("spike_recorder")  # times as doubles: step time minus offset
-    for node in lif:
-        nest.Connect(node, recorder)
-    nest.Simulate(UNTIL)  # NEST records spikes up to and including UNTIL
-    events = recorder.get("events")
-    senders, times = np.asarray(events["senders"]), np.asarray(events["times"], dtype=float)
-    out = {}
-    for name, node in nodes.items():
-        if name in spec.neurons:
-            mine = times[(senders == node.global_id) & (times < UNTIL)]
-            out[name] = np.sort(mine)
-    return out
 
 
 # -- comparison ----------------------------------------------------------------
@@ -323,7 +266,7 @@ def main(argv=None) -> int:
     matched = 0
     for index in indices:
         spec = random_network(np.random.default_rng([args.seed, index]), h, args.dyadic)
-        ev, ns = run_evsim(spec), run_nest(spec)
+        ev, ns = run(spec, "evsim"), run(spec, "nest")
         result = compare(ev, ns, args.tolerance)
         matched += result.match
         print(report_line(index, spec, ev, ns, result, args.tolerance), flush=True)

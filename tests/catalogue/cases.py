@@ -719,6 +719,58 @@ def _npy() -> str:
     return str(path)
 
 
+# ============================================================================= NEST (refused before NEST is imported)
+
+E = "nest"
+
+
+def nest_net(dt=None, delay=0.5, **lif) -> Network:
+    """x (input) -> y (LIF, hard reset, refractory 0.5), continuous: what NEST runs exactly."""
+    return Network({"x": Input(), "y": LIF(**{"tau": 10.0, "reset": 0.0, "refractory": 0.5, **lif})},
+                   [Synapse("x", "y", 1.0, delay)], outputs={"y"}, dt=dt)
+
+
+def nest_plan(*args, **kwargs):
+    import evsim.nest
+
+    return evsim.nest.nest_plan(*args, **kwargs)
+
+
+def to_nest(*args, **kwargs):
+    import evsim.nest
+
+    return evsim.nest.to_nest(*args, **kwargs)
+
+
+refuse(E, "simulate(engine='NEST')", lambda: simulate(net(), {"x": [0]}, until=5, engine="NEST"), "engine", "'NEST'", needs=["evsim.nest.to_nest"])
+refuse(E, "simulate(engine=None)", lambda: simulate(net(), {"x": [0]}, until=5, engine=None), "engine", "None", needs=["evsim.nest.to_nest"])
+refuse(E, "simulate(threads=2) on the event engine", lambda: simulate(net(), {"x": [0]}, until=5, threads=2), "threads", "2", needs=["evsim.nest.to_nest"])
+refuse(E, "simulate(resolution=0.1) on the event engine", lambda: simulate(net(), {"x": [0]}, until=5, resolution=0.1), "resolution", "0.1", needs=["evsim.nest.to_nest"])
+refuse(E, "simulate(engine='nest', probes=['y'])", lambda: simulate(nest_net(), {"x": [1.0]}, until=5, engine="nest", probes=["y"]), "probes", "('y',)", needs=["evsim.nest.to_nest"])
+refuse(E, "simulate(engine='nest', trace=True)", lambda: simulate(nest_net(), {"x": [1.0]}, until=5, engine="nest", trace=True), "trace", "True", needs=["evsim.nest.to_nest"])
+for bad in [0, -1, 1.5, "2", True, None]:
+    refuse(E, f"to_nest(threads={bad!r})", lambda b=bad: to_nest(nest_net(), {"x": [1.0]}, threads=b), "threads", shown(bad), needs=["evsim.nest.to_nest"])
+for bad in [0.0, -0.1, 0.0005, NAN, INF, "0.1", True]:
+    refuse(E, f"to_nest(resolution={bad!r})", lambda b=bad: to_nest(nest_net(), {"x": [1.0]}, resolution=b), "resolution", shown(bad), needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest('abc')", lambda: to_nest("abc", {}), "net", "'abc'", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(discrete network, subtract reset)", lambda: to_nest(net(), {"x": [1.0]}), "'y'", "reset='subtract'", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(discrete network, resolution=0.5)", lambda: to_nest(net(reset=0.0), {"x": [1.0]}, resolution=0.5), "resolution", "0.5", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(Lynch-Musco network)", lambda: to_nest(gate(), {}), "Stochastic", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(reset='subtract')", lambda: to_nest(nest_net(reset="subtract"), {"x": [1.0]}), "'y'", "reset='subtract'", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(reset=1.0, at the threshold)", lambda: to_nest(nest_net(reset=1.0), {"x": [1.0]}), "'y'", "1.0", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(refractory=0)", lambda: to_nest(nest_net(refractory=0.0), {"x": [1.0]}), "'y'", "refractory=0.0", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(v_init=1.0, at the threshold)", lambda: to_nest(nest_net(v_init=1.0), {"x": [1.0]}), "'y'", "v_init=1.0", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(IF with bias)", lambda: to_nest(Network({"y": IF(bias=0.1, reset=0.0, refractory=0.5)}, [], outputs={"y"}, dt=None), {}), "'y'", "bias=0.1", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(zero delay)", lambda: to_nest(nest_net(delay=0.0), {"x": [1.0]}, resolution=0.1), "'x' -> 'y'", "0.0", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(delay 0.25 at resolution 0.1)", lambda: to_nest(nest_net(delay=0.25), {"x": [1.0]}, resolution=0.1), "'x' -> 'y'", "0.25", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(input at 0)", lambda: to_nest(nest_net(), {"x": [0.0, 1.0]}), "inputs['x']", "0 ms", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(inputs {'q': [1]})", lambda: to_nest(nest_net(), {"q": [1.0]}), "'q'", needs=["evsim.nest.to_nest"])
+refuse(E, "to_nest(inputs 'abc')", lambda: to_nest(nest_net(), "abc"), "inputs", needs=["evsim.nest.to_nest"])
+accept(E, "nest_plan(continuous LIF network)", lambda: check(nest_plan(nest_net(), {"x": [1.0, 2.5]}).resolution == 0.5, "resolution 0.5"), needs=["evsim.nest.to_nest"])
+accept(E, "nest_plan(single-spike subtract IF)", lambda: nest_plan(Network({"x": Input(), "y": IF(single_spike=True)}, [Synapse("x", "y", 1.0, 0.3)], outputs={"y"}, dt=None), {"x": [1.0]}), needs=["evsim.nest.to_nest"])
+accept(E, "nest_plan(discrete IF network, hard reset)", lambda: check(nest_plan(net(reset=0.0), {"x": [0, 2]}).model == "iaf_psc_delta", "grid neuron"), needs=["evsim.nest.to_nest"])
+accept(E, "nest_plan(Analog inputs)", lambda: check(nest_plan(nest_net(), {"x": evsim.Analog([1.0], [2.0])}).trains[0][1].tolist() == [2.0], "values kept"), needs=["evsim.nest.to_nest"])
+
 # ============================================================================= NIR
 
 N = "nir"

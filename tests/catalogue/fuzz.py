@@ -255,6 +255,19 @@ def _simulate(train, until, rng, probes, trace, continuous):
     evsim.simulate(quiet_net(None if continuous else 1.0), {"x": train}, until=until, rng=rng, probes=probes, trace=trace)
 
 
+@target("simulate(engine=...) and nest_plan", engine=either(st.sampled_from(["evsim", "nest"])),
+        threads=either(st.sampled_from([None, 1, 2])), resolution=either(st.sampled_from([None, 0.1, 0.5])),
+        train=either(st.lists(st.floats(0.05, 5), max_size=4)), reset=either(st.sampled_from([0.0, "subtract"])))
+def _nest(engine, threads, resolution, train, reset):
+    import evsim.nest
+
+    net = Network({"x": Input(), "y": evsim.LIF(tau=10.0, reset=reset, refractory=0.5)}, [Synapse("x", "y", 1.0, 0.5)],
+                  outputs={"y"}, dt=None)
+    if engine == "nest":  # without NEST a typed refusal; with it, a short run
+        evsim.simulate(net, {"x": train}, until=3.0, engine=engine, threads=threads, resolution=resolution)
+    evsim.nest.nest_plan(net, {"x": train}, resolution)
+
+
 @target("simulate(inputs=anything)", inputs=anything)
 def _simulate_inputs(inputs):
     evsim.simulate(quiet_net(), inputs, until=5)
