@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import evsim
-from evsim import IF, LIF, Analog, Input, Network, Stochastic, Synapse, Threshold, ValidationError
+from evsim import IF, LIF, Analog, CubaLIF, Input, Network, Stochastic, Synapse, Threshold, ValidationError
 from evsim.nest import nest_plan
 from evsim.nest.discrete import bias_current, propagators
 from evsim.nest.mapping import NO_LEAK_TAU, SINGLE_SPIKE_HOLD, nest_offsets
@@ -85,6 +85,11 @@ def test_a_hard_reset_at_or_above_the_threshold_is_refused():
 def test_lynch_musco_neurons_are_refused_by_name(kind):
     net = Network({"x": Input(), "y": kind}, [Synapse("x", "y", 1.0, 1.0)], outputs={"y"})
     refused(net, {"x": [1.0]}, None, "'y' is a", type(kind).__name__, "Lynch–Musco", "engine='evsim'")
+
+
+def test_cubalif_neurons_are_refused_by_name():
+    net = Network({"x": Input(), "y": CubaLIF()}, [Synapse("x", "y", 1.0, 1.0)], outputs={"y"})
+    refused(net, {"x": [1.0]}, None, "'y' is a CubaLIF", "engine='evsim'")
 
 
 def test_a_discrete_network_maps_to_nests_grid_neuron_at_its_clock():
