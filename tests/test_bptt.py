@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from evsim import ValidationError
-from evsim.deep import Dense, ReLU, Sequential, convert
+from evsim.deep import AvgPool2d, Conv2d, Dense, Flatten, ReLU, Sequential, convert, run
 from evsim.deep import bptt
 from evsim.deep import surrogate as sg
+from evsim.deep.runner import encode_batch
 from evsim.deep.train import cross_entropy
 from evsim.neurons import apply_reset
 
@@ -156,3 +157,39 @@ def test_arguments_are_refused_naming_them():
         bptt.backward(tape, np.zeros((4, 3)))
     with pytest.raises(ValidationError, match=r"tape must be a Tape"):
         bptt.backward(x, np.zeros((4, 2)))
+
+
+def test_hard_forward_sums_in_the_runners_order():
+    """(v + b) + I, as drift then the input: v = 0.1, b = 0.2, I = 0.3 give 0.6000000000000001, which reaches
+    θ = 0.6000000000000001 (summed the other way, 0.1 + (0.2 + 0.3) = 0.6, it would not): bptt.forward fires
+    at step 0 exactly when deep.run does."""
+    theta = 0.1 + 0.2 + 0.3
+    assert theta > 0.6
+    ann = Sequential([Dense(1, 1), ReLU(), Dense(1, 1)])
+    ann.layers[0].params["W"][:] = 1.0
+    snn = convert(ann, thresholds=[theta], input_shape=(1,))
+    first = replace(snn.layers[0], bias=np.array([0.2]), v_init=np.array([0.1]))
+    snn = replace(snn, layers=(first,) + snn.layers[1:])
+    x = np.array([[0.3]])
+    tape = bptt.forward(snn, x, 2, sg.FastSigmoid())
+    result = run(snn, x, 2, record_spikes=True)
+    assert tape.spikes[0][0, 0, 0] and np.array_equal(tape.spikes[0], result.spikes[0])
+
+
+@pytest.mark.parametrize("encoding", ["analog", "rate", "hybrid"])
+def test_hard_forward_spikes_are_the_runners_with_arbitrary_floats(encoding):
+    """Conv net with random float (not dyadic) weights, a leaky current-based first layer, θ/2 start:
+    bptt.forward's spikes and logits equal deep.run's bit for bit, with and without single-spike masking."""
+    rng = np.random.default_rng(0)
+    ann = Sequential([Conv2d(1, 2, 3, padding=1, rng=3), ReLU(), AvgPool2d(2), Flatten(), Dense(8, 4, rng=1), ReLU(),
+                      Dense(4, 3, rng=2)])
+    x = rng.uniform(0, 1, (5, 1, 4, 4))
+    snn = convert(ann, calibration=x, v_init="half")
+    snn = replace(snn, layers=(replace(snn.layers[0], beta=0.9, synapse_beta=0.5),) + snn.layers[1:])
+    for single in (False, True):
+        result = run(snn, x, 7, encoding=encoding, rng=7, record_spikes=True, single_spike=single)
+        values = x if encoding == "analog" else encode_batch(x, 7, encoding, np.random.default_rng(7))
+        tape = bptt.forward(snn, values, 7, sg.ArcTan(), single_spike=single)
+        assert np.array_equal(tape.logits, result.logits)
+        assert all(np.array_equal(a.reshape(b.shape), b) for a, b in zip(tape.spikes, result.spikes, strict=True))
+        assert sum(b.sum() for b in result.spikes) > 0
