@@ -3,10 +3,12 @@
 ``convert`` turns a trained :class:`Sequential` into a :class:`SpikingNet`;
 ``run`` simulates it clock-driven over whole batches; ``to_network`` expands a
 small one into an event-driven :class:`~evsim.Network` whose spikes equal the
-runner's (property-tested).
+runner's (property-tested). ``surrogate`` holds pseudo-derivatives of the
+spike and ``bptt`` backpropagation through time with them (the gradient of
+each checked against finite differences of a relaxed forward pass).
 """
 
-from evsim.deep import bounds
+from evsim.deep import bounds, bptt, surrogate
 from evsim.deep.convert import SpikingLayer, SpikingNet, convert
 from evsim.deep.layers import QCFS, AvgPool2d, ClipReLU, Conv2d, Dense, Flatten, ReLU, Sequential
 from evsim.deep.runner import RunResult, run
@@ -14,5 +16,5 @@ from evsim.deep.to_network import network_inputs, to_network
 from evsim.deep.train import accuracy, cross_entropy, train
 
 __all__ = ["AvgPool2d", "ClipReLU", "Conv2d", "Dense", "Flatten", "QCFS", "ReLU", "RunResult", "Sequential",
-           "SpikingLayer", "SpikingNet", "accuracy", "bounds", "convert", "cross_entropy", "network_inputs", "run",
-           "to_network", "train"]
+           "SpikingLayer", "SpikingNet", "accuracy", "bounds", "bptt", "convert", "cross_entropy", "network_inputs",
+           "run", "surrogate", "to_network", "train"]

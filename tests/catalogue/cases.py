@@ -908,6 +908,31 @@ for bad in [1.0, -0.5, NAN, True]:
 refuse(D, "SpikingLayer(accumulator, beta=0.5)", lambda: dataclasses.replace(snn().layers[-1], beta=0.5), "accumulator", "1.0 and None")
 refuse(D, "to_network(layer beta=0.1 not exp(-1/tau))", lambda: evsim.deep.to_network(dataclasses.replace(snn(), layers=(dataclasses.replace(snn().layers[0], beta=0.1),) + snn().layers[1:])), "beta", error="ValidationError")
 accept(D, "SpikingLayer(beta=0.75, synapse_beta=0.5) runs", lambda: evsim.deep.run(dataclasses.replace(snn(), layers=(dataclasses.replace(snn().layers[0], beta=0.75, synapse_beta=0.5),) + snn().layers[1:]), X, 3))
+for make, arg in [(evsim.deep.surrogate.FastSigmoid, "slope"), (evsim.deep.surrogate.ArcTan, "alpha"),
+                  (evsim.deep.surrogate.Triangle, "width"), (evsim.deep.surrogate.ClippedStraightThrough, "width"),
+                  (evsim.deep.surrogate.STDB, "alpha")]:
+    for bad in [0.0, -1.0, NAN, INF, True, "2"]:
+        refuse(D, f"{make.__name__}({bad!r})", lambda m=make, b=bad: m(b), arg, shown(bad))
+for bad in [-0.5, NAN, True]:
+    refuse(D, f"STDB(beta={bad!r})", lambda b=bad: evsim.deep.surrogate.STDB(beta=b), "beta", shown(bad))
+accept(D, "every surrogate's derivative and relaxed spike", lambda: [(s.derivative(X, X), s.relaxed(X, X)) for s in (
+    evsim.deep.surrogate.StraightThrough(), evsim.deep.surrogate.ClippedStraightThrough(),
+    evsim.deep.surrogate.FastSigmoid(), evsim.deep.surrogate.ArcTan(), evsim.deep.surrogate.Triangle(),
+    evsim.deep.surrogate.STDB())])
+refuse(D, "bptt.forward('abc')", lambda: evsim.deep.bptt.forward("abc", X, 3, evsim.deep.surrogate.ArcTan()), "snn", "'abc'")
+for bad in [0, -1, 2.5, True]:
+    refuse(D, f"bptt.forward(steps={bad!r})", lambda b=bad: evsim.deep.bptt.forward(snn(), X, b, evsim.deep.surrogate.ArcTan()), "steps", shown(bad))
+refuse(D, "bptt.forward(surrogate='atan')", lambda: evsim.deep.bptt.forward(snn(), X, 3, "atan"), "surrogate", "'atan'")
+refuse(D, "bptt.forward(reset='hard')", lambda: evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.ArcTan(), reset="hard"), "reset", "'hard'")
+for arg in ("single_spike", "relaxed", "detach_reset"):
+    refuse(D, f"bptt.forward({arg}='yes')", lambda a=arg: evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.ArcTan(), **{a: "yes"}), arg, "'yes'")
+refuse(D, "bptt.forward(x nan)", lambda: evsim.deep.bptt.forward(snn(), np.full((8, 4), NAN), 3, evsim.deep.surrogate.ArcTan()), "x", "nan")
+refuse(D, "bptt.forward(x wrong width)", lambda: evsim.deep.bptt.forward(snn(), np.zeros((8, 5)), 3, evsim.deep.surrogate.ArcTan()), "x")
+refuse(D, "bptt.forward(steps=10**9) (tape too large)", lambda: evsim.deep.bptt.forward(snn(), X, 10**9, evsim.deep.surrogate.ArcTan()), error="LimitError")
+refuse(D, "bptt.backward('abc')", lambda: evsim.deep.bptt.backward("abc", np.zeros((8, 2))), "tape", "'abc'")
+refuse(D, "bptt.backward(grad wrong shape)", lambda: evsim.deep.bptt.backward(evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.ArcTan()), np.zeros((8, 3))), "grad")
+refuse(D, "bptt.backward(grad nan)", lambda: evsim.deep.bptt.backward(evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.ArcTan()), np.full((8, 2), NAN)), "grad", "nan")
+accept(D, "bptt.backward(bptt.forward(relaxed, zero reset, single spike))", lambda: evsim.deep.bptt.backward(evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.STDB(), reset="zero", single_spike=True, relaxed=True), np.ones((8, 2))))
 for bad in BAD_SEEDS:
     refuse(D, f"Dense(rng={bad!r})", lambda b=bad: Dense(3, 2, rng=b), "rng", shown(bad))
 refuse(D, "Conv2d(0, 2, 3)", lambda: Conv2d(0, 2, 3), "c_in", "0")

@@ -491,6 +491,26 @@ def _run(**kw):
     evsim.deep.run(SNN, **kw)
 
 
+SURROGATES = st.sampled_from([evsim.deep.surrogate.StraightThrough(), evsim.deep.surrogate.FastSigmoid(2.0),
+                              evsim.deep.surrogate.STDB()])
+
+
+@target("deep.bptt", x=either(st.just(X)), steps=sized(st.integers(1, 4)), surrogate=either(SURROGATES),
+        reset=either(st.sampled_from(["subtract", "zero"])), single_spike=either(flags), relaxed=either(flags),
+        detach_reset=either(flags), grad=either(st.just(np.ones((6, 2)))))
+def _bptt(x, steps, surrogate, grad, **options):
+    evsim.deep.bptt.backward(evsim.deep.bptt.forward(SNN, x, steps, surrogate, **options), grad)
+
+
+@target("deep.surrogate", slope=either(positive), alpha=either(positive), width=either(positive),
+        beta=either(st.floats(0, 1)), x=either(reals))
+def _surrogate(slope, alpha, width, beta, x):
+    for s in (evsim.deep.surrogate.FastSigmoid(slope), evsim.deep.surrogate.ArcTan(alpha),
+              evsim.deep.surrogate.Triangle(width), evsim.deep.surrogate.ClippedStraightThrough(width),
+              evsim.deep.surrogate.STDB(alpha, beta)):
+        s.relaxed(np.asarray(x, float), 1.0)
+
+
 @target("deep helpers", values=anything, obj=anything)
 def _deep_helpers(values, obj):
     evsim.deep.network_inputs(values)
