@@ -65,7 +65,11 @@ def _loss(snn, x, labels, steps, surrogate, options) -> float:
 
 
 def _finite_differences(snn, x, labels, steps, surrogate, options):
-    """Central differences of the relaxed loss for every weight, bias, v_init, β < 1 and β_syn, in backward's order."""
+    """Central differences of the relaxed loss for every weight, bias, v_init, β and β_syn, in backward's order.
+
+    β and β_syn are moved past SpikingLayer's checks (an IF's β = 1 to 1 ± 1e-6): the forward pass takes
+    any number, so the leak's gradient is checked at β = 1 too.
+    """
     def central(change):
         change(+STEP)
         up = _loss(snn_box[0], x, labels, steps, surrogate, options)
@@ -91,10 +95,11 @@ def _finite_differences(snn, x, labels, steps, surrogate, options):
             result["v_init"] = entries(layer.v_init)
             for name in ("beta", "synapse_beta"):
                 value = getattr(layer, name)
-                if value is not None and value < 1.0:
+                if value is not None:
                     def change(delta, k=k, name=name, value=value):
                         layers = list(snn.layers)
-                        layers[k] = replace(layers[k], **{name: value + delta})
+                        layers[k] = replace(layers[k])
+                        object.__setattr__(layers[k], name, value + delta)  # β = 1 + δ too: an IF's β gradient
                         snn_box[0] = replace(snn, layers=tuple(layers))
                     result[name] = central(change)
         results.append(result)
@@ -129,7 +134,7 @@ def test_bptt_is_the_gradient_of_the_relaxed_forward_pass(name, data, kind, rese
     """Law: for every pseudo-derivative d with relaxed spike σ (σ' = d), dense and conv nets, subtract and
     zero reset, IF (β = 1) and LIF (β < 1) layers, with and without a synaptic current and single-spike
     masking, backward(forward(relaxed=True)) equals central finite differences (step 1e-6) of the relaxed
-    forward pass's cross-entropy, for every weight, bias, v_init, β < 1 and β_syn: max |error| <= 1e-6 ×
+    forward pass's cross-entropy, for every weight, bias, v_init, β (at 1 too) and β_syn: max |error| <= 1e-6 ×
     the largest difference (float64; skipped: samples whose m − θ lie within 1e-4 of a kink of d, and a
     saturated loss, every difference below 1e-9)."""
     surrogate = data.draw(SURROGATES[name])
