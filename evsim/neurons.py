@@ -162,6 +162,11 @@ class _Resetting(NeuronModel):
         return 0.0 if self.reset == "zero" else float(self.reset)
 
     @property
+    def reset_to(self) -> float:
+        """The hard reset's potential, NaN for a subtract reset: the form :func:`apply_reset` takes."""
+        return math.nan if self.reset_potential is None else self.reset_potential
+
+    @property
     def reset_amount(self) -> float:
         """What a subtract reset removes from the potential: ``reset_by``, by default the threshold."""
         return self.threshold if self.reset_by is None else self.reset_by

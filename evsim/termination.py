@@ -31,8 +31,6 @@ run could loop forever.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from evsim.dynamics import may_cross
@@ -80,7 +78,7 @@ def _kinds_of_firing(models: list, net: Network) -> tuple[list, np.ndarray, np.n
         column = lambda get: np.array([float(get(models[i])) for i in integrators])  # noqa: E731
         theta, tau, v_rest, bias = (column(lambda m: m.threshold), column(lambda m: m.tau),
                                     column(lambda m: m.v_rest), column(lambda m: m.bias))
-        reset = column(lambda m: math.nan if m.reset_potential is None else m.reset_potential)
+        reset = column(lambda m: m.reset_to)
         removed = column(lambda m: m.reset_amount)
         refractory = column(lambda m: m.refractory)
         once = np.array([models[i].single_spike for i in integrators], bool)

@@ -583,7 +583,7 @@ def _exact_models(node, shape):
     reset_by = _flat(_meta(node, "evsim_reset_by", math.nan), n)  # (absent from files of older evsim)
     models = []
     for i in range(n):
-        reset = "subtract" if math.isnan(field["reset"][i]) else float(field["reset"][i])
+        reset = _reset_of(field["reset"][i])
         params = dict(threshold=float(field["threshold"][i]), v_init=float(field["v_init"][i]), reset=reset,
                       reset_by=None if math.isnan(reset_by[i]) else float(reset_by[i]),
                       refractory=float(field["refractory"][i]), single_spike=bool(field["single_spike"][i]))
@@ -592,6 +592,11 @@ def _exact_models(node, shape):
         else:
             models.append(_factory(LIF, tau=float(field["tau"][i]), v_rest=float(field["v_rest"][i]), **params))
     return models
+
+
+def _reset_of(stored: float):
+    """The model's ``reset`` from its stored ``reset_to`` (NaN: a subtract reset)."""
+    return "subtract" if math.isnan(stored) else float(stored)
 
 
 def _exact_fields(node, n: int, keys) -> dict[str, np.ndarray]:
@@ -607,7 +612,7 @@ def _exact_cuba_models(node, n: int):
     field = _exact_fields(node, n, ("tau_syn", "tau_mem", "threshold", "v_rest", "v_init", "i_init", "bias", "reset"))
     models = []
     for i in range(n):
-        reset = "subtract" if math.isnan(field["reset"][i]) else float(field["reset"][i])
+        reset = _reset_of(field["reset"][i])
         params = {key: float(field[key][i]) for key in ("tau_syn", "tau_mem", "threshold", "v_rest", "v_init",
                                                          "i_init")}
         models.append(_factory(_cuba_with_input_bias, membrane_bias=float(field["bias"][i]), reset=reset, **params))

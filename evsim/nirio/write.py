@@ -149,7 +149,7 @@ def _node(nir, net: Network, group: str, idx: np.ndarray, shape: tuple[int, ...]
         return _cuba_node(nir, net, names, models, column, shape)
     exact = {"evsim_exact": 1.0, "evsim_names": names, "evsim_tau": column("tau"), "evsim_v_rest": column("v_rest"),
              "evsim_threshold": column("threshold"), "evsim_v_init": column("v_init"),
-             "evsim_reset": np.array([math.nan if m.reset == "subtract" else m.reset_potential for m in models]),
+             "evsim_reset": np.array([m.reset_to for m in models]),
              "evsim_refractory": column("refractory"), "evsim_single_spike": column("single_spike"),
              "evsim_reset_by": np.array([math.nan if m.reset_by is None else m.reset_by for m in models])}
     v_thr = below(exact["evsim_threshold"])
@@ -177,7 +177,7 @@ def _cuba_node(nir, net: Network, names, models, column, shape):
     """
     exact = {"evsim_exact": 1.0, "evsim_names": names, **{f"evsim_{field}": column(field) for field in
              ("tau_syn", "tau_mem", "threshold", "v_rest", "v_init", "i_init", "bias")},  # (i_bias: the Affine's)
-             "evsim_reset": np.array([math.nan if m.reset == "subtract" else m.reset_potential for m in models])}
+             "evsim_reset": np.array([m.reset_to for m in models])}
     dt = float(net.dt)
     beta_syn, beta_mem = np.array([m.betas(dt) for m in models]).T
     tau_syn, tau_mem = dt / (1.0 - beta_syn), dt / (1.0 - beta_mem)

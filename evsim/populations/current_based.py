@@ -86,7 +86,7 @@ class CurrentParameters:
             members=members, theta=column(lambda m: m.threshold, math.inf), v_rest=column(lambda m: m.v_rest),
             bias=column(lambda m: m.bias), i_bias=column(lambda m: m.i_bias),
             beta_syn=column(lambda m: m.betas(dt)[0]), beta_mem=column(lambda m: m.betas(dt)[1]),
-            reset_to=column(lambda m: math.nan if m.reset_potential is None else m.reset_potential),
+            reset_to=column(lambda m: m.reset_to),
             v_init=column(lambda m: m.v_init), i_init=column(lambda m: m.i_init),
         )
 

@@ -88,7 +88,7 @@ class Parameters:
         v_inf = resting_level(tau, v_rest, bias)
         return cls(
             members=members, theta=theta, v_rest=v_rest, bias=bias, tau=tau, beta=beta,
-            reset_to=column(lambda m: math.nan if m.reset_potential is None else m.reset_potential),
+            reset_to=column(lambda m: m.reset_to),
             reset_by=column(lambda m: m.reset_amount, math.inf),
             refractory=grid.steps(column(lambda m: m.refractory), lambda i: "refractory"),
             single_spike=column(lambda m: m.single_spike, False, bool),
