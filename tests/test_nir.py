@@ -360,3 +360,10 @@ def test_every_refused_graph_names_the_node_and_the_fix(graph, dt, says):
         from_nir(graph(), dt=dt)
     for said in says:
         assert re.search(said, str(refused.value)), (said, str(refused.value))
+
+
+def test_a_subtract_reset_takes_v_threshold_itself_off_an_if_node():
+    """reset="subtract" removes the file's v_threshold (what snnTorch subtracts), not evsim's θ one float above it."""
+    graph = nir.NIRGraph.from_list(nir.Linear(weight=np.eye(2)), nir.IF(r=np.ones(2), v_threshold=np.full(2, 0.3)))
+    model = from_nir(graph, dt=1.0, reset="subtract").neurons["if[0]"]
+    assert model.threshold == np.nextafter(0.3, 1.0) and model.reset_amount == 0.3

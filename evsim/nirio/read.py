@@ -420,8 +420,10 @@ class _Reader:
         resets = ["subtract"] * theta.size if reset == "subtract" else [float(v) for v in _flat(node.v_reset, shape)]
         r = _flat(node.r, shape)
         common = dict(refractory=refractory)
-        if kind == "IF":
-            models = [_factory(IF, threshold=float(t), reset=v, **common) for t, v in zip(theta, resets)]
+        if kind == "IF":  # (subtract: v_threshold itself comes off, not evsim's θ one float above it)
+            amounts = v_threshold if reset == "subtract" else [None] * theta.size
+            models = [_factory(IF, threshold=float(t), reset=v, reset_by=None if a is None else float(a), **common)
+                      for t, v, a in zip(theta, resets, amounts)]
             return dt * r, models
         if kind == "CubaLIF":
             if reset is not None or refractory:
