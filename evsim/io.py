@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from evsim.archive import ArchiveReader, write_atomically
-from evsim.deep.convert import SpikingLayer, SpikingNet
+from evsim.deep.convert import RESETS, SpikingLayer, SpikingNet
 from evsim.deep.layers import AvgPool2d, Conv2d, Dense, Flatten
 from evsim.errors import EvsimError, LimitError, ValidationError
 from evsim.kinds import model_named
@@ -267,7 +267,7 @@ def _spiking_document(snn: SpikingNet, arrays: dict) -> dict:
         layers.append({"ops": [_op_entry(op, f"layer{k}.op{i}", arrays) for i, op in enumerate(layer.ops)],
                        "input_shape": list(layer.input_shape), "output_shape": list(layer.output_shape),
                        "theta": layer.theta, "bias": f"layer{k}.bias", "v_init": f"layer{k}.v_init",
-                       "beta": layer.beta, "synapse_beta": layer.synapse_beta})
+                       "beta": layer.beta, "synapse_beta": layer.synapse_beta, "reset": layer.reset})
     return {"kind": "spiking_net", "layers": layers, "input_shape": list(snn.input_shape), "norm": snn.norm,
             "v_init_rule": snn.v_init_rule, "dtype": np.dtype(snn.dtype).name}
 
@@ -311,15 +311,17 @@ def _layer(fields: _Fields, entry, field: str, shape: tuple[int, ...], last: boo
         theta = real(f"{field}.theta", theta, owner=fields.owner, minimum=0.0, exclusive_minimum=True)
     bias = fields.array(entry.get("bias"), f"{field}.bias", "f", shape)
     v_init = fields.array(entry.get("v_init"), f"{field}.v_init", "f", shape)
-    beta = real(f"{field}.beta", entry.get("beta", 1.0), owner=fields.owner, minimum=0.0, maximum=1.0,
-                exclusive_minimum=True)  # (files of older evsim: IF layers, beta 1)
+    beta = real(f"{field}.beta", entry.get("beta", 1.0), owner=fields.owner, minimum=0.0,
+                maximum=1.0)  # (files of older evsim: IF layers, beta 1, subtract reset)
+    reset = choice(f"{field}.reset", entry.get("reset", "subtract"), RESETS, owner=fields.owner)
     synapse_beta = entry.get("synapse_beta")
     if synapse_beta is not None:
         synapse_beta = real(f"{field}.synapse_beta", synapse_beta, owner=fields.owner, minimum=0.0, maximum=1.0,
                             exclusive_minimum=True, exclusive_maximum=True)
-    if last and (beta != 1.0 or synapse_beta is not None):
-        raise fields.fail(f"{field}.beta", "must be 1 and synapse_beta null (the last layer accumulates)")
-    return SpikingLayer(tuple(ops), input_shape, output_shape, bias, theta, v_init, beta, synapse_beta)
+    if last and (beta != 1.0 or synapse_beta is not None or reset != "subtract"):
+        raise fields.fail(f"{field}.beta", "must be 1, synapse_beta null and reset 'subtract' (the last layer "
+                                           "accumulates)")
+    return SpikingLayer(tuple(ops), input_shape, output_shape, bias, theta, v_init, beta, synapse_beta, reset)
 
 
 def _op(fields: _Fields, entry, field: str, shape: tuple[int, ...]):

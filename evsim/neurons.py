@@ -276,12 +276,16 @@ class LIF(_Integrator):
         """A LIF whose per-step decay in a network of clock ``dt`` is exactly ``beta``.
 
         ``tau = -dt / ln(beta)``, nudged by a few ulps where needed so that
-        ``exp(-dt / tau) == beta`` holds in floating point.
+        ``exp(-dt / tau) == beta`` holds in floating point. ``beta = 0`` (the
+        potential does not carry over from one step to the next) is
+        ``tau = dt / 1000``: ``exp(-1000)`` is 0 in floating point.
         """
-        check.real("beta", beta, owner="LIF.from_beta", minimum=0, maximum=1, exclusive_minimum=True)
-        check.real("dt", dt, owner="LIF.from_beta", minimum=0, exclusive_minimum=True)
+        beta = check.real("beta", beta, owner="LIF.from_beta", minimum=0, maximum=1)
+        dt = check.real("dt", dt, owner="LIF.from_beta", minimum=0, exclusive_minimum=True)
         if beta == 1:
             return cls(tau=math.inf, **params)
+        if beta == 0:
+            return cls(tau=dt / 1000, **params)
         tau = -dt / math.log(beta)
         for candidate in _neighbours(tau, 8):
             if math.exp(-dt / candidate) == beta:

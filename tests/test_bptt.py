@@ -16,7 +16,7 @@ from evsim.deep.train import cross_entropy
 from evsim.neurons import apply_reset
 
 ALL = [sg.StraightThrough(), sg.ClippedStraightThrough(0.8), sg.FastSigmoid(3.0), sg.ArcTan(1.5), sg.Triangle(0.7),
-       sg.STDB(0.5, 0.2)]
+       sg.STDB(0.5, 0.2), sg.STDB(0.5, 0.2, slope=3.0)]
 
 
 @pytest.mark.parametrize("surrogate", ALL, ids=lambda s: type(s).__name__)
@@ -50,6 +50,8 @@ def test_formulas_at_chosen_points():
     assert np.array_equal(sg.Triangle(0.5).derivative(x), [2.0, 1.0])
     assert np.array_equal(sg.ClippedStraightThrough(0.5).derivative(np.array([0.25, 0.2500001])), [2.0, 0.0])
     assert np.allclose(sg.STDB(0.3, 0.1).derivative(x, np.array([1.0, 3.0])), 0.3 * np.exp([-0.1, -0.3]))
+    assert np.allclose(sg.STDB(0.3, 0.1, slope=4.0).derivative(x, np.array([1.0, 3.0])),
+                       0.3 * np.exp([-0.1, -0.3]) / (1 + 4 * x) ** 2)
 
 
 @pytest.mark.parametrize("make, argument, bad", [
@@ -143,7 +145,7 @@ def test_backward_leaves_the_net_as_it_was():
 def test_arguments_are_refused_naming_them():
     snn, x, labels = _net()
     with pytest.raises(ValidationError, match=r"reset must be one of"):
-        bptt.forward(snn, x, 3, sg.ArcTan(), reset="hard")
+        replace(snn.layers[0], reset="hard")
     with pytest.raises(ValidationError, match=r"surrogate must be a pseudo-derivative"):
         bptt.forward(snn, x, 3, "arctan")
     with pytest.raises(ValidationError, match=r"steps must be an integer >= 1, got 0"):
@@ -193,3 +195,34 @@ def test_hard_forward_spikes_are_the_runners_with_arbitrary_floats(encoding):
         assert np.array_equal(tape.logits, result.logits)
         assert all(np.array_equal(a.reshape(b.shape), b) for a, b in zip(tape.spikes, result.spikes, strict=True))
         assert sum(b.sum() for b in result.spikes) > 0
+
+
+def test_a_cost_on_the_spikes_is_differentiated_through_time():
+    """backward(spike_grad=[c]) is the gradient of CE + Σ_t Σ_j c_j·s_t,j on the relaxed pass (central differences
+    of every first-layer weight, to 1e-6 of the largest), and a mutation that ignores it (c = 0) is far off."""
+    snn, x, labels = _net()
+    cost = np.array([0.3, 0.1, 0.5, 0.2])
+
+    def loss(net):
+        tape = bptt.forward(net, x, 5, sg.ArcTan(), relaxed=True)
+        return cross_entropy(tape.logits[-1], labels)[0] + float((tape.spikes[0] * cost).sum())
+
+    tape = bptt.forward(snn, x, 5, sg.ArcTan(), relaxed=True)
+    mine = bptt.backward(tape, cross_entropy(tape.logits[-1], labels)[1], spike_grad=[cost])[0].weights[0]
+    without = bptt.backward(tape, cross_entropy(tape.logits[-1], labels)[1])[0].weights[0]
+    W = snn.layers[0].ops[0].params["W"]
+    numeric = np.zeros_like(W)
+    for index in np.ndindex(W.shape):
+        old = W[index]
+        W[index] = old + 1e-6
+        up = loss(snn)
+        W[index] = old - 1e-6
+        down = loss(snn)
+        W[index] = old
+        numeric[index] = (up - down) / 2e-6
+    assert np.abs(mine - numeric).max() <= 1e-6 * np.abs(numeric).max()
+    assert np.abs(without - numeric).max() > 1e-2 * np.abs(numeric).max()
+    with pytest.raises(ValidationError, match=r"spike_grad must be None or one array per spiking layer \(1\)"):
+        bptt.backward(tape, np.zeros((4, 2)), spike_grad=[cost, cost])
+    with pytest.raises(ValidationError, match=r"spike_grad\[0\] \(shape \(3,\)\) must be an array broadcastable"):
+        bptt.backward(tape, np.zeros((4, 2)), spike_grad=[np.ones(3)])

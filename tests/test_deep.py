@@ -408,9 +408,10 @@ def test_leaky_and_current_based_layers_survive_save_and_load(tmp_path):
 
 
 @pytest.mark.parametrize("changes, says", [
-    (dict(beta=0.0), "beta"), (dict(beta=1.5), "beta"), (dict(synapse_beta=1.0), "synapse_beta"),
+    (dict(beta=-0.5), "beta"), (dict(beta=1.5), "beta"), (dict(synapse_beta=1.0), "synapse_beta"),
     (dict(synapse_beta=-0.5), "synapse_beta"), (dict(synapse_beta=0.0), "synapse_beta"),
     (dict(synapse_beta=0.5), "beta of a current-based layer"),
+    (dict(synapse_beta=0.5, beta=0.0), "beta of a current-based layer"), (dict(reset="hard"), "reset"),
 ])
 def test_a_spiking_layer_refuses_decays_outside_their_range(changes, says):
     from dataclasses import replace

@@ -9,8 +9,8 @@ spiking layer, with ``I_t = W·x_{l−1}(t)`` its affine group without bias::
     m_t = β·v_{t−1} + b + I_t                      (or, current-based: i_t = β_syn·i_{t−1} + b + I_t;
                                                     m_t = β·v_{t−1} + i_t)
     s_t = a_t·h_t,  h_t = H(m_t − θ)               (a_t = 1, or with single_spike a_{t+1} = a_t − s_t, a_0 = 1)
-    v_t = m_t − θ·s_t            (reset="subtract")
-    v_t = m_t·(1 − s_t)          (reset="zero": the potential set to 0 where the neuron fired)
+    v_t = m_t − θ·s_t            (the layer's reset "subtract")
+    v_t = m_t·(1 − s_t)          (reset "zero": the potential set to 0 where the neuron fired)
     x_l(t) = θ·s_t               (what the next layer receives)
 
 and the output accumulator sums ``W·x + b`` into the logits. ``relaxed=True``
@@ -24,13 +24,14 @@ gradient: ``dh/dm`` is taken to be ``d(m − θ)``.
 The backward pass, step by step from the last, with ``d_t = d(m_t − θ, Δt)``
 and ``ḡ`` the gradient of the loss::
 
-    ḡs_t = θ·ḡx_t − ḡa_{t+1} + [reset path] (subtract: −θ·ḡv_t; zero: −m_t·ḡv_t)
+    ḡs_t = θ·ḡx_t − ḡa_{t+1} + c + [reset path] (subtract: −θ·ḡv_t; zero: −m_t·ḡv_t)
     ḡm_t = ḡv_t·(1 for subtract; 1 − s_t for zero) + ḡs_t·a_t·d_t
     ḡa_t = ḡa_{t+1} + ḡs_t·h_t
     ḡv_{t−1} = β·ḡm_t;   ḡβ += ḡm_t·v_{t−1};   ḡb += ḡm_t,  ḡI_t = ḡm_t
     (current-based: ḡi_t = ḡm_t + β_syn·ḡi_{t+1};  ḡβ_syn += ḡi_t·i_{t−1};  ḡb += ḡi_t,  ḡI_t = ḡi_t)
 
-so the reset's total derivative is ``∂v_t/∂m_t = 1 − θ·d_t`` (subtract) and
+(``c``: the loss's own derivative with respect to the spike, ``spike_grad``,
+0 unless given), so the reset's total derivative is ``∂v_t/∂m_t = 1 − θ·d_t`` (subtract) and
 ``(1 − s_t) − m_t·d_t`` (zero). ``detach_reset=True`` drops the bracketed
 reset path (the reset's dependence on the spike treated as a constant, as
 many libraries do); by default it is kept. The gradients of ``I_t`` go back
@@ -45,16 +46,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from evsim.deep import checks
-from evsim.deep.convert import SpikingLayer, SpikingNet, linear_part
+from evsim.deep.convert import RESETS, SpikingLayer, SpikingNet, linear_part
 from evsim.deep.layers import IM2COL_BYTES
 from evsim.deep.matrix import work_sizes
 from evsim.deep.surrogate import Surrogate
 from evsim.neurons import apply_reset, drift, fires, synaptic_current
-from evsim.validation import choice, flag, integer, refuse, require_budget
+from evsim.validation import flag, integer, refuse, require_budget
 
 __all__ = ["Tape", "LayerGradients", "forward", "backward", "relaxed_reset", "tape_bytes", "RESETS"]
-
-RESETS = ("subtract", "zero")
 
 
 def relaxed_reset(m: np.ndarray, s: np.ndarray, theta: float, reset: str) -> np.ndarray:
@@ -93,7 +92,6 @@ class Tape:
 
     net: SpikingNet
     surrogate: Surrogate
-    reset: str
     relaxed: bool
     detach_reset: bool
     logits: np.ndarray
@@ -121,24 +119,24 @@ class LayerGradients:
     synapse_beta: float | None = None
 
 
-def forward(snn: SpikingNet, x: np.ndarray, steps: int, surrogate: Surrogate, *, reset: str = "subtract",
-            single_spike: bool = False, relaxed: bool = False, detach_reset: bool = False) -> Tape:
+def forward(snn: SpikingNet, x: np.ndarray, steps: int, surrogate: Surrogate, *, single_spike: bool = False,
+            relaxed: bool = False, detach_reset: bool = False) -> Tape:
     """Run ``snn`` for ``steps`` steps, keeping what :func:`backward` needs.
 
     ``x``: ``(batch, *input_shape)`` analog values, the same every step, or
     ``(steps, batch, *input_shape)`` values per step (e.g. a spike code from
-    :func:`evsim.deep.runner.encode_batch`). ``reset``: ``"subtract"`` (the
-    runner's) or ``"zero"``. ``relaxed``: replace the spike ``H`` by the
-    surrogate's ``σ`` (see the module docstring). ``detach_reset`` is kept
-    for :func:`backward`. With ``relaxed=False`` and ``reset="subtract"`` the
-    spikes and logits are :func:`evsim.deep.run`'s, bit for bit.
+    :func:`evsim.deep.runner.encode_batch`). Each layer resets as its
+    :attr:`~evsim.deep.convert.SpikingLayer.reset` says. ``relaxed``:
+    replace the spike ``H`` by the surrogate's ``σ`` (see the module
+    docstring). ``detach_reset`` is kept for :func:`backward`. With
+    ``relaxed=False`` the spikes and logits are :func:`evsim.deep.run`'s
+    (with the same ``single_spike``), bit for bit.
     """
     owner = "bptt.forward"
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner=owner)
     steps = integer("steps", steps, owner=owner, minimum=1)
     checks.instance("surrogate", surrogate, Surrogate, accepted="a pseudo-derivative from evsim.deep.surrogate",
                     owner=owner)
-    reset = choice("reset", reset, RESETS, owner=owner)
     single_spike, relaxed = flag("single_spike", single_spike, owner=owner), flag("relaxed", relaxed, owner=owner)
     detach_reset = flag("detach_reset", detach_reset, owner=owner)
     inputs = _inputs(snn, x, steps, owner)
@@ -150,11 +148,11 @@ def forward(snn: SpikingNet, x: np.ndarray, steps: int, surrogate: Surrogate, *,
             logits = _accumulate(layer, inputs)
             layers.append(_LayerTape(inputs))
             break
-        tape = _spiking_layer(layer, inputs, surrogate, reset, single_spike, relaxed)
+        tape = _spiking_layer(layer, inputs, surrogate, single_spike, relaxed)
         layers.append(tape)
         inputs = tape.s * np.asarray(layer.theta, tape.s.dtype) if relaxed else \
             np.multiply(tape.s.astype(bool), layer.theta, dtype=tape.m.dtype)
-    return Tape(snn, surrogate, reset, relaxed, detach_reset, logits, tuple(layers))
+    return Tape(snn, surrogate, relaxed, detach_reset, logits, tuple(layers))
 
 
 def tape_bytes(snn: SpikingNet, samples: int, steps: int) -> float:
@@ -194,7 +192,7 @@ def _accumulate(layer: SpikingLayer, inputs: np.ndarray) -> np.ndarray:
     return logits
 
 
-def _spiking_layer(layer: SpikingLayer, inputs: np.ndarray, surrogate: Surrogate, reset: str, single_spike: bool,
+def _spiking_layer(layer: SpikingLayer, inputs: np.ndarray, surrogate: Surrogate, single_spike: bool,
                    relaxed: bool) -> _LayerTape:
     steps, batch = inputs.shape[:2]
     shape = (batch, *layer.output_shape)
@@ -210,7 +208,6 @@ def _spiking_layer(layer: SpikingLayer, inputs: np.ndarray, surrogate: Surrogate
     i = np.zeros(shape, dtype) if layer.current_based else None
     available = np.ones(shape, dtype)
     last = np.full(shape, -1.0)
-    reset_to = np.nan if reset == "subtract" else 0.0
     for t in range(steps):
         current = linear_part(layer.ops, inputs[t])
         record["v_before"][t] = v
@@ -225,12 +222,12 @@ def _spiking_layer(layer: SpikingLayer, inputs: np.ndarray, surrogate: Surrogate
         if relaxed:
             h = surrogate.relaxed(m - layer.theta, elapsed)
             s = available * h
-            v = relaxed_reset(m, s, layer.theta, reset)
+            v = relaxed_reset(m, s, layer.theta, layer.reset)
         else:
             h = hard.astype(dtype)
             fired = hard & (available > 0) if single_spike else hard
             s = fired.astype(dtype)
-            v = apply_reset(m, fired, layer.theta, reset_to)
+            v = apply_reset(m, fired, layer.theta, layer.reset_to)
         record["m"][t], record["h"][t], record["s"][t] = m, h, s
         if single_spike:
             record["available"][t] = available
@@ -241,22 +238,28 @@ def _spiking_layer(layer: SpikingLayer, inputs: np.ndarray, surrogate: Surrogate
     return _LayerTape(inputs, **record)
 
 
-def backward(tape: Tape, grad: np.ndarray) -> tuple[LayerGradients, ...]:
+def backward(tape: Tape, grad: np.ndarray, *, spike_grad=None) -> tuple[LayerGradients, ...]:
     """The gradients of every layer's parameters, given the loss's gradient ``grad`` with respect to the logits.
 
     ``grad``: ``(batch, classes)``, the gradient with respect to the final
     logits (``tape.logits[-1]``, e.g. the second value of
     :func:`evsim.deep.train.cross_entropy`), or ``(steps, batch, classes)``,
-    with respect to the cumulative logits after every step. Returns one
-    :class:`LayerGradients` per layer of ``tape.net``.
+    with respect to the cumulative logits after every step. ``spike_grad``:
+    where the loss also reads the spikes themselves (a cost per spike, such
+    as the energy term of :func:`evsim.deep.direct.fit`), one array per
+    spiking layer, broadcastable to ``(batch, *shape)``: the loss's partial
+    derivative with respect to each spike ``s_t``, the same at every step;
+    it is added to ``ḡs_t``. Returns one :class:`LayerGradients` per layer
+    of ``tape.net``.
     """
     owner = "bptt.backward"
     checks.instance("tape", tape, Tape, accepted="a Tape from bptt.forward", owner=owner)
     grad = _logit_gradient(tape, grad, owner)
+    direct = _spike_gradients(tape, spike_grad, owner)
     results = []
     for layer, record in zip(reversed(tape.net.layers), reversed(tape.layers)):
         if layer.spiking:
-            grad, result = _spiking_backward(tape, layer, record, grad)
+            grad, result = _spiking_backward(tape, layer, record, grad, direct.pop())
         else:
             result = LayerGradients((), grad.sum(axis=(0, 1)))
         weights, grad = _group_backward(layer.ops, record.inputs, grad)
@@ -276,9 +279,33 @@ def _logit_gradient(tape: Tape, grad, owner: str) -> np.ndarray:
     return np.cumsum(array[::-1], axis=0)[::-1]  # increment t reaches every cumulative logit from t on
 
 
-def _spiking_backward(tape: Tape, layer: SpikingLayer, record: _LayerTape, grad_x: np.ndarray):
-    """Through one spiking layer's neurons, last step first; returns (ḡI per step, its LayerGradients)."""
-    theta, beta, syn = layer.theta, layer.beta, layer.synapse_beta
+def _spike_gradients(tape: Tape, spike_grad, owner: str) -> list:
+    """One array (or 0.0) per spiking layer: the loss's own derivative with respect to each spike."""
+    layers = [layer for layer in tape.net.layers if layer.spiking]
+    if spike_grad is None:
+        return [0.0] * len(layers)
+    if isinstance(spike_grad, (str, bytes, np.ndarray)) or not hasattr(spike_grad, "__len__") or \
+            len(spike_grad) != len(layers):
+        raise refuse(owner, "spike_grad", f"None or one array per spiking layer ({len(layers)})",
+                     checks.Said(type(spike_grad).__name__))
+    out = []
+    for k, (layer, value) in enumerate(zip(layers, spike_grad)):
+        array = checks.real_array(f"spike_grad[{k}]", value, owner=owner)
+        try:
+            np.broadcast_shapes(array.shape, (tape.logits.shape[1], *layer.output_shape))
+        except ValueError:
+            raise refuse(owner, f"spike_grad[{k}] (shape {array.shape})", "an array broadcastable to the layer's "
+                         f"spikes {(tape.logits.shape[1], *layer.output_shape)}", checks.Said("that")) from None
+        out.append(array)
+    return out[::-1]  # popped from the last layer back
+
+
+def _spiking_backward(tape: Tape, layer: SpikingLayer, record: _LayerTape, grad_x: np.ndarray, direct):
+    """Through one spiking layer's neurons, last step first; returns (ḡI per step, its LayerGradients).
+
+    ``direct``: the loss's own derivative with respect to each spike (added to ``ḡs_t``).
+    """
+    theta, beta, syn, subtract = layer.theta, layer.beta, layer.synapse_beta, layer.reset == "subtract"
     steps = len(record.m)
     derivative = tape.surrogate.derivative(record.m - theta, record.elapsed)
     grad_i = np.empty_like(record.m)
@@ -289,10 +316,10 @@ def _spiking_backward(tape: Tape, layer: SpikingLayer, record: _LayerTape, grad_
     for t in reversed(range(steps)):
         m, s, h = record.m[t], record.s[t], record.h[t]
         a = 1.0 if record.available is None else record.available[t]
-        gs = theta * grad_x[t] - ga
+        gs = theta * grad_x[t] - ga + direct
         if not tape.detach_reset:
-            gs = gs - (theta * gv if tape.reset == "subtract" else m * gv)
-        gm = (gv if tape.reset == "subtract" else gv * (1.0 - s)) + gs * a * derivative[t]
+            gs = gs - (theta * gv if subtract else m * gv)
+        gm = (gv if subtract else gv * (1.0 - s)) + gs * a * derivative[t]
         if record.available is not None:
             ga = ga + gs * h
         g_beta += float((gm * record.v_before[t]).sum())

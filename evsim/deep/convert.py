@@ -25,9 +25,10 @@ from evsim.deep import checks
 from evsim.errors import ValidationError
 from evsim.validation import choice, integer, real, refuse, require_budget
 
-__all__ = ["SpikingLayer", "SpikingNet", "convert", "linear_part", "affine_bias"]
+__all__ = ["SpikingLayer", "SpikingNet", "convert", "linear_part", "affine_bias", "RESETS"]
 
 LINEAR = (Dense, Conv2d, AvgPool2d, Flatten)
+RESETS = ("subtract", "zero")
 
 
 def linear_part(ops: Sequence[Layer], x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -65,10 +66,14 @@ class SpikingLayer:
     Each step, with ``I = W·x`` the group's output (bias left out)::
 
         m = drift(v, beta, 0, bias) + I = beta·v + bias + I
-        s = m >= theta;  v = m − s·theta
+        s = m >= theta;  v = m − s·theta     (reset="subtract", the default)
+                         v = m·(1 − s)       (reset="zero": set to 0 where it fired)
 
     ``beta`` is the membrane's decay per step (1, the default, for the IF
-    neurons of a converted net; ``< 1`` a LIF layer). ``synapse_beta`` makes
+    neurons of a converted net; ``< 1`` a LIF layer; ``0``: the membrane does
+    not carry over from one step to the next, ``m = bias + I`` — Yin et al.'s
+    "discontinuous integration", where every step is a binary-activation
+    layer of its own and ``v_init`` plays no part). ``synapse_beta`` makes
     it a current-based layer (``None``, the default: the input goes straight
     into the membrane): the bias and the input go into a current that decays
     by ``synapse_beta`` per step, and the membrane takes the current::
@@ -84,20 +89,24 @@ class SpikingLayer:
     v_init: np.ndarray
     beta: float = 1.0
     synapse_beta: float | None = None
+    reset: str = "subtract"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "beta", real("beta (the membrane's decay per step)", self.beta,
-                                              owner="SpikingLayer", minimum=0.0, maximum=1.0, exclusive_minimum=True))
+                                              owner="SpikingLayer", minimum=0.0, maximum=1.0))
+        object.__setattr__(self, "reset", choice("reset", self.reset, RESETS, owner="SpikingLayer"))
         if self.synapse_beta is not None:
             object.__setattr__(self, "synapse_beta", real(
                 "synapse_beta (the synaptic current's decay per step; None: no current)", self.synapse_beta,
                 owner="SpikingLayer", minimum=0.0, maximum=1.0, exclusive_minimum=True, exclusive_maximum=True))
-        if self.synapse_beta is not None and self.beta == 1.0:
+        if self.synapse_beta is not None and not 0.0 < self.beta < 1.0:
             raise refuse("SpikingLayer", "beta of a current-based layer (synapse_beta set)",
-                         "< 1: its membrane leaks, as a CubaLIF's does (the event engine's model of it)", self.beta)
-        if not self.spiking and (self.beta != 1.0 or self.synapse_beta is not None):
-            raise refuse("SpikingLayer", "beta and synapse_beta of the output accumulator",
-                         "1.0 and None (it sums its input, it has no dynamics)", (self.beta, self.synapse_beta))
+                         "in (0, 1): its membrane leaks and carries the current over, as a CubaLIF's does (the "
+                         "event engine's model of it)", self.beta)
+        if not self.spiking and (self.beta != 1.0 or self.synapse_beta is not None or self.reset != "subtract"):
+            raise refuse("SpikingLayer", "beta, synapse_beta and reset of the output accumulator",
+                         "1.0, None and 'subtract' (it sums its input, it has no dynamics)",
+                         (self.beta, self.synapse_beta, self.reset))
 
     @property
     def current_based(self) -> bool:
@@ -107,6 +116,11 @@ class SpikingLayer:
     @property
     def spiking(self) -> bool:
         return self.theta is not None
+
+    @property
+    def reset_to(self) -> float:
+        """The reset in the form :func:`evsim.neurons.apply_reset` takes: NaN (subtract) or 0.0 (zero)."""
+        return np.nan if self.reset == "subtract" else 0.0
 
     @property
     def size(self) -> int:

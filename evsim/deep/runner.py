@@ -11,7 +11,7 @@ through :func:`evsim.neurons.drift`, :func:`evsim.neurons.fires` and
 
     i   = synaptic_current(i, β_syn, b_l, I)   (= (β_syn·i + b_l) + I)
     m   = drift(v, β_l, 0, 0) + i
-    s   = m >= θ_l;  v = m − s·θ_l;  x_l(t) = s·θ_l
+    s   = m >= θ_l;  v = m − s·θ_l  (or, reset="zero", v = 0 where s);  x_l(t) = s·θ_l
 
 The output accumulator adds ``W·x + b`` to the logits every step. Synaptic
 operations are counted exactly: every spike of a neuron costs one accumulate
@@ -372,10 +372,10 @@ class _State:
         return linear_part(layer.ops, previous, out=self._currents[k][:self.alive.size])
 
     def step(self, k: int, layer, current: np.ndarray, single_spike: bool) -> tuple[np.ndarray, np.ndarray]:
-        """One update of layer ``k`` in place: ``m = drift(v) + I`` (or ``+ i``), fire, soft reset.
+        """One update of layer ``k`` in place: ``m = drift(v) + I`` (or ``+ i``), fire, reset.
 
         Returns the spikes ``s`` and their values ``s·θ`` for the next layer
-        (the very amount the soft reset subtracts).
+        (with a subtract reset, the very amount the reset removes).
         """
         n, v = self.alive.size, self.v[k]
         bias = layer.bias
@@ -389,7 +389,11 @@ class _State:
             fired &= ~self.spent[k]
             self.spent[k] |= fired
         values = self._values[k][:n]
-        apply_reset(v, fired, layer.theta, np.nan, out=v, removed=values)
+        if layer.reset == "subtract":
+            apply_reset(v, fired, layer.theta, np.nan, out=v, removed=values)
+        else:
+            np.multiply(fired, layer.theta, dtype=v.dtype, out=values)
+            apply_reset(v, fired, layer.theta, layer.reset_to, out=v)
         return fired, values
 
     def accumulate(self, current: np.ndarray, bias: np.ndarray) -> np.ndarray:

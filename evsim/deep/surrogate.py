@@ -27,6 +27,7 @@ FastSigmoid(k)             ``1/(1 + k|x|)²``                      ``1/2 + x/(1 
 ArcTan(a)                  ``(a/2)/(1 + (π·a·x/2)²)``             ``1/2 + arctan(π·a·x/2)/π``
 Triangle(w)                ``max(0, 1 − |x|/w)/w``                ``(1 + x/w)²/2`` on ``[−w, 0]``, ``1 − (1 − x/w)²/2`` on ``[0, w]``
 STDB(α, β)                 ``α·exp(−β·Δt)``                       ``1/2 + α·exp(−β·Δt)·x``, ``Δt`` fixed
+STDB(α, β, slope=k)        ``α·exp(−β·Δt)/(1 + k|x|)²``           ``1/2 + α·exp(−β·Δt)·x/(1 + k|x|)``
 ========================== ====================================== =====================================
 """
 
@@ -165,7 +166,7 @@ class Triangle(Surrogate):
 
 @dataclass(frozen=True)
 class STDB(Surrogate):
-    """Spike-timing-dependent backpropagation's pseudo-derivative (Rathi et al., ICLR 2020).
+    """Spike-timing-dependent backpropagation's pseudo-derivative (Rathi et al., ICLR 2020), and a windowed variant.
 
     ``d = α·exp(−β·Δt)``, ``Δt`` the steps since the neuron's last spike
     (``elapsed``; before its first spike, ``t + 1`` at step ``t``, as if it had
@@ -175,10 +176,19 @@ class STDB(Surrogate):
     under a small enough change of the parameters, so ``dσ/dm = d`` exactly.
     ``Δt`` changes where a hard spike appears or vanishes, at ``x = 0``: that
     is its kink.
+
+    ``slope=k`` is this package's variant (Datta et al. train with "a variant
+    of STDB" they do not spell out in the abstract this comes from): the same
+    time factor times the fast sigmoid's window in the distance to threshold,
+    ``d = α·exp(−β·Δt)/(1 + k|x|)²``, ``σ = 1/2 + α·exp(−β·Δt)·x/(1 + k|x|)``.
+    Plain STDB gives a neuron far below threshold as much gradient as one
+    at it; fine-tuning a converted single-spike net with it was unstable on
+    the digits (docs/training.md), the window fixes that.
     """
 
     alpha: float = 0.3
     beta: float = 0.01
+    slope: float | None = None
     kinks = (0.0,)
     uses_elapsed = True
 
@@ -186,12 +196,22 @@ class STDB(Surrogate):
         object.__setattr__(self, "alpha", _positive("STDB", "alpha (the scale in d = alpha*exp(-beta*dt))", self.alpha))
         object.__setattr__(self, "beta", real("beta (the decay in d = alpha*exp(-beta*dt))", self.beta, owner="STDB",
                                               minimum=0.0))
+        if self.slope is not None:
+            object.__setattr__(self, "slope", _positive("STDB", "slope (k in the window 1/(1 + k|x|)^2; None: no "
+                                                                "window)", self.slope))
+
+    def _time_factor(self, elapsed) -> np.ndarray:
+        return self.alpha * np.exp(-self.beta * np.asarray(elapsed, float))
 
     def derivative(self, x, elapsed=None):
-        return np.broadcast_to(self.alpha * np.exp(-self.beta * elapsed), np.shape(x)).astype(float)
+        factor = self._time_factor(elapsed)
+        if self.slope is not None:
+            factor = factor / (1.0 + self.slope * np.abs(x)) ** 2
+        return np.broadcast_to(factor, np.shape(x)).astype(float)
 
     def relaxed(self, x, elapsed=None):
-        return 0.5 + self.alpha * np.exp(-self.beta * elapsed) * x
+        window = x if self.slope is None else x / (1.0 + self.slope * np.abs(x))
+        return 0.5 + self._time_factor(elapsed) * window
 
 
 SURROGATES = (StraightThrough, ClippedStraightThrough, FastSigmoid, ArcTan, Triangle, STDB)

@@ -1,8 +1,9 @@
 """Expand a small converted net into an event-driven :class:`~evsim.network.Network`.
 
 Neurons: ``in{i}`` (Input, flattened), ``L{k}_{j}`` (IF with the layer's θ,
-soft reset, ``v_init`` and per-neuron bias; a LIF of the layer's ``beta``
-where it is below 1; a CubaLIF of ``synapse_beta`` and ``beta``, the bias its
+reset, ``v_init`` and per-neuron bias; a LIF of the layer's ``beta``
+where it is below 1 — at ``beta = 0`` a LIF whose ``τ`` is so short that
+``exp(−1/τ)`` is 0; a CubaLIF of ``synapse_beta`` and ``beta``, the bias its
 ``i_bias``, in a current-based layer), ``out{j}`` (the accumulator: an
 IF whose threshold can never be reached, so its potential after step ``t``
 is the cumulative logit). Synapses have zero delay, so one step runs layer by
@@ -23,15 +24,18 @@ from evsim.deep.matrix import BLOCK_BYTES, fan_out, matrix_blocks
 from evsim.inputs import Analog
 from evsim.network import Network, require_network_budget
 from evsim.neurons import IF, LIF, CubaLIF, Input
-from evsim.validation import real_array, refuse
+from evsim.validation import flag, real_array, refuse
 
 __all__ = ["to_network", "network_inputs", "UNREACHABLE"]
 
 UNREACHABLE = float(np.finfo(float).max)
 
 
-def to_network(snn: SpikingNet) -> Network:
+def to_network(snn: SpikingNet, *, single_spike: bool = False) -> Network:
     """The event-driven network of ``snn`` (see the module docstring).
+
+    ``single_spike``: every hidden neuron fires at most once (the neurons'
+    own ``single_spike``), as :func:`evsim.deep.run` with ``single_spike=True``.
 
     The synapses are counted first (:func:`~evsim.deep.matrix.fan_out`, no
     matrix built) and a network above the memory limit is refused before
@@ -39,6 +43,7 @@ def to_network(snn: SpikingNet) -> Network:
     matrix is read a block of rows at a time.
     """
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner="to_network")
+    single_spike = flag("single_spike", single_spike, owner="to_network")
     n_in = int(np.prod(snn.input_shape))
     n_neurons = n_in + sum(layer.size for layer in snn.layers)
     n_synapses = sum(int(fan_out(layer.ops, layer.input_shape).sum()) for layer in snn.layers)
@@ -55,7 +60,8 @@ def to_network(snn: SpikingNet) -> Network:
             names.append(name)
             threshold = layer.theta if layer.spiking else UNREACHABLE
             neurons[name] = _neuron(layer, threshold=threshold, v_init=float(layer.v_init.reshape(-1)[j]),
-                                    bias=float(layer.bias.reshape(-1)[j]))
+                                    bias=float(layer.bias.reshape(-1)[j]), reset=layer.reset,
+                                    single_spike=single_spike and layer.spiking)
         for first, block in matrix_blocks(layer.ops, layer.input_shape):
             block = block * scale
             rows, cols = np.nonzero(block)
@@ -73,6 +79,9 @@ def to_network(snn: SpikingNet) -> Network:
 def _neuron(layer, **params):
     """The event engine's model of one neuron of ``layer``: the same update (docs of SpikingLayer)."""
     if layer.current_based:  # the bias feeds the current
+        if params.pop("single_spike"):
+            raise refuse("to_network", "single_spike with a current-based layer", "False: the event engine's "
+                         "CubaLIF has no single-spike option (nor do snnTorch's Synaptic and NIR's CubaLIF)", True)
         params["i_bias"] = params.pop("bias")
         model = CubaLIF.from_betas(layer.synapse_beta, layer.beta, **params)
         decays = model.betas(1.0)

@@ -24,7 +24,7 @@ import importlib
 import math
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Callable
@@ -171,6 +171,11 @@ def ann() -> Sequential:
 @functools.cache
 def snn() -> evsim.deep.SpikingNet:
     return evsim.deep.convert(ann(), calibration=X)
+
+
+@functools.cache
+def zero_reset_snn() -> evsim.deep.SpikingNet:
+    return replace(snn(), layers=(replace(snn().layers[0], reset="zero"),) + snn().layers[1:])
 
 
 @functools.cache
@@ -901,11 +906,11 @@ for bad in [0, -1, 1.5, "3", True, None]:
     refuse(D, f"Dense({bad!r}, 3)", lambda b=bad: Dense(b, 3), "n_in", shown(bad))
     refuse(D, f"Dense(3, {bad!r})", lambda b=bad: Dense(3, b), "n_out", shown(bad))
 refuse(D, "Dense(10**6, 10**6) (8 TB)", lambda: Dense(10**6, 10**6), error="LimitError")
-for bad in [0.0, 1.5, NAN, True, "0.5"]:
+for bad in [-0.1, 1.5, NAN, True, "0.5"]:
     refuse(D, f"SpikingLayer(beta={bad!r})", lambda b=bad: dataclasses.replace(snn().layers[0], beta=b), "beta", shown(bad))
 for bad in [1.0, -0.5, NAN, True]:
     refuse(D, f"SpikingLayer(synapse_beta={bad!r})", lambda b=bad: dataclasses.replace(snn().layers[0], synapse_beta=b), "synapse_beta", shown(bad))
-refuse(D, "SpikingLayer(accumulator, beta=0.5)", lambda: dataclasses.replace(snn().layers[-1], beta=0.5), "accumulator", "1.0 and None")
+refuse(D, "SpikingLayer(accumulator, beta=0.5)", lambda: dataclasses.replace(snn().layers[-1], beta=0.5), "accumulator", "1.0, None and 'subtract'")
 refuse(D, "to_network(layer beta=0.1 not exp(-1/tau))", lambda: evsim.deep.to_network(dataclasses.replace(snn(), layers=(dataclasses.replace(snn().layers[0], beta=0.1),) + snn().layers[1:])), "beta", error="ValidationError")
 accept(D, "SpikingLayer(beta=0.75, synapse_beta=0.5) runs", lambda: evsim.deep.run(dataclasses.replace(snn(), layers=(dataclasses.replace(snn().layers[0], beta=0.75, synapse_beta=0.5),) + snn().layers[1:]), X, 3))
 for make, arg in [(evsim.deep.surrogate.FastSigmoid, "slope"), (evsim.deep.surrogate.ArcTan, "alpha"),
@@ -923,7 +928,8 @@ refuse(D, "bptt.forward('abc')", lambda: evsim.deep.bptt.forward("abc", X, 3, ev
 for bad in [0, -1, 2.5, True]:
     refuse(D, f"bptt.forward(steps={bad!r})", lambda b=bad: evsim.deep.bptt.forward(snn(), X, b, evsim.deep.surrogate.ArcTan()), "steps", shown(bad))
 refuse(D, "bptt.forward(surrogate='atan')", lambda: evsim.deep.bptt.forward(snn(), X, 3, "atan"), "surrogate", "'atan'")
-refuse(D, "bptt.forward(reset='hard')", lambda: evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.ArcTan(), reset="hard"), "reset", "'hard'")
+refuse(D, "SpikingLayer(reset='hard')", lambda: replace(snn().layers[0], reset="hard"), "reset", "'hard'")
+accept(D, "SpikingLayer(beta=0.0) runs and expands", lambda: evsim.deep.to_network(replace(snn(), layers=(replace(snn().layers[0], beta=0.0),) + snn().layers[1:])))
 for arg in ("single_spike", "relaxed", "detach_reset"):
     refuse(D, f"bptt.forward({arg}='yes')", lambda a=arg: evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.ArcTan(), **{a: "yes"}), arg, "'yes'")
 refuse(D, "bptt.forward(x nan)", lambda: evsim.deep.bptt.forward(snn(), np.full((8, 4), NAN), 3, evsim.deep.surrogate.ArcTan()), "x", "nan")
@@ -932,7 +938,7 @@ refuse(D, "bptt.forward(steps=10**9) (tape too large)", lambda: evsim.deep.bptt.
 refuse(D, "bptt.backward('abc')", lambda: evsim.deep.bptt.backward("abc", np.zeros((8, 2))), "tape", "'abc'")
 refuse(D, "bptt.backward(grad wrong shape)", lambda: evsim.deep.bptt.backward(evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.ArcTan()), np.zeros((8, 3))), "grad")
 refuse(D, "bptt.backward(grad nan)", lambda: evsim.deep.bptt.backward(evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.ArcTan()), np.full((8, 2), NAN)), "grad", "nan")
-accept(D, "bptt.backward(bptt.forward(relaxed, zero reset, single spike))", lambda: evsim.deep.bptt.backward(evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.STDB(), reset="zero", single_spike=True, relaxed=True), np.ones((8, 2))))
+accept(D, "bptt.backward(bptt.forward(relaxed, zero reset, single spike))", lambda: evsim.deep.bptt.backward(evsim.deep.bptt.forward(zero_reset_snn(), X, 3, evsim.deep.surrogate.STDB(), single_spike=True, relaxed=True), np.ones((8, 2))))
 for bad in BAD_SEEDS:
     refuse(D, f"Dense(rng={bad!r})", lambda b=bad: Dense(3, 2, rng=b), "rng", shown(bad))
 refuse(D, "Conv2d(0, 2, 3)", lambda: Conv2d(0, 2, 3), "c_in", "0")

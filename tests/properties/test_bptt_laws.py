@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from evsim.deep import AvgPool2d, Conv2d, Dense, Flatten, ReLU, Sequential, convert, run
 from evsim.deep import bptt
 from evsim.deep import surrogate as sg
+from evsim.deep.convert import RESETS
 from evsim.deep.runner import encode_batch
 from evsim.deep.train import cross_entropy
 from evsim.testing import converted_nets
@@ -35,10 +36,12 @@ SURROGATES = {
     "arctan": st.sampled_from([1.0, 2.0, 3.0]).map(sg.ArcTan),
     "triangle": st.sampled_from([0.5, 1.0, 2.0]).map(sg.Triangle),
     "stdb": st.tuples(st.sampled_from([0.3, 1.0]), st.sampled_from([0.0, 0.1, 0.5])).map(lambda p: sg.STDB(*p)),
+    "stdb windowed": st.tuples(st.sampled_from([0.3, 1.0]), st.sampled_from([0.0, 0.1]),
+                               st.sampled_from([1.0, 4.0])).map(lambda p: sg.STDB(*p)),
 }
 
 
-def _tiny_net(kind: str, rng: np.random.Generator, leaky: bool, current: bool):
+def _tiny_net(kind: str, rng: np.random.Generator, leaky: bool, current: bool, reset: str = "subtract"):
     """3 → 4 → 3 → 2 (dense) or 1×3×3 → conv 2×3×3 → 3 → 2; random weights near the thresholds."""
     if kind == "dense":
         layers, shape = [Dense(3, 4), ReLU(), Dense(4, 3), ReLU(), Dense(3, 2)], (3,)
@@ -54,7 +57,7 @@ def _tiny_net(kind: str, rng: np.random.Generator, leaky: bool, current: bool):
         if layer.spiking:
             beta = float(rng.uniform(0.5, 0.95)) if leaky else 1.0
             layer = replace(layer, beta=beta, synapse_beta=float(rng.uniform(0.3, 0.8)) if current else None,
-                            v_init=rng.uniform(0.0, 0.5, layer.output_shape))
+                            v_init=rng.uniform(0.0, 0.5, layer.output_shape), reset=reset)
         spiking.append(layer)
     return replace(snn, layers=tuple(spiking)), rng.uniform(0.0, 1.0, (2, *shape))
 
@@ -126,7 +129,7 @@ def _distance_to_kinks(tape, surrogate) -> float:
 
 @pytest.mark.parametrize("name", SURROGATES)
 @settings(max_examples=12)
-@given(data=st.data(), kind=st.sampled_from(["dense", "conv"]), reset=st.sampled_from(bptt.RESETS),
+@given(data=st.data(), kind=st.sampled_from(["dense", "conv"]), reset=st.sampled_from(RESETS),
        leaky=st.booleans(), current=st.booleans(), single_spike=st.booleans(), detach=st.just(False),
        steps=st.integers(1, 6), seed=st.integers(0, 2**32 - 1))
 def test_bptt_is_the_gradient_of_the_relaxed_forward_pass(name, data, kind, reset, leaky, current, single_spike,
@@ -138,9 +141,9 @@ def test_bptt_is_the_gradient_of_the_relaxed_forward_pass(name, data, kind, rese
     the largest difference (float64; skipped: samples whose m − θ lie within 1e-4 of a kink of d, and a
     saturated loss, every difference below 1e-9)."""
     surrogate = data.draw(SURROGATES[name])
-    snn, x = _tiny_net(kind, np.random.default_rng(seed), leaky, current and leaky)
+    snn, x = _tiny_net(kind, np.random.default_rng(seed), leaky, current and leaky, reset)
     labels = np.array([0, 1])
-    options = dict(reset=reset, single_spike=single_spike, detach_reset=detach)
+    options = dict(single_spike=single_spike, detach_reset=detach)
     tape = bptt.forward(snn, x, steps, surrogate, relaxed=True, **options)
     assume(_distance_to_kinks(tape, surrogate) > MARGIN)
     gradients = bptt.backward(tape, cross_entropy(tape.logits[-1], labels)[1])
@@ -152,16 +155,19 @@ def test_bptt_is_the_gradient_of_the_relaxed_forward_pass(name, data, kind, rese
 
 
 @settings(max_examples=25)
-@given(converted_nets(), st.lists(st.sampled_from([0.5, 0.75, 1.0]), min_size=3, max_size=3),
-       st.lists(st.sampled_from([None, None, 0.5, 0.75]), min_size=3, max_size=3), st.booleans())
-def test_hard_forward_spikes_are_the_runners(setup, betas, synapse_betas, single_spike):
-    """Law: with the hard spike (relaxed=False, subtract reset) bptt.forward's spikes at every step of every
-    layer and its cumulative logits equal deep.run's bit for bit, for IF, LIF and current-based layers, every
-    encoding and single-spike masking (the same neuron functions in the same order)."""
+@given(converted_nets(), st.lists(st.sampled_from([0.0, 0.5, 0.75, 1.0]), min_size=3, max_size=3),
+       st.lists(st.sampled_from([None, None, 0.5, 0.75]), min_size=3, max_size=3), st.booleans(),
+       st.lists(st.sampled_from(RESETS), min_size=3, max_size=3))
+def test_hard_forward_spikes_are_the_runners(setup, betas, synapse_betas, single_spike, resets):
+    """Law: with the hard spike (relaxed=False) bptt.forward's spikes at every step of every layer and its
+    cumulative logits equal deep.run's bit for bit, for IF, LIF (β = 0 too) and current-based layers, both
+    resets, every encoding and single-spike masking (the same neuron functions in the same order)."""
     ann, thresholds, x, v_init, steps, encoding = setup
     snn = convert(ann, thresholds=thresholds, v_init=v_init, input_shape=x.shape[1:])
-    layers = tuple(replace(layer, beta=beta if synapse_beta is None else min(beta, 0.75), synapse_beta=synapse_beta)
-                   if layer.spiking else layer for layer, beta, synapse_beta in zip(snn.layers, betas, synapse_betas))
+    layers = tuple(replace(layer, beta=beta if synapse_beta is None else min(max(beta, 0.5), 0.75),
+                           synapse_beta=synapse_beta, reset=reset)
+                   if layer.spiking else layer
+                   for layer, beta, synapse_beta, reset in zip(snn.layers, betas, synapse_betas, resets))
     snn = replace(snn, layers=layers + snn.layers[len(layers):])
     result = run(snn, x, steps, encoding=encoding, rng=7, record_spikes=True, single_spike=single_spike)
     values = x if encoding == "analog" else encode_batch(x, steps, encoding, np.random.default_rng(7))

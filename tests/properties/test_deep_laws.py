@@ -22,6 +22,7 @@ from evsim.deep import (
     run,
     to_network,
 )
+from evsim.deep.convert import RESETS
 from evsim.deep.runner import encode_batch
 from evsim.testing import converted_nets
 
@@ -87,26 +88,31 @@ def test_vectorised_runner_equals_the_event_engine(setup):
 
 
 @settings(max_examples=20)
-@given(converted_nets(), st.lists(st.sampled_from([0.5, 0.75, 1.0]), min_size=3, max_size=3),
-       st.lists(st.sampled_from([None, None, 0.5, 0.75]), min_size=3, max_size=3))
-def test_leaky_and_current_based_layers_run_alike_in_the_runner_and_the_event_engine(setup, betas, synapse_betas):
-    """Differential law for leaky layers (``beta < 1``: ``m = beta·v + b + I``) and current-based ones
-    (``synapse_beta``: ``i = (synapse_beta·i + b) + I``, ``m = beta·v + i``): deep.run and the event engine
-    on deep.to_network (LIF and CubaLIF neurons of those decays) give identical spikes and logits; dyadic
-    numbers and decays, so every product and sum is exact (the runner's equations against a NumPy loop:
-    tests/test_deep.py)."""
+@given(converted_nets(), st.lists(st.sampled_from([0.0, 0.5, 0.75, 1.0]), min_size=3, max_size=3),
+       st.lists(st.sampled_from([None, None, 0.5, 0.75]), min_size=3, max_size=3),
+       st.lists(st.sampled_from(RESETS), min_size=3, max_size=3), st.booleans())
+def test_leaky_and_current_based_layers_run_alike_in_the_runner_and_the_event_engine(setup, betas, synapse_betas,
+                                                                                      resets, single_spike):
+    """Differential law for leaky layers (``beta < 1``: ``m = beta·v + b + I``; ``beta = 0``: nothing
+    carries over), current-based ones (``synapse_beta``: ``i = (synapse_beta·i + b) + I``, ``m = beta·v + i``),
+    both resets and single-spike neurons: deep.run and the event engine on deep.to_network (IF, LIF and
+    CubaLIF neurons of those decays and resets) give identical spikes and logits; dyadic numbers and decays,
+    so every product and sum is exact (the runner's equations against a NumPy loop: tests/test_deep.py)."""
     ann, thresholds, x, v_init, steps, encoding = setup
     snn = convert(ann, thresholds=thresholds, v_init=v_init, input_shape=x.shape[1:])
-    layers = tuple(replace(layer, beta=beta if synapse_beta is None else min(beta, 0.75), synapse_beta=synapse_beta)
-                   if layer.spiking else layer for layer, beta, synapse_beta in zip(snn.layers, betas, synapse_betas))
+    layers = tuple(replace(layer, beta=beta if synapse_beta is None else min(max(beta, 0.5), 0.75),
+                           synapse_beta=synapse_beta, reset=reset)
+                   if layer.spiking else layer
+                   for layer, beta, synapse_beta, reset in zip(snn.layers, betas, synapse_betas, resets))
+    single_spike = single_spike and not any(layer.current_based for layer in layers)  # CubaLIF has no such option
     leaky = replace(snn, layers=layers + snn.layers[len(layers):])
-    _assert_runner_equals_engine(leaky, x, steps, encoding)
+    _assert_runner_equals_engine(leaky, x, steps, encoding, single_spike)
 
 
-def _assert_runner_equals_engine(snn, x, steps: int, encoding: str) -> None:
-    result = run(snn, x, steps, encoding=encoding, rng=7, record_spikes=True)
+def _assert_runner_equals_engine(snn, x, steps: int, encoding: str, single_spike: bool = False) -> None:
+    result = run(snn, x, steps, encoding=encoding, rng=7, record_spikes=True, single_spike=single_spike)
     inputs = encode_batch(x, steps, encoding, np.random.default_rng(7))  # the very same input values
-    net = to_network(snn)
+    net = to_network(snn, single_spike=single_spike)
     n_out = snn.layers[-1].size
     for b in range(len(x)):
         drive = inputs[:, b]
