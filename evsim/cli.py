@@ -23,7 +23,13 @@ EXAMPLES = """examples:
   evsim convert --json           the same table as one JSON object
   evsim convert --plot acc.png   also write the accuracy-vs-T figure
   evsim convert --compare        every low-latency method: accuracy, steps, spikes, energy
+  evsim train                    train a spiking net on digits through time (Yin et al.'s continuous method)
+  evsim train --method datta --steps 4 --plot curve.png
+                                 fine-tune the converted net (hybrid input, single spike); the curve as a figure
 """
+
+
+TRAINING_METHODS = ("continuous", "discontinuous", "datta")  # evsim.deep.methods.METHODS (imported when run)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,6 +76,16 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--compare", action="store_true",
                          help="every method (v_init, rate with/without compensation, early exit, hybrid "
                               "single-spike) on the same ANN: accuracy, average steps, spikes, energy ratio")
+    train = commands.add_parser("train", help="train a spiking net on the digits data through time", **style)
+    train.add_argument("--method", default="continuous", choices=TRAINING_METHODS,
+                       help="continuous, discontinuous (Yin et al.) or datta (Datta et al.'s fine-tuning); "
+                            "default continuous")
+    train.add_argument("--steps", type=_count(1), default=None, help="time steps T (default 8; datta: 4)")
+    train.add_argument("--epochs", type=_count(1), default=None, help="passes over the data (default: the method's)")
+    train.add_argument("--seed", type=_count(0), default=0, help="seed of the weights, the order and the draws "
+                                                                   "(default 0)")
+    train.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    train.add_argument("--plot", metavar="FILE", help="write the training curve (PNG)")
     return parser
 
 
@@ -130,7 +146,31 @@ def _convert(args) -> None:
             print(f"figure: {args.plot}")
 
 
-COMMANDS = {"tour": _tour, "demo": _demo, "behavior": _behavior, "convert": _convert}
+def _train(args) -> None:
+    import json
+
+    from evsim import plot
+    from evsim.deep.methods import train_digits
+    from evsim.validation import writable_path
+
+    method = args.method
+    if args.plot:
+        writable_path("--plot", args.plot)  # before the training, not after it
+    steps = args.steps if args.steps is not None else (4 if method == "datta" else 8)
+    result = train_digits(method, steps, epochs=args.epochs, seed=args.seed, progress=not args.json)
+    print(json.dumps(result.as_json()) if args.json else result.format())
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        ax = plot.training_curve(result.curve, ann_accuracy=result.ann_accuracy)
+        ax.figure.tight_layout()
+        ax.figure.savefig(args.plot, dpi=110)
+        if not args.json:
+            print(f"figure: {args.plot}")
+
+
+COMMANDS = {"tour": _tour, "demo": _demo, "behavior": _behavior, "convert": _convert, "train": _train}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,7 @@ from evsim.errors import ValidationError
 from evsim.record import SpikeRecord
 
 __all__ = ["raster", "potential", "event_timeline", "behavior", "accuracy_vs_steps", "accuracy_vs_latency",
-           "accuracy_vs_energy", "low_latency"]
+           "accuracy_vs_energy", "low_latency", "training_curve"]
 
 
 def _axes(owner: str, ax, size=(7, 3)):
@@ -228,3 +228,37 @@ def low_latency(rows, ann_accuracy: float):
     accuracy_vs_latency(rows, ann_accuracy, left)
     accuracy_vs_energy(rows, ann_accuracy, right)
     return left
+
+
+def training_curve(training, ax=None, *, ann_accuracy: float | None = None):
+    """Accuracy per epoch (training, and test where measured) with the loss on a second axis.
+
+    ``training``: a :class:`~evsim.deep.direct.Training` (from
+    :func:`evsim.deep.direct.fit`). ``ann_accuracy``: a dashed line for the
+    ANN a fine-tuned net came from. Returns the accuracy Axes.
+    """
+    from evsim.deep.direct import Training
+
+    check.instance("training", training, Training, owner="training_curve",
+                   accepted="a Training (from evsim.deep.direct.fit)")
+    if ann_accuracy is not None:
+        check.probability("ann_accuracy", ann_accuracy, owner="training_curve")
+    ax = _axes("training_curve", ax, (6.5, 3.4))
+    epochs = np.arange(1, len(training.losses) + 1)
+    ax.plot(epochs, 100 * np.asarray(training.accuracies), "o-", ms=3, label="training (during the epoch)")
+    if training.validation is not None:
+        ax.plot(epochs, 100 * np.asarray(training.validation), "s-", ms=3, label="test (after the epoch)")
+    if ann_accuracy is not None:
+        ax.axhline(100 * ann_accuracy, color="k", ls="--", lw=1, label="ANN")
+    ax.set(xlabel="epoch", ylabel="accuracy (%)", title="training through time")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    loss_axis = ax.twinx()
+    loss_axis.plot(epochs, training.losses, color="0.5", lw=1, label="loss")
+    loss_axis.set_ylabel("training loss", color="0.4")
+    loss_axis.set_yscale("log")
+    lines = ax.get_legend_handles_labels()
+    extra = loss_axis.get_legend_handles_labels()
+    ax.legend(lines[0] + extra[0], lines[1] + extra[1], loc="center right", fontsize="small")
+    return ax

@@ -14,6 +14,7 @@ EXPECTED = {
     "03_encodings.py": ["decoded max error 0.000"],
     "04_conversion.py": ["ANN test accuracy", "T=32"],
     "05_low_latency.py": ["rate+compensation", "early exit"],
+    "06_training.py": ["test accuracy after each epoch", "identical to the runner's at every neuron and step: True"],
 }
 
 

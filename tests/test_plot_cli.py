@@ -36,7 +36,7 @@ def test_tour_writes_every_figure_and_reports_exact_values(tmp_path, monkeypatch
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "01_if_neuron_potential.png", "02_circuit_events.png", "03_lif_continuous.png", "04_xor_circuit.png",
         "05_wta_raster.png", "06_wta_convergence.png", "07_encodings.png", "08_conversion.png",
-        "09_low_latency.png"]
+        "09_low_latency.png", "10_training.png", "11_trained_spikes.png"]
     assert "output spikes y: [2.0, 5.0] ms" in summaries[0]
     assert "within float rounding (< 1e-12 ms)" in summaries[2]
     assert "worst case" in summaries[3] and ">= bound: True" in summaries[3]
@@ -44,6 +44,7 @@ def test_tour_writes_every_figure_and_reports_exact_values(tmp_path, monkeypatch
     assert "hybrid (analog step 0 + TTFS)" in summaries[5] and "decoded max error 0.000" in summaries[5]
     assert "ANN test accuracy" in summaries[6] and "T=32" in summaries[6]
     assert "rate+compensation" in summaries[7] and "early exit" in summaries[7]
+    assert "identical to the runner's at every neuron and step: True" in summaries[8]
 
 
 def test_cli_tour_and_usage_errors(tmp_path, capsys, monkeypatch):

@@ -5,16 +5,19 @@
 small one into an event-driven :class:`~evsim.Network` whose spikes equal the
 runner's (property-tested). ``surrogate`` holds pseudo-derivatives of the
 spike and ``bptt`` backpropagation through time with them (the gradient of
-each checked against finite differences of a relaxed forward pass).
+each checked against finite differences of a relaxed forward pass);
+``direct`` trains a spiking net with them (``fit``, ``spiking_mlp``), and
+``methods`` holds the seed papers' recipes on the digits (``evsim train``).
 """
 
-from evsim.deep import bounds, bptt, surrogate
+from evsim.deep import bounds, bptt, direct, surrogate
 from evsim.deep.convert import SpikingLayer, SpikingNet, convert
+from evsim.deep.direct import Training, fit, spiking_mlp
 from evsim.deep.layers import QCFS, AvgPool2d, ClipReLU, Conv2d, Dense, Flatten, ReLU, Sequential
 from evsim.deep.runner import RunResult, run
 from evsim.deep.to_network import network_inputs, to_network
 from evsim.deep.train import accuracy, cross_entropy, train
 
 __all__ = ["AvgPool2d", "ClipReLU", "Conv2d", "Dense", "Flatten", "QCFS", "ReLU", "RunResult", "Sequential",
-           "SpikingLayer", "SpikingNet", "accuracy", "bounds", "bptt", "convert", "cross_entropy", "network_inputs",
-           "run", "surrogate", "to_network", "train"]
+           "SpikingLayer", "SpikingNet", "Training", "accuracy", "bounds", "bptt", "convert", "cross_entropy", "direct",
+           "fit", "network_inputs", "run", "spiking_mlp", "surrogate", "to_network", "train"]

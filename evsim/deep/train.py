@@ -10,7 +10,7 @@ from evsim.deep import checks
 from evsim.deep.layers import Layer, Sequential
 from evsim.validation import choice, generator, integer, real, real_array, refuse
 
-__all__ = ["cross_entropy", "SGD", "Adam", "train", "accuracy"]
+__all__ = ["cross_entropy", "SGD", "Adam", "AdamRule", "train", "accuracy"]
 
 
 def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
@@ -53,34 +53,58 @@ class SGD:
             layer.params[name] = layer.params[name] - self.lr * v
 
 
+class AdamRule:
+    """The Adam update (Kingma & Ba) of any parameters, each kept under its own key.
+
+    For each parameter ``p`` with gradient ``g``, at step ``t`` (counted by
+    :meth:`next_step`)::
+
+        m ← β1·m + (1 − β1)·g;   v ← β2·v + (1 − β2)·g²
+        p ← p − lr·(m̂ / (√v̂ + ε) + wd·p),   m̂ = m / (1 − β1^t),  v̂ = v / (1 − β2^t)
+
+    with the decoupled weight decay ``wd`` where the caller asks for it
+    (weights, not biases). The moments of a key start at zero on its first update.
+    """
+
+    def __init__(self, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8, weight_decay: float = 1e-4, *,
+                 owner: str = "Adam"):
+        self.lr = real("lr", lr, owner=owner, minimum=0.0, exclusive_minimum=True)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise refuse(owner, "betas", "a pair of numbers in [0, 1)", betas)
+        self.betas = tuple(real(f"betas[{i}]", b, owner=owner, minimum=0.0, maximum=np.nextafter(1.0, 0.0))
+                           for i, b in enumerate(betas))
+        self.eps = real("eps", eps, owner=owner, minimum=0.0, exclusive_minimum=True)
+        self.weight_decay = real("weight_decay", weight_decay, owner=owner, minimum=0.0)
+        self.m: dict = {}
+        self.v: dict = {}
+        self.t = 0
+
+    def next_step(self) -> None:
+        """Start a new step: every :meth:`update` until the next call shares its bias correction."""
+        self.t += 1
+
+    def update(self, key, value: np.ndarray, grad: np.ndarray, *, decay: bool) -> np.ndarray:
+        """The new value of the parameter ``key`` (a new array; ``value`` is not changed)."""
+        b1, b2 = self.betas
+        m = self.m[key] = b1 * self.m.get(key, 0.0) + (1 - b1) * grad
+        v = self.v[key] = b2 * self.v.get(key, 0.0) + (1 - b2) * grad * grad
+        m_hat, v_hat = m / (1 - b1**self.t), v / (1 - b2**self.t)
+        return value - self.lr * (m_hat / (np.sqrt(v_hat) + self.eps) + (self.weight_decay * value if decay else 0.0))
+
+
 class Adam:
-    """Adam (Kingma & Ba) with decoupled weight decay on weights."""
+    """Adam (:class:`AdamRule`) over a :class:`Sequential`'s parameters, weight decay on weights only."""
 
     def __init__(self, model: Sequential, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-4):
         checks.instance("model", model, Sequential, accepted="a Sequential", owner="Adam")
-        lr = real("lr", lr, owner="Adam", minimum=0.0, exclusive_minimum=True)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise refuse("Adam", "betas", "a pair of numbers in [0, 1)", betas)
-        betas = tuple(real(f"betas[{i}]", b, owner="Adam", minimum=0.0, maximum=np.nextafter(1.0, 0.0))
-                      for i, b in enumerate(betas))
-        eps = real("eps", eps, owner="Adam", minimum=0.0, exclusive_minimum=True)
-        weight_decay = real("weight_decay", weight_decay, owner="Adam", minimum=0.0)
-        self.model, self.lr, self.betas, self.eps, self.weight_decay = model, lr, betas, eps, weight_decay
-        self.m = {(id(layer), name): np.zeros_like(layer.params[name]) for layer, name in _parameters(model)}
-        self.v = {key: np.zeros_like(value) for key, value in self.m.items()}
-        self.t = 0
+        self.model, self.rule = model, AdamRule(lr, betas, eps, weight_decay, owner="Adam")
 
     def step(self) -> None:
-        self.t += 1
-        b1, b2 = self.betas
+        self.rule.next_step()
         for layer, name in _parameters(self.model):
-            key, g = (id(layer), name), layer.grads[name]
-            self.m[key] = b1 * self.m[key] + (1 - b1) * g
-            self.v[key] = b2 * self.v[key] + (1 - b2) * g * g
-            m_hat, v_hat = self.m[key] / (1 - b1**self.t), self.v[key] / (1 - b2**self.t)
-            decay = self.weight_decay * layer.params[name] if name == "W" else 0.0
-            layer.params[name] = layer.params[name] - self.lr * (m_hat / (np.sqrt(v_hat) + self.eps) + decay)
+            layer.params[name] = self.rule.update((id(layer), name), layer.params[name], layer.grads[name],
+                                                  decay=name == "W")
 
 
 def accuracy(model: Sequential, x: np.ndarray, y: np.ndarray, batch: int = 512) -> float:

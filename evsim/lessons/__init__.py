@@ -45,7 +45,9 @@ def demos() -> dict[str, tuple[Lesson, ...]]:
     from evsim.lessons.encodings import encodings_lesson
     from evsim.lessons.low_latency import low_latency_lesson
     from evsim.lessons.lynch_musco import gates_lesson, wta_lesson
+    from evsim.lessons.training import training_lesson
 
     return {"event-core": (if_neuron_lesson, circuit_lesson, continuous_lif_lesson),
             "lynch-musco": (gates_lesson, wta_lesson), "encodings": (encodings_lesson,),
-            "conversion": (conversion_lesson,), "low-latency": (low_latency_lesson,)}
+            "conversion": (conversion_lesson,), "low-latency": (low_latency_lesson,),
+            "training": (training_lesson,)}

@@ -939,6 +939,20 @@ refuse(D, "bptt.backward('abc')", lambda: evsim.deep.bptt.backward("abc", np.zer
 refuse(D, "bptt.backward(grad wrong shape)", lambda: evsim.deep.bptt.backward(evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.ArcTan()), np.zeros((8, 3))), "grad")
 refuse(D, "bptt.backward(grad nan)", lambda: evsim.deep.bptt.backward(evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.ArcTan()), np.full((8, 2), NAN)), "grad", "nan")
 accept(D, "bptt.backward(bptt.forward(relaxed, zero reset, single spike))", lambda: evsim.deep.bptt.backward(evsim.deep.bptt.forward(zero_reset_snn(), X, 3, evsim.deep.surrogate.STDB(), single_spike=True, relaxed=True), np.ones((8, 2))))
+refuse(D, "fit('abc')", lambda: evsim.deep.fit("abc", X, Y, 3), "snn", "'abc'")
+for bad in [0, -1, 2.5, True]:
+    refuse(D, f"fit(steps={bad!r})", lambda b=bad: evsim.deep.fit(snn(), X, Y, b), "steps", shown(bad))
+for arg, bad in [("lr", -0.1), ("lr", 0.0), ("lr", NAN), ("epochs", 0), ("batch", 0), ("weight_decay", -1.0),
+                 ("seed", -1), ("encoding", "poisson"), ("loss", "mse"), ("schedule", "step"),
+                 ("surrogate", "atan"), ("train_leak", "yes"), ("train_v_init", "yes"), ("single_spike", "yes"),
+                 ("validation", "abc"), ("progress", "yes")]:
+    refuse(D, f"fit({arg}={bad!r})", lambda a=arg, b=bad: evsim.deep.fit(snn(), X, Y, 3, **{a: b}), arg, shown(bad))
+refuse(D, "fit(single_spike with rate)", lambda: evsim.deep.fit(snn(), X, Y, 3, encoding="rate", single_spike=True), "single_spike", "rate")
+refuse(D, "fit(y out of range)", lambda: evsim.deep.fit(snn(), X, np.full(8, 5), 3), "y")
+refuse(D, "fit(x nan)", lambda: evsim.deep.fit(snn(), np.full((8, 4), NAN), Y, 3), "x", "nan")
+accept(D, "fit(one epoch, hybrid, single spike, STDB)", lambda: check(evsim.deep.fit(snn(), X, Y, 3, epochs=1, encoding="hybrid", single_spike=True, surrogate=evsim.deep.surrogate.STDB(), loss="time+membrane").net.layers[0].theta == snn().layers[0].theta, "θ kept"))
+refuse(D, "spiking_mlp([4, 2])", lambda: evsim.deep.spiking_mlp([4, 2]), "sizes", "[4, 2]")
+refuse(D, "spiking_mlp(beta=2)", lambda: evsim.deep.spiking_mlp([4, 3, 2], beta=2.0), "beta", "2.0")
 for bad in BAD_SEEDS:
     refuse(D, f"Dense(rng={bad!r})", lambda b=bad: Dense(3, 2, rng=b), "rng", shown(bad))
 refuse(D, "Conv2d(0, 2, 3)", lambda: Conv2d(0, 2, 3), "c_in", "0")

@@ -1,0 +1,379 @@
+"""Direct training of a :class:`~evsim.deep.convert.SpikingNet`: minibatches of BPTT with pseudo-derivatives.
+
+Each minibatch runs :func:`evsim.deep.bptt.forward` (the runner's neuron
+functions, hard spikes) for ``steps`` steps, takes a loss of the output
+accumulator's potentials ``u_t`` (the cumulative logits after step ``t``),
+:func:`evsim.deep.bptt.backward` gives the gradient of every weight, bias
+and (``train_leak=True``) leak ``β`` with the chosen pseudo-derivative, and
+:class:`~evsim.deep.train.AdamRule` updates them. The result is a
+:class:`SpikingNet` like a converted one: :func:`evsim.deep.run`, energy,
+early exit, :func:`evsim.io.save`, :func:`evsim.deep.to_network` and NIR
+export all take it.
+
+Losses (``u_t``: the ``(batch, classes)`` potentials after step ``t``, ``y``
+the labels, ``CE`` the mean softmax cross-entropy)::
+
+    "final"          L = CE(u_T, y)
+    "time+membrane"  L = CE(u_T, y) + (1/T)·Σ_{t=1..T} CE(u_t, y)
+
+The first reads the membrane potential at the end, what :func:`run`'s
+prediction reads. The second is this package's form of Datta et al.'s loss
+"from the output neurons' spike time and membrane potential" (their exact
+formula is not given in the abstract it comes from): read the output layer
+as a first-to-fire code — the class whose potential leads first "spikes"
+first — and the correct class should lead *from as early a step as
+possible*. ``CE(u_t, y)`` is small exactly when the correct class leads at
+step ``t`` by a margin, so the average over steps grows with every step the
+correct class does not yet lead: a smooth stand-in for the correct output's
+spike time, with the final membrane term keeping the answer at ``T`` right.
+It also trains what early exit (:mod:`evsim.deep.early_exit`) reads.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
+
+import numpy as np
+
+from evsim.deep import checks
+from evsim.deep.bptt import backward, forward
+from evsim.deep.convert import SpikingLayer, SpikingNet, convert
+from evsim.deep.energy import E_AC, ann_energy
+from evsim.deep.matrix import fan_out
+from evsim.deep.layers import Dense, ReLU, Sequential
+from evsim.deep.runner import ENCODINGS, encode_batch, run
+from evsim.deep.surrogate import FastSigmoid, Surrogate
+from evsim.deep.train import AdamRule, cross_entropy
+from evsim.validation import choice, flag, generator, integer, real, refuse
+
+__all__ = ["LOSSES", "SCHEDULES", "Training", "fit", "spiking_mlp", "output_loss", "learning_rate", "spike_costs",
+           "spike_energy"]
+
+LOSSES = ("final", "time+membrane")
+SCHEDULES = ("constant", "cosine")
+
+
+@dataclass(frozen=True, eq=False)
+class Training:
+    """What :func:`fit` returns: the trained net and its training curve.
+
+    ``losses`` and ``accuracies``: per epoch, the mean training loss and the
+    fraction of training samples the net classified right during the epoch
+    (hard spikes, as the runner); ``validation``: after each epoch, the
+    accuracy :func:`run` gives on the validation data (None without it).
+    ``options``: the settings, so a run can say how it was trained.
+    """
+
+    net: SpikingNet
+    losses: tuple[float, ...]
+    accuracies: tuple[float, ...]
+    validation: tuple[float, ...] | None
+    options: dict
+
+    def __repr__(self) -> str:
+        shown = f", validation {100 * self.validation[-1]:.2f} %" if self.validation else ""
+        return (f"Training({len(self.losses)} epochs: loss {self.losses[-1]:.4f}, training accuracy "
+                f"{100 * self.accuracies[-1]:.2f} %{shown}; net {self.net!r})")
+
+
+def output_loss(logits: np.ndarray, labels: np.ndarray, loss: str = "final") -> tuple[float, np.ndarray]:
+    """A loss of the cumulative logits ``(steps, batch, classes)`` and its gradient (see the module docstring).
+
+    The gradient has the shape :func:`evsim.deep.bptt.backward` takes:
+    ``(batch, classes)`` for ``"final"``, ``(steps, batch, classes)`` for
+    ``"time+membrane"``.
+    """
+    loss = choice("loss", loss, LOSSES, owner="output_loss")
+    value, grad = cross_entropy(logits[-1], labels)
+    if loss == "final":
+        return value, grad
+    steps = len(logits)
+    grads = np.empty(logits.shape)
+    for t in range(steps):
+        term, grads[t] = cross_entropy(logits[t], labels)
+        value += term / steps
+    grads /= steps
+    grads[-1] += grad
+    return value, grads
+
+
+def spiking_mlp(sizes: Sequence[int], *, theta: float = 1.0, beta: float = 1.0, reset: str = "subtract",
+                seed: int = 0, dtype=np.float64) -> SpikingNet:
+    """An untrained spiking MLP ``sizes[0] → … → sizes[-1]`` to train with :func:`fit`.
+
+    Dense layers with He-initialised weights (seeded: layer ``k`` draws from
+    ``seed + 10·k``) and zero biases; every hidden layer spiking with
+    threshold ``theta``, decay ``beta`` (1: IF; 0: no carry-over) and
+    ``reset``, starting from ``v = 0``; the last layer the accumulator. Any
+    other shape (convolutions, pooling): :func:`~evsim.deep.convert.convert`
+    an untrained :class:`Sequential` with ``thresholds=``, then ``replace``
+    its layers' ``beta`` and ``reset``.
+    """
+    owner = "spiking_mlp"
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 3:
+        raise refuse(owner, "sizes", "at least three layer widths: input, hidden…, classes", sizes)
+    sizes = [integer(f"sizes[{i}]", n, owner=owner, minimum=1) for i, n in enumerate(sizes)]
+    seed = integer("seed", seed, owner=owner, minimum=0)
+    layers = []
+    for k, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
+        layers += [Dense(n_in, n_out, rng=seed + 10 * k), ReLU()]
+    snn = convert(Sequential(layers[:-1]), thresholds=[theta] * (len(sizes) - 2), input_shape=(sizes[0],),
+                  dtype=dtype)
+    spiking = tuple(replace(layer, beta=beta, reset=reset) if layer.spiking else layer for layer in snn.layers)
+    return replace(snn, layers=spiking, norm="trained", v_init_rule="zero")
+
+
+def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: int = 10, batch: int = 64,
+        lr: float = 1e-3, seed: int = 0, surrogate: Surrogate | None = None, encoding: str = "analog",
+        single_spike: bool = False, loss: str = "final", schedule: str = "constant", train_leak: bool = False,
+        train_v_init: bool = False, detach_reset: bool = False, weight_decay: float = 0.0, spike_cost: float = 0.0,
+        spike_budget: float = 0.0, validation: tuple[np.ndarray, np.ndarray] | None = None,
+        progress: bool | Callable[[int, float], None] = False) -> Training:
+    """Train ``snn`` (a copy; ``snn`` is not changed) on ``x, y`` for ``steps`` steps per sample.
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        From :func:`spiking_mlp`, or a converted net to fine-tune (each
+        layer's ``reset``, ``beta`` and ``synapse_beta`` are kept).
+    x, y : ndarray
+        ``(samples, *snn.input_shape)`` values (in ``[0, 1]`` for the spike
+        encodings) and their class labels.
+    steps : int
+        Time steps per sample (``>= 2`` for hybrid input).
+    epochs, batch : int
+        Passes over the data, and samples per update (shuffled by ``seed``).
+    lr, weight_decay : float
+        Adam's learning rate (``> 0``) and decoupled weight decay on weights.
+    schedule : {"constant", "cosine"}
+        The learning rate over the run (:func:`learning_rate`).
+    seed : int
+        The shuffle and the rate code's draws: the same seed gives the same
+        weights, bit for bit.
+    surrogate : Surrogate
+        The spike's pseudo-derivative (:mod:`evsim.deep.surrogate`); default
+        ``FastSigmoid(4.0)``.
+    encoding : {"analog", "rate", "ttfs", "hybrid"}
+        How ``x`` enters (:func:`evsim.deep.runner.encode_batch`).
+    single_spike : bool
+        Every hidden neuron fires at most once per sample (refused with rate
+        input, whose information is in spike counts).
+    loss : {"final", "time+membrane"}
+        See the module docstring.
+    train_leak : bool
+        Also train each spiking layer's ``β`` (kept in ``[0, 1]``; a
+        current-based layer's in ``(0, 1)``).
+    train_v_init : bool
+        Also train each spiking neuron's initial potential ``v_init``.
+    spike_cost, spike_budget : float
+        ``λ >= 0`` and ``B >= 0``: add ``λ·max(0, e − B)`` to the loss, where
+        ``e = E_spikes/E_ANN`` is the energy of the accumulates the batch's
+        spikes cause (one per spike and nonzero outgoing weight, ``E_AC``
+        each) per image, over the ANN's energy per image (its MACs at
+        ``E_MAC``; :mod:`evsim.deep.energy`). With ``B = 0`` every spike of
+        neuron ``j`` costs ``λ·fan_out_j·E_AC/E_ANN``; with a budget ``B``
+        (e.g. :func:`spike_energy` of the net before fine-tuning) spikes cost
+        nothing until the batch spends more than it.
+    detach_reset : bool
+        Treat the reset's dependence on the spike as a constant (see
+        :mod:`evsim.deep.bptt`).
+    validation : (x, y), optional
+        Data the accuracy is measured on after each epoch (with :func:`run`).
+    progress : bool or callable
+        ``True``: a tqdm bar over epochs (standard error) with the loss;
+        a callable is called as ``progress(epoch, loss)`` after each epoch.
+
+    Raises
+    ------
+    ValidationError
+        A bad argument, named with the value and what is accepted.
+    LimitError
+        A batch whose tape (:func:`evsim.deep.bptt.tape_bytes`) exceeds ``evsim.limits``.
+    """
+    owner = "fit"
+    options = _checked(owner, snn, x, y, steps, epochs=epochs, batch=batch, lr=lr, seed=seed, surrogate=surrogate,
+                       encoding=encoding, single_spike=single_spike, loss=loss, schedule=schedule,
+                       train_leak=train_leak, train_v_init=train_v_init, detach_reset=detach_reset,
+                       weight_decay=weight_decay, spike_cost=spike_cost, spike_budget=spike_budget,
+                       validation=validation, progress=progress)
+    x, y, validation, progress = (options.pop(key) for key in ("x", "y", "validation", "progress"))
+    net, rule = copy.deepcopy(snn), AdamRule(options["lr"], weight_decay=options["weight_decay"], owner=owner)
+    options["costs"] = spike_costs(net, options["spike_cost"]) if options["spike_cost"] else None
+    rng = generator(options["seed"], owner=owner, argument="seed")
+    curve = {"losses": [], "accuracies": [], "validation": [] if validation is not None else None}
+    bar = _bar(options["epochs"]) if progress is True else None
+    for epoch in range(options["epochs"]):
+        net, loss_value, right = _epoch(net, x, y, rng, rule, options, epoch)
+        curve["losses"].append(loss_value)
+        curve["accuracies"].append(right)
+        if validation is not None:
+            curve["validation"].append(_accuracy(net, *validation, options))
+        _report(bar, progress, epoch, curve)
+    if bar is not None:
+        bar.close()
+    return Training(net, tuple(curve["losses"]), tuple(curve["accuracies"]),
+                    None if validation is None else tuple(curve["validation"]),
+                    {key: value for key, value in options.items() if key != "costs"})
+
+
+def _checked(owner, snn, x, y, steps, *, epochs, batch, lr, seed, surrogate, encoding, single_spike, loss, schedule,
+             train_leak, train_v_init, detach_reset, weight_decay, spike_cost, spike_budget, validation,
+             progress) -> dict:
+    """:func:`fit`'s arguments, checked, with the data in the net's float type."""
+    checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert or spiking_mlp)", owner=owner)
+    encoding = choice("encoding", encoding, ENCODINGS, owner=owner)
+    steps = integer("steps", steps, owner=owner, minimum=2 if encoding == "hybrid" else 1)
+    single_spike = flag("single_spike", single_spike, owner=owner)
+    if single_spike and encoding == "rate":
+        raise refuse(owner, "single_spike with encoding='rate'", "single_spike=False, or a temporal input "
+                     "(encoding='hybrid', 'ttfs' or 'analog'): a rate code carries its value in spike counts, "
+                     "which a neuron that fires once cannot pass on", True)
+    surrogate = FastSigmoid(4.0) if surrogate is None else surrogate
+    checks.instance("surrogate", surrogate, Surrogate, accepted="a pseudo-derivative from evsim.deep.surrogate",
+                    owner=owner)
+    spikes = encoding != "analog"
+    x = checks.samples("x", x, owner=owner, sample_shape=snn.input_shape, minimum=0.0 if spikes else None,
+                       maximum=1.0 if spikes else None).astype(snn.dtype, copy=False)
+    classes = snn.layers[-1].size
+    y = checks.labels("y", y, owner=owner, count=len(x), classes=classes)
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise refuse(owner, "validation", "a pair (x, y) of validation samples and labels", validation)
+        x_val = checks.samples("validation x", validation[0], owner=owner, sample_shape=snn.input_shape,
+                               minimum=0.0 if spikes else None, maximum=1.0 if spikes else None)
+        validation = (x_val, checks.labels("validation y", validation[1], owner=owner, count=len(x_val),
+                                           classes=classes))
+    return dict(x=x, y=y, validation=validation, progress=checks.progress(progress, owner=owner), steps=steps,
+                epochs=integer("epochs", epochs, owner=owner, minimum=1),
+                batch=integer("batch", batch, owner=owner, minimum=1),
+                lr=real("lr (the learning rate)", lr, owner=owner, minimum=0.0, exclusive_minimum=True),
+                weight_decay=real("weight_decay", weight_decay, owner=owner, minimum=0.0),
+                spike_cost=real("spike_cost", spike_cost, owner=owner, minimum=0.0),
+                spike_budget=real("spike_budget", spike_budget, owner=owner, minimum=0.0),
+                seed=integer("seed", seed, owner=owner, minimum=0), surrogate=surrogate, encoding=encoding,
+                single_spike=single_spike, loss=choice("loss", loss, LOSSES, owner=owner),
+                schedule=choice("schedule", schedule, SCHEDULES, owner=owner),
+                train_leak=flag("train_leak", train_leak, owner=owner),
+                train_v_init=flag("train_v_init", train_v_init, owner=owner),
+                detach_reset=flag("detach_reset", detach_reset, owner=owner))
+
+
+def learning_rate(lr: float, schedule: str, update: int, updates: int) -> float:
+    """The learning rate of update ``update`` (0-based) of ``updates``.
+
+    ``"constant"``: ``lr``; ``"cosine"``: ``lr·(1 + cos(π·update/updates))/2``,
+    from ``lr`` down towards 0 at the end (Loshchilov & Hutter's annealing, no restarts).
+    """
+    if schedule == "constant":
+        return lr
+    return lr * 0.5 * (1.0 + np.cos(np.pi * update / updates))
+
+
+def _epoch(net: SpikingNet, x, y, rng: np.random.Generator, rule: AdamRule, options: dict, epoch: int):
+    """One pass over the data in a seeded order; returns (net, mean loss, training accuracy)."""
+    order = rng.permutation(len(x))
+    total = right = 0.0
+    per_epoch = -(-len(x) // options["batch"])
+    for number, start in enumerate(range(0, len(x), options["batch"])):
+        rule.lr = learning_rate(options["lr"], options["schedule"], epoch * per_epoch + number,
+                                options["epochs"] * per_epoch)
+        rows = order[start:start + options["batch"]]
+        values = x[rows] if options["encoding"] == "analog" else \
+            encode_batch(x[rows], options["steps"], options["encoding"], rng)
+        tape = forward(net, values, options["steps"], options["surrogate"], single_spike=options["single_spike"],
+                       detach_reset=options["detach_reset"])
+        loss, grad = output_loss(tape.logits, y[rows], options["loss"])
+        excess, costs = _over_budget(tape, options, rows.size)
+        net = _updated(net, backward(tape, grad, spike_grad=costs), rule, options)
+        loss += excess
+        total += loss * rows.size
+        right += np.count_nonzero(tape.logits[-1].argmax(axis=1) == y[rows])
+    return net, total / len(x), right / len(x)
+
+
+def _over_budget(tape, options: dict, samples: int):
+    """The energy term ``λ·max(0, e − B)`` of the batch and its derivative per spike (None below the budget)."""
+    if options["costs"] is None:
+        return 0.0, None
+    spent = sum(float((spikes * cost).sum()) for spikes, cost in zip(tape.spikes, options["costs"])) / samples
+    excess = spent - options["spike_cost"] * options["spike_budget"]
+    if excess <= 0.0:
+        return 0.0, None
+    return excess, [cost / samples for cost in options["costs"]]
+
+
+def spike_energy(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog", single_spike: bool = False,
+                 rng=0) -> float:
+    """``E_spikes/E_ANN`` of ``snn`` on ``x``: the hidden spikes' accumulates per image over the ANN's energy.
+
+    The quantity ``spike_budget`` of :func:`fit` is measured in (it leaves
+    out the input's own operations, which training does not change).
+    """
+    result = run(snn, x, steps, encoding=encoding, rng=rng, single_spike=single_spike, record_spikes=True)
+    units = spike_costs(snn, 1.0)
+    return sum(float(spikes.sum(axis=(0, 1)) @ unit.reshape(-1)) for spikes, unit in zip(result.spikes, units)) / len(x)
+
+
+def spike_costs(snn: SpikingNet, spike_cost: float) -> list[np.ndarray]:
+    """Per spiking layer, what one spike of each neuron adds to the loss: ``λ·fan_out_j·E_AC/E_ANN``.
+
+    ``fan_out_j``: the nonzero weights out of neuron ``j`` (the accumulates
+    its spike causes); ``E_ANN``: the ANN's joules per image.
+    """
+    per_image = ann_energy(snn)
+    costs = []
+    for layer, following in zip(snn.layers, snn.layers[1:]):
+        if layer.spiking:
+            counts = fan_out(following.ops, following.input_shape).reshape(layer.output_shape)
+            costs.append(spike_cost * counts * E_AC / per_image)
+    return costs
+
+
+def _updated(net: SpikingNet, gradients, rule: AdamRule, options: dict) -> SpikingNet:
+    """The net after one Adam step on every weight and bias (leak, v_init); the ops are updated in place."""
+    rule.next_step()
+    layers = []
+    for k, (layer, grads) in enumerate(zip(net.layers, gradients)):
+        for i, (op, g) in enumerate(zip(layer.ops, grads.weights)):
+            if g is not None:
+                op.params["W"] = rule.update((k, i), op.params["W"], g.astype(op.params["W"].dtype), decay=True)
+        changes = {"bias": rule.update((k, "bias"), layer.bias, grads.bias.astype(layer.bias.dtype), decay=False)}
+        if options["train_leak"] and layer.spiking:
+            changes["beta"] = _leak(layer, float(rule.update((k, "beta"), layer.beta, grads.beta, decay=False)))
+        if options["train_v_init"] and layer.spiking:
+            changes["v_init"] = rule.update((k, "v_init"), layer.v_init, grads.v_init.astype(layer.v_init.dtype),
+                                            decay=False)
+        layers.append(replace(layer, **changes))
+    return replace(net, layers=tuple(layers))
+
+
+def _leak(layer: SpikingLayer, beta: float) -> float:
+    """A trained ``β`` kept where the layer allows it: ``[0, 1]``, or ``(0, 1)`` with a synaptic current."""
+    if layer.current_based:
+        return min(max(beta, 1e-6), 1.0 - 1e-6)
+    return min(max(beta, 0.0), 1.0)
+
+
+def _accuracy(net: SpikingNet, x, y, options: dict) -> float:
+    result = run(net, x, options["steps"], encoding=options["encoding"], labels=y, rng=options["seed"],
+                 single_spike=options["single_spike"])
+    return float(result.accuracy[-1])
+
+
+def _report(bar, progress, epoch: int, curve: dict) -> None:
+    if bar is not None:
+        shown = {"loss": f"{curve['losses'][-1]:.4f}", "train": f"{curve['accuracies'][-1]:.3f}"}
+        if curve["validation"] is not None:
+            shown["validation"] = f"{curve['validation'][-1]:.3f}"
+        bar.set_postfix(**shown)
+        bar.update()
+    elif callable(progress):
+        progress(epoch, curve["losses"][-1])
+
+
+def _bar(epochs: int):
+    from tqdm import tqdm
+
+    return tqdm(total=epochs, desc="training through time", unit="epoch", leave=False)

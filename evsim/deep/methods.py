@@ -1,0 +1,173 @@
+"""The seed papers' ways of training a spiking net, on the digits data, behind ``evsim train``.
+
+``"continuous"`` — Yin et al., "Algorithm and hardware design of discrete-time
+spiking neural networks based on back propagation with binary activations"
+(BioCAS 2017), *continuous integration*: LIF layers whose membrane carries
+over from step to step (``β = 0.9``), the spike a binary activation trained
+with the clipped straight-through estimator (``d = 1/w`` on ``|m − θ| <= w/2``),
+back-propagated through time; analog input (the same value every step);
+the loss on the output potential after the last step.
+
+``"discontinuous"`` — the same paper's *discontinuous integration*: the
+membrane restarts at every step (``β = 0``: ``m = b + W·x``), so each step
+is a binary-activation net of its own and the output sums them; made for
+rate-coded input (a fresh Bernoulli draw every step). Trained with the same
+estimator; with ``β = 0`` no gradient crosses from one step to another, so
+back-propagation through time *is* training step by step.
+
+``"datta"`` — Datta, Kundu & Beerel, "Training energy-efficient deep spiking
+neural networks with single-spike hybrid input encoding" (IJCNN 2021),
+as a hybrid recipe: train the QCFS ANN (:func:`~evsim.deep.experiment.digits_qcfs_mlp`),
+convert it (``θ = λ``, ``v_init = θ/2``), then fine-tune it as an SNN with
+hybrid input (the analog value at the first step, a time-to-first-spike code
+after), every hidden neuron firing at most once, a pseudo-derivative of the
+STDB family and the ``"time+membrane"`` loss (:mod:`evsim.deep.direct`), with
+an energy term that holds the hidden spikes' energy at the converted net's
+(measured on the training data before fine-tuning).
+
+Every reported accuracy is on the test split; nothing is chosen on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from evsim.datasets import load_digits
+from evsim.deep import checks
+from evsim.deep.convert import SpikingNet, convert
+from evsim.deep.direct import Training, fit, spike_energy, spiking_mlp
+from evsim.deep.energy import energy_ratio
+from evsim.deep.experiment import digits_qcfs_mlp
+from evsim.deep.runner import run
+from evsim.deep.surrogate import STDB, ClippedStraightThrough, Surrogate
+from evsim.deep.train import accuracy
+from evsim.validation import choice, integer
+
+__all__ = ["Method", "METHODS", "DigitsTraining", "train_digits"]
+
+
+@dataclass(frozen=True)
+class Method:
+    """One training method's settings (see the module docstring)."""
+
+    summary: str
+    encoding: str
+    surrogate: Surrogate
+    loss: str
+    epochs: int
+    lr: float
+    beta: float = 1.0
+    single_spike: bool = False
+    converted: bool = False
+    hold_energy: bool = False  # the energy term's budget: the converted net's own spike energy on the training data
+    hidden: int = 256
+    options: dict = field(default_factory=dict)  # further fit() options (weight_decay, spike_cost, …)
+
+
+METHODS = {
+    "continuous": Method("Yin et al.: LIF (β = 0.9) carried over steps, clipped straight-through, BPTT, analog "
+                         "input", encoding="analog", surrogate=ClippedStraightThrough(1.0), loss="final", epochs=20,
+                         lr=1e-3, beta=0.9, hidden=512, options={"weight_decay": 2.0}),
+    "discontinuous": Method("Yin et al.: the membrane restarts every step (β = 0), clipped straight-through, rate "
+                            "input", encoding="rate", surrogate=ClippedStraightThrough(1.0), loss="final",
+                            epochs=20, lr=1e-3, beta=0.0, hidden=512),
+    "datta": Method("Datta et al.: the converted QCFS net fine-tuned with hybrid input, single-spike hidden "
+                    "layers, windowed STDB and the spike-time + membrane loss", encoding="hybrid",
+                    surrogate=STDB(0.3, 0.01, slope=4.0), loss="time+membrane", epochs=80, lr=1e-3,
+                    single_spike=True, converted=True, hold_energy=True,
+                    options={"schedule": "cosine", "spike_cost": 10.0}),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class DigitsTraining:
+    """What :func:`train_digits` measured (accuracies are fractions, on the test split).
+
+    ``curve``: the :class:`~evsim.deep.direct.Training` (loss, training
+    accuracy and test accuracy after each epoch). For ``"datta"`` also the
+    ANN's accuracy and the converted net's accuracy and energy before
+    fine-tuning. ``energy_ratio``: joules per image over the ANN's
+    (:func:`~evsim.deep.energy.energy_ratio`).
+    """
+
+    method: str
+    steps: int
+    seed: int
+    accuracy: float
+    spikes_per_image: float
+    energy_ratio: float
+    curve: Training
+    ann_accuracy: float | None = None
+    converted_accuracy: float | None = None
+    converted_energy_ratio: float | None = None
+
+    @property
+    def net(self) -> SpikingNet:
+        return self.curve.net
+
+    def as_json(self) -> dict:
+        return {"dataset": "digits", "method": self.method, "steps": self.steps, "seed": self.seed,
+                "epochs": len(self.curve.losses), "accuracy": self.accuracy,
+                "spikes_per_image": self.spikes_per_image, "energy_ratio": self.energy_ratio,
+                "ann_accuracy": self.ann_accuracy, "converted_accuracy": self.converted_accuracy,
+                "converted_energy_ratio": self.converted_energy_ratio, "losses": list(self.curve.losses),
+                "train_accuracy": list(self.curve.accuracies), "test_accuracy": list(self.curve.validation)}
+
+    def format(self) -> str:
+        method = METHODS[self.method]
+        lines = [f"digits, {self.method} ({method.summary}), T = {self.steps}, seed {self.seed}",
+                 f"{'epoch':>6}{'loss':>10}{'train %':>10}{'test %':>10}"]
+        for epoch, (loss, train, test) in enumerate(zip(self.curve.losses, self.curve.accuracies,
+                                                        self.curve.validation), start=1):
+            lines.append(f"{epoch:>6}{loss:>10.4f}{100 * train:>10.2f}{100 * test:>10.2f}")
+        if self.ann_accuracy is not None:
+            lines.append(f"ANN {100 * self.ann_accuracy:.2f} %; converted, before fine-tuning "
+                         f"{100 * self.converted_accuracy:.2f} % (energy/ANN {self.converted_energy_ratio:.3f})")
+        lines.append(f"trained SNN: test accuracy {100 * self.accuracy:.2f} %, {self.spikes_per_image:.1f} "
+                     f"spikes per image, energy/ANN {self.energy_ratio:.3f}")
+        return "\n".join(lines)
+
+
+def train_digits(method: str = "continuous", steps: int = 8, *, epochs: int | None = None, seed: int = 0,
+                 hidden: int | None = None, progress=False) -> DigitsTraining:
+    """Train a 64-``hidden``-``hidden``-10 spiking net on the digits by ``method`` (see :data:`METHODS`).
+
+    ``epochs`` and ``hidden`` default to the method's. Returns the test
+    accuracy, spikes and energy of the trained net and its training curve.
+    """
+    owner = "train_digits"
+    method = choice("method", method, tuple(METHODS), owner=owner)
+    recipe = METHODS[method]
+    steps = integer("steps", steps, owner=owner, minimum=2 if recipe.encoding == "hybrid" else 1)
+    epochs = recipe.epochs if epochs is None else integer("epochs", epochs, owner=owner, minimum=1)
+    seed = integer("seed", seed, owner=owner, minimum=0)
+    hidden = recipe.hidden if hidden is None else integer("hidden", hidden, owner=owner, minimum=1)
+    progress = checks.progress(progress, owner=owner)
+    data = load_digits()
+    x_train, x_test = data.x_train.reshape(len(data.x_train), -1), data.x_test.reshape(len(data.x_test), -1)
+    before = {}
+    if recipe.converted:
+        ann = digits_qcfs_mlp(data, seed=seed, hidden=hidden)
+        snn = convert(ann, norm="qcfs", v_init="half", input_shape=(64,))
+        converted = _measure(snn, x_test, data.y_test, steps, recipe, seed)
+        before = dict(ann_accuracy=accuracy(ann, x_test, data.y_test), converted_accuracy=converted[0],
+                      converted_energy_ratio=converted[2])
+    else:
+        snn = spiking_mlp([64, hidden, hidden, 10], beta=recipe.beta, seed=seed)
+    options = dict(recipe.options)
+    if recipe.hold_energy:
+        options["spike_budget"] = spike_energy(snn, x_train, steps, encoding=recipe.encoding,
+                                               single_spike=recipe.single_spike, rng=seed)
+    curve = fit(snn, x_train, data.y_train, steps, epochs=epochs, lr=recipe.lr, seed=seed,
+                surrogate=recipe.surrogate, encoding=recipe.encoding, single_spike=recipe.single_spike,
+                loss=recipe.loss, validation=(x_test, data.y_test), progress=progress, **options)
+    accuracy_, spikes, energy = _measure(curve.net, x_test, data.y_test, steps, recipe, seed)
+    return DigitsTraining(method, steps, seed, accuracy_, spikes, energy, curve, **before)
+
+
+def _measure(snn: SpikingNet, x, y, steps: int, recipe: Method, seed: int) -> tuple[float, float, float]:
+    """(test accuracy, spikes per image, energy per image over the ANN's) of ``snn`` run as trained."""
+    result = run(snn, x, steps, encoding=recipe.encoding, labels=y, rng=seed, single_spike=recipe.single_spike)
+    return float(result.accuracy[-1]), float(result.spike_counts.sum() / len(x)), energy_ratio(result, snn)
