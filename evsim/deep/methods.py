@@ -75,7 +75,7 @@ METHODS = {
                             epochs=20, lr=1e-3, beta=0.0, hidden=512),
     "datta": Method("Datta et al.: the converted QCFS net fine-tuned with hybrid input, single-spike hidden "
                     "layers, windowed STDB and the spike-time + membrane loss", encoding="hybrid",
-                    surrogate=STDB(0.3, 0.01, slope=4.0), loss="time+membrane", epochs=80, lr=1e-3,
+                    surrogate=STDB(0.3, 0.01, slope=4.0), loss="time+membrane", epochs=160, lr=1e-3,
                     single_spike=True, converted=True, hold_energy=True,
                     options={"schedule": "cosine", "spike_cost": 10.0}),
 }

@@ -23,6 +23,7 @@ Prints one line per target and every failure; exit status 1 if any.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib.util
 import io as stdio
 import os
@@ -498,8 +499,19 @@ SURROGATES = st.sampled_from([evsim.deep.surrogate.StraightThrough(), evsim.deep
 @target("deep.bptt", x=either(st.just(X)), steps=sized(st.integers(1, 4)), surrogate=either(SURROGATES),
         reset=either(st.sampled_from(["subtract", "zero"])), single_spike=either(flags), relaxed=either(flags),
         detach_reset=either(flags), grad=either(st.just(np.ones((6, 2)))))
-def _bptt(x, steps, surrogate, grad, **options):
-    evsim.deep.bptt.backward(evsim.deep.bptt.forward(SNN, x, steps, surrogate, **options), grad)
+def _bptt(x, steps, surrogate, grad, reset, **options):
+    layers = (dataclasses.replace(SNN.layers[0], reset=reset),) + SNN.layers[1:]
+    net = dataclasses.replace(SNN, layers=layers)
+    evsim.deep.bptt.backward(evsim.deep.bptt.forward(net, x, steps, surrogate, **options), grad)
+
+
+@target("deep.fit", x=either(st.just(X)), y=either(st.just(Y)), steps=sized(st.integers(1, 3)),
+        epochs=either(st.integers(1, 2)), batch=either(st.integers(1, 6)), lr=either(positive),
+        encoding=either(st.sampled_from(["analog", "rate", "ttfs", "hybrid"])), surrogate=either(SURROGATES),
+        single_spike=either(flags), loss=either(st.sampled_from(["final", "time+membrane"])),
+        spike_cost=either(st.floats(0, 5)), spike_budget=either(st.floats(0, 1)), train_leak=either(flags))
+def _fit(x, y, steps, **options):
+    evsim.deep.fit(SNN, x, y, steps, **options)
 
 
 @target("deep.surrogate", slope=either(positive), alpha=either(positive), width=either(positive),
@@ -507,7 +519,7 @@ def _bptt(x, steps, surrogate, grad, **options):
 def _surrogate(slope, alpha, width, beta, x):
     for s in (evsim.deep.surrogate.FastSigmoid(slope), evsim.deep.surrogate.ArcTan(alpha),
               evsim.deep.surrogate.Triangle(width), evsim.deep.surrogate.ClippedStraightThrough(width),
-              evsim.deep.surrogate.STDB(alpha, beta)):
+              evsim.deep.surrogate.STDB(alpha, beta), evsim.deep.surrogate.STDB(alpha, beta, slope)):
         s.relaxed(np.asarray(x, float), 1.0)
 
 
