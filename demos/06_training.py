@@ -1,6 +1,6 @@
 """Lesson 6 — training a spiking net through time, and its spikes in the event engine.
 
-What it shows: a 64-256-256-10 net of LIF neurons (β = 0.9) trained on the
+What it shows: a 64-512-512-10 net of LIF neurons (β = 0.9) trained on the
 bundled 8×8 digits with back-propagation through time (Yin et al.'s
 continuous integration: the membrane carries over, a clipped straight-through
 pseudo-derivative stands in for the spike's), its training curve, and one

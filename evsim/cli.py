@@ -80,7 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--method", default="continuous", choices=TRAINING_METHODS,
                        help="continuous, discontinuous (Yin et al.) or datta (Datta et al.'s fine-tuning); "
                             "default continuous")
-    train.add_argument("--steps", type=_count(1), default=None, help="time steps T (default 8; datta: 4)")
+    train.add_argument("--steps", type=_count(1), default=None, help="time steps T (default: the method's, 8; "
+                                                                       "datta: 4)")
     train.add_argument("--epochs", type=_count(1), default=None, help="passes over the data (default: the method's)")
     train.add_argument("--seed", type=_count(0), default=0, help="seed of the weights, the order and the draws "
                                                                    "(default 0)")
@@ -156,8 +157,7 @@ def _train(args) -> None:
     method = args.method
     if args.plot:
         writable_path("--plot", args.plot)  # before the training, not after it
-    steps = args.steps if args.steps is not None else (4 if method == "datta" else 8)
-    result = train_digits(method, steps, epochs=args.epochs, seed=args.seed, progress=not args.json)
+    result = train_digits(method, args.steps, epochs=args.epochs, seed=args.seed, progress=not args.json)
     print(json.dumps(result.as_json()) if args.json else result.format())
     if args.plot:
         import matplotlib

@@ -319,8 +319,8 @@ def _layer(fields: _Fields, entry, field: str, shape: tuple[int, ...], last: boo
         synapse_beta = real(f"{field}.synapse_beta", synapse_beta, owner=fields.owner, minimum=0.0, maximum=1.0,
                             exclusive_minimum=True, exclusive_maximum=True)
     if last and (beta != 1.0 or synapse_beta is not None or reset != "subtract"):
-        raise fields.fail(f"{field}.beta", "must be 1, synapse_beta null and reset 'subtract' (the last layer "
-                                           "accumulates)")
+        raise fields.fail(f"{field}.beta, synapse_beta and reset", "must be 1, null and 'subtract' (the last "
+                                                                  "layer accumulates)")
     return SpikingLayer(tuple(ops), input_shape, output_shape, bias, theta, v_init, beta, synapse_beta, reset)
 
 

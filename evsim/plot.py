@@ -5,7 +5,7 @@ Every function takes ``ax=None`` (a new figure is made) and returns the Axes.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from collections.abc import Mapping, Sequence
 
@@ -14,6 +14,11 @@ import numpy as np
 from evsim import validation as check
 from evsim.errors import ValidationError
 from evsim.record import SpikeRecord
+
+if TYPE_CHECKING:  # (annotations only: plot imports neither matplotlib nor the deep path until it draws)
+    from matplotlib.axes import Axes
+
+    from evsim.deep.direct import Training
 
 __all__ = ["raster", "potential", "event_timeline", "behavior", "accuracy_vs_steps", "accuracy_vs_latency",
            "accuracy_vs_energy", "low_latency", "training_curve"]
@@ -230,7 +235,7 @@ def low_latency(rows, ann_accuracy: float):
     return left
 
 
-def training_curve(training, ax=None, *, ann_accuracy: float | None = None):
+def training_curve(training: "Training", ax: "Axes | None" = None, *, ann_accuracy: float | None = None) -> "Axes":
     """Accuracy per epoch (training, and test where measured) with the loss on a second axis.
 
     ``training``: a :class:`~evsim.deep.direct.Training` (from

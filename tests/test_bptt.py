@@ -198,31 +198,38 @@ def test_hard_forward_spikes_are_the_runners_with_arbitrary_floats(encoding):
 
 
 def test_a_cost_on_the_spikes_is_differentiated_through_time():
-    """backward(spike_grad=[c]) is the gradient of CE + Σ_t Σ_j c_j·s_t,j on the relaxed pass (central differences
-    of every first-layer weight, to 1e-6 of the largest), and a mutation that ignores it (c = 0) is far off."""
-    snn, x, labels = _net()
-    cost = np.array([0.3, 0.1, 0.5, 0.2])
+    """backward(spike_grad=[c_1, c_2]) is the gradient of CE + Σ_l Σ_t Σ_j c_l,j·s_l,t,j on the relaxed pass
+    (central differences of every weight of both hidden layers, which differ in width so a cost given to the
+    wrong layer cannot even broadcast, to 1e-6 of the largest), and a mutation that ignores it is far off."""
+    rng = np.random.default_rng(3)
+    ann = Sequential([Dense(3, 4, rng=1), ReLU(), Dense(4, 5, rng=2), ReLU(), Dense(5, 2, rng=3)])
+    snn = convert(ann, thresholds=[0.5, 0.4], input_shape=(3,))
+    snn = replace(snn, layers=(replace(snn.layers[0], beta=0.8),) + snn.layers[1:])
+    x, labels = rng.uniform(0, 1, (4, 3)), np.array([0, 1, 1, 0])
+    costs = [np.array([0.3, 0.1, 0.5, 0.2]), np.array([0.05, 0.4, 0.2, 0.1, 0.3])]
 
     def loss(net):
         tape = bptt.forward(net, x, 5, sg.ArcTan(), relaxed=True)
-        return cross_entropy(tape.logits[-1], labels)[0] + float((tape.spikes[0] * cost).sum())
+        return cross_entropy(tape.logits[-1], labels)[0] + sum(float((s * c).sum()) for s, c in zip(tape.spikes, costs))
 
     tape = bptt.forward(snn, x, 5, sg.ArcTan(), relaxed=True)
-    mine = bptt.backward(tape, cross_entropy(tape.logits[-1], labels)[1], spike_grad=[cost])[0].weights[0]
-    without = bptt.backward(tape, cross_entropy(tape.logits[-1], labels)[1])[0].weights[0]
-    W = snn.layers[0].ops[0].params["W"]
-    numeric = np.zeros_like(W)
-    for index in np.ndindex(W.shape):
-        old = W[index]
-        W[index] = old + 1e-6
-        up = loss(snn)
-        W[index] = old - 1e-6
-        down = loss(snn)
-        W[index] = old
-        numeric[index] = (up - down) / 2e-6
-    assert np.abs(mine - numeric).max() <= 1e-6 * np.abs(numeric).max()
-    assert np.abs(without - numeric).max() > 1e-2 * np.abs(numeric).max()
-    with pytest.raises(ValidationError, match=r"spike_grad must be None or one array per spiking layer \(1\)"):
-        bptt.backward(tape, np.zeros((4, 2)), spike_grad=[cost, cost])
+    grad = cross_entropy(tape.logits[-1], labels)[1]
+    mine = [g.weights[0] for g in bptt.backward(tape, grad, spike_grad=costs)[:2]]
+    without = [g.weights[0] for g in bptt.backward(tape, grad)[:2]]
+    for k in range(2):
+        W = snn.layers[k].ops[0].params["W"]
+        numeric = np.zeros_like(W)
+        for index in np.ndindex(W.shape):
+            old = W[index]
+            W[index] = old + 1e-6
+            up = loss(snn)
+            W[index] = old - 1e-6
+            down = loss(snn)
+            W[index] = old
+            numeric[index] = (up - down) / 2e-6
+        assert np.abs(mine[k] - numeric).max() <= 1e-6 * np.abs(numeric).max(), k
+        assert np.abs(without[k] - numeric).max() > 1e-2 * np.abs(numeric).max(), k
+    with pytest.raises(ValidationError, match=r"spike_grad must be None or one array per spiking layer \(2\)"):
+        bptt.backward(tape, np.zeros((4, 2)), spike_grad=costs[:1])
     with pytest.raises(ValidationError, match=r"spike_grad\[0\] \(shape \(3,\)\) must be an array broadcastable"):
-        bptt.backward(tape, np.zeros((4, 2)), spike_grad=[np.ones(3)])
+        bptt.backward(tape, np.zeros((4, 2)), spike_grad=[np.ones(3), costs[1]])

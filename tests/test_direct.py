@@ -246,3 +246,45 @@ def test_a_conv_net_trains_too():
     assert training.net.layers[0].ops[0].params["W"].shape == (2, 1, 3, 3)
     assert not np.array_equal(training.net.layers[0].ops[0].params["W"], snn.layers[0].ops[0].params["W"])
     assert np.isfinite(training.losses).all()
+
+
+def test_the_printed_table_shows_about_ten_epochs_and_the_last():
+    from evsim.deep.methods import DigitsTraining
+
+    curve = direct.Training(None, tuple(np.linspace(1, 0.1, 37)), (0.5,) * 37, (0.9,) * 36 + (0.95,), {})
+    text = DigitsTraining("continuous", 8, 0, 0.95, 10.0, 0.5, curve).format()
+    rows = [line.split()[0] for line in text.splitlines()[2:-1]]
+    assert rows == ["1", "4", "8", "12", "16", "20", "24", "28", "32", "36", "37"]
+    assert text.splitlines()[-2].endswith("95.00")
+
+
+def test_a_float32_net_stays_float32_and_matches_the_runner():
+    """With either schedule, a float32 net's trained parameters stay float32, so the training pass still equals
+    run bit for bit (a float64 learning rate once promoted them)."""
+    from evsim.deep import bptt
+
+    x, y = _blobs()
+    net = direct.spiking_mlp([6, 8, 3], seed=0, dtype=np.float32)
+    for schedule in direct.SCHEDULES:
+        trained = direct.fit(net, x, y, 3, epochs=2, schedule=schedule, train_v_init=True).net
+        assert {w.dtype for w in _weights(trained)} == {np.dtype(np.float32)}
+        tape = bptt.forward(trained, x.astype(np.float32), 3, sg.FastSigmoid())
+        assert np.array_equal(tape.logits, run(trained, x, 3).logits)
+
+
+def test_helpers_refuse_what_they_cannot_mean():
+    with pytest.raises(ValidationError, match=r"learning_rate: schedule must be one of"):
+        direct.learning_rate(1e-3, "bogus", 5, 10)
+    with pytest.raises(ValidationError, match=r"learning_rate: updates must be an integer >= 1, got 0"):
+        direct.learning_rate(1e-3, "cosine", 0, 0)
+    with pytest.raises(ValidationError, match=r"learning_rate: update must be an integer >= 0 and <= 9, got 20"):
+        direct.learning_rate(1e-3, "cosine", 20, 10)
+    with pytest.raises(ValidationError, match=r"learning_rate: lr must be a finite real number > 0.0"):
+        direct.learning_rate(-1e-3, "constant", 0, 10)
+    with pytest.raises(ValidationError, match=r"spike_costs: spike_cost must be a finite real number >= 0.0"):
+        direct.spike_costs(direct.spiking_mlp([4, 3, 2]), -1.0)
+    with pytest.raises(ValidationError, match=r"output_loss: logits .*3"):
+        direct.output_loss(np.zeros((4, 3)), np.zeros(4, int))
+    x, y = _blobs()
+    with pytest.raises(ValidationError, match=r"fit: spike_budget without spike_cost must be spike_cost > 0"):
+        direct.fit(direct.spiking_mlp([6, 4, 3]), x, y, 3, spike_budget=0.5)

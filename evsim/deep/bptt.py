@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -238,7 +239,8 @@ def _spiking_layer(layer: SpikingLayer, inputs: np.ndarray, surrogate: Surrogate
     return _LayerTape(inputs, **record)
 
 
-def backward(tape: Tape, grad: np.ndarray, *, spike_grad=None) -> tuple[LayerGradients, ...]:
+def backward(tape: Tape, grad: np.ndarray, *,
+             spike_grad: Sequence[np.ndarray] | None = None) -> tuple[LayerGradients, ...]:
     """The gradients of every layer's parameters, given the loss's gradient ``grad`` with respect to the logits.
 
     ``grad``: ``(batch, classes)``, the gradient with respect to the final
@@ -297,7 +299,7 @@ def _spike_gradients(tape: Tape, spike_grad, owner: str) -> list:
             raise refuse(owner, f"spike_grad[{k}] (shape {array.shape})", "an array broadcastable to the layer's "
                          f"spikes {(tape.logits.shape[1], *layer.output_shape)}", checks.Said("that")) from None
         out.append(array)
-    return out[::-1]  # popped from the last layer back
+    return out  # in layer order: backward pops them from the end, the last layer first
 
 
 def _spiking_backward(tape: Tape, layer: SpikingLayer, record: _LayerTape, grad_x: np.ndarray, direct):

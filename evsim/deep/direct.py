@@ -46,7 +46,7 @@ from evsim.deep.layers import Dense, ReLU, Sequential
 from evsim.deep.runner import ENCODINGS, encode_batch, run
 from evsim.deep.surrogate import FastSigmoid, Surrogate
 from evsim.deep.train import AdamRule, cross_entropy
-from evsim.validation import choice, flag, generator, integer, real, refuse
+from evsim.validation import choice, flag, generator, integer, real, real_array, refuse
 
 __all__ = ["LOSSES", "SCHEDULES", "Training", "fit", "spiking_mlp", "output_loss", "learning_rate", "spike_costs",
            "spike_energy"]
@@ -86,17 +86,19 @@ def output_loss(logits: np.ndarray, labels: np.ndarray, loss: str = "final") -> 
     ``"time+membrane"``.
     """
     loss = choice("loss", loss, LOSSES, owner="output_loss")
-    value, grad = cross_entropy(logits[-1], labels)
+    logits = real_array("logits", logits, owner="output_loss", ndim=3, allow_empty=False)
     if loss == "final":
-        return value, grad
+        return cross_entropy(logits[-1], labels)
     steps = len(logits)
     grads = np.empty(logits.shape)
+    value = 0.0
     for t in range(steps):
         term, grads[t] = cross_entropy(logits[t], labels)
         value += term / steps
+    final = grads[-1].copy()
     grads /= steps
-    grads[-1] += grad
-    return value, grads
+    grads[-1] += final  # the last step's term again: CE(u_T) + (1/T)·Σ_t CE(u_t)
+    return value + term, grads
 
 
 def spiking_mlp(sizes: Sequence[int], *, theta: float = 1.0, beta: float = 1.0, reset: str = "subtract",
@@ -175,7 +177,8 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
         ``E_MAC``; :mod:`evsim.deep.energy`). With ``B = 0`` every spike of
         neuron ``j`` costs ``λ·fan_out_j·E_AC/E_ANN``; with a budget ``B``
         (e.g. :func:`spike_energy` of the net before fine-tuning) spikes cost
-        nothing until the batch spends more than it.
+        nothing until the batch spends more than it (a budget needs
+        ``spike_cost > 0``).
     detach_reset : bool
         Treat the reset's dependence on the spike as a constant (see
         :mod:`evsim.deep.bptt`).
@@ -251,7 +254,7 @@ def _checked(owner, snn, x, y, steps, *, epochs, batch, lr, seed, surrogate, enc
                 lr=real("lr (the learning rate)", lr, owner=owner, minimum=0.0, exclusive_minimum=True),
                 weight_decay=real("weight_decay", weight_decay, owner=owner, minimum=0.0),
                 spike_cost=real("spike_cost", spike_cost, owner=owner, minimum=0.0),
-                spike_budget=real("spike_budget", spike_budget, owner=owner, minimum=0.0),
+                spike_budget=_budget(spike_budget, spike_cost, owner),
                 seed=integer("seed", seed, owner=owner, minimum=0), surrogate=surrogate, encoding=encoding,
                 single_spike=single_spike, loss=choice("loss", loss, LOSSES, owner=owner),
                 schedule=choice("schedule", schedule, SCHEDULES, owner=owner),
@@ -261,14 +264,28 @@ def _checked(owner, snn, x, y, steps, *, epochs, batch, lr, seed, surrogate, enc
 
 
 def learning_rate(lr: float, schedule: str, update: int, updates: int) -> float:
-    """The learning rate of update ``update`` (0-based) of ``updates``.
+    """The learning rate of update ``update`` (0-based, ``< updates``) of ``updates``.
 
     ``"constant"``: ``lr``; ``"cosine"``: ``lr·(1 + cos(π·update/updates))/2``,
     from ``lr`` down towards 0 at the end (Loshchilov & Hutter's annealing, no restarts).
     """
+    owner = "learning_rate"
+    lr = real("lr", lr, owner=owner, minimum=0.0, exclusive_minimum=True)
+    schedule = choice("schedule", schedule, SCHEDULES, owner=owner)
+    updates = integer("updates", updates, owner=owner, minimum=1)
+    update = integer("update", update, owner=owner, minimum=0, maximum=updates - 1)
     if schedule == "constant":
         return lr
-    return lr * 0.5 * (1.0 + np.cos(np.pi * update / updates))
+    return float(lr * 0.5 * (1.0 + np.cos(np.pi * update / updates)))
+
+
+def _budget(spike_budget, spike_cost, owner: str) -> float:
+    """``spike_budget``, refused where no energy term would read it (``spike_cost`` 0)."""
+    budget = real("spike_budget", spike_budget, owner=owner, minimum=0.0)
+    if budget > 0.0 and spike_cost == 0.0:
+        raise refuse(owner, "spike_budget without spike_cost", "spike_cost > 0 with it (the budget is where the "
+                     "energy term λ·max(0, e − B) starts; with λ = 0 there is no term)", budget)
+    return budget
 
 
 def _epoch(net: SpikingNet, x, y, rng: np.random.Generator, rule: AdamRule, options: dict, epoch: int):
@@ -297,31 +314,38 @@ def _over_budget(tape, options: dict, samples: int):
     """The energy term ``λ·max(0, e − B)`` of the batch and its derivative per spike (None below the budget)."""
     if options["costs"] is None:
         return 0.0, None
-    spent = sum(float((spikes * cost).sum()) for spikes, cost in zip(tape.spikes, options["costs"])) / samples
-    excess = spent - options["spike_cost"] * options["spike_budget"]
+    excess = _spent(tape.spikes, options["costs"]) / samples - options["spike_cost"] * options["spike_budget"]
     if excess <= 0.0:
         return 0.0, None
     return excess, [cost / samples for cost in options["costs"]]
 
 
+def _spent(spikes, costs) -> float:
+    """``Σ_l Σ_(t, sample, j) s·cost_l,j``: the cost of every spike (spikes per layer, any leading (steps, batch))."""
+    return sum(float(s.reshape(-1, c.size).sum(axis=0) @ c.reshape(-1)) for s, c in zip(spikes, costs))
+
+
 def spike_energy(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog", single_spike: bool = False,
-                 rng=0) -> float:
+                 rng: int | np.random.Generator | None = 0) -> float:
     """``E_spikes/E_ANN`` of ``snn`` on ``x``: the hidden spikes' accumulates per image over the ANN's energy.
 
     The quantity ``spike_budget`` of :func:`fit` is measured in (it leaves
     out the input's own operations, which training does not change).
     """
     result = run(snn, x, steps, encoding=encoding, rng=rng, single_spike=single_spike, record_spikes=True)
-    units = spike_costs(snn, 1.0)
-    return sum(float(spikes.sum(axis=(0, 1)) @ unit.reshape(-1)) for spikes, unit in zip(result.spikes, units)) / len(x)
+    return _spent(result.spikes, spike_costs(snn, 1.0)) / len(x)
 
 
 def spike_costs(snn: SpikingNet, spike_cost: float) -> list[np.ndarray]:
-    """Per spiking layer, what one spike of each neuron adds to the loss: ``λ·fan_out_j·E_AC/E_ANN``.
+    """Per spiking layer, ``λ·fan_out_j·E_AC/E_ANN`` for each neuron ``j``: what one spike costs per image.
 
     ``fan_out_j``: the nonzero weights out of neuron ``j`` (the accumulates
-    its spike causes); ``E_ANN``: the ANN's joules per image.
+    its spike causes); ``E_ANN``: the ANN's joules per image. (In a batch of
+    ``n`` samples the energy term is the batch's mean, so a spike adds this
+    divided by ``n``.)
     """
+    checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet", owner="spike_costs")
+    spike_cost = real("spike_cost", spike_cost, owner="spike_costs", minimum=0.0)
     per_image = ann_energy(snn)
     costs = []
     for layer, following in zip(snn.layers, snn.layers[1:]):

@@ -31,6 +31,7 @@ Every reported accuracy is on the test split; nothing is chosen on it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -47,12 +48,15 @@ from evsim.validation import choice, integer
 
 __all__ = ["Method", "METHODS", "DigitsTraining", "train_digits"]
 
+SHOWN_EPOCHS = 10  # rows of the epoch table in DigitsTraining.format
+
 
 @dataclass(frozen=True)
 class Method:
     """One training method's settings (see the module docstring)."""
 
     summary: str
+    steps: int  # the default T
     encoding: str
     surrogate: Surrogate
     loss: str
@@ -68,13 +72,13 @@ class Method:
 
 METHODS = {
     "continuous": Method("Yin et al.: LIF (β = 0.9) carried over steps, clipped straight-through, BPTT, analog "
-                         "input", encoding="analog", surrogate=ClippedStraightThrough(1.0), loss="final", epochs=20,
+                         "input", steps=8, encoding="analog", surrogate=ClippedStraightThrough(1.0), loss="final", epochs=20,
                          lr=1e-3, beta=0.9, hidden=512, options={"weight_decay": 2.0}),
     "discontinuous": Method("Yin et al.: the membrane restarts every step (β = 0), clipped straight-through, rate "
-                            "input", encoding="rate", surrogate=ClippedStraightThrough(1.0), loss="final",
+                            "input", steps=8, encoding="rate", surrogate=ClippedStraightThrough(1.0), loss="final",
                             epochs=20, lr=1e-3, beta=0.0, hidden=512),
     "datta": Method("Datta et al.: the converted QCFS net fine-tuned with hybrid input, single-spike hidden "
-                    "layers, windowed STDB and the spike-time + membrane loss", encoding="hybrid",
+                    "layers, windowed STDB and the spike-time + membrane loss", steps=4, encoding="hybrid",
                     surrogate=STDB(0.3, 0.01, slope=4.0), loss="time+membrane", epochs=160, lr=1e-3,
                     single_spike=True, converted=True, hold_energy=True,
                     options={"schedule": "cosine", "spike_cost": 10.0}),
@@ -119,8 +123,11 @@ class DigitsTraining:
         method = METHODS[self.method]
         lines = [f"digits, {self.method} ({method.summary}), T = {self.steps}, seed {self.seed}",
                  f"{'epoch':>6}{'loss':>10}{'train %':>10}{'test %':>10}"]
-        for epoch, (loss, train, test) in enumerate(zip(self.curve.losses, self.curve.accuracies,
-                                                        self.curve.validation), start=1):
+        epochs = len(self.curve.losses)
+        every = -(-epochs // SHOWN_EPOCHS)  # at most about SHOWN_EPOCHS rows; --json has them all
+        for epoch in sorted({*range(every, epochs + 1, every), 1, epochs}):
+            loss, train, test = (values[epoch - 1] for values in (self.curve.losses, self.curve.accuracies,
+                                                                  self.curve.validation))
             lines.append(f"{epoch:>6}{loss:>10.4f}{100 * train:>10.2f}{100 * test:>10.2f}")
         if self.ann_accuracy is not None:
             lines.append(f"ANN {100 * self.ann_accuracy:.2f} %; converted, before fine-tuning "
@@ -130,17 +137,18 @@ class DigitsTraining:
         return "\n".join(lines)
 
 
-def train_digits(method: str = "continuous", steps: int = 8, *, epochs: int | None = None, seed: int = 0,
-                 hidden: int | None = None, progress=False) -> DigitsTraining:
+def train_digits(method: str = "continuous", steps: int | None = None, *, epochs: int | None = None, seed: int = 0,
+                 hidden: int | None = None, progress: bool | Callable[[int, float], None] = False) -> DigitsTraining:
     """Train a 64-``hidden``-``hidden``-10 spiking net on the digits by ``method`` (see :data:`METHODS`).
 
-    ``epochs`` and ``hidden`` default to the method's. Returns the test
+    ``steps``, ``epochs`` and ``hidden`` default to the method's. Returns the test
     accuracy, spikes and energy of the trained net and its training curve.
     """
     owner = "train_digits"
     method = choice("method", method, tuple(METHODS), owner=owner)
     recipe = METHODS[method]
-    steps = integer("steps", steps, owner=owner, minimum=2 if recipe.encoding == "hybrid" else 1)
+    steps = recipe.steps if steps is None else \
+        integer("steps", steps, owner=owner, minimum=2 if recipe.encoding == "hybrid" else 1)
     epochs = recipe.epochs if epochs is None else integer("epochs", epochs, owner=owner, minimum=1)
     seed = integer("seed", seed, owner=owner, minimum=0)
     hidden = recipe.hidden if hidden is None else integer("hidden", hidden, owner=owner, minimum=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Hashable
 
 import numpy as np
 
@@ -66,8 +66,8 @@ class AdamRule:
     (weights, not biases). The moments of a key start at zero on its first update.
     """
 
-    def __init__(self, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8, weight_decay: float = 1e-4, *,
-                 owner: str = "Adam"):
+    def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-4, *, owner: str = "Adam"):
         self.lr = real("lr", lr, owner=owner, minimum=0.0, exclusive_minimum=True)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise refuse(owner, "betas", "a pair of numbers in [0, 1)", betas)
@@ -83,13 +83,14 @@ class AdamRule:
         """Start a new step: every :meth:`update` until the next call shares its bias correction."""
         self.t += 1
 
-    def update(self, key, value: np.ndarray, grad: np.ndarray, *, decay: bool) -> np.ndarray:
-        """The new value of the parameter ``key`` (a new array; ``value`` is not changed)."""
+    def update(self, key: Hashable, value: np.ndarray, grad: np.ndarray, *, decay: bool) -> np.ndarray:
+        """The new value of the parameter ``key``, in ``value``'s dtype (a new array; ``value`` is not changed)."""
         b1, b2 = self.betas
         m = self.m[key] = b1 * self.m.get(key, 0.0) + (1 - b1) * grad
         v = self.v[key] = b2 * self.v.get(key, 0.0) + (1 - b2) * grad * grad
         m_hat, v_hat = m / (1 - b1**self.t), v / (1 - b2**self.t)
-        return value - self.lr * (m_hat / (np.sqrt(v_hat) + self.eps) + (self.weight_decay * value if decay else 0.0))
+        new = value - self.lr * (m_hat / (np.sqrt(v_hat) + self.eps) + (self.weight_decay * value if decay else 0.0))
+        return new.astype(value.dtype, copy=False) if isinstance(value, np.ndarray) else new  # float32 stays float32
 
 
 class Adam:

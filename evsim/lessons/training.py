@@ -21,7 +21,7 @@ STEPS = 8
 
 
 def training_lesson(out_dir: Path) -> str:
-    """Train a 64-256-256-10 LIF net on the digits through time, then run one test digit event by event.
+    """Train a 64-512-512-10 LIF net on the digits through time, then run one test digit event by event.
 
     Look for: the test accuracy climbs past 95 % within a few epochs although
     the spike has no derivative (a clipped straight-through pseudo-derivative
