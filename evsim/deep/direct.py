@@ -48,7 +48,7 @@ from evsim.deep.surrogate import FastSigmoid, Surrogate
 from evsim.deep.train import AdamRule, cross_entropy
 from evsim.validation import choice, flag, generator, integer, real, real_array, refuse
 
-__all__ = ["LOSSES", "SCHEDULES", "Training", "fit", "spiking_mlp", "output_loss", "learning_rate", "spike_costs",
+__all__ = ["LOSSES", "SCHEDULES", "FitOptions", "Training", "fit", "spiking_mlp", "output_loss", "learning_rate", "spike_costs",
            "spike_energy"]
 
 LOSSES = ("final", "time+membrane")
@@ -63,14 +63,14 @@ class Training:
     fraction of training samples the net classified right during the epoch
     (hard spikes, as the runner); ``validation``: after each epoch, the
     accuracy :func:`run` gives on the validation data (None without it).
-    ``options``: the settings, so a run can say how it was trained.
+    ``options``: the settings (:class:`FitOptions`), so a run can say how it was trained.
     """
 
     net: SpikingNet
     losses: tuple[float, ...]
     accuracies: tuple[float, ...]
     validation: tuple[float, ...] | None
-    options: dict
+    options: "FitOptions"
 
     def __repr__(self) -> str:
         shown = f", validation {100 * self.validation[-1]:.2f} %" if self.validation else ""
@@ -196,19 +196,20 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
         A batch whose tape (:func:`evsim.deep.bptt.tape_bytes`) exceeds ``evsim.limits``.
     """
     owner = "fit"
-    options = _checked(owner, snn, x, y, steps, epochs=epochs, batch=batch, lr=lr, seed=seed, surrogate=surrogate,
-                       encoding=encoding, single_spike=single_spike, loss=loss, schedule=schedule,
-                       train_leak=train_leak, train_v_init=train_v_init, detach_reset=detach_reset,
-                       weight_decay=weight_decay, spike_cost=spike_cost, spike_budget=spike_budget,
-                       validation=validation, progress=progress)
-    x, y, validation, progress = (options.pop(key) for key in ("x", "y", "validation", "progress"))
-    net, rule = copy.deepcopy(snn), AdamRule(options["lr"], weight_decay=options["weight_decay"], owner=owner)
-    options["costs"] = spike_costs(net, options["spike_cost"]) if options["spike_cost"] else None
-    rng = generator(options["seed"], owner=owner, argument="seed")
+    checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert or spiking_mlp)", owner=owner)
+    options = FitOptions.checked(owner, steps=steps, epochs=epochs, batch=batch, lr=lr, weight_decay=weight_decay,
+                                 spike_cost=spike_cost, spike_budget=spike_budget, seed=seed, surrogate=surrogate,
+                                 encoding=encoding, single_spike=single_spike, loss=loss, schedule=schedule,
+                                 train_leak=train_leak, train_v_init=train_v_init, detach_reset=detach_reset)
+    x, y, validation = _data(owner, snn, x, y, validation, options.encoding)
+    progress = checks.progress(progress, owner=owner)
+    net, rule = copy.deepcopy(snn), AdamRule(options.lr, weight_decay=options.weight_decay, owner=owner)
+    costs = spike_costs(net, options.spike_cost) if options.spike_cost else None
+    rng = generator(options.seed, owner=owner, argument="seed")
     curve = {"losses": [], "accuracies": [], "validation": [] if validation is not None else None}
-    bar = _bar(options["epochs"]) if progress is True else None
-    for epoch in range(options["epochs"]):
-        net, loss_value, right = _epoch(net, x, y, rng, rule, options, epoch)
+    bar = _bar(options.epochs) if progress is True else None
+    for epoch in range(options.epochs):
+        net, loss_value, right = _epoch(net, x, y, rng, rule, options, epoch, costs)
         curve["losses"].append(loss_value)
         curve["accuracies"].append(right)
         if validation is not None:
@@ -217,50 +218,72 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
     if bar is not None:
         bar.close()
     return Training(net, tuple(curve["losses"]), tuple(curve["accuracies"]),
-                    None if validation is None else tuple(curve["validation"]),
-                    {key: value for key, value in options.items() if key != "costs"})
+                    None if validation is None else tuple(curve["validation"]), options)
 
 
-def _checked(owner, snn, x, y, steps, *, epochs, batch, lr, seed, surrogate, encoding, single_spike, loss, schedule,
-             train_leak, train_v_init, detach_reset, weight_decay, spike_cost, spike_budget, validation,
-             progress) -> dict:
-    """:func:`fit`'s arguments, checked, with the data in the net's float type."""
-    checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert or spiking_mlp)", owner=owner)
-    encoding = choice("encoding", encoding, ENCODINGS, owner=owner)
-    steps = integer("steps", steps, owner=owner, minimum=2 if encoding == "hybrid" else 1)
-    single_spike = flag("single_spike", single_spike, owner=owner)
-    if single_spike and encoding == "rate":
-        raise refuse(owner, "single_spike with encoding='rate'", "single_spike=False, or a temporal input "
-                     "(encoding='hybrid', 'ttfs' or 'analog'): a rate code carries its value in spike counts, "
-                     "which a neuron that fires once cannot pass on", True)
-    surrogate = FastSigmoid(4.0) if surrogate is None else surrogate
-    checks.instance("surrogate", surrogate, Surrogate, accepted="a pseudo-derivative from evsim.deep.surrogate",
-                    owner=owner)
+@dataclass(frozen=True)
+class FitOptions:
+    """:func:`fit`'s settings, checked (each is described there)."""
+
+    steps: int
+    epochs: int
+    batch: int
+    lr: float
+    weight_decay: float
+    spike_cost: float
+    spike_budget: float
+    seed: int
+    surrogate: Surrogate
+    encoding: str
+    single_spike: bool
+    loss: str
+    schedule: str
+    train_leak: bool
+    train_v_init: bool
+    detach_reset: bool
+
+    @classmethod
+    def checked(cls, owner: str, *, steps, epochs, batch, lr, weight_decay, spike_cost, spike_budget, seed, surrogate,
+                encoding, single_spike, loss, schedule, train_leak, train_v_init, detach_reset) -> "FitOptions":
+        """The settings, each refused with its name and value where it is not accepted."""
+        encoding = choice("encoding", encoding, ENCODINGS, owner=owner)
+        single_spike = flag("single_spike", single_spike, owner=owner)
+        if single_spike and encoding == "rate":
+            raise refuse(owner, "single_spike with encoding='rate'", "single_spike=False, or a temporal input "
+                         "(encoding='hybrid', 'ttfs' or 'analog'): a rate code carries its value in spike counts, "
+                         "which a neuron that fires once cannot pass on", True)
+        surrogate = FastSigmoid(4.0) if surrogate is None else surrogate
+        checks.instance("surrogate", surrogate, Surrogate, accepted="a pseudo-derivative from evsim.deep.surrogate",
+                        owner=owner)
+        spike_cost = real("spike_cost", spike_cost, owner=owner, minimum=0.0)
+        return cls(steps=integer("steps", steps, owner=owner, minimum=2 if encoding == "hybrid" else 1),
+                   epochs=integer("epochs", epochs, owner=owner, minimum=1),
+                   batch=integer("batch", batch, owner=owner, minimum=1),
+                   lr=real("lr (the learning rate)", lr, owner=owner, minimum=0.0, exclusive_minimum=True),
+                   weight_decay=real("weight_decay", weight_decay, owner=owner, minimum=0.0),
+                   spike_cost=spike_cost, spike_budget=_budget(spike_budget, spike_cost, owner),
+                   seed=integer("seed", seed, owner=owner, minimum=0), surrogate=surrogate, encoding=encoding,
+                   single_spike=single_spike, loss=choice("loss", loss, LOSSES, owner=owner),
+                   schedule=choice("schedule", schedule, SCHEDULES, owner=owner),
+                   train_leak=flag("train_leak", train_leak, owner=owner),
+                   train_v_init=flag("train_v_init", train_v_init, owner=owner),
+                   detach_reset=flag("detach_reset", detach_reset, owner=owner))
+
+
+def _data(owner: str, snn: SpikingNet, x, y, validation, encoding: str):
+    """``x`` (in the net's float type), ``y`` and the validation pair, checked against the net and the encoding."""
     spikes = encoding != "analog"
-    x = checks.samples("x", x, owner=owner, sample_shape=snn.input_shape, minimum=0.0 if spikes else None,
-                       maximum=1.0 if spikes else None).astype(snn.dtype, copy=False)
+    bounds = dict(minimum=0.0 if spikes else None, maximum=1.0 if spikes else None)
+    x = checks.samples("x", x, owner=owner, sample_shape=snn.input_shape, **bounds).astype(snn.dtype, copy=False)
     classes = snn.layers[-1].size
     y = checks.labels("y", y, owner=owner, count=len(x), classes=classes)
     if validation is not None:
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
             raise refuse(owner, "validation", "a pair (x, y) of validation samples and labels", validation)
-        x_val = checks.samples("validation x", validation[0], owner=owner, sample_shape=snn.input_shape,
-                               minimum=0.0 if spikes else None, maximum=1.0 if spikes else None)
+        x_val = checks.samples("validation x", validation[0], owner=owner, sample_shape=snn.input_shape, **bounds)
         validation = (x_val, checks.labels("validation y", validation[1], owner=owner, count=len(x_val),
                                            classes=classes))
-    return dict(x=x, y=y, validation=validation, progress=checks.progress(progress, owner=owner), steps=steps,
-                epochs=integer("epochs", epochs, owner=owner, minimum=1),
-                batch=integer("batch", batch, owner=owner, minimum=1),
-                lr=real("lr (the learning rate)", lr, owner=owner, minimum=0.0, exclusive_minimum=True),
-                weight_decay=real("weight_decay", weight_decay, owner=owner, minimum=0.0),
-                spike_cost=real("spike_cost", spike_cost, owner=owner, minimum=0.0),
-                spike_budget=_budget(spike_budget, spike_cost, owner),
-                seed=integer("seed", seed, owner=owner, minimum=0), surrogate=surrogate, encoding=encoding,
-                single_spike=single_spike, loss=choice("loss", loss, LOSSES, owner=owner),
-                schedule=choice("schedule", schedule, SCHEDULES, owner=owner),
-                train_leak=flag("train_leak", train_leak, owner=owner),
-                train_v_init=flag("train_v_init", train_v_init, owner=owner),
-                detach_reset=flag("detach_reset", detach_reset, owner=owner))
+    return x, y, validation
 
 
 def learning_rate(lr: float, schedule: str, update: int, updates: int) -> float:
@@ -288,36 +311,38 @@ def _budget(spike_budget, spike_cost, owner: str) -> float:
     return budget
 
 
-def _epoch(net: SpikingNet, x, y, rng: np.random.Generator, rule: AdamRule, options: dict, epoch: int):
+def _epoch(net: SpikingNet, x, y, rng: np.random.Generator, rule: AdamRule, options: FitOptions, epoch: int,
+           costs: list[np.ndarray] | None):
     """One pass over the data in a seeded order; returns (net, mean loss, training accuracy)."""
     order = rng.permutation(len(x))
     total = right = 0.0
-    per_epoch = -(-len(x) // options["batch"])
-    for number, start in enumerate(range(0, len(x), options["batch"])):
-        rule.lr = learning_rate(options["lr"], options["schedule"], epoch * per_epoch + number,
-                                options["epochs"] * per_epoch)
-        rows = order[start:start + options["batch"]]
-        values = x[rows] if options["encoding"] == "analog" else \
-            encode_batch(x[rows], options["steps"], options["encoding"], rng)
-        tape = forward(net, values, options["steps"], options["surrogate"], single_spike=options["single_spike"],
-                       detach_reset=options["detach_reset"])
-        loss, grad = output_loss(tape.logits, y[rows], options["loss"])
-        excess, costs = _over_budget(tape, options, rows.size)
-        net = _updated(net, backward(tape, grad, spike_grad=costs), rule, options)
+    per_epoch = -(-len(x) // options.batch)
+    for number, start in enumerate(range(0, len(x), options.batch)):
+        rule.lr = learning_rate(options.lr, options.schedule, epoch * per_epoch + number, options.epochs * per_epoch)
+        rows = order[start:start + options.batch]
+        values = x[rows] if options.encoding == "analog" else encode_batch(x[rows], options.steps, options.encoding, rng)
+        tape = forward(net, values, options.steps, options.surrogate, single_spike=options.single_spike,
+                       detach_reset=options.detach_reset)
+        loss, grad = output_loss(tape.logits, y[rows], options.loss)
+        excess, spike_grad = _over_budget(tape, costs, options, rows.size)
+        net = _updated(net, backward(tape, grad, spike_grad=spike_grad), rule, options)
         loss += excess
         total += loss * rows.size
         right += np.count_nonzero(tape.logits[-1].argmax(axis=1) == y[rows])
     return net, total / len(x), right / len(x)
 
 
-def _over_budget(tape, options: dict, samples: int):
-    """The energy term ``λ·max(0, e − B)`` of the batch and its derivative per spike (None below the budget)."""
-    if options["costs"] is None:
+def _over_budget(tape, costs: list[np.ndarray] | None, options: FitOptions, samples: int):
+    """The energy term ``λ·max(0, e − B)`` of the batch and its derivative per spike (None below the budget).
+
+    ``costs``: :func:`spike_costs` at ``λ`` (None without an energy term).
+    """
+    if costs is None:
         return 0.0, None
-    excess = _spent(tape.spikes, options["costs"]) / samples - options["spike_cost"] * options["spike_budget"]
+    excess = _spent(tape.spikes, costs) / samples - options.spike_cost * options.spike_budget
     if excess <= 0.0:
         return 0.0, None
-    return excess, [cost / samples for cost in options["costs"]]
+    return excess, [cost / samples for cost in costs]
 
 
 def _spent(spikes, costs) -> float:
@@ -355,7 +380,7 @@ def spike_costs(snn: SpikingNet, spike_cost: float) -> list[np.ndarray]:
     return costs
 
 
-def _updated(net: SpikingNet, gradients, rule: AdamRule, options: dict) -> SpikingNet:
+def _updated(net: SpikingNet, gradients, rule: AdamRule, options: FitOptions) -> SpikingNet:
     """The net after one Adam step on every weight and bias (leak, v_init); the ops are updated in place."""
     rule.next_step()
     layers = []
@@ -364,9 +389,9 @@ def _updated(net: SpikingNet, gradients, rule: AdamRule, options: dict) -> Spiki
             if g is not None:
                 op.params["W"] = rule.update((k, i), op.params["W"], g.astype(op.params["W"].dtype), decay=True)
         changes = {"bias": rule.update((k, "bias"), layer.bias, grads.bias.astype(layer.bias.dtype), decay=False)}
-        if options["train_leak"] and layer.spiking:
+        if options.train_leak and layer.spiking:
             changes["beta"] = _leak(layer, float(rule.update((k, "beta"), layer.beta, grads.beta, decay=False)))
-        if options["train_v_init"] and layer.spiking:
+        if options.train_v_init and layer.spiking:
             changes["v_init"] = rule.update((k, "v_init"), layer.v_init, grads.v_init.astype(layer.v_init.dtype),
                                             decay=False)
         layers.append(replace(layer, **changes))
@@ -380,9 +405,9 @@ def _leak(layer: SpikingLayer, beta: float) -> float:
     return min(max(beta, 0.0), 1.0)
 
 
-def _accuracy(net: SpikingNet, x, y, options: dict) -> float:
-    result = run(net, x, options["steps"], encoding=options["encoding"], labels=y, rng=options["seed"],
-                 single_spike=options["single_spike"])
+def _accuracy(net: SpikingNet, x, y, options: FitOptions) -> float:
+    result = run(net, x, options.steps, encoding=options.encoding, labels=y, rng=options.seed,
+                 single_spike=options.single_spike)
     return float(result.accuracy[-1])
 
 
