@@ -9,7 +9,8 @@ What it shows:
     t* = tau * ln((v_inf - v0) / (v_inf - theta)), with no time step anywhere.
 
 What to look for: the printed spike times, the trace's order within an instant,
-and the deviation from the closed form (0 to rounding). Figures go to ./demo-out.
+and the deviation from the closed form (0 to rounding); and why a weight of 0.6 loses a spike that
+0.625 keeps (0.4 + 0.6 is 0.9999999999999999 in binary floating point). Figures go to ./demo-out.
 
 Run:  python demos/01_event_core.py [OUT_DIR]
 """

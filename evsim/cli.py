@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from evsim import __version__
 from evsim.errors import EvsimError
 
 __all__ = ["main"]
 
 EXAMPLES = """examples:
+  evsim --version                the installed version
   evsim tour                     run the guided tour, figures into ./evsim-tour
   evsim tour --out figs --quiet  write the figures only
   evsim demo list                the demos and what each shows
@@ -57,6 +59,7 @@ def _count(least: int):
 def _parser() -> argparse.ArgumentParser:
     style = dict(epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser = _Parser(prog="evsim", description="Event-driven simulation of spiking neural networks.", **style)
+    parser.add_argument("--version", action="version", version=f"evsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     tour = commands.add_parser("tour", help="run the guided tour and write its figures", **style)
     tour.add_argument("--out", default="evsim-tour", help="folder for the figures (default: evsim-tour)")
@@ -66,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="demo-out", help="folder for the figures (default: demo-out)")
     behavior = commands.add_parser("behavior", help="exact behaviour table of a library network", **style)
     behavior.add_argument("name", help="and, or, not, copy, xor or oscillator")
-    behavior.add_argument("--horizon", type=_count(1), default=3, help="rounds 0 … H−1 (default 3)")
+    behavior.add_argument("--horizon", type=_count(1), default=None,
+                          help="rounds 0 … H−1 (default: the circuit's depth + 2, at least 3; xor: 5)")
     behavior.add_argument("--top", type=_count(1), default=4, help="sequences shown per input (default 4)")
     convert = commands.add_parser("convert", help="ANN→SNN conversion on the digits data: accuracy against T",
                                   **style)

@@ -37,11 +37,13 @@ def test_tour_writes_every_figure_and_reports_exact_values(tmp_path, monkeypatch
         "01_if_neuron_potential.png", "02_circuit_events.png", "03_lif_continuous.png", "04_xor_circuit.png",
         "05_wta_raster.png", "06_wta_convergence.png", "07_encodings.png", "08_conversion.png",
         "09_low_latency.png", "10_training.png", "11_trained_spikes.png"]
-    assert "output spikes y: [2.0, 5.0] ms" in summaries[0]
+    assert "output spikes y: [2.0, 5.0, 6.0] ms" in summaries[0]  # w = 0.625: every sum exact
+    assert "with w = 0.6, y fires at [2.0, 5.0] ms only" in summaries[0] and "0.9999999999999999 < 1" in summaries[0]
     assert "within float rounding (< 1e-12 ms)" in summaries[2]
     assert "worst case" in summaries[3] and ">= bound: True" in summaries[3]
     assert "mean rounds to one stable winner" in summaries[4]
-    assert "hybrid (analog step 0 + TTFS)" in summaries[5] and "decoded max error 0.000" in summaries[5]
+    assert "hybrid (analog step 0 + TTFS)    30 spikes + 30 analog values, decoded max error 0.000" in summaries[5]
+    assert "decoded from its spikes alone, by their times, the max error is 0.036" in summaries[5]
     assert "ANN test accuracy" in summaries[6] and "T=32" in summaries[6]
     assert "rate+compensation" in summaries[7] and "early exit" in summaries[7]
     assert "identical to the runner's at every neuron and step: True" in summaries[8]
@@ -94,3 +96,29 @@ def test_import_does_not_load_matplotlib():
     code = "import sys, evsim; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_xor_table_shows_the_settled_answer_as_the_most_likely():
+    """Default horizon (depth 3 + 2 = 5 rounds): for every input pattern the most probable output sequence ends
+    in XOR(x1, x2) at rounds 3 and 4, and the table says what a pattern and a row mean."""
+    from evsim.lessons.behavior_table import behavior_table
+
+    text = behavior_table("xor")
+    assert "rounds 0–4" in text and "x=1 fires in every round from round 0" in text
+    assert "answer from round 3 on" in text
+    lines = text.splitlines()
+    for x1, x2 in [(0, 0), (0, 1), (1, 0), (1, 1)]:
+        top = lines[lines.index(f"  x1={x1}, x2={x2}:") + 1].split()
+        assert top[-1][3:] == str(x1 ^ x2) * 2, (x1, x2, top)
+
+
+def test_version_is_printed_and_is_the_package_s(capsys):
+    import re
+    from pathlib import Path
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
+    declared = re.search(r'^version = "([^"]+)"', pyproject, re.MULTILINE).group(1)  # (tomllib needs Python 3.11)
+    assert capsys.readouterr().out.strip() == f"evsim {evsim.__version__}" == f"evsim {declared}"

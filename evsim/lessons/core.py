@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
+
 import evsim
 from evsim import IF, LIF, Input, Network, Synapse
 
@@ -23,22 +25,36 @@ def save_figure(ax, path: Path) -> Path:
 
 
 def if_neuron_lesson(out_dir: Path) -> str:
-    """One IF neuron (θ = 1, soft reset) fed 0.6 per input spike, with its event trace.
+    """One IF neuron (θ = 1, soft reset) fed 0.625 per input spike, with its event trace; then why floats matter.
 
     Look for: arrivals at t + 1 (the synapse delay); the neuron fires at the
-    step where the summed potential first reaches θ, and keeps the 0.2 excess.
+    step where the summed potential first reaches θ, and keeps the excess.
+    The weight 0.625 = 5/8 is exact in binary, so every sum is exact. With
+    0.6 the same inputs give one spike fewer: 0.4 + 0.6 is
+    0.9999999999999999 in binary floating point, below θ = 1 — evsim
+    compares exactly the numbers it has.
     """
-    net = Network({"x": Input(), "y": IF(threshold=1.0)}, [Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
-    rec = evsim.simulate(net, {"x": [0, 1, 2, 4, 5]}, until=8, probes=["y"], trace=True)
+    rec = evsim.simulate(_one_neuron(0.625), {"x": INPUTS}, until=8, probes=["y"], trace=True)
     figure = save_figure(evsim.plot.potential(rec, "y", until=8, threshold=1.0), out_dir / "01_if_neuron_potential.png")
+    decimal = evsim.simulate(_one_neuron(0.6), {"x": INPUTS}, until=8, probes=["y"])
+    last = decimal.potentials["y"].sample(np.array([6.0]))[0]
     return "\n".join([
-        "1. One IF neuron: x --(w=0.6, delay 1 ms)--> y, threshold 1, soft reset",
+        "1. One IF neuron: x --(w=0.625, delay 1 ms)--> y, threshold 1, soft reset",
         f"   input spikes x: {rec.trains()['x'].tolist()} ms",
         f"   output spikes y: {rec.trains()['y'].tolist()} ms",
         "   event trace (deliver < update at each instant):",
         *("   " + line for line in rec.trace.format().splitlines()),
+        f"   why floats matter: with w = 0.6, y fires at {decimal.trains()['y'].tolist()} ms only — at 6 ms its "
+        f"potential is 0.4 + 0.6 = {float(last)!r} < 1 in binary floating point",
         f"   figure: {figure}",
     ])
+
+
+INPUTS = [0, 1, 2, 4, 5]
+
+
+def _one_neuron(weight: float) -> Network:
+    return Network({"x": Input(), "y": IF(threshold=1.0)}, [Synapse("x", "y", weight, 1.0)], outputs={"y"})
 
 
 def circuit_lesson(out_dir: Path) -> str:

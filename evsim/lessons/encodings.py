@@ -18,7 +18,9 @@ def encodings_lesson(out_dir: Path, steps: int = 16) -> str:
 
     Look for: the rate code spends many spikes (≈ x·T per pixel); TTFS sends
     at most one, brighter pixels first; the hybrid code sends the image itself
-    at step 0, then at most one spike per pixel. Each decodes back to the image.
+    at step 0 (analog values, counted apart from its spikes), then at most one
+    spike per pixel. Each decodes back to the image — the hybrid code exactly,
+    from its analog values; its spikes alone decode like a TTFS code.
     """
     import matplotlib.pyplot as plt
 
@@ -51,8 +53,13 @@ def encodings_lesson(out_dir: Path, steps: int = 16) -> str:
     figure = save_figure(axes[0], out_dir / "07_encodings.png")
     lines = [f"6. One digit ({label}), {steps} steps, encoded three ways"]
     for name, code in codes.items():
-        spikes = int((~encoding.analog_events(code)).sum())
+        analog = encoding.analog_events(code)
         error = float(np.abs(decoded[name] - image).max())
-        lines.append(f"   {name:<30} {spikes:4d} spikes, decoded max error {error:.3f}")
+        sent = f"{int((~analog).sum()):4d} spikes" + (f" + {int(analog.sum())} analog values" if analog.any() else "")
+        lines.append(f"   {name:<30} {sent}, decoded max error {error:.3f}")
+    hybrid = codes["hybrid (analog step 0 + TTFS)"]
+    spikes_only = float(np.abs(encoding.decode_ttfs(hybrid) - image).max())
+    lines.append(f"   (the hybrid code's error is 0 because step 0 sends the image itself; decoded from its spikes "
+                 f"alone, by their times, the max error is {spikes_only:.3f})")
     lines.append(f"   figure: {figure}")
     return "\n".join(lines)
