@@ -40,6 +40,17 @@ def require_network_budget(owner: str, neurons: float, synapses: float, extra_by
                          neurons * _NEURON_BYTES + synapses * _SYNAPSE_BYTES + extra_bytes)
 
 
+SHOWN_NEURONS, SHOWN_SYNAPSES = 12, 24  # a repr lists a network this small in full
+
+
+def _synapse_call(s: Synapse) -> str:
+    return f"Synapse({s.source!r}, {s.target!r}, {s.weight!r}, {s.delay!r})"
+
+
+def _more(count: int, limit: int) -> list[str]:
+    return [f"  … and {count - limit} more"] if count > limit else []
+
+
 class Network:
     """An immutable spiking network.
 
@@ -163,12 +174,31 @@ class Network:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        clock = "continuous" if self._dt is None else f"dt={self._dt}"
-        return (
-            f"Network({len(self._names)} neurons: {len(self.inputs)} inputs, "
-            f"{len(self._outputs)} outputs, {len(self.internals)} internal; "
-            f"{len(self._table)} synapses; {clock})"
-        )
+        """Complete for a small network (every neuron's parameters, every synapse), else a summary."""
+        if len(self._names) > SHOWN_NEURONS or len(self._table) > SHOWN_SYNAPSES:
+            return f"Network({self._summary()}; net.describe() lists them)"
+        neurons = ", ".join(f"{name!r}: {model.brief()}" for name, model in self._neurons.items())
+        synapses = ", ".join(_synapse_call(s) for s in self.synapses)
+        return f"Network({{{neurons}}}, [{synapses}], outputs={sorted(self._outputs)}, dt={self._dt})"
+
+    def describe(self, limit: int = 40) -> str:
+        """The network as text: a summary line, then its neurons (with the parameters that differ from the
+        defaults) and its synapses, at most ``limit`` of each ("… and N more" after)."""
+        limit = check.integer("limit", limit, owner="Network.describe", minimum=1)
+        roles = {name: "input" for name in self.inputs} | {name: "output" for name in self._outputs}
+        lines = [f"Network: {self._summary()}", "neurons:"]
+        lines += [f"  {name:<12} {roles.get(name, 'internal'):<8} {model.brief()}"
+                  for name, model in list(self._neurons.items())[:limit]]
+        lines += _more(len(self._names), limit)
+        lines.append("synapses (source -> target, weight, delay ms):")
+        lines += [f"  {s.source} -> {s.target}, {s.weight!r}, {s.delay!r}" for s in self.synapses[:limit]]
+        lines += _more(len(self._table), limit) if len(self._table) else ["  (none)"]
+        return "\n".join(lines)
+
+    def _summary(self) -> str:
+        clock = "continuous time" if self._dt is None else f"dt={self._dt}"
+        return (f"{len(self._names)} neurons ({len(self.inputs)} inputs, {len(self._outputs)} outputs, "
+                f"{len(self.internals)} internal), {len(self._table)} synapses, {clock}")
 
     # -- validation ----------------------------------------------------------
     def _validate(self) -> None:

@@ -61,7 +61,7 @@ Memoryless Boolean state; round 0 is ``initial``; in round ``t >= 1``::
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from typing import ClassVar, Union
 
 import numpy as np
@@ -138,6 +138,16 @@ class NeuronModel:
     def durations(self) -> dict[str, float]:
         """Periods (ms) that must lie on the network's time grid, by parameter name."""
         return {}
+
+    def brief(self) -> str:
+        """The model as a call with only the parameters that differ from their defaults, e.g. ``IF(threshold=2.0)``.
+
+        The same value as the full ``repr`` (every field left out has its
+        default), short enough to list a network's neurons.
+        """
+        changed = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
+                   if f.default is MISSING or getattr(self, f.name) != f.default]
+        return f"{type(self).__name__}({', '.join(changed)})"
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def test_roles_and_ranks():
     assert net.inputs == {"x"} and net.outputs == {"b"} and net.internals == {"a"}
     assert list(net.ranks) == [0, 0, 1]
     assert net.synapses[1] == Synapse("a", "b", 0.5, 0.0)
-    assert "3 neurons" in repr(net) and "dt=1.0" in repr(net)
+    assert "3 neurons" in net.describe() and "dt=1.0" in repr(net)
 
 
 def test_arrays_with_names_or_indices_give_the_same_network():
@@ -118,3 +118,21 @@ def test_a_million_synapses_build_from_arrays():
              "weight": rng.normal(size=k), "delay": np.ones(k)}
     net = Network(neurons, table, dt=1.0)
     assert len(net.table) == k and isinstance(net.table, SynapseTable)
+
+
+def test_a_small_network_prints_whole_and_a_large_one_is_summarised():
+    """repr lists every neuron (its non-default parameters) and synapse of a small network; describe() is
+    complete up to its limit and says how many it left out."""
+    net = Network({"x": Input(), "y": IF(threshold=2.5, bias=0.125), "z": LIF(tau=5.0, reset="zero")},
+                  [Synapse("x", "y", 0.6, 1.0), Synapse("y", "z", 2.0, 0.0)], outputs={"z"})
+    text = repr(net)
+    assert "'y': IF(threshold=2.5, bias=0.125)" in text and "LIF(tau=5.0" in text and "reset='zero'" in text
+    assert "Synapse('x', 'y', 0.6, 1.0)" in text and "outputs=['z']" in text
+    described = net.describe()
+    assert "y            internal IF(threshold=2.5, bias=0.125)" in described and "x -> y, 0.6, 1.0" in described
+    big = Network({f"n{i}": IF() for i in range(50)})
+    assert repr(big) == ("Network(50 neurons (0 inputs, 0 outputs, 50 internal), 0 synapses, dt=1.0; "
+                         "net.describe() lists them)")
+    assert big.describe(limit=3).splitlines()[2:6] == ["  n0           internal IF()", "  n1           internal IF()",
+                                                       "  n2           internal IF()", "  … and 47 more"]
+    assert big.describe().endswith("(none)")
