@@ -17,6 +17,7 @@ import numpy as np
 
 from evsim._arrays import concat_ranges
 from evsim import validation as check
+from evsim.display import HTML_ROWS, html_table
 from evsim.errors import ValidationError
 from evsim.neurons import Input, NeuronModel
 from evsim.synapses import Synapse, SynapsesLike, SynapseTable, build_table
@@ -194,6 +195,16 @@ class Network:
         lines += [f"  {s.source} -> {s.target}, {s.weight!r}, {s.delay!r}" for s in self.synapses[:limit]]
         lines += _more(len(self._table), limit) if len(self._table) else ["  (none)"]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        roles = {name: "input" for name in self.inputs} | {name: "output" for name in self._outputs}
+        neurons = html_table(["neuron", "role", "model"], [[name, roles.get(name, "internal"), model.brief()]
+                                                          for name, model in self._neurons.items()],
+                             title=f"Network: {self._summary()}")
+        synapses = html_table(["source", "target", "weight", "delay (ms)"],
+                              [[s.source, s.target, repr(s.weight), repr(s.delay)] for s in self.synapses[:HTML_ROWS]],
+                              total=len(self._table))
+        return neurons + synapses
 
     def _summary(self) -> str:
         clock = "continuous time" if self._dt is None else f"dt={self._dt}"

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, NamedTuple
 
 import numpy as np
 
 from evsim import validation as check
+from evsim.display import HTML_ROWS, html_table
 from evsim.scheduler import DELIVER, RECORD, UPDATE
 
 __all__ = ["SpikeRecord", "PotentialTrace", "TraceEvent", "EventTrace", "PHASE_NAMES"]
 
 PHASE_NAMES = {DELIVER: "deliver", UPDATE: "update", RECORD: "record"}
+HTML_TIMES = 20  # spike times an HTML record shows per neuron
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,6 +33,10 @@ class PotentialTrace:
     after: np.ndarray
     _anchor: np.ndarray
     _sampler: object
+
+    def __repr__(self) -> str:
+        span = f", {float(self.time[0])!r}–{float(self.time[-1])!r} ms" if self.time.size else ""
+        return f"PotentialTrace({self.name!r}: {self.time.size} updates{span}; .sample(times) evaluates it)"
 
     def sample(self, times) -> np.ndarray:
         """Potential at each of ``times`` (ms), between events by exact free evolution.
@@ -72,6 +79,20 @@ class EventTrace:
 
     def __iter__(self):
         return iter(self.events)
+
+    def __repr__(self) -> str:
+        kinds = Counter(e.kind for e in self.events)
+        span = f", {self.events[0].time!r}–{self.events[-1].time!r} ms" if self.events else ""
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        return f"EventTrace({len(self.events)} events{span}: {counts or 'none'}; .format() prints them)"
+
+    def __str__(self) -> str:
+        return self.format()
+
+    def _repr_html_(self) -> str:
+        return html_table(["time (ms)", "rank", "phase", "kind", "neuron", "value"],
+                          [[repr(e.time), e.rank, e.phase, e.kind, e.neuron, repr(e.value)]
+                           for e in self.events[:HTML_ROWS]], title=repr(self), total=len(self.events))
 
     def format(self, limit: int | None = None) -> str:
         """The trace as an aligned text table (first ``limit`` lines).
@@ -145,4 +166,13 @@ class SpikeRecord:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"SpikeRecord({len(self)} spikes from {len(self.names)} neurons)"
+        extra = [f"potentials of {sorted(self.potentials)}" if self.potentials else "",
+                 "a trace" if self.trace is not None else ""]
+        shown = "; ".join(x for x in extra if x)
+        return f"SpikeRecord({len(self)} spikes from {len(self.names)} neurons{'; ' + shown if shown else ''})"
+
+    def _repr_html_(self) -> str:
+        return html_table(["neuron", "spikes", "times (ms)"],
+                          [[name, times.size, ", ".join(repr(float(t)) for t in times[:HTML_TIMES])
+                            + (" …" if times.size > HTML_TIMES else "")] for name, times in self.trains().items()],
+                          title=repr(self))

@@ -120,6 +120,11 @@ class Simulator:
         self._endless: str | None | bool = False  # why a run without an end may not stop (False: not asked yet)
         self._sync_wakeups()
 
+    def __repr__(self) -> str:
+        upcoming = self.peek()
+        following = "no event pending" if upcoming == float("inf") else f"next event at {upcoming!r} ms"
+        return f"Simulator(at {self.now!r} ms, {following}; {len(self.record)} spikes so far; net={self.net!r})"
+
     # -- public API --------------------------------------------------------
     @property
     def now(self) -> float:

@@ -39,6 +39,7 @@ from evsim.deep.convert import SpikingNet, linear_part
 from evsim.deep import checks
 from evsim.deep.layers import IM2COL_BYTES
 from evsim.deep.matrix import fan_out, work_sizes
+from evsim.display import html_table
 from evsim.neurons import apply_reset, drift, fires, synaptic_current
 from evsim.validation import choice, flag, generator, integer, real, refuse, require_budget
 
@@ -77,6 +78,20 @@ class RunResult:
     acs: np.ndarray
     macs: np.ndarray
     spikes: list | None
+
+    def __repr__(self) -> str:
+        steps, samples, classes = self.logits.shape
+        accuracy = "" if self.accuracy is None else f"; accuracy after step {steps}: {100 * self.accuracy[-1]:.2f} %"
+        exits = f", average {self.avg_steps:.2f} steps (early exit)" if self.exit_step.min() < steps else ""
+        return (f"RunResult({samples} samples × {steps} steps, {classes} classes{accuracy}{exits}; "
+                f"{self.spike_counts.sum() / samples:.1f} spikes per sample)")
+
+    def _repr_html_(self) -> str:
+        header = ["step"] + (["accuracy %"] if self.accuracy is not None else [])
+        header += [f"spikes, layer {k + 1}" for k in range(self.spike_counts.shape[1])]
+        rows = [[t + 1] + ([f"{100 * self.accuracy[t]:.2f}"] if self.accuracy is not None else [])
+                + [int(n) for n in self.spike_counts[t]] for t in range(len(self.spike_counts))]
+        return html_table(header, rows, title=repr(self))
 
     @property
     def synops(self) -> np.ndarray:

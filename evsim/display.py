@@ -1,0 +1,27 @@
+"""How values show themselves in Jupyter: one small HTML table builder (escaped, truncated)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Sequence
+
+__all__ = ["html_table", "HTML_ROWS"]
+
+HTML_ROWS = 50  # rows an HTML table shows before "… and N more rows"
+
+
+def html_table(header: Sequence[str], rows: Sequence[Sequence[object]], *, title: str = "",
+               limit: int = HTML_ROWS, total: int | None = None) -> str:
+    """An HTML table of ``rows`` under ``header``, at most ``limit`` rows, every cell escaped.
+
+    ``total``: how many rows there are in all, when ``rows`` holds only the
+    first ones (a large network's synapses are not all listed to be cut).
+    """
+    total = len(rows) if total is None else total
+    head = "".join(f"<th>{escape(str(cell))}</th>" for cell in header)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>"
+                   for row in rows[:limit])
+    shown = min(len(rows), limit)
+    more = f"<p>… and {total - shown} more rows</p>" if total > shown else ""
+    caption = f"<p><code>{escape(title)}</code></p>" if title else ""
+    return f"{caption}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"

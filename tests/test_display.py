@@ -1,0 +1,55 @@
+"""Result types explain themselves: short true reprs, complete text, escaped HTML tables for Jupyter."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import evsim
+from evsim import deep
+from evsim.display import html_table
+
+
+def _run():
+    net = evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
+    return net, evsim.simulate(net, {"x": [0, 1, 2]}, until=5, probes=["y"], trace=True)
+
+
+def test_record_trace_and_potentials_say_what_they_hold():
+    net, rec = _run()
+    assert repr(rec) == "SpikeRecord(4 spikes from 2 neurons; potentials of ['y']; a trace)"
+    assert repr(rec.trace) == ("EventTrace(10 events, 0.0–3.0 ms: 3 deliver, 3 input, 1 spike, 3 update; "
+                               ".format() prints them)")
+    assert str(rec.trace) == rec.trace.format() and "0.7999999999999999" in str(rec.trace)
+    assert repr(rec.potentials["y"]) == "PotentialTrace('y': 3 updates, 1.0–3.0 ms; .sample(times) evaluates it)"
+
+
+def test_a_simulator_says_where_it_is():
+    net, _ = _run()
+    sim = evsim.Simulator(net)
+    sim.feed({"x": [0, 1, 2]})
+    sim.run(1.5)
+    assert repr(sim).startswith("Simulator(at 1.5 ms, next event at 2.0 ms; 2 spikes so far; net=Network({'x'")
+    sim.run(10.0)
+    assert "no event pending" in repr(sim)
+
+
+def test_html_tables_hold_the_values_escaped_and_cut():
+    net, rec = _run()
+    assert "<td>y</td><td>output</td><td>IF()</td>" in net._repr_html_()
+    assert "<td>x</td><td>y</td><td>0.6</td><td>1.0</td>" in net._repr_html_()
+    assert "<td>y</td><td>1</td><td>2.0</td>" in rec._repr_html_()
+    assert "<td>0.7999999999999999</td>" in rec.trace._repr_html_()
+    table = html_table(["a"], [["<b>"]] * 3, limit=2, title="x & y")
+    assert "&lt;b&gt;" in table and "<b>" not in table and "… and 1 more rows" in table and "x &amp; y" in table
+    big = evsim.Network({f"n{i}": evsim.IF() for i in range(3)},
+                        {"source": np.zeros(120, int), "target": np.ones(120, int), "weight": np.ones(120)})
+    assert "… and 70 more rows" in big._repr_html_()
+
+
+def test_a_run_result_reports_accuracy_and_spikes():
+    snn = deep.spiking_mlp([4, 3, 2], seed=0)
+    result = deep.run(snn, np.ones((2, 4)), 3, labels=[0, 1])
+    assert repr(result).startswith("RunResult(2 samples × 3 steps, 2 classes; accuracy after step 3: ")
+    assert "spikes per sample)" in repr(result)
+    html = result._repr_html_()
+    assert "<th>accuracy %</th><th>spikes, layer 1</th>" in html and html.count("<tr>") == 4
