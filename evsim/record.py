@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Mapping, NamedTuple
+from typing import Iterable, Mapping, NamedTuple
 
 import numpy as np
 
@@ -12,10 +13,11 @@ from evsim import validation as check
 from evsim.display import HTML_ROWS, html_table
 from evsim.scheduler import DELIVER, RECORD, UPDATE
 
-__all__ = ["SpikeRecord", "PotentialTrace", "TraceEvent", "EventTrace", "PHASE_NAMES"]
+__all__ = ["SpikeRecord", "PotentialTrace", "TraceEvent", "EventTrace", "PHASE_NAMES", "TRACE_KINDS"]
 
 PHASE_NAMES = {DELIVER: "deliver", UPDATE: "update", RECORD: "record"}
 HTML_TIMES = 20  # spike times an HTML record shows per neuron
+TRACE_KINDS = ("input", "deliver", "blocked", "update", "spike")  # what an EventTrace line can be
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +81,28 @@ class EventTrace:
 
     def __iter__(self):
         return iter(self.events)
+
+    def select(self, start: float | None = None, end: float | None = None, *,
+               neurons: Iterable[str] | str | None = None, kinds: Iterable[str] | str | None = None) -> "EventTrace":
+        """The events with ``start <= time < end`` (``None``: open), of ``neurons`` and of ``kinds``, in order.
+
+        ``neurons`` and ``kinds`` take one name or several; ``kinds`` from
+        :data:`TRACE_KINDS`. ``trace.select(5.0, 6.0, neurons="y")`` is what
+        happened to ``y`` in the instant at 5 ms of a discrete network.
+        """
+        owner = "EventTrace.select"
+        start = -math.inf if start is None else check.real("start", start, owner=owner)
+        end = math.inf if end is None else check.real("end", end, owner=owner, allow_inf=True)
+        wanted = None if neurons is None else check.name_set("neurons", neurons, owner=owner)
+        kinds = None if kinds is None else {check.choice("each of kinds", kind, TRACE_KINDS, owner=owner)
+                                            for kind in check.name_set("kinds", kinds, owner=owner)}
+        return EventTrace(tuple(e for e in self.events if start <= e.time < end
+                                and (wanted is None or e.neuron in wanted) and (kinds is None or e.kind in kinds)))
+
+    def at(self, time: float) -> "EventTrace":
+        """Every event of the instant ``time`` (ms), exactly: what happened at ``t``."""
+        time = check.real("time", time, owner="EventTrace.at")
+        return EventTrace(tuple(e for e in self.events if e.time == time))
 
     def __repr__(self) -> str:
         kinds = Counter(e.kind for e in self.events)

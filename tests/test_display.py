@@ -53,3 +53,22 @@ def test_a_run_result_reports_accuracy_and_spikes():
     assert "spikes per sample)" in repr(result)
     html = result._repr_html_()
     assert "<th>accuracy %</th><th>spikes, layer 1</th>" in html and html.count("<tr>") == 4
+
+
+def test_the_trace_answers_what_happened_when_and_to_whom():
+    """select keeps the events in [start, end) of the given neurons and kinds, in order; at(t) is one instant."""
+    import pytest
+
+    from evsim import ValidationError
+
+    _, rec = _run()
+    trace = rec.trace
+    assert [(e.time, e.kind) for e in trace.select(2.0, 3.0, neurons="y")] == [(2.0, "deliver"), (2.0, "update"),
+                                                                              (2.0, "spike")]
+    assert [e.time for e in trace.select(kinds="input")] == [0.0, 1.0, 2.0]
+    assert list(trace.at(2.0)) == [e for e in trace if e.time == 2.0] and len(trace.at(2.5)) == 0
+    assert len(trace.select()) == len(trace) and len(trace.select(end=1.0)) == 1
+    with pytest.raises(ValidationError, match=r"EventTrace.select: each of kinds must be one of"):
+        trace.select(kinds=["spike", "fire"])
+    with pytest.raises(ValidationError, match=r"EventTrace.select: start must be a finite real number"):
+        trace.select(start="soon")
