@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+import evsim
 from evsim import ValidationError
 from evsim.deep import (
     QCFS,
@@ -14,6 +15,8 @@ from evsim.deep import (
     accuracy,
     convert,
     cross_entropy,
+    layer_spikes,
+    network_inputs,
     run,
     to_network,
     train,
@@ -419,3 +422,17 @@ def test_a_spiking_layer_refuses_decays_outside_their_range(changes, says):
     snn = convert(_dyadic_mlp(1), thresholds=[1.0, 1.0], input_shape=(4,))
     with pytest.raises(ValidationError, match=f"SpikingLayer: {says}"):
         replace(snn.layers[0], **changes)
+
+
+def test_layer_spikes_reads_a_run_of_to_network_and_refuses_another_record():
+    """layer_spikes gives the engine's spikes as the runner records them; a record of another network is
+    refused naming the neuron it lacks."""
+    snn = convert(_dyadic_mlp(3), thresholds=[0.5, 0.25], input_shape=(4,))
+    x = np.full((1, 4), 0.75)
+    record = evsim.simulate(to_network(snn), network_inputs(np.broadcast_to(x, (5, 1, 4))[:, 0]), until=5)
+    runner = run(snn, x, 5, record_spikes=True)
+    assert all(np.array_equal(a, b[:, 0]) for a, b in zip(layer_spikes(record, snn, 5), runner.spikes, strict=True))
+    other = evsim.simulate(evsim.Network({"x": evsim.Input()}), {"x": [0.0]}, until=2)
+    with pytest.raises(ValidationError, match=r"layer_spikes: record must be a run of to_network\(snn\), which has "
+                                              r"neuron 'L0_0'"):
+        layer_spikes(other, snn, 5)

@@ -15,9 +15,9 @@ from evsim.deep.convert import SpikingLayer, SpikingNet, convert
 from evsim.deep.direct import Training, fit, spiking_mlp
 from evsim.deep.layers import QCFS, AvgPool2d, ClipReLU, Conv2d, Dense, Flatten, ReLU, Sequential
 from evsim.deep.runner import RunResult, run
-from evsim.deep.to_network import network_inputs, to_network
+from evsim.deep.to_network import layer_spikes, network_inputs, to_network
 from evsim.deep.train import accuracy, cross_entropy, train
 
 __all__ = ["AvgPool2d", "ClipReLU", "Conv2d", "Dense", "Flatten", "QCFS", "ReLU", "RunResult", "Sequential",
            "SpikingLayer", "SpikingNet", "Training", "accuracy", "bounds", "bptt", "convert", "cross_entropy", "direct",
-           "fit", "network_inputs", "run", "spiking_mlp", "surrogate", "to_network", "train"]
+           "fit", "layer_spikes", "network_inputs", "run", "spiking_mlp", "surrogate", "to_network", "train"]

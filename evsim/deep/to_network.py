@@ -24,9 +24,10 @@ from evsim.deep.matrix import BLOCK_BYTES, fan_out, matrix_blocks
 from evsim.inputs import Analog
 from evsim.network import Network, require_network_budget
 from evsim.neurons import IF, LIF, CubaLIF, Input
-from evsim.validation import flag, real_array, refuse
+from evsim.record import SpikeRecord
+from evsim.validation import flag, integer, real_array, refuse
 
-__all__ = ["to_network", "network_inputs", "UNREACHABLE"]
+__all__ = ["to_network", "network_inputs", "layer_spikes", "UNREACHABLE"]
 
 UNREACHABLE = float(np.finfo(float).max)
 
@@ -110,3 +111,28 @@ def network_inputs(values: np.ndarray) -> dict:
         if steps.size:
             out[f"in{i}"] = Analog(steps.astype(float).tolist(), flat[steps, i].tolist())
     return out
+
+
+def layer_spikes(record: SpikeRecord, snn: SpikingNet, steps: int) -> list[np.ndarray]:
+    """The engine's spikes of one sample as the runner records them: per spiking layer, ``(steps, neurons)`` bools.
+
+    ``record``: a run of :func:`to_network` ``(snn)`` until ``steps``; neuron
+    ``L{k}_{j}`` is entry ``j`` of layer ``k`` (the inverse of its naming).
+    Compare with :attr:`RunResult.spikes <evsim.deep.runner.RunResult>`
+    ``[k][:, sample]``.
+    """
+    checks.instance("record", record, SpikeRecord, accepted="a SpikeRecord (from simulate)", owner="layer_spikes")
+    checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet", owner="layer_spikes")
+    steps = integer("steps", steps, owner="layer_spikes", minimum=1)
+    trains = record.trains()
+    layers = []
+    for k, layer in enumerate(layer for layer in snn.layers if layer.spiking):
+        spikes = np.zeros((steps, layer.size), bool)
+        for j in range(layer.size):
+            name = f"L{k}_{j}"
+            if name not in trains:
+                raise refuse("layer_spikes", "record", f"a run of to_network(snn), which has neuron {name!r}",
+                             checks.Said(f"a record without {name!r}"))
+            spikes[trains[name].astype(int), j] = True
+        layers.append(spikes)
+    return layers

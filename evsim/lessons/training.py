@@ -8,7 +8,7 @@ import numpy as np
 
 from evsim import plot
 from evsim.datasets import load_digits
-from evsim.deep import network_inputs, run, to_network
+from evsim.deep import layer_spikes, network_inputs, run, to_network
 from evsim.deep.methods import METHODS, train_digits
 from evsim.deep.runner import encode_batch
 from evsim.lessons import fast
@@ -51,15 +51,9 @@ def _one_digit_in_the_engine(net):
     x = data.x_test[:1].reshape(1, -1)
     runner = run(net, x, STEPS, record_spikes=True)
     record = simulate(to_network(net), network_inputs(encode_batch(x, STEPS, "analog", None)[:, 0]), until=STEPS)
-    trains = record.trains()
-    events, equal = [], True
-    for k, layer in enumerate(layer for layer in net.layers if layer.spiking):
-        engine = np.zeros((STEPS, layer.size), bool)
-        for j in range(layer.size):
-            engine[trains[f"L{k}_{j}"].astype(int), j] = True
-        equal &= bool(np.array_equal(engine, runner.spikes[k][:, 0]))
-        events.append(np.argwhere(engine))
-    return int(data.y_test[0]), events, equal
+    engine = layer_spikes(record, net, STEPS)
+    equal = all(np.array_equal(mine, theirs[:, 0]) for mine, theirs in zip(engine, runner.spikes, strict=True))
+    return int(data.y_test[0]), [np.argwhere(spikes) for spikes in engine], equal
 
 
 def _raster(events):

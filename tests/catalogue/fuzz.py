@@ -127,6 +127,8 @@ def ann() -> Sequential:
 
 
 SNN = evsim.deep.convert(ann(), calibration=X)
+SNN_RECORD = evsim.simulate(evsim.deep.to_network(SNN), evsim.deep.network_inputs(np.broadcast_to(X[:1], (3, 1, 4))[:, 0]),
+                        until=3)
 RESULT = evsim.deep.run(SNN, X, 3, labels=Y)
 CODE = encoding.rate(np.array([0.5, 0.25]), 4, rng=0)
 
@@ -527,6 +529,11 @@ def _surrogate(slope, alpha, width, beta, x):
 def _deep_helpers(values, obj):
     evsim.deep.network_inputs(values)
     evsim.deep.to_network(obj)
+
+
+@target("deep.layer_spikes", record=either(st.just(SNN_RECORD)), steps=sized(st.integers(1, 4)))
+def _layer_spikes(record, steps):
+    evsim.deep.layer_spikes(record, SNN, steps)
 
 
 @target("deep.bounds", currents=anything, theta=either(positive), steps=either(st.integers(1, 8)), z=either(reals),

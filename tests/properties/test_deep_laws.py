@@ -18,6 +18,7 @@ import evsim
 from evsim.deep import (
     bounds,
     convert,
+    layer_spikes,
     network_inputs,
     run,
     to_network,
@@ -117,12 +118,8 @@ def _assert_runner_equals_engine(snn, x, steps: int, encoding: str, single_spike
     for b in range(len(x)):
         drive = inputs[:, b]
         record = evsim.simulate(net, network_inputs(drive), until=steps, probes=[f"out{j}" for j in range(n_out)])
-        trains = record.trains()
-        for k, layer in enumerate(layer for layer in snn.layers if layer.spiking):
-            engine = np.zeros((steps, layer.size), bool)
-            for j in range(layer.size):
-                engine[trains[f"L{k}_{j}"].astype(int), j] = True
-            assert np.array_equal(engine, result.spikes[k][:, b])
+        for engine, runner in zip(layer_spikes(record, snn, steps), result.spikes, strict=True):
+            assert np.array_equal(engine, runner[:, b])
         for j in range(n_out):
             potentials = record.potentials[f"out{j}"].sample(np.arange(steps))
             assert np.array_equal(potentials, result.logits[:, b, j])
