@@ -23,6 +23,7 @@ from evsim.deep.convert import RESETS
 from evsim.deep.runner import encode_batch
 from evsim.deep.train import cross_entropy
 from evsim.testing import converted_nets
+from tests.properties.test_deep_laws import DECAYS, LAYER_RESETS, SYNAPSE_DECAYS, with_dynamics
 
 STEP = 1e-6          # finite-difference step (parameters are of order 1)
 TOLERANCE = 1e-6     # max |BPTT − finite difference| over the net, relative to the largest finite difference
@@ -155,20 +156,14 @@ def test_bptt_is_the_gradient_of_the_relaxed_forward_pass(name, data, kind, rese
 
 
 @settings(max_examples=25)
-@given(converted_nets(), st.lists(st.sampled_from([0.0, 0.5, 0.75, 1.0]), min_size=3, max_size=3),
-       st.lists(st.sampled_from([None, None, 0.5, 0.75]), min_size=3, max_size=3), st.booleans(),
-       st.lists(st.sampled_from(RESETS), min_size=3, max_size=3))
+@given(converted_nets(), DECAYS, SYNAPSE_DECAYS, st.booleans(), LAYER_RESETS)
 def test_hard_forward_spikes_are_the_runners(setup, betas, synapse_betas, single_spike, resets):
     """Law: with the hard spike (relaxed=False) bptt.forward's spikes at every step of every layer and its
     cumulative logits equal deep.run's bit for bit, for IF, LIF (β = 0 too) and current-based layers, both
     resets, every encoding and single-spike masking (the same neuron functions in the same order)."""
     ann, thresholds, x, v_init, steps, encoding = setup
-    snn = convert(ann, thresholds=thresholds, v_init=v_init, input_shape=x.shape[1:])
-    layers = tuple(replace(layer, beta=beta if synapse_beta is None else min(max(beta, 0.5), 0.75),
-                           synapse_beta=synapse_beta, reset=reset)
-                   if layer.spiking else layer
-                   for layer, beta, synapse_beta, reset in zip(snn.layers, betas, synapse_betas, resets))
-    snn = replace(snn, layers=layers + snn.layers[len(layers):])
+    snn = with_dynamics(convert(ann, thresholds=thresholds, v_init=v_init, input_shape=x.shape[1:]), betas,
+                        synapse_betas, resets)
     result = run(snn, x, steps, encoding=encoding, rng=7, record_spikes=True, single_spike=single_spike)
     values = x if encoding == "analog" else encode_batch(x, steps, encoding, np.random.default_rng(7))
     tape = bptt.forward(snn, values, steps, sg.FastSigmoid(), single_spike=single_spike)

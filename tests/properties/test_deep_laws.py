@@ -88,10 +88,23 @@ def test_vectorised_runner_equals_the_event_engine(setup):
     _assert_runner_equals_engine(snn, x, steps, encoding)
 
 
+DECAYS = st.lists(st.sampled_from([0.0, 0.5, 0.75, 1.0]), min_size=3, max_size=3)  # exact as exp(−1/τ)
+SYNAPSE_DECAYS = st.lists(st.sampled_from([None, None, 0.5, 0.75]), min_size=3, max_size=3)
+LAYER_RESETS = st.lists(st.sampled_from(RESETS), min_size=3, max_size=3)
+
+
+def with_dynamics(snn, betas, synapse_betas, resets):
+    """``snn`` with its spiking layers given these decays, synaptic decays and resets, in layer order (a
+    current-based layer's β kept in [½, ¾]: it must leak, and the engine's CubaLIF decays exactly there)."""
+    layers = tuple(replace(layer, beta=beta if synapse_beta is None else min(max(beta, 0.5), 0.75),
+                           synapse_beta=synapse_beta, reset=reset)
+                   if layer.spiking else layer
+                   for layer, beta, synapse_beta, reset in zip(snn.layers, betas, synapse_betas, resets))
+    return replace(snn, layers=layers + snn.layers[len(layers):])
+
+
 @settings(max_examples=20)
-@given(converted_nets(), st.lists(st.sampled_from([0.0, 0.5, 0.75, 1.0]), min_size=3, max_size=3),
-       st.lists(st.sampled_from([None, None, 0.5, 0.75]), min_size=3, max_size=3),
-       st.lists(st.sampled_from(RESETS), min_size=3, max_size=3), st.booleans())
+@given(converted_nets(), DECAYS, SYNAPSE_DECAYS, LAYER_RESETS, st.booleans())
 def test_leaky_and_current_based_layers_run_alike_in_the_runner_and_the_event_engine(setup, betas, synapse_betas,
                                                                                       resets, single_spike):
     """Differential law for leaky layers (``beta < 1``: ``m = beta·v + b + I``; ``beta = 0``: nothing
@@ -100,14 +113,11 @@ def test_leaky_and_current_based_layers_run_alike_in_the_runner_and_the_event_en
     CubaLIF neurons of those decays and resets) give identical spikes and logits; dyadic numbers and decays,
     so every product and sum is exact (the runner's equations against a NumPy loop: tests/test_deep.py)."""
     ann, thresholds, x, v_init, steps, encoding = setup
-    snn = convert(ann, thresholds=thresholds, v_init=v_init, input_shape=x.shape[1:])
-    layers = tuple(replace(layer, beta=beta if synapse_beta is None else min(max(beta, 0.5), 0.75),
-                           synapse_beta=synapse_beta, reset=reset)
-                   if layer.spiking else layer
-                   for layer, beta, synapse_beta, reset in zip(snn.layers, betas, synapse_betas, resets))
-    single_spike = single_spike and not any(layer.current_based for layer in layers)  # CubaLIF has no such option
-    leaky = replace(snn, layers=layers + snn.layers[len(layers):])
+    leaky = with_dynamics(convert(ann, thresholds=thresholds, v_init=v_init, input_shape=x.shape[1:]), betas,
+                          synapse_betas, resets)
+    single_spike = single_spike and not any(layer.current_based for layer in leaky.layers)  # CubaLIF has none
     _assert_runner_equals_engine(leaky, x, steps, encoding, single_spike)
+
 
 
 def _assert_runner_equals_engine(snn, x, steps: int, encoding: str, single_spike: bool = False) -> None:
