@@ -140,15 +140,21 @@ def _convert(args) -> None:
         table, _ = conversion_table(seed=args.seed, progress=not args.json)
         print(json.dumps(table.as_json()) if args.json else table.format())
         draw = lambda: plot.accuracy_vs_steps(table.rows, table.ann_accuracy)  # noqa: E731
-    if args.plot:
-        import matplotlib
+    _save_plot(args, draw)
 
-        matplotlib.use("Agg")
-        ax = draw()
-        ax.figure.tight_layout()
-        ax.figure.savefig(args.plot, dpi=110)
-        if not args.json:
-            print(f"figure: {args.plot}")
+
+def _save_plot(args, draw) -> None:
+    """With ``--plot FILE``: draw the figure (``draw()`` returns its Axes) into FILE, and say so unless ``--json``."""
+    if not args.plot:
+        return
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = draw()
+    ax.figure.tight_layout()
+    ax.figure.savefig(args.plot, dpi=110)
+    if not args.json:
+        print(f"figure: {args.plot}")
 
 
 def _train(args) -> None:
@@ -158,20 +164,11 @@ def _train(args) -> None:
     from evsim.deep.methods import train_digits
     from evsim.validation import writable_path
 
-    method = args.method
     if args.plot:
         writable_path("--plot", args.plot)  # before the training, not after it
-    result = train_digits(method, args.steps, epochs=args.epochs, seed=args.seed, progress=not args.json)
+    result = train_digits(args.method, args.steps, epochs=args.epochs, seed=args.seed, progress=not args.json)
     print(json.dumps(result.as_json()) if args.json else result.format())
-    if args.plot:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        ax = plot.training_curve(result.curve, ann_accuracy=result.ann_accuracy)
-        ax.figure.tight_layout()
-        ax.figure.savefig(args.plot, dpi=110)
-        if not args.json:
-            print(f"figure: {args.plot}")
+    _save_plot(args, lambda: plot.training_curve(result.curve, ann_accuracy=result.ann_accuracy))
 
 
 COMMANDS = {"tour": _tour, "demo": _demo, "behavior": _behavior, "convert": _convert, "train": _train}

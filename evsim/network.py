@@ -186,9 +186,8 @@ class Network:
         """The network as text: a summary line, then its neurons (with the parameters that differ from the
         defaults) and its synapses, at most ``limit`` of each ("… and N more" after)."""
         limit = check.integer("limit", limit, owner="Network.describe", minimum=1)
-        roles = {name: "input" for name in self.inputs} | {name: "output" for name in self._outputs}
         lines = [f"Network: {self._summary()}", "neurons:"]
-        lines += [f"  {name:<12} {roles.get(name, 'internal'):<8} {model.brief()}"
+        lines += [f"  {name:<12} {self._role(name):<8} {model.brief()}"
                   for name, model in list(self._neurons.items())[:limit]]
         lines += _more(len(self._names), limit)
         lines.append("synapses (source -> target, weight, delay ms):")
@@ -197,14 +196,17 @@ class Network:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        roles = {name: "input" for name in self.inputs} | {name: "output" for name in self._outputs}
-        neurons = html_table(["neuron", "role", "model"], [[name, roles.get(name, "internal"), model.brief()]
+        neurons = html_table(["neuron", "role", "model"], [[name, self._role(name), model.brief()]
                                                           for name, model in self._neurons.items()],
                              title=f"Network: {self._summary()}")
         synapses = html_table(["source", "target", "weight", "delay (ms)"],
                               [[s.source, s.target, repr(s.weight), repr(s.delay)] for s in self.synapses[:HTML_ROWS]],
                               total=len(self._table))
         return neurons + synapses
+
+    def _role(self, name: str) -> str:
+        """"input", "output" or "internal"."""
+        return "input" if name in self.inputs else "output" if name in self._outputs else "internal"
 
     def _summary(self) -> str:
         clock = "continuous time" if self._dt is None else f"dt={self._dt}"

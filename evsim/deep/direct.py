@@ -45,11 +45,11 @@ from evsim.deep.matrix import fan_out
 from evsim.deep.layers import Dense, ReLU, Sequential
 from evsim.deep.runner import ENCODINGS, encode_batch, run
 from evsim.deep.surrogate import FastSigmoid, Surrogate
-from evsim.deep.train import AdamRule, cross_entropy
+from evsim.deep.train import AdamRule, cross_entropy, epoch_bar
 from evsim.validation import choice, flag, generator, integer, real, real_array, refuse
 
-__all__ = ["LOSSES", "SCHEDULES", "FitOptions", "Training", "fit", "spiking_mlp", "output_loss", "learning_rate", "spike_costs",
-           "spike_energy"]
+__all__ = ["LOSSES", "SCHEDULES", "FitOptions", "Training", "fit", "spiking_mlp", "output_loss", "learning_rate",
+           "spike_costs", "spike_energy"]
 
 LOSSES = ("final", "time+membrane")
 SCHEDULES = ("constant", "cosine")
@@ -207,7 +207,7 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
     costs = spike_costs(net, options.spike_cost) if options.spike_cost else None
     rng = generator(options.seed, owner=owner, argument="seed")
     curve = {"losses": [], "accuracies": [], "validation": [] if validation is not None else None}
-    bar = _bar(options.epochs) if progress is True else None
+    bar = epoch_bar(options.epochs, "training through time") if progress is True else None
     for epoch in range(options.epochs):
         net, loss_value, right = _epoch(net, x, y, rng, rule, options, epoch, costs)
         curve["losses"].append(loss_value)
@@ -421,8 +421,3 @@ def _report(bar, progress, epoch: int, curve: dict) -> None:
     elif callable(progress):
         progress(epoch, curve["losses"][-1])
 
-
-def _bar(epochs: int):
-    from tqdm import tqdm
-
-    return tqdm(total=epochs, desc="training through time", unit="epoch", leave=False)

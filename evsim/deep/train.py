@@ -140,7 +140,7 @@ def train(model: Sequential, x: np.ndarray, y: np.ndarray, *, epochs: int = 20, 
     rng = generator(seed, owner=owner, argument="seed")
     step = Adam(model, lr=lr or 1e-3) if optimizer == "adam" else SGD(model, lr=lr or 0.05)
     losses = []
-    bar = _bar(epochs) if progress is True else None
+    bar = epoch_bar(epochs) if progress is True else None
     for epoch in range(epochs):
         order = rng.permutation(len(x))
         total = 0.0
@@ -170,7 +170,8 @@ def _classes(model: Sequential, x: np.ndarray) -> int:
     return out.shape[1]
 
 
-def _bar(epochs: int):
+def epoch_bar(epochs: int, desc: str = "training"):
+    """A tqdm bar over ``epochs`` on standard error, gone when closed (the trainers' progress)."""
     from tqdm import tqdm
 
-    return tqdm(total=epochs, desc="training", unit="epoch", leave=False)
+    return tqdm(total=epochs, desc=desc, unit="epoch", leave=False)
