@@ -159,6 +159,14 @@ class Input(NeuronModel):
     """
 
 
+def reset_to(reset: "Reset") -> float:
+    """A reset (``"subtract"``, ``"zero"`` or a potential) in the form :func:`apply_reset` takes: NaN for
+    subtract, else the potential a spike leaves."""
+    if reset == "subtract":
+        return math.nan
+    return 0.0 if reset == "zero" else float(reset)
+
+
 class _Resetting(NeuronModel):
     """What every neuron with a threshold and a reset answers about its reset (``reset``, ``threshold``)."""
 
@@ -167,14 +175,13 @@ class _Resetting(NeuronModel):
     @property
     def reset_potential(self) -> float | None:
         """The potential after a spike for a hard reset; ``None`` for subtract."""
-        if self.reset == "subtract":
-            return None
-        return 0.0 if self.reset == "zero" else float(self.reset)
+        to = reset_to(self.reset)
+        return None if math.isnan(to) else to
 
     @property
     def reset_to(self) -> float:
         """The hard reset's potential, NaN for a subtract reset: the form :func:`apply_reset` takes."""
-        return math.nan if self.reset_potential is None else self.reset_potential
+        return reset_to(self.reset)
 
     @property
     def reset_amount(self) -> float:

@@ -23,6 +23,7 @@ import numpy as np
 from evsim.deep.layers import ACTIVATIONS, QCFS, AvgPool2d, Conv2d, Dense, Flatten, Layer, Sequential
 from evsim.deep import checks
 from evsim.errors import ValidationError
+from evsim.neurons import reset_to
 from evsim.validation import choice, integer, real, refuse, require_budget
 
 __all__ = ["SpikingLayer", "SpikingNet", "convert", "linear_part", "affine_bias", "RESETS"]
@@ -120,7 +121,7 @@ class SpikingLayer:
     @property
     def reset_to(self) -> float:
         """The reset in the form :func:`evsim.neurons.apply_reset` takes: NaN (subtract) or 0.0 (zero)."""
-        return np.nan if self.reset == "subtract" else 0.0
+        return reset_to(self.reset)
 
     @property
     def size(self) -> int:
