@@ -17,7 +17,7 @@ __all__ = ["SpikeRecord", "PotentialTrace", "TraceEvent", "EventTrace", "PHASE_N
 
 PHASE_NAMES = {DELIVER: "deliver", UPDATE: "update", RECORD: "record"}
 HTML_TIMES = 20  # spike times an HTML record shows per neuron
-TRACE_KINDS = ("input", "deliver", "blocked", "update", "spike")  # what an EventTrace line can be
+TRACE_KINDS = ("input", "arrive", "deliver", "blocked", "update", "spike", "reset")  # what an EventTrace line can be
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,7 +50,12 @@ class PotentialTrace:
 
 
 class TraceEvent(NamedTuple):
-    """One line of the event trace: what happened, where and when."""
+    """One line of the event trace: what happened, where and when.
+
+    ``source`` and ``synapse`` are set on ``arrive`` lines only: the neuron
+    the arrival comes from and the row of its synapse in the network's
+    synapse table (``Network.synapses[synapse]``); elsewhere ``""`` and ``-1``.
+    """
 
     time: float
     rank: int
@@ -58,20 +63,33 @@ class TraceEvent(NamedTuple):
     kind: str
     neuron: str
     value: float
+    source: str = ""
+    synapse: int = -1
+
+    @property
+    def via(self) -> str:
+        """``"from x, synapse 3"`` for an arrival, ``""`` for any other line."""
+        return f"from {self.source}, synapse {self.synapse}" if self.kind == "arrive" else ""
 
 
 @dataclass(frozen=True, eq=False)
 class EventTrace:
-    """Every delivery, update, spike and input event, in the order they take effect.
+    """Every arrival, delivery, update, spike and input event, in the order they take effect.
 
-    Order is ``(time, rank, phase)``, then within a phase inputs and deliveries,
-    updates, spikes, each by neuron — independent of how the engine grouped
-    its work. Kinds:
-    ``input`` (an input neuron fires; value = its payload), ``deliver`` (the
-    summed arrivals at a neuron at one instant), ``blocked`` (arrivals
-    discarded by refractoriness or a spent single-spike neuron), ``update``
-    (the pre-threshold potential ``m``; for Lynch–Musco neurons the firing
-    probability), ``spike``.
+    Order is ``(time, rank, phase)``; within a phase, first the inputs and each
+    neuron's arrivals (by synapse row, the order they are added in) followed
+    by their sum, then the updates, then each spike followed by its reset,
+    neuron by neuron — independent of how the engine grouped its work. Kinds:
+
+    * ``input``: an input neuron fires; value = its payload;
+    * ``arrive``: one synaptic arrival, before summation; value = weight ×
+      payload, with its ``source`` neuron and ``synapse`` row;
+    * ``deliver``: the arrivals at a neuron at one instant, summed;
+    * ``blocked``: that sum, discarded (refractory, or a spent single-spike neuron);
+    * ``update``: the pre-threshold potential ``m`` (for Lynch–Musco neurons
+      the firing probability);
+    * ``spike``: the neuron fires (value 1);
+    * ``reset``: the potential right after that spike's reset (IF, LIF, CubaLIF).
     """
 
     events: tuple[TraceEvent, ...]
@@ -114,8 +132,8 @@ class EventTrace:
         return self.format()
 
     def _repr_html_(self) -> str:
-        return html_table(["time (ms)", "rank", "phase", "kind", "neuron", "value"],
-                          [[repr(e.time), e.rank, e.phase, e.kind, e.neuron, repr(e.value)]
+        return html_table(["time (ms)", "rank", "phase", "kind", "neuron", "value", "via"],
+                          [[repr(e.time), e.rank, e.phase, e.kind, e.neuron, repr(e.value), e.via]
                            for e in self.events[:HTML_ROWS]], title=repr(self), total=len(self.events))
 
     def format(self, limit: int | None = None) -> str:
@@ -128,8 +146,10 @@ class EventTrace:
         shown = self.events[:limit]
         width = max([9] + [len(repr(e.time)) for e in shown])
         rows = [f"{'time':>{width}} {'rank':>4} {'phase':<8} {'kind':<8} {'neuron':<10} value"]
+        value = max([5] + [len(repr(e.value)) for e in shown if e.via])
         for e in shown:
-            rows.append(f"{e.time!r:>{width}} {e.rank:4d} {e.phase:<8} {e.kind:<8} {e.neuron:<10} {e.value!r}")
+            shown_value = f"{e.value!r:<{value}}  {e.via}" if e.via else repr(e.value)
+            rows.append(f"{e.time!r:>{width}} {e.rank:4d} {e.phase:<8} {e.kind:<8} {e.neuron:<10} {shown_value}")
         return "\n".join(rows)
 
 

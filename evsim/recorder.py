@@ -14,7 +14,7 @@ from typing import Iterable
 import numpy as np
 
 from evsim.errors import ValidationError
-from evsim.events import Spikes
+from evsim.events import Arrivals, Spikes
 from evsim.neurons import drift_steps, flow
 from evsim.record import PHASE_NAMES, EventTrace, PotentialTrace, SpikeRecord, TraceEvent
 from evsim.scheduler import DELIVER, UPDATE
@@ -23,7 +23,10 @@ from evsim.timegrid import earlier, time_order
 
 __all__ = ["Recorder"]
 
-_KIND_ORDER = {"deliver": 0, "blocked": 0, "input": 0, "update": 1, "spike": 2}  # within one phase
+# within one phase: (group, place within a neuron's lines of that group) — a neuron's arrivals, then their sum;
+# inputs; updates; each spike, then its reset
+_KIND_ORDER = {"arrive": (0, 0), "deliver": (0, 1), "blocked": (0, 1), "input": (0, 1), "update": (1, 0),
+               "spike": (2, 0), "reset": (2, 1)}
 
 
 class Recorder:
@@ -86,34 +89,48 @@ class Recorder:
             self._trace(k[~blocked], f[~blocked], neuron[~blocked], DELIVER, "deliver", total[~blocked])
             self._trace(k[blocked], f[blocked], neuron[blocked], DELIVER, "blocked", total[blocked])
 
+    def arrivals(self, arrivals: Arrivals) -> None:
+        """Each synaptic arrival of a rank, before :meth:`Arrivals.summed` adds them up (traced only)."""
+        if self.tracing and arrivals.size:
+            self._trace(arrivals.k, arrivals.f, arrivals.target, DELIVER, "arrive", arrivals.value, arrivals.row)
+
     def updates(self, neuron, k, f, before, fired, after=None, anchor_k=None, anchor_f=None) -> None:
-        """One update per neuron: the pre-threshold value ``before``; for probes, the potential and anchor after it."""
+        """One update per neuron: the pre-threshold value ``before``; for probes, the potential and anchor after it.
+
+        ``after``: the potential after the update and any reset (traced as a
+        ``reset`` line where the neuron fired).
+        """
         if self.tracing:
             self._trace(k, f, neuron, UPDATE, "update", before)
+            if after is not None and fired.any():
+                self._trace(k[fired], f[fired], neuron[fired], UPDATE, "reset", after[fired])
         if self.probing and self.probed[neuron].any():
             keep = self.probed[neuron]
             self._probe_rows.append((neuron[keep], k[keep], f[keep], before[keep], after[keep], anchor_k[keep],
                                      anchor_f[keep]))
 
     # -- the trace -----------------------------------------------------------
-    def _trace(self, k, f, neuron, phase, kind, value) -> None:
-        self._trace_window.append((k, f, neuron, phase, kind, value))
+    def _trace(self, k, f, neuron, phase, kind, value, row=None) -> None:
+        self._trace_window.append((k, f, neuron, phase, kind, value, np.full(len(neuron), -1) if row is None else row))
 
     def _flush_trace(self) -> None:
-        """The window's trace lines in canonical order: time, rank, phase, kind, neuron.
+        """The window's trace lines in canonical order (:data:`_KIND_ORDER`).
 
-        Within a phase an input comes before an update and an update before a
-        spike (``deliver`` and ``blocked`` rank alike); a neuron has at most one
-        line of each kind per instant, so the order does not depend on the
-        order the engine did the work in.
+        By time, rank, phase; within a phase, the inputs and each neuron's
+        arrivals (by synapse row) followed by their sum, then the updates,
+        then each spike followed by its reset, neuron by neuron. A neuron has
+        at most one line of each other kind per instant and one arrival per
+        synapse row, so the order does not depend on the order the engine did
+        the work in.
         """
         rank = self.p.rank
         rows = [
-            (float(k), float(f), int(rank[n]), phase, _KIND_ORDER[kind], int(n), kind, float(v))
-            for ks, fs, neuron, phase, kind, value in self._trace_window
-            for k, f, n, v in zip(ks, fs, neuron, value)
+            (float(k), float(f), int(rank[n]), phase, *_KIND_ORDER[kind][:1], int(n), _KIND_ORDER[kind][1], int(r),
+             kind, float(v))
+            for ks, fs, neuron, phase, kind, value, synapse in self._trace_window
+            for k, f, n, v, r in zip(ks, fs, neuron, value, synapse)
         ]
-        rows.sort(key=lambda r: r[:6])
+        rows.sort(key=lambda r: r[:8])
         self._trace_rows.extend(rows)
         self._trace_window = []
 
@@ -135,9 +152,11 @@ class Recorder:
         neuron, k, f, value = self._ordered
         trace = None
         if self.tracing:
+            source = self.p.net.table.source
             trace = EventTrace(tuple(
-                TraceEvent(float(grid.ms(k, f)), r, PHASE_NAMES[phase], kind, names[n], v)
-                for k, f, r, phase, _, n, kind, v in self._trace_rows
+                TraceEvent(float(grid.ms(k, f)), r, PHASE_NAMES[phase], kind, names[n], v,
+                           *((names[source[row]], row) if row >= 0 else ()))
+                for k, f, r, phase, _, n, _, row, kind, v in self._trace_rows
             ))
         return SpikeRecord(names, neuron, grid.ms(k, f), value, MappingProxyType(self._potentials()), trace,
                            self._recorded)

@@ -263,6 +263,7 @@ class Simulator:
             arrivals, rest = arrivals.take(here), arrivals.take(~here)
             later = [rest] if rest.size else []
             due = due[plan.rank[due] == rank]
+        self._recorder.arrivals(arrivals)
         instants = arrivals.summed(self._grid)  # DELIVER: all arrivals at a neuron and instant, summed
         for number, population in enumerate(self._populations):
             if len(self._populations) > 1:

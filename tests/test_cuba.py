@@ -180,8 +180,9 @@ def test_probing_and_tracing_show_every_update():
     record = simulate(alone(CubaLIF.from_betas(0.5, 0.5, threshold=0.5)), {"x": [0]}, until=4, trace=True,
                       probes=["y"])
     lines = [(e.time, e.kind, e.value) for e in record.trace if e.neuron == "y"]
-    assert lines == [(1.0, "deliver", 1.0), (1.0, "update", 1.0), (1.0, "spike", 1.0), (2.0, "update", 0.75),
-                     (2.0, "spike", 1.0), (3.0, "update", 0.375)]
+    assert lines == [(1.0, "arrive", 1.0), (1.0, "deliver", 1.0), (1.0, "update", 1.0), (1.0, "spike", 1.0),
+                     (1.0, "reset", 0.5), (2.0, "update", 0.75), (2.0, "spike", 1.0), (2.0, "reset", 0.25),
+                     (3.0, "update", 0.375)]
     assert record.potentials["y"].after.tolist() == [0.5, 0.25, 0.375]
 
 

@@ -17,8 +17,8 @@ def _run():
 def test_record_trace_and_potentials_say_what_they_hold():
     net, rec = _run()
     assert repr(rec) == "SpikeRecord(4 spikes from 2 neurons; potentials of ['y']; a trace)"
-    assert repr(rec.trace) == ("EventTrace(10 events, 0.0–3.0 ms: 3 deliver, 3 input, 1 spike, 3 update; "
-                               ".format() prints them)")
+    assert repr(rec.trace) == ("EventTrace(14 events, 0.0–3.0 ms: 3 arrive, 3 deliver, 3 input, 1 reset, 1 spike, "
+                               "3 update; .format() prints them)")
     assert str(rec.trace) == rec.trace.format() and "0.7999999999999999" in str(rec.trace)
     assert repr(rec.potentials["y"]) == "PotentialTrace('y': 3 updates, 1.0–3.0 ms; .sample(times) evaluates it)"
 
@@ -39,6 +39,7 @@ def test_html_tables_hold_the_values_escaped_and_cut():
     assert "<td>x</td><td>y</td><td>0.6</td><td>1.0</td>" in net._repr_html_()
     assert "<td>y</td><td>1</td><td>2.0</td>" in rec._repr_html_()
     assert "<td>0.7999999999999999</td>" in rec.trace._repr_html_()
+    assert "<td>arrive</td><td>y</td><td>0.6</td><td>from x, synapse 0</td>" in rec.trace._repr_html_()
     table = html_table(["a"], [["<b>"]] * 3, limit=2, title="x & y")
     assert "&lt;b&gt;" in table and "<b>" not in table and "… and 1 more rows" in table and "x &amp; y" in table
     big = evsim.Network({f"n{i}": evsim.IF() for i in range(3)},
@@ -63,8 +64,8 @@ def test_the_trace_answers_what_happened_when_and_to_whom():
 
     _, rec = _run()
     trace = rec.trace
-    assert [(e.time, e.kind) for e in trace.select(2.0, 3.0, neurons="y")] == [(2.0, "deliver"), (2.0, "update"),
-                                                                              (2.0, "spike")]
+    assert [(e.time, e.kind) for e in trace.select(2.0, 3.0, neurons="y")] == [
+        (2.0, "arrive"), (2.0, "deliver"), (2.0, "update"), (2.0, "spike"), (2.0, "reset")]
     assert [e.time for e in trace.select(kinds="input")] == [0.0, 1.0, 2.0]
     assert list(trace.at(2.0)) == [e for e in trace if e.time == 2.0] and len(trace.at(2.5)) == 0
     assert len(trace.select()) == len(trace) and len(trace.select(end=1.0)) == 1

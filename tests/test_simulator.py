@@ -65,8 +65,21 @@ def test_simultaneous_excitation_and_inhibition_cancel_whatever_the_order(order)
 def test_deliver_comes_before_update_at_an_instant():
     rec = simulate(feed_net(IF(threshold=5.0)), {"x": [0]}, until=3, trace=True)
     at_one = [(e.phase, e.kind) for e in rec.trace if e.time == 1]
-    assert at_one == [("deliver", "deliver"), ("update", "update")]
+    assert at_one == [("deliver", "arrive"), ("deliver", "deliver"), ("update", "update")]
     assert "deliver" in rec.trace.format(limit=3)
+
+
+def test_each_arrival_is_listed_with_its_synapse_before_the_sum_and_each_spike_with_its_reset():
+    """The trace shows what summation hides (+1.5 and −0.8 from two synapses) and the value after a reset."""
+    net = Network({"e": Input(), "i": Input(), "y": IF(threshold=0.5, reset=0.25)},
+                  [Synapse("i", "y", -0.8, 1.0), Synapse("e", "y", 1.5, 1.0)])
+    trace = simulate(net, {"e": [0], "i": [0]}, until=3, trace=True).trace
+    lines = [(e.kind, e.value, e.source, e.synapse) for e in trace.select(1.0, 2.0, neurons="y")]
+    assert lines == [("arrive", -0.8, "i", 0), ("arrive", 1.5, "e", 1), ("deliver", 0.7, "", -1),
+                     ("update", 0.7, "", -1), ("spike", 1.0, "", -1), ("reset", 0.25, "", -1)]
+    assert net.synapses[trace.select(kinds="arrive").events[1].synapse].source == "e"
+    text = trace.format()
+    assert "arrive   y          -0.8   from i, synapse 0" in text and "reset    y          0.25" in text
 
 
 def test_refractory_period_discards_arrivals():

@@ -123,7 +123,7 @@ def test_the_record_is_fresh_after_windows_without_spikes():
     sim.run(3)
     assert sim.record.potentials["y"].time.size == 0
     sim.run(10)
-    assert sim.record.potentials["y"].time.tolist() == [5.0] and len(sim.record.trace) == 3
+    assert sim.record.potentials["y"].time.tolist() == [5.0] and len(sim.record.trace) == 4  # input, arrive, deliver, update
 
 
 def test_long_durations_are_not_rounded_onto_the_grid():
