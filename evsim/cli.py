@@ -151,7 +151,8 @@ def _save_plot(args, draw) -> None:
 
     matplotlib.use("Agg")
     ax = draw()
-    ax.figure.tight_layout()
+    if ax.figure.get_layout_engine() is None:  # (evsim's figures lay themselves out: constrained layout)
+        ax.figure.tight_layout()
     ax.figure.savefig(args.plot, dpi=110)
     if not args.json:
         print(f"figure: {args.plot}")

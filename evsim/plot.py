@@ -13,23 +13,26 @@ import numpy as np
 
 from evsim import validation as check
 from evsim.errors import ValidationError
-from evsim.record import SpikeRecord
+from evsim.record import PotentialTrace, SpikeRecord
 
 if TYPE_CHECKING:  # (annotations only: plot imports neither matplotlib nor the deep path until it draws)
     from matplotlib.axes import Axes
 
     from evsim.deep.direct import Training
 
-__all__ = ["raster", "potential", "event_timeline", "behavior", "accuracy_vs_steps", "accuracy_vs_latency",
-           "accuracy_vs_energy", "low_latency", "training_curve"]
+__all__ = ["raster", "potential", "potentials", "population_rate", "isi", "event_timeline", "group_of", "behavior",
+           "accuracy_vs_steps", "accuracy_vs_latency", "accuracy_vs_energy", "low_latency", "training_curve"]
+
+
+LABELLED_ROWS = 40  # a raster names each row up to this many neurons; beyond, it names their groups
 
 
 def _axes(owner: str, ax, size=(7, 3)):
-    """``ax``, or a new figure's Axes when it is ``None``."""
+    """``ax``, or the Axes of a new figure (constrained layout: nothing is cut off when saved)."""
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots(figsize=size)
+        _, ax = plt.subplots(figsize=size, layout="constrained")
         return ax
     from matplotlib.axes import Axes
 
@@ -37,7 +40,38 @@ def _axes(owner: str, ax, size=(7, 3)):
 
 
 def _record(owner: str, record: object) -> SpikeRecord:
-    return check.instance("record", record, SpikeRecord, owner=owner, accepted="a SpikeRecord (from simulate)")
+    """A :class:`SpikeRecord`, or the record so far of a :class:`~evsim.simulator.Simulator`."""
+    from evsim.simulator import Simulator
+
+    if isinstance(record, Simulator):
+        return record.record
+    return check.instance("record", record, SpikeRecord, owner=owner,
+                          accepted="a SpikeRecord (from simulate) or a Simulator")
+
+
+def _neurons(owner: str, record: SpikeRecord, names, *, default_inputs: bool = True) -> list[str]:
+    """``names`` checked against the record (each one a recorded neuron); ``None``: every recorded neuron.
+
+    ``default_inputs=False``: the default leaves out the network's input neurons.
+    """
+    kept = record.names if record.recorded is None else [n for n in record.names if n in set(record.recorded)]
+    if names is None:
+        return [n for n in kept if default_inputs or n not in set(record.inputs)]
+    names = list(check.name_set("names", names, owner=owner))
+    missing = [name for name in names if name not in set(kept)]
+    if missing:
+        shown = list(kept) if len(kept) <= 12 else [*kept[:12], "…"]
+        raise ValidationError(f"{owner}: names must be recorded neurons of the record ({shown}), got "
+                              f"{missing[0]!r}")
+    return names
+
+
+def group_of(name: str) -> str:
+    """The group a neuron belongs to, read from its name: its subnetwork (``"exc.12"`` → ``"exc"``), or the
+    name without its trailing number (``"n12"`` → ``"n"``, ``"in_3"`` → ``"in"``)."""
+    if "." in name:
+        return name.rsplit(".", 1)[0]
+    return name.rstrip("0123456789").rstrip("_") or name
 
 
 def _rows(owner: str, rows: object, keys: tuple[str, ...], ann_accuracy: object) -> list:
@@ -59,57 +93,119 @@ def _legend_outside(ax) -> None:
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
 
 
-def raster(record: SpikeRecord, ax=None, names: Iterable[str] | None = None):
-    """Spike raster: one row per neuron, one tick per spike.
+def _rows_of(record: SpikeRecord, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the record's events of ``names`` and each one's row (the position of its neuron in ``names``)."""
+    row = np.full(len(record.names), -1)
+    row[[record.names.index(name) for name in names]] = np.arange(len(names))
+    mine = np.flatnonzero(row[record.neuron] >= 0)
+    return mine, row[record.neuron[mine]]
 
-    Input neurons' analog events are drawn hollow.
+
+def raster(record: SpikeRecord, ax=None, names: Iterable[str] | None = None):
+    """Spike raster: one row per neuron, one tick per spike, groups in colours.
+
+    ``record``: a :class:`SpikeRecord` or a ``Simulator``. Up to
+    :data:`LABELLED_ROWS` neurons every row is named; beyond, each run of
+    a group is, with its size (groups: :func:`group_of`). Input neurons' analog events
+    (a value other than 1) are drawn as hollow circles.
     """
-    _record("raster", record)
-    names = record.names if names is None else check.name_set("names", names, owner="raster")
-    unknown = [name for name in names if name not in record.names]
-    if unknown:
-        raise ValidationError(f"raster: names must be neurons of the record ({list(record.names)}), got {unknown[0]!r}")
-    ax = _axes("raster", ax)
-    names = list(names)
-    trains = record.trains()
-    for row, name in enumerate(names):
-        times = trains[name]
-        ax.scatter(times, np.full(times.size, row), marker="|", s=200, linewidths=1.5, color="k")
-    ax.set_yticks(range(len(names)), names)
+    record = _record("raster", record)
+    names = _neurons("raster", record, names)
+    ax = _axes("raster", ax, (7, min(6.0, 1.2 + 0.22 * len(names))))
+    mine, rows = _rows_of(record, names)
+    groups = [group_of(name) for name in names]
+    palette = dict(zip(dict.fromkeys(groups), _colours(len(set(groups)))))
+    size = 200 if len(names) <= LABELLED_ROWS else max(4.0, 8000 / len(names))
+    analog = record.value[mine] != 1.0
+    for group, colour in palette.items():
+        in_group = np.array([g == group for g in groups])[rows] if rows.size else np.zeros(0, bool)
+        for hollow, marker in ((False, "|"), (True, "o")):
+            pick = in_group & (analog == hollow)
+            if pick.any():
+                style = dict(facecolors="none", edgecolors=colour, s=size / 4) if hollow else dict(color=colour, s=size)
+                ax.scatter(record.time[mine][pick], rows[pick], marker=marker, linewidths=1.2,
+                           label=group if (len(palette) > 1 and not hollow) else None,
+                           rasterized=bool(mine.size > 20_000), **style)
+    if len(names) <= LABELLED_ROWS:
+        ax.set_yticks(range(len(names)), names)
+    else:
+        firsts = [i for i, g in enumerate(groups) if i == 0 or groups[i - 1] != g] + [len(groups)]
+        ax.set_yticks([(a + b - 1) / 2 for a, b in zip(firsts, firsts[1:])],
+                      [f"{groups[a]} ({b - a})" for a, b in zip(firsts, firsts[1:])], fontsize="small")
     ax.set_ylim(-0.5, len(names) - 0.5)
     ax.invert_yaxis()
     ax.set_xlabel("time (ms)")
-    ax.set_ylabel("neuron")
+    ax.set_ylabel(f"neuron ({len(names)})")
     ax.set_title("spike raster")
+    if len(palette) > 1:
+        _legend_outside(ax)
     return ax
+
+
+def _colours(n: int) -> list:
+    """``n`` distinguishable colours (black alone for one group)."""
+    if n <= 1:
+        return ["k"]
+    import matplotlib
+
+    cycle = matplotlib.colormaps["tab10"].colors
+    return [cycle[i % len(cycle)] for i in range(n)]
+
+
+def _probed(owner: str, record: SpikeRecord, name) -> PotentialTrace:
+    if not isinstance(name, str) or name not in record.potentials:
+        probed = sorted(record.potentials)
+        raise ValidationError(f"{owner}: name must be a probed neuron ({probed}), got {name!r}; simulate with "
+                              f"probes=[{name!r}] to record its potential")
+    return record.potentials[name]
+
+
+def _draw_potential(ax, record: SpikeRecord, trace, end: float, resolution: int, threshold, colour="tab:blue",
+                    name: str = "") -> None:
+    """One neuron's potential up to ``end``: free evolution between updates, the update values, θ and the spikes.
+
+    ``name``: overlaid with others, so the legend names the neuron once per line.
+    """
+    shown = trace.time <= end
+    times = np.union1d(np.linspace(0.0, end, resolution), trace.time[shown])
+    ax.plot(times, trace.sample(times), color=colour, lw=1, label=name or "v (between events)")
+    ax.scatter(trace.time[shown], trace.before[shown], s=14, color=colour, zorder=3,
+               label=None if name else "v at an update, before reset")
+    theta = trace.threshold if threshold is None else threshold
+    if np.isfinite(theta):
+        ax.axhline(theta, color=colour if name else "tab:red", ls="--", lw=1,
+                   label=f"θ = {theta:g} ({name})" if name else f"threshold θ = {theta:g}")
+    spikes = record.trains().get(trace.name, np.zeros(0))
+    spikes = spikes[spikes <= end]
+    if spikes.size:
+        top = theta if np.isfinite(theta) else float(np.max(trace.before))
+        ax.vlines(spikes, top, top + 0.15 * abs(top) + 0.05, color=colour if name else "k", lw=1.5,
+                  label=None if name else "spike")
+
+
+def _end(owner: str, until, traces) -> float:
+    if until is not None:
+        return check.real("until", until, owner=owner, minimum=0.0, exclusive_minimum=True)
+    last = max((float(t.time.max()) for t in traces if t.time.size), default=0.0)
+    return last + 1.0
 
 
 def potential(record: SpikeRecord, name: str, ax=None, *, until: float | None = None,
               threshold: float | None = None, resolution: int = 400):
     """Membrane potential of a probed neuron: exact values at updates and the
     free evolution between them, with the threshold line and spike marks.
+
+    The threshold is the neuron's own (read from its model); ``threshold``
+    draws another line instead. ``record``: a :class:`SpikeRecord` or a ``Simulator``.
     """
     owner = "potential"
-    _record(owner, record)
-    if not isinstance(name, str) or name not in record.potentials:
-        raise ValidationError(f"{owner}: name must be a probed neuron ({sorted(record.potentials)}), got {name!r}; "
-                              f"simulate with probes=[{name!r}] to record its potential")
-    until = None if until is None else check.real("until", until, owner=owner, minimum=0.0, exclusive_minimum=True)
+    record = _record(owner, record)
+    trace = _probed(owner, record, name)
+    end = _end(owner, until, [trace])
     threshold = None if threshold is None else check.real("threshold", threshold, owner=owner)
     resolution = check.integer("resolution", resolution, owner=owner, minimum=2, maximum=10**7)
     ax = _axes(owner, ax, (8.5, 3))
-    trace = record.potentials[name]
-    end = until if until is not None else (float(trace.time.max()) + 1.0 if trace.time.size else 1.0)
-    grid = np.linspace(0.0, end, resolution)
-    times = np.union1d(grid, trace.time)
-    ax.plot(times, trace.sample(times), color="tab:blue", lw=1, label="v (between events)")
-    ax.scatter(trace.time, trace.before, s=14, color="tab:blue", zorder=3, label="v at an update, before reset")
-    spikes = record.trains()[name]
-    if threshold is not None:
-        ax.axhline(threshold, color="tab:red", ls="--", lw=1, label="threshold θ")
-    if spikes.size:
-        top = threshold if threshold is not None else float(np.max(trace.before))
-        ax.vlines(spikes, top, top * 1.15 + 0.05, color="k", lw=1.5, label="spike")
+    _draw_potential(ax, record, trace, end, resolution, threshold)
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("membrane potential")
     ax.set_title(f"potential of {name}")
@@ -117,37 +213,189 @@ def potential(record: SpikeRecord, name: str, ax=None, *, until: float | None = 
     return ax
 
 
-def event_timeline(record: SpikeRecord, ax=None, limit: int = 200):
-    """The event trace as a timeline: one row per neuron, markers by event kind."""
-    _record("event_timeline", record)
+def potentials(record: SpikeRecord, names: Iterable[str] | None = None, ax=None, *, overlay: bool = False,
+               until: float | None = None, resolution: int = 400):
+    """Potentials of several probed neurons: stacked, one panel each on a shared time axis, or overlaid.
+
+    ``names``: probed neurons (default: all). Stacked (the default) makes a
+    new figure and returns its Axes, top to bottom (``ax`` must then be
+    None); ``overlay=True`` draws them on one Axes (``ax`` or a new one) in
+    one colour each, each with its own threshold. Thresholds are read from
+    the neurons' models.
+    """
+    owner = "potentials"
+    record = _record(owner, record)
+    names = sorted(record.potentials) if names is None else list(check.name_set("names", names, owner=owner))
+    if not names:
+        raise ValidationError(f"{owner}: record must hold probed potentials, got none; simulate with "
+                              f"probes=[...] naming the neurons to watch")
+    traces = [_probed(owner, record, name) for name in names]
+    overlay = check.flag("overlay", overlay, owner=owner)
+    end = _end(owner, until, traces)
+    resolution = check.integer("resolution", resolution, owner=owner, minimum=2, maximum=10**7)
+    if overlay:
+        ax = _axes(owner, ax, (8.5, 3.2))
+        for trace, colour in zip(traces, _colours(len(traces) + 1)[1:] if len(traces) > 1 else ["tab:blue"]):
+            _draw_potential(ax, record, trace, end, resolution, None, colour, trace.name)
+        ax.set(xlabel="time (ms)", ylabel="membrane potential", title="potentials")
+        _legend_outside(ax)
+        return ax
+    if ax is not None:
+        raise ValidationError(f"{owner}: ax must be None when the potentials are stacked (a new figure with one "
+                              f"panel per neuron), got {ax!r}; pass overlay=True to draw them on one Axes")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(len(traces), 1, sharex=True, figsize=(8.5, 1.2 + 1.6 * len(traces)),
+                             layout="constrained", squeeze=False)
+    for panel, trace in zip(axes[:, 0], traces):
+        _draw_potential(panel, record, trace, end, resolution, None)
+        panel.set_ylabel(trace.name)
+    axes[0, 0].set_title("membrane potentials (dashed: each neuron's threshold)")
+    axes[-1, 0].set_xlabel("time (ms)")
+    return axes[:, 0]
+
+
+def population_rate(record: SpikeRecord, names: Iterable[str] | None = None, ax=None, *, bin: float = 1.0,
+                    until: float | None = None):
+    """Population firing rate: spikes of ``names`` per bin of ``bin`` ms, over neurons and seconds (Hz).
+
+    ``rate(bin) = spikes in the bin / (len(names) · bin / 1000)``. ``names``
+    defaults to every recorded neuron that is not an input.
+    """
+    owner = "population_rate"
+    record = _record(owner, record)
+    names = _neurons(owner, record, names, default_inputs=False)
+    if not names:
+        raise ValidationError(f"{owner}: names must name at least one recorded neuron, got none")
+    width = check.real("bin", bin, owner=owner, minimum=0.0, exclusive_minimum=True)
+    mine, _ = _rows_of(record, names)
+    times = record.time[mine]
+    end = _end(owner, until, []) if until is not None else (float(times.max()) + width if times.size else width)
+    edges = np.arange(0.0, end + width, width)
+    if edges.size > 10**6:
+        raise ValidationError(f"{owner}: bin must leave at most 10**6 bins up to {end!r} ms, got {width!r}")
+    counts, _ = np.histogram(times, edges)
+    ax = _axes(owner, ax, (7, 2.8))
+    ax.stairs(counts / (len(names) * width / 1000.0), edges, color="k", lw=1)
+    ax.set(xlabel="time (ms)", ylabel="rate (Hz per neuron)",
+           title=f"population rate of {len(names)} neurons, {width:g} ms bins")
+    return ax
+
+
+def isi(record: SpikeRecord, names: Iterable[str] | None = None, ax=None, *, bins: int = 30):
+    """Histogram of inter-spike intervals, pooled over ``names`` (default: every non-input recorded neuron).
+
+    A note gives the number of intervals, their mean and the coefficient
+    of variation ``CV = sd/mean`` (1 for a Poisson process, 0 for a clock).
+    """
+    owner = "isi"
+    record = _record(owner, record)
+    names = _neurons(owner, record, names, default_inputs=False)
+    bins = check.integer("bins", bins, owner=owner, minimum=1, maximum=10**5)
+    trains = record.trains()
+    intervals = np.concatenate([np.diff(trains[name]) for name in names] + [np.zeros(0)])
+    ax = _axes(owner, ax, (6, 3))
+    if intervals.size == 0:
+        ax.text(0.5, 0.5, f"no intervals: none of the {len(names)} neurons fired twice", ha="center",
+                va="center", transform=ax.transAxes)
+        ax.set(xlabel="inter-spike interval (ms)", title="inter-spike intervals")
+        return ax
+    ax.hist(intervals, bins=bins, color="tab:blue")
+    mean = float(intervals.mean())
+    cv = float(intervals.std() / mean) if mean > 0 else float("nan")
+    ax.set(xlabel="inter-spike interval (ms)", ylabel="count", title="inter-spike intervals")
+    ax.text(0.98, 0.95, f"{intervals.size} intervals of {len(names)} neurons\nmean {mean:.3g} ms, CV {cv:.2f}",
+            transform=ax.transAxes, ha="right", va="top", fontsize="small")
+    return ax
+
+
+RANK_WIDTH = 6.0  # room for one rank's markers within an instant, in nudges (arrivals at −2…, reset at +2)
+TIMELINE_STYLES = {  # kind: (marker, colour, left-to-right place within an instant)
+    "input": ("s", "tab:green", 0.0), "arrive": ("^", "tab:olive", -2.0), "deliver": ("v", "tab:orange", -1.0),
+    "blocked": ("x", "tab:gray", -1.0), "update": ("o", "tab:blue", 0.0), "spike": ("*", "tab:red", 1.0),
+    "reset": ("D", "tab:purple", 2.0),
+}
+
+
+def event_timeline(record: SpikeRecord, ax=None, limit: int = 200, *, values: bool = True, arrows: bool = True):
+    """The event trace as a timeline: one row per neuron, markers by event kind.
+
+    Each instant is a column (labelled with its exact time), whatever the
+    gaps between instants; within it markers are spread left to right in
+    the order the events take effect: rank by rank (zero-delay synapses),
+    and within a rank the arrivals, their sum, the update, the spike, the
+    reset. ``values``: each arrival, sum, update and reset is labelled with
+    its value, so excitation and inhibition cancelling is visible;
+    ``arrows``: an arrow from each spike to each arrival it causes. The
+    first ``limit`` trace lines are drawn.
+    """
+    owner = "event_timeline"
+    record = _record(owner, record)
     if record.trace is None:
-        raise ValidationError("event_timeline: record must hold an event trace, got a record without one; "
+        raise ValidationError(f"{owner}: record must hold an event trace, got a record without one; "
                               "simulate with trace=True")
-    limit = check.integer("limit", limit, owner="event_timeline", minimum=1)
-    ax = _axes("event_timeline", ax, (8.5, 3))
-    # within one instant, events are drawn left to right in the order they take effect
-    styles = {"input": ("s", "tab:green", 0.0), "deliver": ("v", "tab:orange", -1.0),
-              "blocked": ("x", "tab:gray", -1.0), "update": ("o", "tab:blue", 0.0),
-              "spike": ("*", "tab:red", 1.0)}
-    names = list(record.names)
+    limit = check.integer("limit", limit, owner=owner, minimum=1)
+    values, arrows = check.flag("values", values, owner=owner), check.flag("arrows", arrows, owner=owner)
     events = record.trace.events[:limit]
-    times = np.unique([e.time for e in events])
-    span = float(times[-1] - times[0]) if times.size > 1 else 1.0
-    nudge = min(0.15 * float(np.min(np.diff(times))) if times.size > 1 else 0.15, 0.02 * span)
-    for t in times[:100]:
-        ax.axvline(t, color="0.88", lw=0.8, zorder=0)
-    for kind, (marker, color, shift) in styles.items():
+    names = [n for n in record.names if any(e.neuron == n for e in events)] or list(record.names)
+    times = sorted({e.time for e in events})
+    column = {t: i for i, t in enumerate(times)}  # one column per instant: equal room whatever the gaps
+    ranks = max(e.rank for e in events) + 1 if events else 1  # each rank of an instant after the one before
+    nudge = 0.8 / (RANK_WIDTH * ranks)
+    row = {name: i for i, name in enumerate(names)}
+    later = _arrivals_after(events)  # a neuron's arrivals at one instant side by side, the first leftmost
+    ax = _axes(owner, ax, (min(16.0, max(7.0, 2.5 + 1.5 * len(times))), 1.4 + 0.55 * len(names)))
+
+    def place(e) -> tuple[float, int]:
+        shift = TIMELINE_STYLES[e.kind][2] - 0.8 * later.get(id(e), 0) + RANK_WIDTH * (e.rank - (ranks - 1) / 2)
+        return column[e.time] + shift * nudge, row[e.neuron]
+
+    for i in range(len(times)):
+        ax.axvspan(i - 0.45, i + 0.45, color="0.95", zorder=0)
+    for kind, (marker, colour, _) in TIMELINE_STYLES.items():
         chosen = [e for e in events if e.kind == kind]
         if chosen:
-            ax.scatter([e.time + shift * nudge for e in chosen], [names.index(e.neuron) for e in chosen],
-                       marker=marker, color=color, s=50, label=kind, zorder=3)
+            xs, ys = zip(*(place(e) for e in chosen))
+            ax.scatter(xs, ys, marker=marker, color=colour, s=45, label=kind, zorder=3)
+    if values:  # arrivals' values below their markers, sums, updates and resets above
+        for e in events:
+            if e.kind in ("arrive", "deliver", "blocked", "update", "reset"):
+                below = e.kind == "arrive"  # (side by side arrivals' labels alternate in height)
+                drop = -9 - 9 * (later.get(id(e), 0) % 2)
+                ax.annotate(f"{e.value:+.3g}" if below else f"{e.value:.3g}", place(e), xytext=(0, drop if below else 7),
+                            textcoords="offset points", ha="center", va="top" if below else "bottom", fontsize=7,
+                            color="0.25")
+    if arrows:
+        _spike_arrows(ax, events, place, row)
     ax.set_yticks(range(len(names)), names)
-    ax.invert_yaxis()
-    ax.set_xlabel("time (ms); markers of one instant spread left to right in the order they take effect")
+    ax.set_ylim(len(names) - 0.4, -0.8)
+    every = max(1, -(-len(times) // 25))  # at most about 25 labelled instants
+    ax.set_xticks(range(0, len(times), every), [repr(t) for t in times[::every]])
+    ax.set_xlim(-0.6, len(times) - 0.4)
+    ax.set_xlabel("instant (ms), one column each; within it, events left to right in the order they take effect")
     ax.set_ylabel("neuron")
-    ax.set_title("event trace: deliver < update < spike within an instant")
+    ax.set_title("event trace: arrive < deliver < update < spike < reset within an instant")
     _legend_outside(ax)
     return ax
+
+
+def _arrivals_after(events) -> dict[int, int]:
+    """For each arrive line, how many arrivals at its neuron and instant come after it (by ``id`` of the line)."""
+    runs: dict[tuple, list] = {}
+    for e in events:
+        if e.kind == "arrive":
+            runs.setdefault((e.time, e.neuron), []).append(e)
+    return {id(e): len(run) - 1 - j for run in runs.values() for j, e in enumerate(run)}
+
+
+def _spike_arrows(ax, events, place, row) -> None:
+    """An arrow from the spike (or input) that sent each arrival to the arrival."""
+    fired = {(e.neuron, e.time): e for e in events if e.kind in ("spike", "input")}
+    for e in events:
+        sender = fired.get((e.source, e.sent)) if e.kind == "arrive" else None
+        if sender is not None and e.neuron in row:
+            ax.annotate("", place(e), xytext=place(sender), zorder=2,
+                        arrowprops=dict(arrowstyle="->", color="0.55", lw=0.8, shrinkA=4, shrinkB=4))
 
 
 def behavior(b, ax=None, top: int = 12):
@@ -229,7 +477,7 @@ def low_latency(rows, ann_accuracy: float):
     import matplotlib.pyplot as plt
 
     _rows("low_latency", rows, ("method", "avg_steps", "steps", "energy_ratio"), ann_accuracy)
-    _, (left, right) = plt.subplots(1, 2, figsize=(12, 3.8))
+    _, (left, right) = plt.subplots(1, 2, figsize=(12, 3.8), layout="constrained")
     accuracy_vs_latency(rows, ann_accuracy, left)
     accuracy_vs_energy(rows, ann_accuracy, right)
     return left

@@ -25,14 +25,16 @@ class PotentialTrace:
     """Exact potentials of one neuron at each of its updates.
 
     ``time`` (ms), ``before`` (pre-threshold potential ``m``), ``after``
-    (potential after any reset). ``sample`` evaluates the potential on any grid
-    from these exact values and the neuron's own free evolution.
+    (potential after any reset), ``threshold`` (the neuron's θ, read from its
+    model). ``sample`` evaluates the potential on any grid from these exact
+    values and the neuron's own free evolution.
     """
 
     name: str
     time: np.ndarray
     before: np.ndarray
     after: np.ndarray
+    threshold: float
     _anchor: np.ndarray
     _sampler: object
 
@@ -52,9 +54,11 @@ class PotentialTrace:
 class TraceEvent(NamedTuple):
     """One line of the event trace: what happened, where and when.
 
-    ``source`` and ``synapse`` are set on ``arrive`` lines only: the neuron
-    the arrival comes from and the row of its synapse in the network's
-    synapse table (``Network.synapses[synapse]``); elsewhere ``""`` and ``-1``.
+    ``source``, ``synapse`` and ``sent`` are set on ``arrive`` lines only:
+    the neuron the arrival comes from, the row of its synapse in the
+    network's synapse table (``Network.synapses[synapse]``) and the time
+    (ms) the source fired (``time`` minus the delay); elsewhere ``""``,
+    ``-1`` and NaN.
     """
 
     time: float
@@ -65,11 +69,12 @@ class TraceEvent(NamedTuple):
     value: float
     source: str = ""
     synapse: int = -1
+    sent: float = math.nan
 
     @property
     def via(self) -> str:
-        """``"from x, synapse 3"`` for an arrival, ``""`` for any other line."""
-        return f"from {self.source}, synapse {self.synapse}" if self.kind == "arrive" else ""
+        """``"from x at 1.05, synapse 3"`` for an arrival, ``""`` for any other line."""
+        return f"from {self.source} at {self.sent!r}, synapse {self.synapse}" if self.kind == "arrive" else ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,6 +176,9 @@ class SpikeRecord:
     recorded : tuple of str or None
         The neurons whose spikes were kept (``Simulator(recorded=...)``);
         ``None``: every neuron.
+    inputs : tuple of str
+        The network's input neurons (what plots of the network's own
+        activity leave out by default).
     """
 
     names: tuple[str, ...]
@@ -180,6 +188,7 @@ class SpikeRecord:
     potentials: Mapping[str, PotentialTrace]
     trace: EventTrace | None = None
     recorded: tuple[str, ...] | None = None
+    inputs: tuple[str, ...] = ()
 
     def _kept(self) -> list[tuple[int, str]]:
         kept = self.names if self.recorded is None else set(self.recorded)

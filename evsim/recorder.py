@@ -152,14 +152,14 @@ class Recorder:
         neuron, k, f, value = self._ordered
         trace = None
         if self.tracing:
-            source = self.p.net.table.source
+            source, delay = self.p.net.table.source, self.p.net.delay_steps
             trace = EventTrace(tuple(
                 TraceEvent(float(grid.ms(k, f)), r, PHASE_NAMES[phase], kind, names[n], v,
-                           *((names[source[row]], row) if row >= 0 else ()))
+                           *((names[source[row]], row, float(grid.ms(k - delay[row], f))) if row >= 0 else ()))
                 for k, f, r, phase, _, n, _, row, kind, v in self._trace_rows
             ))
         return SpikeRecord(names, neuron, grid.ms(k, f), value, MappingProxyType(self._potentials()), trace,
-                           self._recorded)
+                           self._recorded, tuple(name for name in names if name in self.p.net.inputs))
 
     def _order_new_spikes(self) -> None:
         """Put the spikes that came since the last record in order and append them.
@@ -233,7 +233,7 @@ class Recorder:
             mine = neuron == i
             name = self.p.net.names[i]
             out[name] = PotentialTrace(
-                name, grid.ms(k[mine], f[mine]), before[mine], after[mine],
+                name, grid.ms(k[mine], f[mine]), before[mine], after[mine], float(self._potential_of[i].p.theta[i]),
                 grid.ms(anchor_k[mine], anchor_f[mine]), _sampler_of(self._potential_of[i], int(i), grid),
             )
         return out

@@ -6,6 +6,7 @@ summary (see :mod:`evsim.lessons`); ``run_tour`` runs them in order.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from evsim.lessons import demos, run_lessons
@@ -17,7 +18,9 @@ LESSONS = tuple(lesson for group in demos().values() for lesson in group)
 
 def run_tour(out_dir: str | Path = "evsim-tour", quiet: bool = False) -> list[str]:
     """Run every lesson, writing figures into ``out_dir``; return the summaries."""
+    start = time.perf_counter()
     summaries = run_lessons(LESSONS, out_dir, quiet)
     if not quiet:
-        print(f"Tour finished: {len(LESSONS)} lessons, figures in {Path(out_dir).resolve()}")
+        print(f"Tour finished: {len(LESSONS)} lessons in {time.perf_counter() - start:.0f} s, figures in "
+              f"{Path(out_dir).resolve()}")
     return summaries

@@ -39,7 +39,7 @@ def test_html_tables_hold_the_values_escaped_and_cut():
     assert "<td>x</td><td>y</td><td>0.6</td><td>1.0</td>" in net._repr_html_()
     assert "<td>y</td><td>1</td><td>2.0</td>" in rec._repr_html_()
     assert "<td>0.7999999999999999</td>" in rec.trace._repr_html_()
-    assert "<td>arrive</td><td>y</td><td>0.6</td><td>from x, synapse 0</td>" in rec.trace._repr_html_()
+    assert "<td>arrive</td><td>y</td><td>0.6</td><td>from x at 0.0, synapse 0</td>" in rec.trace._repr_html_()
     table = html_table(["a"], [["<b>"]] * 3, limit=2, title="x & y")
     assert "&lt;b&gt;" in table and "<b>" not in table and "… and 1 more rows" in table and "x &amp; y" in table
     big = evsim.Network({f"n{i}": evsim.IF() for i in range(3)},

@@ -21,7 +21,7 @@ def test_raster_and_potential_label_their_axes_with_units():
     ax = evsim.plot.potential(rec, "y", threshold=1.0)
     assert ax.get_xlabel() == "time (ms)" and ax.get_legend() is not None
     ax = evsim.plot.event_timeline(rec)
-    assert "time (ms)" in ax.get_xlabel()
+    assert "instant (ms)" in ax.get_xlabel() and [t.get_text() for t in ax.get_xticklabels()] == ["0.0", "1.0", "2.0", "3.0"]
 
 
 def test_event_timeline_needs_a_trace():
@@ -30,8 +30,21 @@ def test_event_timeline_needs_a_trace():
 
 
 def test_tour_writes_every_figure_and_reports_exact_values(tmp_path, monkeypatch):
+    """Every figure the tour saves has nothing outside its canvas (checked as it is saved)."""
+    from matplotlib.figure import Figure
+
+    from tests.canvas import outside_canvas
+
+    save, cut = Figure.savefig, {}
+
+    def checked_save(fig, path, *args, **kwargs):
+        save(fig, path, *args, **kwargs)
+        cut[str(path)] = outside_canvas(fig)
+
+    monkeypatch.setattr(Figure, "savefig", checked_save)
     monkeypatch.setenv("EVSIM_FAST", "1")
     summaries = run_tour(tmp_path, quiet=True)
+    assert len(cut) == 11 and {path: parts for path, parts in cut.items() if parts} == {}
     assert len(summaries) == len(LESSONS)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "01_if_neuron_potential.png", "02_circuit_events.png", "03_lif_continuous.png", "04_xor_circuit.png",
@@ -122,3 +135,21 @@ def test_version_is_printed_and_is_the_package_s(capsys):
     pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
     declared = re.search(r'^version = "([^"]+)"', pyproject, re.MULTILINE).group(1)  # (tomllib needs Python 3.11)
     assert capsys.readouterr().out.strip() == f"evsim {evsim.__version__}" == f"evsim {declared}"
+
+
+def test_lessons_say_which_one_is_running_and_how_long_each_took(tmp_path, capsys):
+    from evsim.lessons import run_lessons
+
+    def first(out):
+        """A first lesson."""
+        return "1. first"
+
+    def second(out):
+        return "2. second"
+
+    assert run_lessons([first, second], tmp_path) == ["1. first", "2. second"]
+    out, err = capsys.readouterr()
+    assert err.splitlines() == ["[1/2] A first lesson. …", "[2/2] second …"]
+    assert out.splitlines()[0] == "1. first" and out.splitlines()[1].startswith("   (") and out.splitlines()[1].endswith(" s)")
+    run_lessons([first], tmp_path, quiet=True)
+    assert capsys.readouterr() == ("", "")

@@ -79,7 +79,8 @@ def test_each_arrival_is_listed_with_its_synapse_before_the_sum_and_each_spike_w
                      ("update", 0.7, "", -1), ("spike", 1.0, "", -1), ("reset", 0.25, "", -1)]
     assert net.synapses[trace.select(kinds="arrive").events[1].synapse].source == "e"
     text = trace.format()
-    assert "arrive   y          -0.8   from i, synapse 0" in text and "reset    y          0.25" in text
+    assert "arrive   y          -0.8   from i at 0.0, synapse 0" in text and "reset    y          0.25" in text
+    assert [e.sent for e in trace.select(kinds="arrive")] == [0.0, 0.0]
 
 
 def test_refractory_period_discards_arrivals():

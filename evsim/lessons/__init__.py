@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -12,18 +13,31 @@ Lesson = Callable[[Path], str]
 
 
 def run_lessons(lessons: Sequence[Lesson], out_dir: str | Path, quiet: bool = False) -> list[str]:
-    """Run lessons in order with matplotlib's file backend, figures into ``out_dir``."""
+    """Run lessons in order with matplotlib's file backend, figures into ``out_dir``.
+
+    Unless ``quiet``: before each lesson, ``[k/n] <its title> …`` on standard
+    error (so a slow one is not silent); after it, its summary and how long it took.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     summaries = []
-    for lesson in lessons:
+    for number, lesson in enumerate(lessons, 1):
+        if not quiet:
+            print(f"[{number}/{len(lessons)}] {_title(lesson)} …", file=sys.stderr, flush=True)
+        start = time.perf_counter()
         summaries.append(lesson(out))
         if not quiet:
-            print(summaries[-1], end="\n\n", flush=True)
+            print(summaries[-1], f"   ({time.perf_counter() - start:.1f} s)", sep="\n", end="\n\n", flush=True)
     return summaries
+
+
+def _title(lesson: Lesson) -> str:
+    """The first line of a lesson's docstring (its name if it has none)."""
+    doc = (lesson.__doc__ or "").strip()
+    return doc.splitlines()[0] if doc else lesson.__name__
 
 
 def demo_main(*lessons: Lesson) -> None:

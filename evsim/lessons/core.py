@@ -16,7 +16,8 @@ __all__ = ["if_neuron_lesson", "circuit_lesson", "continuous_lif_lesson", "save_
 def save_figure(ax, path: Path) -> Path:
     """Write the Axes' figure as a PNG and close it."""
     fig = ax.figure
-    fig.tight_layout()
+    if fig.get_layout_engine() is None:  # (evsim's figures lay themselves out: constrained layout)
+        fig.tight_layout()
     fig.savefig(path, dpi=110)
     import matplotlib.pyplot as plt
 
@@ -35,7 +36,7 @@ def if_neuron_lesson(out_dir: Path) -> str:
     compares exactly the numbers it has.
     """
     rec = evsim.simulate(_one_neuron(0.625), {"x": INPUTS}, until=8, probes=["y"], trace=True)
-    figure = save_figure(evsim.plot.potential(rec, "y", until=8, threshold=1.0), out_dir / "01_if_neuron_potential.png")
+    figure = save_figure(evsim.plot.potential(rec, "y", until=8), out_dir / "01_if_neuron_potential.png")
     decimal = evsim.simulate(_one_neuron(0.6), {"x": INPUTS}, until=8, probes=["y"])
     last = decimal.potentials["y"].sample(np.array([6.0]))[0]
     return "\n".join([
@@ -93,7 +94,7 @@ def continuous_lif_lesson(out_dir: Path) -> str:
     period = tau * math.log(1.5 / 0.5)
     spikes = rec.trains()["y"]
     error = max(abs(t - (k + 1) * period) for k, t in enumerate(spikes))
-    figure = save_figure(evsim.plot.potential(rec, "y", until=60.0, threshold=theta), out_dir / "03_lif_continuous.png")
+    figure = save_figure(evsim.plot.potential(rec, "y", until=60.0), out_dir / "03_lif_continuous.png")
     return "\n".join([
         "3. Continuous-time LIF, tau = 10 ms, v_inf = 1.5, threshold 1, reset to 0",
         f"   spike times: {[round(t, 6) for t in spikes.tolist()]} ms",

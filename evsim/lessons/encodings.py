@@ -36,7 +36,8 @@ def encodings_lesson(out_dir: Path, steps: int = 16) -> str:
         "time to first spike": encoding.decode_ttfs(codes["time to first spike"]),
         "hybrid (analog step 0 + TTFS)": encoding.decode_hybrid(codes["hybrid (analog step 0 + TTFS)"]),
     }
-    fig, axes = plt.subplots(1, 4, figsize=(13, 3.6), gridspec_kw={"width_ratios": [0.7, 1, 1, 1]})
+    fig, axes = plt.subplots(1, 4, figsize=(13, 3.6), gridspec_kw={"width_ratios": [0.7, 1, 1, 1]},
+                             layout="constrained")
     axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
     axes[0].set(title=f"digit {label}, 8×8 in [0, 1]", xticks=[], yticks=[])
     for ax, (name, code) in zip(axes[1:], codes.items()):

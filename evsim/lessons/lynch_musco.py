@@ -59,7 +59,8 @@ def gates_lesson(out_dir: Path) -> str:
 
     horizon, eps = 7, gate_error(W)
     rows = _xor_correctness(horizon)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.4), gridspec_kw={"width_ratios": [1, 1.3]})
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.4), gridspec_kw={"width_ratios": [1, 1.3]},
+                                     layout="constrained")
     for ((x1, x2), p), style in zip(rows.items(), ("-", "-", ":", "-")):
         left.plot(range(horizon), p, style, marker="o", label=f"x1={x1}, x2={x2}")
     left.axhline(1 - 4 * eps, color="tab:red", ls="--", label="union bound 1 − 4ε")
@@ -141,7 +142,7 @@ def wta_lesson(out_dir: Path) -> str:
         drive = {f"x{i}": list(range(horizon)) for i in range(size)}
         found = [convergence_round(evsim.simulate(net, drive, until=horizon, rng=rng), size, horizon) for _ in range(runs)]
         settle[size] = [r for r in found if r is not None]
-    fig, ax = plt.subplots(figsize=(7, 3.2))
+    fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
     means = [np.mean(settle[s]) for s in sizes]
     ax.boxplot([settle[s] for s in sizes], positions=np.log2(sizes), widths=0.4, showfliers=True)
     ax.plot(np.log2(sizes), means, "o-", color="tab:red", label="mean")

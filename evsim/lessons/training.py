@@ -60,7 +60,7 @@ def _raster(events):
     """Hidden spikes by step and neuron, one panel per layer."""
     import matplotlib.pyplot as plt
 
-    _, axes = plt.subplots(1, len(events), figsize=(9, 3.4), sharey=True)
+    _, axes = plt.subplots(1, len(events), figsize=(9, 3.4), sharey=True, layout="constrained")
     for k, (ax, spikes) in enumerate(zip(axes, events)):
         ax.scatter(spikes[:, 0], spikes[:, 1], marker="|", s=30, color="k")
         ax.set(xlabel="step", title=f"hidden layer {k + 1}: {len(spikes)} spikes", xticks=range(STEPS))

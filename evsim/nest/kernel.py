@@ -156,7 +156,8 @@ def simulate(net: Network, inputs: InputsLike | None = None, until: float = 0.0,
     time = np.concatenate([time, fed_time[fed]])
     rank = compile_network(net).rank
     order = np.lexsort((neuron, rank[neuron], time))
-    return SpikeRecord(net.names, neuron[order], time[order], value[order], {}, None, recorded)
+    return SpikeRecord(net.names, neuron[order], time[order], value[order], {}, None, recorded,
+                       tuple(name for name in net.names if name in net.inputs))
 
 
 def _run(nest, record_ids: np.ndarray, ids: np.ndarray, plan: NestPlan, until: float):

@@ -1,0 +1,157 @@
+"""The plots people expect, what each one shows, and figures saved without anything cut off."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import evsim  # noqa: E402
+from evsim import IF, LIF, Input, Network, Synapse, ValidationError  # noqa: E402
+from tests.canvas import outside_canvas  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def engine_example():
+    """docs/engine.md's network: two arrivals at n cancel in part (+1.5 and −0.8 at 1.45 ms)."""
+    lif = lambda refractory: LIF(tau=10.0, threshold=1.0, reset=0.0, refractory=refractory)  # noqa: E731
+    net = Network({"x": Input(), "a": lif(0.2), "n": lif(2.0)},
+                  [Synapse("x", "a", 1.5, 0.2), Synapse("a", "n", 1.5, 0.2), Synapse("x", "n", -0.8, 0.4)],
+                  outputs={"n"}, dt=None)
+    return evsim.simulate(net, {"x": [1.05, 1.25]}, until=5, trace=True, probes=["a", "n"])
+
+
+def population(n: int = 300, until: float = 200.0):
+    """``n`` LIF neurons ``p0…`` driven by Poisson inputs ``in0…`` and 20 random synapses each."""
+    rng = np.random.default_rng(0)
+    neurons = {f"p{i}": LIF(tau=20.0, threshold=20.0, reset=10.0, refractory=2.0) for i in range(n)}
+    neurons |= {f"in{i}": Input() for i in range(n)}
+    source = np.concatenate([np.repeat(np.arange(n), 20), np.arange(n) + n])
+    target = np.concatenate([rng.integers(0, n, 20 * n), np.arange(n)])
+    weight = np.concatenate([np.full(20 * n, 0.5), np.full(n, 2.0)])
+    net = Network(neurons, {"source": source, "target": target, "weight": weight,
+                            "delay": np.concatenate([np.ones(20 * n), np.zeros(n)])}, dt=None)
+    trains = {f"in{i}": np.sort(rng.uniform(0.1, until, rng.poisson(until * 0.4))) for i in range(n)}
+    return evsim.simulate(net, trains, until=until, probes=["p0", "p1", "p2"])
+
+
+FIGURES = {
+    "raster, 4 neurons": lambda: evsim.plot.raster(engine_example()),
+    "raster, 600 neurons": lambda: evsim.plot.raster(population()),
+    "potential": lambda: evsim.plot.potential(engine_example(), "n"),
+    "potentials, stacked": lambda: evsim.plot.potentials(population(), until=80)[0],
+    "potentials, overlaid": lambda: evsim.plot.potentials(engine_example(), overlay=True),
+    "population rate": lambda: evsim.plot.population_rate(population(), bin=5.0),
+    "inter-spike intervals": lambda: evsim.plot.isi(population()),
+    "event timeline": lambda: evsim.plot.event_timeline(engine_example()),
+}
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_is_saved_without_anything_cut_off(name, tmp_path):
+    """Law: every Axes (labels, ticks, title), legend and text of a plot lies inside the saved canvas."""
+    ax = FIGURES[name]()
+    ax.figure.savefig(tmp_path / "figure.png")
+    assert outside_canvas(ax.figure) == []
+
+
+def test_the_canvas_check_sees_a_legend_cut_off():
+    """The check itself: a legend put right of the Axes without a layout engine lies outside the canvas."""
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], label="a label long enough to leave the figure")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    assert any(part.startswith("legend") for part in outside_canvas(fig))
+
+
+def test_potentials_read_each_threshold_from_the_neuron():
+    record = engine_example()
+    assert record.potentials["n"].threshold == 1.0
+    axes = evsim.plot.potentials(record)
+    assert [panel.get_ylabel() for panel in axes] == ["a", "n"]
+    for panel in axes:
+        dashed = [line for line in panel.get_lines() if line.get_linestyle() == "--"]
+        assert [tuple(line.get_ydata()) for line in dashed] == [(1.0, 1.0)]
+    overlaid = evsim.plot.potentials(record, ["n"], overlay=True)
+    assert "θ = 1 (n)" in [text.get_text() for text in overlaid.get_legend().get_texts()]
+    legend = evsim.plot.potential(record, "n").get_legend()
+    assert "threshold θ = 1" in [text.get_text() for text in legend.get_texts()]
+
+
+def test_potentials_name_the_neuron_that_was_not_probed_and_refuse_an_axes_for_a_stack():
+    record = engine_example()
+    with pytest.raises(ValidationError, match=r"potentials: name must be a probed neuron \(\['a', 'n'\]\), "
+                                              r"got 'x'; simulate with probes=\['x'\]"):
+        evsim.plot.potentials(record, ["n", "x"])
+    _, ax = plt.subplots()
+    with pytest.raises(ValidationError, match="ax must be None when the potentials are stacked"):
+        evsim.plot.potentials(record, ax=ax)
+    with pytest.raises(ValidationError, match="record must hold probed potentials"):
+        evsim.plot.potentials(evsim.simulate(Network({"x": Input()}, []), {"x": [1.0]}, until=2))
+
+
+def test_population_rate_is_spikes_per_neuron_and_second_in_each_bin():
+    """Law: rate = spikes in the bin / (neurons · bin). Two neurons, spikes at 0.5, 0.7, 1.5 and 1.7 ms (and an
+    input, left out): 4 spikes / (2 neurons · 2 ms) = 1000 Hz in the first 2 ms bin."""
+    net = Network({"x": Input(), "a": IF(threshold=1.0), "b": IF(threshold=1.0)},
+                  [Synapse("x", "a", 1.0, 0.5), Synapse("x", "b", 1.0, 1.5)], dt=None)
+    record = evsim.simulate(net, {"x": [0.0, 0.2]}, until=5)
+    assert record.trains()["a"].tolist() == [0.5, 0.7] and record.trains()["b"].tolist() == [1.5, 1.7]
+    ax = evsim.plot.population_rate(record, bin=2.0)
+    heights = ax.patches[0].get_data().values
+    assert heights[0] == 4 / (2 * 2.0 / 1000.0) and heights[1:].sum() == 0.0
+    assert "2 neurons" in ax.get_title()
+    only_a = evsim.plot.population_rate(record, ["a"], bin=1.0).patches[0].get_data().values
+    assert only_a[0] == 2 / (1 * 1.0 / 1000.0)
+    with pytest.raises(ValidationError, match=r"population_rate: names must be recorded neurons .*got 'z'"):
+        evsim.plot.population_rate(record, ["z"])
+
+
+def test_isi_pools_the_intervals_and_gives_their_cv():
+    net = Network({"x": Input(), "a": IF(threshold=1.0)}, [Synapse("x", "a", 1.0, 0.0)], dt=None)
+    record = evsim.simulate(net, {"x": [1.0, 2.0, 4.0]}, until=5)
+    ax = evsim.plot.isi(record)
+    note = ax.texts[0].get_text()
+    assert "2 intervals of 1 neurons" in note and "mean 1.5 ms" in note and "CV 0.33" in note
+    lonely = evsim.plot.isi(evsim.simulate(net, {"x": [1.0]}, until=5))
+    assert "none of the 1 neurons fired twice" in lonely.texts[0].get_text()
+
+
+def test_a_raster_of_hundreds_names_its_groups_not_every_row():
+    record = population()
+    ax = evsim.plot.raster(record)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["p (300)", "in (300)"]
+    assert ax.get_legend() is not None  # two groups, two colours
+    small = evsim.plot.raster(record, names=["p0", "p1", "in0"])
+    assert [t.get_text() for t in small.get_yticklabels()] == ["p0", "p1", "in0"]
+    assert [evsim.plot.group_of(n) for n in ("n12", "in_3", "exc.12", "wta.y.0", "7")] == ["n", "in", "exc", "wta.y", "7"]
+
+
+def test_plots_take_a_simulator_as_well_as_a_record():
+    net = Network({"x": Input(), "y": IF(threshold=1.0)}, [Synapse("x", "y", 1.0, 1.0)])
+    sim = evsim.Simulator(net, probes=["y"])
+    sim.feed({"x": [0, 2]})
+    sim.run(5)
+    assert len(evsim.plot.raster(sim).collections) == 2  # x and y, one group each
+    assert evsim.plot.potential(sim, "y").get_title() == "potential of y"
+    with pytest.raises(ValidationError, match="raster: record must be a SpikeRecord .* or a Simulator"):
+        evsim.plot.raster(net)
+
+
+def test_the_event_timeline_shows_values_and_an_arrow_from_each_spike_to_its_arrivals():
+    record = engine_example()
+    ax = evsim.plot.event_timeline(record)
+    labels = [t.get_text() for t in ax.texts if t.get_text()]
+    assert labels.count("-0.8") == 2 and labels.count("+1.5") == 4 and "0.7" in labels and "1.39" in labels
+    arrows = [t for t in ax.texts if not t.get_text()]
+    assert len(arrows) == len(record.trace.select(kinds="arrive"))  # every sender is in the trace
+    plain = evsim.plot.event_timeline(record, values=False, arrows=False)
+    assert not plain.texts
