@@ -405,7 +405,7 @@ def behavior(b, ax=None, top: int = 12):
     check.instance("b", b, Behavior, owner="behavior", accepted="a Behavior (from evsim.behavior.exact or estimate)")
     top = check.integer("top", top, owner="behavior", minimum=1)
     ax = _axes("behavior", ax, (8.5, 3.2))
-    items = sorted(b, key=lambda item: -item[1])[:top]
+    items = b.most_probable(top)
     labels = ["\n".join(f"{name} " + "".join(map(str, seq[name])) for name in b.outputs) for seq, _ in items]
     ax.bar(range(len(items)), [p for _, p in items], color="tab:blue")
     ax.set_xticks(range(len(items)), labels, fontsize="x-small", family="monospace")

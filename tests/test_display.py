@@ -73,3 +73,26 @@ def test_the_trace_answers_what_happened_when_and_to_whom():
         trace.select(kinds=["spike", "fire"])
     with pytest.raises(ValidationError, match=r"EventTrace.select: start must be a finite real number"):
         trace.select(start="soon")
+
+
+def test_a_behaviour_prints_and_shows_its_most_probable_sequences():
+    """One execution: the sequences by probability, each output's bits per round; a kernel: each execution's
+    most probable sequence, the execution decoded from its code."""
+    from evsim.behavior import exact
+    from evsim.library import and_gate
+
+    gate = and_gate(w=6.0)
+    b = exact(gate, {"x1": [0, 1, 2], "x2": [0, 1, 2]}, 4)
+    best = b.most_probable(2)
+    assert best[0][0] == {"y": (0, 1, 1, 1)} and best[0][1] == b.probability({"y": [0, 1, 1, 1]})
+    assert best[0][1] > best[1][1] and len(best) == 2
+    lines = str(b).splitlines()
+    assert lines[0].startswith("Behavior(outputs=['y'], horizon=4, one input execution): rounds 0–3")
+    assert lines[1] == f"  {best[0][1]:.6g}  y 0111" and len(lines) == 1 + 8  # all 8 sequences of positive probability
+    html = b._repr_html_()
+    assert "<th>probability</th><th>y</th>" in html and f"<td>{best[0][1]:.6g}</td><td>0111</td>" in html
+    kernel = exact(gate, None, 3, free=["x1", "x2"])
+    assert kernel.execution(kernel.execution_code({"x1": [1], "x2": [0, 1]})) == {"x1": (1,), "x2": (0, 1)}
+    assert "<th>execution</th><th>probability</th><th>y</th>" in kernel._repr_html_()
+    assert kernel._repr_html_().count("<tr>") == 1 + kernel.n_executions == 17  # header + every execution
+    assert kernel.format(top=1).splitlines()[1].startswith("  x1 at [], x2 at []  ")

@@ -23,6 +23,7 @@ import numpy as np
 from evsim import validation as check
 from evsim.behavior import arguments
 from evsim.behavior.model import bits_code, pattern_bits
+from evsim.display import HTML_ROWS, html_table
 from evsim.errors import ValidationError
 
 __all__ = ["Behavior", "sequence_bits", "execution_bits"]
@@ -166,6 +167,58 @@ class Behavior:
             columns.append(seq)
         return np.array(columns, dtype=np.int64).T.reshape(self.horizon, len(self.outputs))
 
+    def most_probable(self, top: int = 10) -> list[tuple[dict[str, tuple[int, ...]], float]]:
+        """The ``top`` most probable output sequences with their probabilities, most probable first
+        (one input execution; ties in sequence-code order)."""
+        top = check.integer("top", top, owner="Behavior.most_probable", minimum=1)
+        return sorted(self, key=lambda item: -item[1])[:top]
+
+    def execution(self, code: int) -> dict[str, tuple[int, ...]]:
+        """The execution of the free inputs with this code: each one's spike rounds (the inverse of
+        :meth:`execution_code`)."""
+        code = check.integer("code", code, owner="Behavior.execution", minimum=0, maximum=self.n_executions - 1)
+        bits = execution_bits([code], len(self.free), self.horizon)[0]
+        return {name: tuple(np.flatnonzero(bits[:, j]).tolist()) for j, name in enumerate(self.free)}
+
     def __repr__(self) -> str:
         kind = f"kernel over {list(self.free)}" if self.free else "one input execution"
         return f"Behavior(outputs={list(self.outputs)}, horizon={self.horizon}, {kind})"
+
+    def __str__(self) -> str:
+        return self.format()
+
+    def format(self, top: int = 10) -> str:
+        """The ``top`` most probable output sequences as text: probability, then each output's 0/1 per round.
+
+        A kernel shows, for each of its first ``top`` executions, the most probable sequence.
+        """
+        top = check.integer("top", top, owner="Behavior.format", minimum=1)
+        lines = [f"{self!r}: rounds 0–{self.horizon - 1}; each output's spike (1) or silence (0) per round"]
+        for label, sequence, p in self._rows(top):
+            lines.append(f"  {label + '  ' if label else ''}{p:.6g}  {_shown(sequence)}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        header = (["execution"] if self.free else []) + ["probability", *self.outputs]
+        rows = [([label] if self.free else []) + [f"{p:.6g}", *("".join(map(str, sequence[name]))
+                                                                for name in self.outputs)]
+                for label, sequence, p in self._rows(HTML_ROWS)]
+        total = self.n_executions if self.free else int(np.count_nonzero(self.table[0]))
+        return html_table(header, rows, title=repr(self), total=total)
+
+    def _rows(self, top: int) -> list[tuple[str, dict, float]]:
+        """``(execution label, sequence, probability)``: a single execution's ``top`` most probable sequences,
+        or the most probable sequence of each of a kernel's first ``top`` executions."""
+        if not self.free:
+            return [("", sequence, p) for sequence, p in self.most_probable(top)]
+        rows = []
+        for code in range(min(top, self.n_executions)):
+            best = int(np.argmax(self.table[code]))
+            label = ", ".join(f"{name} at {list(rounds)}" for name, rounds in self.execution(code).items())
+            rows.append((label, self.sequence(best), float(self.table[code, best])))
+        return rows
+
+
+def _shown(sequence: Mapping[str, Sequence[int]]) -> str:
+    """``"y 0110  z 0001"``: each output's 0/1 per round."""
+    return "  ".join(f"{name} {''.join(map(str, bits))}" for name, bits in sequence.items())

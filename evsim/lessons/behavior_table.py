@@ -52,7 +52,7 @@ def behavior_table(name: str, horizon: int | None = None, top: int = 4) -> str:
         stable = {x: list(range(horizon)) if on else [] for x, on in zip(inputs, levels)}
         label = ", ".join(f"{x}={on}" for x, on in zip(inputs, levels)) or "closed network"
         lines.append(f"  {label}:")
-        for sequence, p in sorted(exact(net, stable, horizon), key=lambda item: -item[1])[:top]:
+        for sequence, p in exact(net, stable, horizon).most_probable(top):
             shown = "  ".join(f"{out} {''.join(map(str, bits))}" for out, bits in sequence.items())
             lines.append(f"    {p:8.5f}  {shown}")
     return "\n".join(lines)
