@@ -40,13 +40,23 @@ def _axes(owner: str, ax, size=(7, 3)):
 
 
 def _record(owner: str, record: object) -> SpikeRecord:
-    """A :class:`SpikeRecord`, or the record so far of a :class:`~evsim.simulator.Simulator`."""
+    """A :class:`SpikeRecord`; the record so far of a :class:`~evsim.simulator.Simulator`; or the spikes of a
+    one-sample :class:`~evsim.deep.runner.RunResult` (``result.record(sample)`` picks one of several)."""
     from evsim.simulator import Simulator
 
     if isinstance(record, Simulator):
         return record.record
+    if type(record).__name__ == "RunResult":  # (a deep run; the deep path is imported only if it made this)
+        from evsim.deep.runner import RunResult
+
+        if isinstance(record, RunResult):
+            samples = record.logits.shape[1]
+            if samples != 1:
+                raise ValidationError(f"{owner}: record must be one sample's spikes, got a RunResult of {samples} "
+                                      f"samples; pass result.record(sample) for one of them")
+            return record.record(0)
     return check.instance("record", record, SpikeRecord, owner=owner,
-                          accepted="a SpikeRecord (from simulate) or a Simulator")
+                          accepted="a SpikeRecord (from simulate), a Simulator or a one-sample deep RunResult")
 
 
 def _neurons(owner: str, record: SpikeRecord, names, *, default_inputs: bool = True) -> list[str]:

@@ -142,8 +142,30 @@ def test_plots_take_a_simulator_as_well_as_a_record():
     sim.run(5)
     assert len(evsim.plot.raster(sim).collections) == 2  # x and y, one group each
     assert evsim.plot.potential(sim, "y").get_title() == "potential of y"
-    with pytest.raises(ValidationError, match="raster: record must be a SpikeRecord .* or a Simulator"):
+    with pytest.raises(ValidationError, match="raster: record must be a SpikeRecord .*, a Simulator or a one-sample "
+                                              "deep RunResult"):
         evsim.plot.raster(net)
+
+
+def test_a_deep_run_is_a_record_of_one_sample_named_as_in_the_event_engine():
+    """RunResult.record(i): sample i's spikes, neuron L{k}_{j} at step t — what layer_spikes reads back from an
+    engine run of to_network, so the round trip gives the runner's spikes again."""
+    from evsim import deep
+
+    snn = deep.spiking_mlp([6, 5, 4, 3], seed=1)
+    x = np.random.default_rng(0).uniform(0, 2, (3, 6))
+    result = deep.run(snn, x, 6, record_spikes=True)
+    for sample in range(3):
+        back = deep.layer_spikes(result.record(sample), snn, 6)
+        assert all(np.array_equal(b, layer[:, sample]) for b, layer in zip(back, result.spikes))
+    assert result.record(1).names[:2] == ("L0_0", "L0_1") and len(result.record(1).names) == 9
+    one = deep.run(snn, x[:1], 6, record_spikes=True)
+    ax = evsim.plot.raster(one)
+    assert [t.get_text() for t in ax.get_yticklabels()][:2] == ["L0_0", "L0_1"] and ax.get_legend() is not None
+    with pytest.raises(ValidationError, match="got a RunResult of 3 samples; pass result.record"):
+        evsim.plot.raster(result)
+    with pytest.raises(ValidationError, match="record_spikes=True"):
+        deep.run(snn, x, 6).record()
 
 
 def test_the_event_timeline_shows_values_and_an_arrow_from_each_spike_to_its_arrivals():

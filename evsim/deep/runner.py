@@ -31,6 +31,7 @@ samples exit).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -41,6 +42,7 @@ from evsim.deep.layers import IM2COL_BYTES
 from evsim.deep.matrix import fan_out, work_sizes
 from evsim.display import html_table
 from evsim.neurons import apply_reset, drift, fires, synaptic_current
+from evsim.record import SpikeRecord
 from evsim.validation import choice, flag, generator, integer, real, refuse, require_budget
 
 __all__ = ["RunResult", "run", "run_bytes", "encode_batch", "sample_streams", "sample_code", "fan_out", "E_AC", "E_MAC"]
@@ -92,6 +94,31 @@ class RunResult:
         rows = [[t + 1] + ([f"{100 * self.accuracy[t]:.2f}"] if self.accuracy is not None else [])
                 + [int(n) for n in self.spike_counts[t]] for t in range(len(self.spike_counts))]
         return html_table(header, rows, title=repr(self))
+
+    def record(self, sample: int = 0) -> SpikeRecord:
+        """One sample's spikes as a :class:`~evsim.record.SpikeRecord`, for :mod:`evsim.plot` and ``trains()``.
+
+        Neuron ``L{k}_{j}`` is entry ``j`` of spiking layer ``k`` (the names
+        :func:`~evsim.deep.to_network` gives it) and a spike at step ``t`` is at
+        time ``t`` ms (the event engine's time for it, ``dt = 1``). Needs a run
+        with ``record_spikes=True``.
+        """
+        owner = "RunResult.record"
+        if self.spikes is None:
+            raise refuse(owner, "this result", "a run with record_spikes=True, which keeps every spike",
+                         checks.Said("a run without record_spikes"))
+        steps, samples = self.logits.shape[:2]
+        sample = integer("sample", sample, owner=owner, minimum=0, maximum=samples - 1)
+        names, neurons, times = [], [], []
+        for k, layer in enumerate(self.spikes):
+            bits = layer[:, sample].reshape(steps, -1)
+            t, j = np.nonzero(bits)
+            neurons.append(j + len(names))
+            times.append(t)
+            names += [f"L{k}_{i}" for i in range(bits.shape[1])]
+        neuron, time = np.concatenate(neurons), np.concatenate(times).astype(float)
+        order = np.lexsort((neuron, time))
+        return SpikeRecord(tuple(names), neuron[order], time[order], np.ones(neuron.size), MappingProxyType({}))
 
     @property
     def synops(self) -> np.ndarray:
