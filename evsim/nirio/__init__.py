@@ -43,7 +43,7 @@ itself acts one step later; ``w_in="unscaled"`` — a CubaLIF's input jumps into
 its current as it is. For the two common exporters (checked spike for
 spike against files they wrote, ``tests/data/nir/``):
 
-============================  ==============================================
+=============================  ========================================================
 snnTorch 1.0 ``Leaky``         ``dt=1e-4``; ``reset="subtract"`` unless the layer was
                                built with ``reset_mechanism="zero"``
 snnTorch 1.0 ``RLeaky``        also ``loop_delay=True``; for ``reset_mechanism="zero"``
@@ -56,8 +56,8 @@ Norse 1.1 ``LIFBoxCell``       ``dt=1e-6``: Norse writes ``tau = dt·τ`` with i
 Norse 1.1 ``IAFCell``          ``dt=1``: Norse adds its input unscaled and writes
                                ``r = 1``
 Norse 1.1 ``LIFCell``          ``dt=1e-6, w_in="unscaled"`` (a CubaLIF node; below)
-============================  =====================================================
-=======
+=============================  ========================================================
+
 CubaLIF (``0 < dt < τ_syn, τ_mem``): the current is updated first and the
 membrane takes the new one, as snnTorch's ``Synaptic`` and Norse's
 ``LIFCell`` step. In evsim it is a :class:`~evsim.neurons.CubaLIF` made by

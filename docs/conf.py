@@ -1,0 +1,31 @@
+"""Sphinx configuration of evsim's documentation site (``python -m sphinx -W -b html docs docs/_build/html``)."""
+
+from __future__ import annotations
+
+import evsim
+
+project = "evsim"
+author = "the evsim authors"
+copyright = "the evsim authors"  # noqa: A001 (Sphinx's name)
+release = version = evsim.__version__
+
+extensions = [
+    "myst_parser",  # the pages are Markdown
+    "sphinx.ext.autodoc",  # the API reference, from the docstrings
+    "numpydoc",  # … which are numpydoc
+    "sphinx.ext.mathjax",
+]
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+root_doc = "index"
+exclude_patterns = ["_build", "README.md"]
+myst_enable_extensions = ["dollarmath"]
+myst_heading_anchors = 3
+
+autodoc_default_options = {"members": True, "member-order": "bysource"}
+autodoc_typehints = "none"  # the numpydoc sections say the types
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"evsim {release}"
+html_theme_options = {"navigation_depth": 2, "show_toc_level": 2}
