@@ -45,7 +45,8 @@ class Analog:
     values: Sequence[float]
 
     def __repr__(self) -> str:
-        return f"Analog(times={list(np.asarray(self.times, float).reshape(-1))}, values={list(np.asarray(self.values, float).reshape(-1))})"
+        times, values = (np.asarray(a, float).reshape(-1).tolist() for a in (self.times, self.values))
+        return f"Analog(times={times}, values={values})"  # (plain floats: the repr NumPy 2 gives its scalars is long)
 
 
 InputsLike = Mapping[str, Union[Sequence[float], float, Analog]]
