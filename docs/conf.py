@@ -14,10 +14,11 @@ extensions = [
     "sphinx.ext.autodoc",  # the API reference, from the docstrings
     "numpydoc",  # … which are numpydoc
     "sphinx.ext.mathjax",
+    "sphinx_gallery.gen_gallery",  # the tutorials: percent-format scripts, executed, with notebooks to download
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
-exclude_patterns = ["_build", "README.md"]
+exclude_patterns = ["_build", "README.md", "solutions", "tutorials"]  # (tutorials: sources of auto_tutorials)
 myst_enable_extensions = ["dollarmath"]
 myst_heading_anchors = 3
 
@@ -29,3 +30,13 @@ numpydoc_class_members_toctree = False
 html_theme = "pydata_sphinx_theme"
 html_title = f"evsim {release}"
 html_theme_options = {"navigation_depth": 2, "show_toc_level": 2}
+
+sphinx_gallery_conf = {
+    "examples_dirs": ["tutorials"],  # the sources: one class session per script, text in comment cells
+    "gallery_dirs": ["auto_tutorials"],  # generated pages (not committed)
+    "filename_pattern": r"/\d\d_",  # execute every numbered tutorial
+    "abort_on_example_error": True,
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "within_subsection_order": "FileNameSortKey",
+}

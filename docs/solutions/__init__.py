@@ -1,0 +1,1 @@
+"""Solutions to the tutorials' exercises (tests/test_solutions.py checks each answer)."""
