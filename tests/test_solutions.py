@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import evsim
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
@@ -64,3 +66,39 @@ def test_the_solutions_of_gates_and_composition(solutions):
     assert both == pytest.approx(((1 - eps) ** 2 + eps ** 2) ** 2, rel=1e-12) and formula == pytest.approx(both, rel=1e-12)
     w, error = gates.exercise_3()
     assert w == pytest.approx(13.813509, abs=1e-6) and error < 0.001
+
+
+def test_the_solutions_of_encodings(solutions):
+    codes = solutions("encodings")
+    assert codes.exercise_1() == pytest.approx((2.0, 0.5, 0.1, 0.125), abs=1e-12)
+    largest, bound = codes.exercise_2()
+    assert largest <= bound + 1e-12 and largest == pytest.approx(bound, abs=1e-3)  # the bound is reached
+    measured, formula = codes.exercise_3()
+    assert measured == pytest.approx(formula, rel=0.05)  # 4000 samples: the estimate's own spread is ~1 %
+
+
+def test_the_solutions_of_conversion(solutions):
+    conversion = solutions("conversion")
+    steps, accuracy, ann = conversion.exercise_1()
+    assert steps == min(t for t in conversion.STEPS if ann - accuracy[t] <= 0.01) and steps in (4, 8, 16)
+    assert accuracy[1] < 0.2 < accuracy[2] < accuracy[8]  # nothing fires at T = 1 from v = 0 with norm="max"
+    one, two, half = conversion.exercise_2()
+    assert one + 0.5 < half and one < two
+    per_image, first = conversion.exercise_3()
+    assert first == conversion._first_image_spikes_by_record() and 100 < per_image < 1000
+
+
+def test_the_solutions_of_property_tests(solutions):
+    """The two laws hold on 60 networks each; the scaling helper really scales, and scaling the weights alone
+    (a wrong scaling) changes the spikes, so the law can fail."""
+    laws = solutions("property_tests")
+    laws.exercise_1()
+    laws.exercise_2()
+    net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0)}, [evsim.Synapse("x", "y", 0.75, 1.0)],
+                        outputs={"y"})
+    doubled = laws.scaled(net, 2.0)
+    assert doubled.neurons["y"].threshold == 2.0 and doubled.synapses[0].weight == 1.5
+    weights_only = evsim.Network(net.neurons, [evsim.Synapse("x", "y", 1.5, 1.0)], outputs={"y"})
+    inputs = {"x": [0, 1, 2, 3]}
+    assert evsim.simulate(weights_only, inputs, until=6) != evsim.simulate(net, inputs, until=6)
+    assert evsim.simulate(doubled, inputs, until=6) == evsim.simulate(net, inputs, until=6)
