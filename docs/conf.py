@@ -18,7 +18,7 @@ extensions = [
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
-exclude_patterns = ["_build", "README.md", "solutions", "tutorials"]  # (tutorials: sources of auto_tutorials)
+exclude_patterns = ["_build", "README.md", "solutions", "tutorials", "semantics"]  # (sources of the galleries)
 myst_enable_extensions = ["dollarmath"]
 myst_heading_anchors = 3
 
@@ -32,9 +32,9 @@ html_title = f"evsim {release}"
 html_theme_options = {"navigation_depth": 2, "show_toc_level": 2}
 
 sphinx_gallery_conf = {
-    "examples_dirs": ["tutorials"],  # the sources: one class session per script, text in comment cells
-    "gallery_dirs": ["auto_tutorials"],  # generated pages (not committed)
-    "filename_pattern": r"/\d\d_",  # execute every numbered tutorial
+    "examples_dirs": ["tutorials", "semantics"],  # sources: percent-format scripts, text in comment cells
+    "gallery_dirs": ["auto_tutorials", "auto_semantics"],  # generated pages (not committed)
+    "filename_pattern": r"/\d\d_",  # execute every numbered script
     "abort_on_example_error": True,
     "download_all_examples": False,
     "remove_config_comments": True,
