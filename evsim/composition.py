@@ -38,8 +38,23 @@ def _role(net: Network, name: str) -> str:
 def compose(n1: Network, n2: Network) -> Network:
     """The composition ``n1 × n2`` (see the module docstring for the rules).
 
+    Parameters
+    ----------
+    n1, n2 : Network
+        The components, on the same clock ``dt``; neither is changed.
+
+    Returns
+    -------
+    Network
+        A new network: ``n1``'s neurons, then those of ``n2`` not in ``n1``
+        (a name shared by an output and an input keeps the output's model);
+        the synapses of ``n1`` then ``n2``; the outputs of both; the common
+        clock.
+
     Raises
     ------
+    ValidationError
+        ``n1`` or ``n2`` is not a :class:`~evsim.network.Network`.
     CompositionError
         Different clocks, shared internal neurons or shared outputs (all
         conflicting names are listed), or a zero-delay cycle through both.
@@ -76,8 +91,24 @@ def compose(n1: Network, n2: Network) -> Network:
 def hide(net: Network, names: Iterable[str]) -> Network:
     """``net`` with the given outputs reclassified as internal neurons.
 
+    Parameters
+    ----------
+    net : Network
+        The network (not changed).
+    names : str or iterable of str
+        One output's name, or several distinct ones.
+
+    Returns
+    -------
+    Network
+        A new network with the same neurons, synapses and clock, and fewer
+        outputs.
+
     Raises
     ------
+    ValidationError
+        ``net`` is not a :class:`~evsim.network.Network`, or ``names`` is not
+        one name or a collection of distinct non-empty names.
     CompositionError
         If a name is not an output of ``net``.
     """
@@ -95,8 +126,25 @@ def hide(net: Network, names: Iterable[str]) -> Network:
 def rename(net: Network, mapping: Mapping[str, str]) -> Network:
     """``net`` with neurons renamed by ``mapping`` (old name → new name).
 
+    Parameters
+    ----------
+    net : Network
+        The network (not changed).
+    mapping : mapping of str to str
+        Old name → new name; neurons not in it keep their names. Names may
+        be swapped (``{"a": "b", "b": "a"}``).
+
+    Returns
+    -------
+    Network
+        A new network with the same models, synapses, roles and clock, under
+        the new names.
+
     Raises
     ------
+    ValidationError
+        ``net`` is not a :class:`~evsim.network.Network`, ``mapping`` is not a
+        mapping, or an old or new name is not a non-empty string.
     CompositionError
         Unknown old names, or new names that collide with each other or with
         neurons that keep their name.

@@ -35,6 +35,19 @@ class Analog:
     value 1). Plain sequences of numbers are always spike *times*; this type
     is the one way to send values, so ``(0, 1)`` is never misread as one event.
 
+    Nothing is checked here: the times and values are checked when they are
+    fed (:meth:`evsim.Simulator.feed`, :func:`evsim.simulate`), as spike
+    times are.
+
+    Parameters
+    ----------
+    times : sequence of float
+        Event times in ms: a number or a sequence of numbers, finite, not
+        before the time they are fed at, on distinct instants of the grid
+        (in any order: they are sorted with their values when fed).
+    values : sequence of float
+        One finite real value per time.
+
     Examples
     --------
     >>> Analog([0.0, 2.0], [0.5, -1.0])

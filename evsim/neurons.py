@@ -425,6 +425,24 @@ class Stochastic(NeuronModel):
     Round ``t >= 1``: ``pot = sum(w * fired(t-1)) - bias`` and the neuron fires
     with probability ``1 / (1 + exp(-pot / temperature))``. Round 0 fires iff
     ``initial``. All incoming synapses must have delay ``dt``.
+
+    Parameters
+    ----------
+    bias : float, default 0.0
+        Subtracted from the summed input each round (finite): the larger,
+        the less likely a spike; with no input it fires with probability
+        ``sigmoid(-bias / temperature)``.
+    temperature : float, default 1.0
+        Finite and ``> 0``: the smaller, the sharper the sigmoid (use
+        :class:`Threshold` for the deterministic limit).
+    initial : bool, default False
+        Whether it fires in round 0.
+
+    Raises
+    ------
+    ValidationError
+        A bias that is not a finite real number, a temperature that is not
+        finite and ``> 0``, or an ``initial`` that is not a bool.
     """
 
     rounds_only: ClassVar[bool] = True
@@ -447,6 +465,20 @@ class Threshold(NeuronModel):
     """Deterministic limit of :class:`Stochastic` (temperature -> 0).
 
     Round ``t >= 1`` fires iff ``sum(w * fired(t-1)) - bias >= 0``.
+
+    Parameters
+    ----------
+    bias : float, default 0.0
+        The summed input a spike needs (finite); with ``bias <= 0`` it
+        fires in every round that brings no input.
+    initial : bool, default False
+        Whether it fires in round 0.
+
+    Raises
+    ------
+    ValidationError
+        A bias that is not a finite real number, or an ``initial`` that is
+        not a bool.
     """
 
     rounds_only: ClassVar[bool] = True

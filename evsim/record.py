@@ -24,10 +24,21 @@ TRACE_KINDS = ("input", "arrive", "deliver", "blocked", "update", "spike", "rese
 class PotentialTrace:
     """Exact potentials of one neuron at each of its updates.
 
-    ``time`` (ms), ``before`` (pre-threshold potential ``m``), ``after``
-    (potential after any reset), ``threshold`` (the neuron's θ, read from its
-    model). ``sample`` evaluates the potential on any grid from these exact
+    ``sample`` evaluates the potential on any grid from these exact
     values and the neuron's own free evolution.
+
+    Attributes
+    ----------
+    name : str
+        The probed neuron.
+    time : ndarray
+        The times of its updates (ms), in order.
+    before : ndarray
+        The pre-threshold potential ``m`` at each update.
+    after : ndarray
+        The potential after any reset.
+    threshold : float
+        The neuron's θ, read from its model.
     """
 
     name: str
@@ -54,11 +65,30 @@ class PotentialTrace:
 class TraceEvent(NamedTuple):
     """One line of the event trace: what happened, where and when.
 
-    ``source``, ``synapse`` and ``sent`` are set on ``arrive`` lines only:
-    the neuron the arrival comes from, the row of its synapse in the
-    network's synapse table (``Network.synapses[synapse]``) and the time
-    (ms) the source fired (``time`` minus the delay); elsewhere ``""``,
-    ``-1`` and NaN.
+    ``source``, ``synapse`` and ``sent`` are set on ``arrive`` lines only;
+    elsewhere ``""``, ``-1`` and NaN.
+
+    Attributes
+    ----------
+    time : float
+        The instant (ms).
+    rank : int
+        The neuron's depth in the graph of zero-delay synapses.
+    phase : str
+        ``"deliver"``, ``"update"`` or ``"record"`` (:data:`PHASE_NAMES`).
+    kind : str
+        One of :data:`TRACE_KINDS` (see :class:`EventTrace` for each).
+    neuron : str
+        The neuron the line is about.
+    value : float
+        What the kind says it is (a payload, a sum, a potential, 1 for a spike).
+    source : str
+        The neuron the arrival comes from.
+    synapse : int
+        The row of its synapse in the network's synapse table
+        (``Network.synapses[synapse]``).
+    sent : float
+        The time (ms) the source fired (``time`` minus the delay).
     """
 
     time: float
@@ -95,6 +125,12 @@ class EventTrace:
       the firing probability);
     * ``spike``: the neuron fires (value 1);
     * ``reset``: the potential right after that spike's reset (IF, LIF, CubaLIF).
+
+    Attributes
+    ----------
+    events : tuple of TraceEvent
+        The lines, in that order; the trace also iterates over them and has
+        their number as its length.
     """
 
     events: tuple[TraceEvent, ...]

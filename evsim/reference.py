@@ -87,10 +87,41 @@ class Run:
 def simulate(net, inputs=None, until: float = 0.0, *, rng=None) -> Run:
     """Run ``net`` with ``inputs`` (as for :func:`evsim.simulate`) until ``until`` ms (exclusive).
 
-    ``until`` is a real number ``>= 0``; ``inf`` only in continuous time and
-    where the run provably ends (:func:`evsim.termination.why_endless`) — the
-    clock-driven loop of a discrete network needs a finite end, and its
-    ``(steps, neurons)`` arrays must fit in the memory limit.
+    Parameters
+    ----------
+    net : Network
+        The network to run.
+    inputs : mapping of str to array_like or Analog, optional
+        As for :func:`evsim.simulate`; ``None``: no input.
+    until : float, default 0.0
+        ``until`` is a real number ``>= 0``; ``inf`` only in continuous time and
+        where the run provably ends (:func:`evsim.termination.why_endless`) — the
+        clock-driven loop of a discrete network needs a finite end, and its
+        ``(steps, neurons)`` arrays must fit in the memory limit.
+    rng : None, int or numpy.random.Generator, optional
+        Randomness of the :class:`~evsim.neurons.Stochastic` neurons
+        (keyword-only; ``None``: fresh entropy). The draws are made in this
+        function's own order, not the engine's: a seed gives the engine's
+        distribution of spikes, not its spikes.
+
+    Returns
+    -------
+    Run
+        The spike trains of every neuron and the summed deliveries, as plain
+        lists.
+
+    Raises
+    ------
+    ValidationError
+        ``net`` not a network, an ``rng`` that is not a seed or generator,
+        an ``until`` that is not a real number ``>= 0`` or is ``inf`` where
+        the run may not end (always, for a discrete network), or inputs that
+        name an unknown or non-input neuron or have bad times or values.
+    SchedulingError
+        An input time below 0 ms.
+    LimitError
+        A discrete network whose ``(steps, neurons)`` arrays (about 9 bytes
+        an entry) are above the memory limit.
     """
     check.instance("net", net, Network, owner="reference.simulate")
     rng = check.generator(rng, owner="reference.simulate")

@@ -39,7 +39,23 @@ Time = Union[float, tuple]  # ms, or a tuple compared lexicographically such as 
 
 
 class Event(NamedTuple):
-    """One popped event: its id, priority fields and payload."""
+    """One popped event: its id, priority fields and payload.
+
+    Attributes
+    ----------
+    id : hashable
+        The id :meth:`Scheduler.schedule` was given or made (``("auto", n)``).
+    time : float or tuple
+        Its model time, in the form of the scheduler's origin.
+    rank : int
+        Depth in the graph of zero-delay synapses (lower first).
+    phase : int
+        :data:`DELIVER`, :data:`UPDATE` or :data:`RECORD`.
+    seq : int
+        The scheduling counter: first in, first out among ties.
+    payload : object
+        What was scheduled with it (the object itself).
+    """
 
     id: Hashable
     time: Time

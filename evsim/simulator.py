@@ -362,17 +362,65 @@ def simulate(
 ) -> SpikeRecord:
     """Run ``net`` from time 0 with the given inputs until ``until`` ms (exclusive).
 
-    ``inputs`` maps input-neuron names to spike times (ms), or to
-    :class:`~evsim.inputs.Analog` ``(times, values)`` for analog events.
-    ``recorded`` limits the record to these neurons' spikes (default: all; see
-    :class:`Simulator`). Returns the :class:`SpikeRecord`.
-
     ``engine="nest"`` runs the network in NEST instead (:mod:`evsim.nest`,
-    the optional extra ``evsim[nest]``; imported only then) on ``threads``
-    threads (default 1) with NEST's step ``resolution`` (ms; default the
-    largest dividing every delay and refractory period), and returns the same
-    record; constructs NEST cannot run exactly are refused by name, and
+    the optional extra ``evsim[nest]``; imported only then) and returns the
+    same record; constructs NEST cannot run exactly are refused by name, and
     ``probes`` and ``trace`` belong to the event engine.
+
+    Parameters
+    ----------
+    net : Network
+        The network to run.
+    inputs : mapping of str to array_like or Analog, optional
+        Maps input-neuron names to spike times (ms), or to
+        :class:`~evsim.inputs.Analog` ``(times, values)`` for analog events.
+        Times are finite, ``>= 0``, at most one per instant of a train, and
+        on the clock's grid in a discrete network. ``None``: no input.
+    until : float, default 0.0
+        The end of the run (ms): every event with time ``< until`` is
+        processed, so the default ``0.0`` processes none. ``inf`` runs until
+        the events end, only where that provably happens
+        (:func:`evsim.termination.why_endless`).
+    rng : None, int or numpy.random.Generator, optional
+        Randomness of the :class:`~evsim.neurons.Stochastic` neurons (an
+        integer seed repeats a run; ``None``: fresh entropy). Keyword-only,
+        as every argument after it.
+    probes : str or iterable of str, default ()
+        IF, LIF or CubaLIF neurons whose potential is recorded at every
+        update (``record.potentials``); event engine only.
+    trace : bool, default False
+        Keep the full event trace (``record.trace``); event engine only.
+    recorded : iterable of str or None, default None
+        Limits the record to these neurons' spikes (default: all; see
+        :class:`Simulator`).
+    engine : {"evsim", "nest"}, default "evsim"
+        The event engine, or NEST.
+    threads : int or None, default None
+        ``engine="nest"`` only: NEST runs on ``threads`` threads (default 1).
+    resolution : float or None, default None
+        ``engine="nest"`` only: NEST's step (ms; default the largest dividing
+        every delay and refractory period).
+
+    Returns
+    -------
+    SpikeRecord
+        The spikes (input events included), and the probed potentials and
+        the trace if they were asked for.
+
+    Raises
+    ------
+    ValidationError
+        A bad argument: ``net`` not a network, an unknown ``engine``, an
+        ``rng`` that is not a seed or generator, a probe that is not an IF,
+        LIF or CubaLIF neuron, an unknown neuron in ``probes`` or
+        ``recorded``, ``threads`` or ``resolution`` with the event engine,
+        ``probes`` or ``trace`` with NEST; inputs that name an unknown or
+        non-input neuron or have bad times or values; an ``until`` that is
+        not a real number, or is infinite on a network whose activity may
+        never end. With NEST: NEST not installed, a construct it cannot run
+        exactly, or an ``until`` below 0 or at least ``1e9`` ms.
+    SchedulingError
+        An input time below 0 ms, or (event engine) an ``until`` below 0.
     """
     engine = check.choice("engine", engine, ENGINES, owner="simulate")
     if engine == "nest":

@@ -20,7 +20,25 @@ __all__ = ["Synapse", "SynapseTable", "SynapsesLike"]
 @dataclass(frozen=True, order=True)
 class Synapse:
     """A directed connection: a spike of ``source`` at ``t`` adds ``weight``
-    (times the spike's value) to ``target`` at ``t + delay``."""
+    (times the spike's value) to ``target`` at ``t + delay``.
+
+    Parameters
+    ----------
+    source, target : str
+        Names of the sending and the receiving neuron (non-empty; the network
+        checks that they are its neurons, and that the target is no input).
+    weight : float, default 1.0
+        Finite, of either sign.
+    delay : float, default 1.0
+        In ms, finite and ``>= 0``; the network requires a whole number of
+        its grid steps (``0``: the same instant, one zero-delay rank later).
+
+    Raises
+    ------
+    ValidationError
+        An empty or non-string name, a weight that is not a finite real
+        number, or a delay that is not finite and ``>= 0``.
+    """
 
     source: str
     target: str
@@ -42,6 +60,22 @@ class SynapseTable:
     Indices refer to the order of the owning network's ``neurons`` mapping.
     The arrays are read-only; the order of rows is the synapse order, which
     fixes the order in which simultaneous arrivals are summed.
+
+    Parameters
+    ----------
+    source, target : array_like of int
+        1-d neuron indices (any integer dtype), stored as int64; their range
+        is checked by the network that takes the table.
+    weight, delay : array_like of float
+        1-d real numbers: weights, and delays in ms. Not checked for NaN or
+        infinities here: :class:`~evsim.network.Network` refuses those.
+
+    Raises
+    ------
+    ValidationError
+        Index columns that are not 1-d integer arrays (or hold an unsigned
+        index beyond int64), weight or delay columns that are not 1-d arrays
+        of real numbers, or columns of different lengths.
     """
 
     source: np.ndarray

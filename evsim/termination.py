@@ -46,8 +46,17 @@ _SHOWN = 5  # names listed in a message
 def why_endless(net: Network) -> str | None:
     """Why a run of ``net`` with no end time may never stop, or ``None`` if it provably stops.
 
-    Returns a sentence naming the self-driven neurons, or a cycle of exciting
-    synapses (see the module docstring).
+    Parameters
+    ----------
+    net : Network
+        The network, with its clock (discrete or continuous time).
+
+    Returns
+    -------
+    str or None
+        A sentence naming the self-driven neurons, or a cycle of exciting
+        synapses (see the module docstring); ``None`` if every run of ``net``
+        with finite input trains ends.
     """
     models = list(net.neurons.values())
     driven, relay, repeats = _kinds_of_firing(models, net)
@@ -120,6 +129,22 @@ def cuba_self_driven(model: CubaLIF, dt: float) -> str:
     never leaks under a constant drive, never comes to rest). A decay below 1
     but very close to it ends, but late: the state rests after about
     ``745 / ln(1/beta)`` steps.
+
+    Parameters
+    ----------
+    model : CubaLIF
+        The neuron's parameters.
+    dt : float
+        The network's clock (ms, ``> 0``), which fixes ``beta_syn`` and
+        ``beta_mem`` (:meth:`~evsim.neurons.CubaLIF.betas`).
+
+    Returns
+    -------
+    str
+        The reason as a clause for :func:`why_endless`'s message ("free
+        evolution reaches its threshold", or one starting "or at least
+        updates at every step" where a decay rounds to 1); ``''`` if the
+        neuron provably comes to rest.
     """
     beta_syn, beta_mem = model.betas(dt)
     if beta_syn == 1:

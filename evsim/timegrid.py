@@ -344,9 +344,31 @@ def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray |
     it — then by ``major`` in 16-bit radix passes. Only where the key ties
     (equal times, or offsets closer than its rounding) are the tied events put
     in exact ``(k, f, minor)`` order, by a lexicographic sort of those alone.
-    ``shuffled``: the events are far from sorted (many short runs, such as
-    thousands of input trains end to end), so NumPy's vectorised quicksort is
-    used, and ties are put back in their input order with the rest.
+
+    Parameters
+    ----------
+    grid : TimeGrid
+        The grid the pairs are on (its step turns an offset into a fraction
+        of a step).
+    k, f : ndarray
+        The events' times as ``(k, f)`` pairs (1-d, one length): whole steps
+        (float64) and offsets (ms, ``0 <= f < h``).
+    minor : ndarray or None, optional
+        Whole numbers that order events at equal times (smaller first), such
+        as synapse rows; ``None``: equal times keep their input order.
+    major : ndarray or None, optional
+        Integers ``>= 0`` ordered on before time, such as target neurons;
+        ``None``: none.
+    shuffled : bool, default False
+        The events are far from sorted (many short runs, such as thousands
+        of input trains end to end), so NumPy's vectorised quicksort is used,
+        and ties are put back in their input order with the rest.
+
+    Returns
+    -------
+    ndarray
+        Integer indices into ``k`` and ``f`` (a permutation) that put the
+        events in that order.
     """
     key = grid.sort_key(k, f)
     order = np.argsort(key) if shuffled else np.argsort(key, kind="stable")
@@ -382,18 +404,58 @@ def _ties_in_order(order, tie, k, f, minor, stable: bool = False) -> np.ndarray:
 
 
 def earliest(k: np.ndarray, f: np.ndarray) -> tuple[float, float]:
-    """The earliest ``(k, f)`` of non-empty arrays (lexicographic minimum)."""
+    """The earliest ``(k, f)`` of non-empty arrays (lexicographic minimum).
+
+    Parameters
+    ----------
+    k, f : ndarray
+        Times as ``(k, f)`` pairs: whole steps and offsets (ms), one length,
+        at least one entry.
+
+    Returns
+    -------
+    k, f : float
+        The earliest pair: the smallest ``k``, and the smallest offset among
+        the times at that step.
+    """
     first = k.min()
     return float(first), float(f[k == first].min())
 
 
 def earlier(k1, f1, k2, f2):
-    """``(k1, f1) < (k2, f2)``, elementwise (lexicographic)."""
+    """``(k1, f1) < (k2, f2)``, elementwise (lexicographic).
+
+    Parameters
+    ----------
+    k1, f1 : ndarray or float
+        The first times: whole steps and offsets (ms).
+    k2, f2 : ndarray or float
+        The times compared with, broadcast against the first.
+
+    Returns
+    -------
+    ndarray of bool or bool
+        Where the first time is strictly earlier.
+    """
     return (k1 < k2) | ((k1 == k2) & (f1 < f2))
 
 
 def before(k, f, end: tuple[float, float]):
-    """``(k, f) < end`` for arrays against one time (just ``k < end_k`` when ``end`` is a grid point)."""
+    """``(k, f) < end`` for arrays against one time (just ``k < end_k`` when ``end`` is a grid point).
+
+    Parameters
+    ----------
+    k, f : ndarray
+        Times as ``(k, f)`` pairs: whole steps and offsets (ms).
+    end : tuple of (float, float)
+        One time ``(k, f)``, such as a window's end or
+        :meth:`TimeGrid.boundary`.
+
+    Returns
+    -------
+    ndarray of bool
+        Where a time is strictly before ``end``.
+    """
     if end[1] == 0.0:
         return k < end[0]
     return earlier(k, f, end[0], end[1])

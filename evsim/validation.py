@@ -82,13 +82,39 @@ _current = Limits()
 
 
 def current_limits() -> Limits:
-    """The limits in force (see :func:`limits` to raise them)."""
+    """The limits in force (see :func:`limits` to raise them).
+
+    Returns
+    -------
+    Limits
+        The ceilings that apply now: the defaults, or those of the innermost
+        ``with evsim.limits(...)`` block.
+    """
     return _current
 
 
 @contextlib.contextmanager
 def limits(**changes: int) -> Iterator[Limits]:
     """Raise (or lower) evsim's resource limits inside a ``with`` block.
+
+    Parameters
+    ----------
+    **changes : int
+        New values of :class:`Limits` fields (``memory`` and ``file_bytes``
+        in bytes, ``work`` in neuron updates), each an integer ``>= 1``; the
+        fields not named keep their values. The previous limits come back
+        when the block exits, also on an exception.
+
+    Yields
+    ------
+    Limits
+        The limits in force inside the block.
+
+    Raises
+    ------
+    ValidationError
+        On entering the block: an unknown limit name, or a value that is not
+        an integer ``>= 1``.
 
     Examples
     --------
@@ -123,10 +149,23 @@ def _bytes(n: float) -> str:
 def require_budget(owner: str, what: str, needed_bytes: float, limit: str = "memory") -> None:
     """Refuse before allocating ``needed_bytes`` if it exceeds the named limit.
 
+    Parameters
+    ----------
+    owner : str
+        The caller, named first in the message (``"reference.simulate"``).
+    what : str
+        What the estimate is for, as the message says it (``"the
+        clock-driven loop over 100 steps"``).
+    needed_bytes : float
+        The estimate: bytes, or neuron updates for ``limit="work"``.
+    limit : {"memory", "file_bytes", "work"}, default "memory"
+        The field of :func:`current_limits` it is compared with.
+
     Raises
     ------
     LimitError
-        With the estimate, the limit and the way to raise it.
+        If ``needed_bytes`` is above the limit. With the estimate, the limit
+        and the way to raise it.
     """
     ceiling = getattr(_current, limit)
     if needed_bytes > ceiling:
@@ -149,7 +188,20 @@ class Said(str):
 
 
 def shown(value: object, width: int = 80) -> str:
-    """``repr(value)`` for a message, cut to ``width`` characters (a :class:`Said` description stays whole)."""
+    """``repr(value)`` for a message, cut to ``width`` characters (a :class:`Said` description stays whole).
+
+    Parameters
+    ----------
+    value : object
+        Any value; a NumPy scalar is shown as the Python number it holds.
+    width : int, default 80
+        The most characters kept: a longer ``repr`` is cut and ends in ``...``.
+
+    Returns
+    -------
+    str
+        The text to put in the message.
+    """
     if isinstance(value, (np.generic,)):
         value = value.item()
     text = repr(value)
@@ -166,6 +218,26 @@ def _fail(owner: str | None, argument: str, accepted: str, value: object) -> Val
 def refuse(owner: str | None, argument: str, accepted: str, value: object) -> ValidationError:
     """The error for a check that belongs to one module (a type, a shape, a length), in the same style.
 
+    Parameters
+    ----------
+    owner : str or None
+        The function or class whose check failed, named first in the
+        message (``None``: no prefix).
+    argument : str
+        The argument as the message names it, with any detail (its shape).
+    accepted : str
+        What is accepted, in words: the message says "``argument`` must be
+        ``accepted``".
+    value : object
+        The bad value, shown with :func:`shown`.
+
+    Returns
+    -------
+    ValidationError
+        The error, not raised: the caller raises it (``raise refuse(...)``).
+
+    Examples
+    --------
     >>> str(refuse("run", "x (shape (3, 5))", "samples of shape (4,)", "..."))
     "run: x (shape (3, 5)) must be samples of shape (4,), got '...'"
     """
@@ -192,7 +264,36 @@ def real(
     exclusive_maximum: bool = False,
     allow_inf: bool = False,
 ) -> float:
-    """``value`` as a float: a real number, never a bool or a string; finite unless ``allow_inf``."""
+    """``value`` as a float: a real number, never a bool or a string; finite unless ``allow_inf``.
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    value : object
+        The value to check: a Python or NumPy real number.
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+    minimum, maximum : float or None, optional
+        Bounds (``None``: none), inclusive unless made exclusive below.
+    exclusive_minimum, exclusive_maximum : bool, default False
+        Refuse the bound itself (``> minimum``, ``< maximum``).
+    allow_inf : bool, default False
+        Accept ``inf`` and ``-inf`` (within the bounds); NaN is always refused.
+
+    Returns
+    -------
+    float
+        ``value`` as a Python float.
+
+    Raises
+    ------
+    ValidationError
+        A bool, a value that is not a real number (a string, ``None``, a
+        complex number, an array), NaN, an infinity unless ``allow_inf``, or
+        a value outside the bounds.
+    """
     bounds = _bounds_text(minimum, maximum, exclusive_minimum, exclusive_maximum)
     kind = "a real number" if allow_inf else "a finite real number"
     accepted = f"{kind}{' ' + bounds if bounds else ''} (not a bool or a string)"
@@ -216,7 +317,31 @@ def integer(
     minimum: int | None = None,
     maximum: int | None = None,
 ) -> int:
-    """``value`` as an int: an integral type (NumPy's too), never a bool, a float or a string."""
+    """``value`` as an int: an integral type (NumPy's too), never a bool, a float or a string.
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    value : object
+        The value to check.
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+    minimum, maximum : int or None, optional
+        Inclusive bounds (``None``: none).
+
+    Returns
+    -------
+    int
+        ``value`` as a Python int.
+
+    Raises
+    ------
+    ValidationError
+        A bool, a float (even ``2.0``), a string or any other non-integral
+        value, or an integer outside the bounds.
+    """
     bounds = _bounds_text(minimum, maximum, False)
     accepted = f"an integer{' ' + bounds if bounds else ''}"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
@@ -228,14 +353,58 @@ def integer(
 
 
 def flag(argument: str, value: object, *, owner: str | None = None) -> bool:
-    """``value`` as a bool: ``True`` or ``False`` only (``"no"`` or ``0`` are refused)."""
+    """``value`` as a bool: ``True`` or ``False`` only (``"no"`` or ``0`` are refused).
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    value : object
+        The value to check (a Python or NumPy bool).
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+
+    Returns
+    -------
+    bool
+        ``value`` as a Python bool.
+
+    Raises
+    ------
+    ValidationError
+        Anything but a Python or NumPy bool.
+    """
     if not isinstance(value, (bool, np.bool_)):
         raise _fail(owner, argument, "True or False", value)
     return bool(value)
 
 
 def choice(argument: str, value: object, options: Iterable[str], *, owner: str | None = None) -> str:
-    """``value`` if it is one of the strings ``options``."""
+    """``value`` if it is one of the strings ``options``.
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    value : object
+        The value to check.
+    options : iterable of str
+        The accepted strings (listed in the message).
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+
+    Returns
+    -------
+    str
+        ``value`` itself.
+
+    Raises
+    ------
+    ValidationError
+        ``value`` is not a string or not one of ``options``.
+    """
     options = tuple(options)
     if not isinstance(value, str) or value not in options:
         raise _fail(owner, argument, "one of " + ", ".join(repr(o) for o in options), value)
@@ -243,19 +412,85 @@ def choice(argument: str, value: object, options: Iterable[str], *, owner: str |
 
 
 def probability(argument: str, value: object, *, owner: str | None = None) -> float:
-    """``value`` as a float in ``[0, 1]``."""
+    """``value`` as a float in ``[0, 1]``.
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    value : object
+        The value to check.
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+
+    Returns
+    -------
+    float
+        ``value`` as a Python float.
+
+    Raises
+    ------
+    ValidationError
+        A value that is not a finite real number (as :func:`real`), or one
+        outside ``[0, 1]``.
+    """
     return real(argument, value, owner=owner, minimum=0.0, maximum=1.0)
 
 
 def name(argument: str, value: object, *, owner: str | None = None) -> str:
-    """``value`` if it is a non-empty string."""
+    """``value`` if it is a non-empty string.
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    value : object
+        The value to check.
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+
+    Returns
+    -------
+    str
+        ``value`` itself.
+
+    Raises
+    ------
+    ValidationError
+        ``value`` is not a ``str``, or is empty.
+    """
     if not isinstance(value, str) or not value:
         raise _fail(owner, argument, "a non-empty string", value)
     return value
 
 
 def unique_names(argument: str, values: Iterable[object], *, owner: str | None = None) -> tuple[str, ...]:
-    """``values`` as a tuple of non-empty, distinct strings."""
+    """``values`` as a tuple of non-empty, distinct strings.
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    values : iterable
+        A collection of names (one string is refused: it would be read as its
+        letters; :func:`name_set` takes one name or several).
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+
+    Returns
+    -------
+    tuple of str
+        The names, in the order given.
+
+    Raises
+    ------
+    ValidationError
+        ``values`` is one string or not iterable, an item is not a non-empty
+        string, or a name appears twice.
+    """
     if isinstance(values, str):
         raise _fail(owner, argument, "a collection of names, not one string", values)
     try:
@@ -272,14 +507,58 @@ def unique_names(argument: str, values: Iterable[object], *, owner: str | None =
 
 
 def name_set(argument: str, values: object, *, owner: str | None = None) -> tuple[str, ...]:
-    """A set of names: one name (a string means itself, never its letters) or a collection of distinct names."""
+    """A set of names: one name (a string means itself, never its letters) or a collection of distinct names.
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    values : str or iterable of str
+        One name, or a collection of distinct non-empty names.
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+
+    Returns
+    -------
+    tuple of str
+        The names, in the order given (one name: a 1-tuple).
+
+    Raises
+    ------
+    ValidationError
+        An empty string, something that is neither a string nor iterable, an
+        item that is not a non-empty string, or a name given twice.
+    """
     if isinstance(values, str):
         return (name(argument, values, owner=owner),)
     return unique_names(argument, values, owner=owner)
 
 
 def generator(value: object, *, owner: str | None = None, argument: str = "rng") -> np.random.Generator:
-    """A NumPy Generator from ``None``, a seed ``>= 0`` or a Generator (as ``np.random.default_rng``)."""
+    """A NumPy Generator from ``None``, a seed ``>= 0`` or a Generator (as ``np.random.default_rng``).
+
+    Parameters
+    ----------
+    value : None, int, numpy.random.Generator, BitGenerator or SeedSequence
+        ``None`` (fresh entropy from the operating system: not reproducible),
+        an integer seed ``>= 0`` (NumPy's too), or NumPy's own generator types.
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+    argument : str, default "rng"
+        The argument's name as the message shows it.
+
+    Returns
+    -------
+    numpy.random.Generator
+        A new generator, or ``value`` itself if it is a Generator (so draws
+        advance the caller's generator).
+
+    Raises
+    ------
+    ValidationError
+        A bool, a negative integer, a float, a string or any other value.
+    """
     if value is None or isinstance(value, (np.random.Generator, np.random.SeedSequence, np.random.BitGenerator)):
         return np.random.default_rng(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 0:
@@ -289,7 +568,34 @@ def generator(value: object, *, owner: str | None = None, argument: str = "rng")
 
 def instance(argument: str, value: object, types: type | tuple[type, ...], *, owner: str | None = None,
              accepted: str | None = None) -> object:
-    """``value`` if it is an instance of ``types`` (``accepted`` says what in words, else the type names)."""
+    """``value`` if it is an instance of ``types`` (``accepted`` says what in words, else the type names).
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    value : object
+        The value to check.
+    types : type or tuple of type
+        The accepted types (as for :func:`isinstance`).
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+    accepted : str or None, optional
+        What is accepted, in words, for the message (``None``: "a X or a Y"
+        from the type names).
+
+    Returns
+    -------
+    object
+        ``value`` itself.
+
+    Raises
+    ------
+    ValidationError
+        ``value`` is not an instance of ``types``; the message shows its
+        ``repr`` (cut to 60 characters) and its type.
+    """
     if not isinstance(value, types):
         kinds = types if isinstance(types, tuple) else (types,)
         said = accepted or " or ".join(f"a {kind.__name__}" for kind in kinds)
@@ -314,7 +620,43 @@ def real_array(
 ) -> np.ndarray:
     """``value`` as a float64 array of real numbers (no bools, strings, objects; finite unless allowed).
 
-    ``allow_nan`` leaves the values unchecked (for callers that name a bad entry better themselves).
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    value : array_like
+        A number, a (nested) sequence of numbers or an array of integers or
+        floats.
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+    ndim : int, tuple of int or None, optional
+        The accepted numbers of dimensions (``None``: any).
+    minimum, maximum : float or None, optional
+        Inclusive bounds on every entry (``None``: none).
+    allow_inf : bool, default False
+        Accept infinite entries (NaN is still refused).
+    allow_nan : bool, default False
+        ``allow_nan`` leaves the values unchecked (for callers that name a
+        bad entry better themselves): NaN and infinities pass, while
+        ``minimum`` and ``maximum`` still apply.
+    allow_empty : bool, default True
+        Accept an array with no entries.
+
+    Returns
+    -------
+    ndarray
+        The entries as float64, with ``value``'s shape (``value`` itself, not
+        a copy, if it is already a float64 array).
+
+    Raises
+    ------
+    ValidationError
+        A ragged nested sequence, entries that are not integers or floats
+        (bools, complex numbers, strings, objects), a number of dimensions
+        not in ``ndim``, an empty array where ``allow_empty`` is false, or an
+        entry that is NaN, infinite (unless allowed) or outside the bounds
+        (the message gives the index of the first).
     """
     try:
         array = np.asarray(value)
@@ -348,7 +690,33 @@ def real_array(
 
 
 def sorted_times(argument: str, value: object, *, owner: str | None = None, strict: bool = True) -> np.ndarray:
-    """``value`` as a 1-d float64 array of finite times, increasing (strictly unless ``strict=False``)."""
+    """``value`` as a 1-d float64 array of finite times, increasing (strictly unless ``strict=False``).
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    value : array_like
+        One time or a 1-d sequence of times (ms); any sign.
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+    strict : bool, default True
+        Refuse equal neighbours too (``False``: non-decreasing times pass).
+
+    Returns
+    -------
+    ndarray
+        The times as a 1-d float64 array (one time: length 1).
+
+    Raises
+    ------
+    ValidationError
+        Times that are not finite real numbers (as :func:`real_array`), more
+        than one dimension, or a time that is not after the one before it
+        (with ``strict=False``: one below it); the message gives both times
+        and the index.
+    """
     times = real_array(argument, value, owner=owner, ndim=(0, 1)).reshape(-1)
     times_shown = times.tolist()
     steps = np.diff(times)
@@ -365,7 +733,30 @@ def sorted_times(argument: str, value: object, *, owner: str | None = None, stri
 
 
 def writable_path(argument: str, value: object, *, owner: str | None = None) -> Path:
-    """``value`` as a Path whose directory exists and can be written."""
+    """``value`` as a Path whose directory exists and can be written.
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    value : str or os.PathLike
+        The path (a non-empty ``str`` or path object; ``bytes`` are refused).
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+
+    Returns
+    -------
+    pathlib.Path
+        The path; the file itself need not exist (an existing one is accepted).
+
+    Raises
+    ------
+    ValidationError
+        Not a non-empty ``str`` or ``os.PathLike``, a directory that does not
+        exist, a path that is a directory, or a directory the process cannot
+        write to.
+    """
     path = _path(argument, value, owner, "a file path")
     folder = path.parent
     if not folder.is_dir():
@@ -378,7 +769,29 @@ def writable_path(argument: str, value: object, *, owner: str | None = None) -> 
 
 
 def readable_file(argument: str, value: object, *, owner: str | None = None) -> Path:
-    """``value`` as a Path to an existing regular file."""
+    """``value`` as a Path to an existing regular file.
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    value : str or os.PathLike
+        The path (a non-empty ``str`` or path object; ``bytes`` are refused).
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+
+    Returns
+    -------
+    pathlib.Path
+        The path (read permission is not checked: opening it reports that).
+
+    Raises
+    ------
+    ValidationError
+        Not a non-empty ``str`` or ``os.PathLike``, or not an existing
+        regular file (missing, or a directory).
+    """
     path = _path(argument, value, owner, "a file path")
     if not path.is_file():
         raise _fail(owner, argument, "an existing file", Said(repr(str(path))))
@@ -386,7 +799,29 @@ def readable_file(argument: str, value: object, *, owner: str | None = None) -> 
 
 
 def folder(argument: str, value: object, *, owner: str | None = None) -> Path:
-    """``value`` as a Path for a directory to write into: an existing directory, or a path that is not a file."""
+    """``value`` as a Path for a directory to write into: an existing directory, or a path that is not a file.
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name as the message shows it (it may carry a unit or
+        a hint, ``"dt (ms)"``).
+    value : str or os.PathLike
+        The path (a non-empty ``str`` or path object; ``bytes`` are refused).
+    owner : str or None, optional
+        The caller (function or class), named first in the message.
+
+    Returns
+    -------
+    pathlib.Path
+        The path; it is not created here, nor checked for write permission.
+
+    Raises
+    ------
+    ValidationError
+        Not a non-empty ``str`` or ``os.PathLike``, or a path that exists and
+        is not a directory.
+    """
     path = _path(argument, value, owner, "a directory path")
     if path.exists() and not path.is_dir():
         raise _fail(owner, argument, "a directory (new or existing), not a file", str(path))
