@@ -25,9 +25,6 @@ PUBLIC_MODULES = (
 )
 
 UNDOCUMENTED: frozenset[str] = frozenset({  # not yet in numpydoc form; this set may only shrink
-    "evsim.Analog", "evsim.Event", "evsim.EventTrace", "evsim.PotentialTrace", "evsim.Stochastic", "evsim.Synapse",
-    "evsim.SynapseTable", "evsim.Threshold", "evsim.TraceEvent", "evsim.compose", "evsim.hide", "evsim.limits",
-    "evsim.rename", "evsim.simulate",
     "evsim.behavior.Verdict", "evsim.behavior.compose", "evsim.behavior.distance", "evsim.behavior.estimate",
     "evsim.behavior.hide", "evsim.behavior.solves",
     "evsim.datasets.Dataset", "evsim.datasets.load_digits", "evsim.datasets.load_mnist", "evsim.datasets.read_idx",
@@ -67,20 +64,11 @@ UNDOCUMENTED: frozenset[str] = frozenset({  # not yet in numpydoc form; this set
     "evsim.plot.behavior", "evsim.plot.event_timeline", "evsim.plot.group_of", "evsim.plot.isi",
     "evsim.plot.low_latency", "evsim.plot.population_rate", "evsim.plot.potential", "evsim.plot.potentials",
     "evsim.plot.raster", "evsim.plot.training_curve",
-    "evsim.reference.simulate",
-    "evsim.termination.cuba_self_driven", "evsim.termination.why_endless",
     "evsim.testing.assert_same_behavior", "evsim.testing.assert_spikes_equal", "evsim.testing.compatible_pairs",
     "evsim.testing.continuous_setups", "evsim.testing.converted_nets", "evsim.testing.cuba_models",
     "evsim.testing.discrete_setups", "evsim.testing.distinct_instants", "evsim.testing.integrator_models",
     "evsim.testing.lm_model", "evsim.testing.lm_network", "evsim.testing.networks", "evsim.testing.pick",
     "evsim.testing.single_networks", "evsim.testing.spike_trains",
-    "evsim.timegrid.before", "evsim.timegrid.earlier", "evsim.timegrid.earliest", "evsim.timegrid.time_order",
-    "evsim.validation.choice", "evsim.validation.current_limits", "evsim.validation.flag", "evsim.validation.folder",
-    "evsim.validation.generator", "evsim.validation.instance", "evsim.validation.integer", "evsim.validation.limits",
-    "evsim.validation.name", "evsim.validation.name_set", "evsim.validation.probability",
-    "evsim.validation.readable_file", "evsim.validation.real", "evsim.validation.real_array",
-    "evsim.validation.refuse", "evsim.validation.require_budget", "evsim.validation.shown",
-    "evsim.validation.sorted_times", "evsim.validation.unique_names", "evsim.validation.writable_path",
 })
 
 
