@@ -25,7 +25,30 @@ __all__ = ["if_response", "rate_identity_gap", "constant_input_count", "conversi
 
 
 def if_response(currents, theta: float, v0: float = 0.0) -> tuple[int, float]:
-    """Spike count and final potential of one soft-reset IF neuron (the engine's maths)."""
+    """Spike count and final potential of one soft-reset IF neuron (the engine's maths).
+
+    Parameters
+    ----------
+    currents : array_like of float, shape (T,)
+        The input currents ``z(1) … z(T)``, one per step (finite; may be empty).
+    theta : float
+        Threshold ``θ > 0``: the neuron fires when the potential reaches it and a spike subtracts it.
+    v0 : float, optional
+        Initial potential ``v(0)`` (finite); default 0.
+
+    Returns
+    -------
+    n : int
+        Spike count ``N`` over the ``T`` steps.
+    v : float
+        Final potential ``v(T)``.
+
+    Raises
+    ------
+    ValidationError
+        ``currents`` not a 1-d array of finite real numbers, ``theta`` not a finite number ``> 0``, or ``v0``
+        not a finite real number.
+    """
     currents = real_array("currents", currents, owner="if_response", ndim=1)
     theta = real("theta", theta, owner="if_response", minimum=0.0, exclusive_minimum=True)
     v, n = real("v0", v0, owner="if_response"), 0
@@ -38,7 +61,28 @@ def if_response(currents, theta: float, v0: float = 0.0) -> tuple[int, float]:
 
 
 def rate_identity_gap(currents, theta: float, v0: float = 0.0) -> float:
-    """``θ·N/T − (mean(z) − (v(T) − v(0)) / T)``: zero up to rounding, for any inputs."""
+    """``θ·N/T − (mean(z) − (v(T) − v(0)) / T)``: zero up to rounding, for any inputs.
+
+    Parameters
+    ----------
+    currents : array_like of float, shape (T,)
+        The input currents ``z(1) … z(T)`` (finite, at least one).
+    theta : float
+        Threshold ``θ > 0``.
+    v0 : float, optional
+        Initial potential ``v(0)``; default 0.
+
+    Returns
+    -------
+    float
+        The gap, computed from :func:`if_response`'s ``N`` and ``v(T)``.
+
+    Raises
+    ------
+    ValidationError
+        ``currents`` empty or not a 1-d array of finite real numbers, ``theta`` not a finite number ``> 0``,
+        or ``v0`` not a finite real number.
+    """
     currents = real_array("currents", currents, owner="rate_identity_gap", ndim=1, allow_empty=False)
     n, v_end = if_response(currents, theta, v0)
     T = currents.size
@@ -46,7 +90,31 @@ def rate_identity_gap(currents, theta: float, v0: float = 0.0) -> float:
 
 
 def constant_input_count(z, steps: int, theta, v0=0):
-    """``clip(floor((z·T + v(0)) / θ), 0, T)`` (works with ``fractions.Fraction`` too)."""
+    """``clip(floor((z·T + v(0)) / θ), 0, T)`` (works with ``fractions.Fraction`` too).
+
+    Parameters
+    ----------
+    z : real number
+        The constant input current of every step (``int``, ``float`` or ``Fraction``, kept exact).
+    steps : int
+        Number of steps ``T >= 1``.
+    theta : real number
+        Threshold ``θ > 0``.
+    v0 : real number, optional
+        Initial potential ``v(0)``; default 0. The formula is the IF neuron's count for ``v(0) ∈ [0, θ)``
+        (see the module docstring), which is not checked here.
+
+    Returns
+    -------
+    int
+        The spike count ``N``, in ``[0, T]``.
+
+    Raises
+    ------
+    ValidationError
+        ``z`` or ``v0`` not a finite real number, ``theta`` not one ``> 0``, or ``steps`` not an integer
+        ``>= 1``.
+    """
     owner = "constant_input_count"
     real("z", z, owner=owner), real("v0", v0, owner=owner)  # checked, kept exact (a Fraction stays one)
     real("theta", theta, owner=owner, minimum=0.0, exclusive_minimum=True)
@@ -55,14 +123,55 @@ def constant_input_count(z, steps: int, theta, v0=0):
 
 
 def conversion_error_bound(theta: float, steps: int) -> float:
-    """``θ / (2T)``: the largest ``|θ·N/T − clip(z, 0, θ)|`` with ``v(0) = θ/2``."""
+    """``θ / (2T)``: the largest ``|θ·N/T − clip(z, 0, θ)|`` with ``v(0) = θ/2``.
+
+    Parameters
+    ----------
+    theta : float
+        Threshold ``θ > 0``.
+    steps : int
+        Number of steps ``T >= 1``.
+
+    Returns
+    -------
+    float
+        The bound ``θ / (2T)``.
+
+    Raises
+    ------
+    ValidationError
+        ``theta`` not a finite number ``> 0``, or ``steps`` not an integer ``>= 1``.
+    """
     real("theta", theta, owner="conversion_error_bound", minimum=0.0, exclusive_minimum=True)
     integer("steps", steps, owner="conversion_error_bound", minimum=1)
     return theta / (2 * steps)
 
 
 def qcfs(z, lam: float, levels: int, shift: float = 0.5):
-    """QCFS activation ``λ·clip(floor(z·L/λ + φ)/L, 0, 1)``."""
+    """QCFS activation ``λ·clip(floor(z·L/λ + φ)/L, 0, 1)``.
+
+    Parameters
+    ----------
+    z : array_like of float
+        Pre-activations, any shape (finite).
+    lam : float
+        The ceiling ``λ > 0`` (the trainable threshold of Bu et al.).
+    levels : int
+        Quantisation levels ``L >= 1``.
+    shift : float, optional
+        The shift ``φ``; default 0.5, Bu et al.'s choice (Theorem 1's exact case is ``φ = 0``).
+
+    Returns
+    -------
+    ndarray
+        ``h(z)``, float64 of ``z``'s shape, each value one of ``0, λ/L, …, λ``.
+
+    Raises
+    ------
+    ValidationError
+        ``z`` not an array of finite real numbers, ``lam`` not a finite number ``> 0``, ``levels`` not an
+        integer ``>= 1``, or ``shift`` not a finite real number.
+    """
     z = real_array("z", z, owner="qcfs")
     lam = real("lam", lam, owner="qcfs", minimum=0.0, exclusive_minimum=True)
     levels = integer("levels", levels, owner="qcfs", minimum=1)

@@ -44,7 +44,27 @@ __all__ = ["ann_activations", "snn_rates", "activation_errors", "expected_errors
 
 
 def ann_activations(ann: Sequential, x: np.ndarray) -> list[np.ndarray]:
-    """The ANN's output after each activation layer, flattened per sample."""
+    """The ANN's output after each activation layer, flattened per sample.
+
+    Parameters
+    ----------
+    ann : Sequential
+        The ANN.
+    x : array_like of float, shape (samples, ...)
+        A non-empty batch of finite inputs, one row per sample, of the shape the ANN's first layer takes.
+
+    Returns
+    -------
+    list of ndarray
+        One ``(samples, neurons)`` array per activation layer (``ReLU``, ``ClipReLU``, ``QCFS``), in
+        order.
+
+    Raises
+    ------
+    ValidationError
+        ``ann`` not a ``Sequential``, ``x`` not a non-empty batch of finite real numbers, or a layer
+        refusing the shape it receives.
+    """
     checks.instance("ann", ann, Sequential, accepted="a Sequential ANN", owner="ann_activations")
     x = checks.samples("x", x, owner="ann_activations")
     out = []
@@ -56,7 +76,29 @@ def ann_activations(ann: Sequential, x: np.ndarray) -> list[np.ndarray]:
 
 
 def snn_rates(snn: SpikingNet, x: np.ndarray, steps: int) -> list[np.ndarray]:
-    """``θ·N/T`` of every spiking neuron, per sample: ``(batch, neurons)`` per layer (``run`` checks the arguments)."""
+    """``θ·N/T`` of every spiking neuron, per sample: ``(batch, neurons)`` per layer (``run`` checks the arguments).
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        The converted net.
+    x : array_like of float
+        The inputs, ``(batch, *snn.input_shape)``, fed as analog input at every step.
+    steps : int
+        Number of steps ``T >= 1``.
+
+    Returns
+    -------
+    list of ndarray
+        Per spiking layer, a ``(batch, neurons)`` float array of rates ``θ·N/T``.
+
+    Raises
+    ------
+    ValidationError
+        An argument :func:`~evsim.deep.run` refuses.
+    LimitError
+        The run would need more memory than ``evsim.limits(memory=...)`` allows.
+    """
     result = run(snn, x, steps, record_spikes=True)
     thetas = snn.thresholds
     return [theta * spikes.sum(axis=0) / steps for theta, spikes in zip(thetas, result.spikes)]
@@ -75,7 +117,33 @@ def _matching_activations(snn: SpikingNet, ann: Sequential, x: np.ndarray, *, ow
 
 
 def activation_errors(snn: SpikingNet, ann: Sequential, x: np.ndarray, steps: int) -> list[np.ndarray]:
-    """``e = θ·N/T − a`` of every spiking layer: ``(images, neurons)`` per layer, from one run."""
+    """``e = θ·N/T − a`` of every spiking layer: ``(images, neurons)`` per layer, from one run.
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        The converted net.
+    ann : Sequential
+        The ANN ``snn`` was converted from: its activation layers pair, by width, with ``snn``'s spiking
+        layers.
+    x : array_like of float
+        The inputs, ``(images, *snn.input_shape)`` (analog input at every step of the SNN).
+    steps : int
+        Number of steps ``T >= 1``.
+
+    Returns
+    -------
+    list of ndarray
+        Per spiking layer, the ``(images, neurons)`` errors ``e``.
+
+    Raises
+    ------
+    ValidationError
+        ``snn`` not a ``SpikingNet``, ``ann`` not a ``Sequential`` or with activation layers of other widths,
+        or ``x`` or ``steps`` refused (by the ANN's layers or by :func:`~evsim.deep.run`).
+    LimitError
+        The run would need more memory than ``evsim.limits(memory=...)`` allows.
+    """
     activations = _matching_activations(snn, ann, x, owner="activation_errors")
     return [r - a for r, a in zip(snn_rates(snn, x, steps), activations)]
 
@@ -90,12 +158,46 @@ def _errors(value: object, *, owner: str) -> list[np.ndarray]:
 
 def expected_errors(errors: list[np.ndarray]) -> np.ndarray:
     """Per layer of :func:`activation_errors`, the mean over neurons of ``|mean over images of e|``:
-    what calibration zeroes."""
+    what calibration zeroes.
+
+    Parameters
+    ----------
+    errors : list of ndarray
+        What :func:`activation_errors` returns: a list (or tuple) of non-empty ``(images, neurons)`` arrays of
+        finite real numbers.
+
+    Returns
+    -------
+    ndarray
+        One value per layer.
+
+    Raises
+    ------
+    ValidationError
+        ``errors`` not a list or tuple of such arrays.
+    """
     return np.array([np.abs(e.mean(axis=0)).mean() for e in _errors(errors, owner="expected_errors")])
 
 
 def per_image_errors(errors: list[np.ndarray]) -> np.ndarray:
-    """Per layer of :func:`activation_errors`, the mean of ``|e|`` over images and neurons."""
+    """Per layer of :func:`activation_errors`, the mean of ``|e|`` over images and neurons.
+
+    Parameters
+    ----------
+    errors : list of ndarray
+        What :func:`activation_errors` returns: a list (or tuple) of non-empty ``(images, neurons)`` arrays of
+        finite real numbers.
+
+    Returns
+    -------
+    ndarray
+        One value per layer.
+
+    Raises
+    ------
+    ValidationError
+        ``errors`` not a list or tuple of such arrays.
+    """
     return np.array([np.abs(e).mean() for e in _errors(errors, owner="per_image_errors")])
 
 
@@ -106,7 +208,38 @@ def _with_v_init(snn: SpikingNet, k: int, v0: np.ndarray) -> SpikingNet:
 
 
 def calibrate(snn: SpikingNet, ann: Sequential, x: np.ndarray, steps: int, iterations: int = 3) -> SpikingNet:
-    """``snn`` with per-neuron initial potentials calibrated for ``steps`` (see the module docstring)."""
+    """``snn`` with per-neuron initial potentials calibrated for ``steps`` (see the module docstring).
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        The converted net to calibrate.
+    ann : Sequential
+        The ANN ``snn`` was converted from (its activation layers pair, by width, with ``snn``'s spiking
+        layers): the targets ``a``.
+    x : array_like of float
+        The calibration inputs, ``(samples, *snn.input_shape)`` (training data; analog input at every step).
+    steps : int
+        The number of steps ``T >= 1`` the net will run for.
+    iterations : int, optional
+        Correction rounds per layer, ``>= 1``; default 3. Each round runs the net on ``x`` four times (the
+        current ``v(0)`` and three candidates).
+
+    Returns
+    -------
+    SpikingNet
+        A copy of ``snn`` whose spiking layers' ``v_init`` hold one potential in ``[0, θ)`` per neuron, with
+        ``v_init_rule`` ``"calibrated(T=<steps>)"``; ``snn`` itself is unchanged.
+
+    Raises
+    ------
+    ValidationError
+        ``snn`` not a ``SpikingNet``, ``ann`` not a ``Sequential`` or with activation layers of other widths,
+        ``x`` not a non-empty batch of ``snn.input_shape`` samples of finite real numbers, or ``steps`` or
+        ``iterations`` not an integer ``>= 1``.
+    LimitError
+        A run would need more memory than ``evsim.limits(memory=...)`` allows.
+    """
     owner = "calibrate"
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner=owner)
     checks.instance("ann", ann, Sequential, accepted="a Sequential ANN", owner=owner)

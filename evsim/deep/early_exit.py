@@ -35,7 +35,21 @@ TEMPERATURES = (1.0, 2.0, 4.0)
 
 @dataclass(frozen=True)
 class ExitChoice:
-    """The chosen setting and what it measured on the tuning set."""
+    """The chosen setting and what it measured on the tuning set.
+
+    Attributes
+    ----------
+    exit_threshold : float
+        The chosen ``α``.
+    temperature : float
+        The chosen softmax temperature.
+    avg_steps : float
+        Mean steps per sample with that setting (:attr:`~evsim.deep.RunResult.avg_steps`).
+    accuracy : float
+        Accuracy at each sample's exit with that setting (:attr:`~evsim.deep.RunResult.exit_accuracy`).
+    fixed_accuracy : float
+        Accuracy after all ``steps`` steps without early exit, the reference.
+    """
 
     exit_threshold: float
     temperature: float
@@ -51,6 +65,44 @@ def tune_exit(snn: SpikingNet, x: np.ndarray, labels: np.ndarray, steps: int, *,
 
     Every setting runs ``steps`` steps with analog input unless ``run_options``
     say otherwise; ``tolerance`` is a fraction (0.005 = half a point).
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        The converted net.
+    x : array_like of float
+        The tuning inputs, ``(samples, *snn.input_shape)`` (in ``[0, 1]`` for the spike encodings).
+    labels : array_like of int
+        One class label per sample; required (``None`` is refused).
+    steps : int
+        The fixed ``T``, and every setting's largest number of steps.
+    thresholds : sequence of float, optional
+        The ``α`` to try, each ``0 < α < 1``; default :data:`THRESHOLDS`.
+    temperatures : sequence of float, optional
+        The softmax temperatures to try, each ``> 0``; default :data:`TEMPERATURES`.
+    tolerance : float, optional
+        Accuracy a setting may lose against the fixed-``T`` accuracy, in ``[0, 1)``; default 0.
+    **run_options
+        Further keyword arguments of :func:`~evsim.deep.run` (:data:`RUN_OPTIONS`: ``encoding``, ``rng``,
+        ``chunk``, ``record_spikes``, ``compensation``, ``single_spike``), passed to every run. With
+        ``encoding="rate"`` (no ``compensation``), an integer ``rng`` gives every run the same input spikes;
+        ``None`` or a Generator gives each run new ones.
+
+    Returns
+    -------
+    ExitChoice
+        The setting with the fewest average steps among those that keep the accuracy (ties: the earlier
+        one, temperatures in the outer loop, thresholds in the inner), with what it measured.
+
+    Raises
+    ------
+    ValidationError
+        A threshold outside ``(0, 1)``, a temperature not ``> 0`` (or an empty sequence of either),
+        ``tolerance`` outside ``[0, 1)``, ``run_options`` naming ``labels``, ``exit_threshold``,
+        ``temperature`` or an option ``run`` does not take, ``labels`` ``None``, an argument ``run``
+        refuses; or no setting keeps the accuracy within ``tolerance``.
+    LimitError
+        A run would need more memory than ``evsim.limits(memory=...)`` allows.
     """
     owner = "tune_exit"
     thresholds = tuple(checks.exit_probability(f"thresholds[{i}]", alpha, owner=owner)

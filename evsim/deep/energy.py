@@ -20,19 +20,78 @@ __all__ = ["E_AC", "E_MAC", "ann_macs", "ann_energy", "energy_ratio"]
 
 
 def ann_macs(snn: SpikingNet) -> np.ndarray:
-    """Multiply-accumulates per image of the ANN the net came from, per layer."""
+    """Multiply-accumulates per image of the ANN the net came from, per layer.
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        The converted net; its layers' ops are the ANN's.
+
+    Returns
+    -------
+    ndarray
+        One float per layer of ``snn`` (the spiking layers, then the output layer): the nonzero entries of the
+        layer's matrix (its nonzero weights, pooling folded in), one MAC each per image.
+
+    Raises
+    ------
+    ValidationError
+        ``snn`` not a ``SpikingNet``.
+    """
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner="ann_macs")
     return np.array([fan_out(layer.ops, layer.input_shape).sum() for layer in snn.layers], float)
 
 
 def ann_energy(snn: SpikingNet, e_mac: float = E_MAC) -> float:
-    """Joules per image of the ANN: ``Σ_l MACs_l · E_MAC``."""
+    """Joules per image of the ANN: ``Σ_l MACs_l · E_MAC``.
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        The converted net (:func:`ann_macs` counts its ANN's operations).
+    e_mac : float, optional
+        Joules per multiply-accumulate, ``> 0``; default :data:`E_MAC` (4.6 pJ).
+
+    Returns
+    -------
+    float
+        Joules per image.
+
+    Raises
+    ------
+    ValidationError
+        ``snn`` not a ``SpikingNet``, or ``e_mac`` not a finite number ``> 0``.
+    """
     e_mac = real("e_mac", e_mac, owner="ann_energy", minimum=0.0, exclusive_minimum=True)
     return float(ann_macs(snn).sum() * e_mac)
 
 
 def energy_ratio(result: RunResult, snn: SpikingNet, e_ac: float = E_AC, e_mac: float = E_MAC) -> float:
-    """SNN joules per image over ANN joules per image (below 1: the SNN is cheaper)."""
+    """SNN joules per image over ANN joules per image (below 1: the SNN is cheaper).
+
+    Parameters
+    ----------
+    result : RunResult
+        A run of ``snn`` (:func:`~evsim.deep.run`); its counted operations over its batch give the SNN's
+        joules per image. That it came from ``snn`` is not checked.
+    snn : SpikingNet
+        The converted net, whose ANN's MACs give the ANN's joules per image.
+    e_ac : float, optional
+        Joules per accumulate, ``>= 0``; default :data:`E_AC` (0.9 pJ).
+    e_mac : float, optional
+        Joules per multiply-accumulate, ``> 0``; default :data:`E_MAC` (4.6 pJ).
+
+    Returns
+    -------
+    float
+        The ratio.
+
+    Raises
+    ------
+    ValidationError
+        ``result`` not a ``RunResult``, ``snn`` not a ``SpikingNet``, ``e_ac`` not a finite number ``>= 0``,
+        or ``e_mac`` not one ``> 0``.
+    """
     checks.instance("result", result, RunResult, accepted="a RunResult (from deep.run)", owner="energy_ratio")
     images = result.logits.shape[1]
     return result.energy(e_ac, e_mac) / images / ann_energy(snn, e_mac)

@@ -27,6 +27,25 @@ __all__ = ["SpikeCode", "analog_events", "compensate", "decode_hybrid", "decode_
 
 
 def to_inputs(code: SpikeCode, names=None) -> dict:
-    """The event view of a code (see :meth:`SpikeCode.to_inputs`)."""
+    """The event view of a code (see :meth:`SpikeCode.to_inputs`).
+
+    Parameters
+    ----------
+    code : SpikeCode
+        The code (from an encoder).
+    names : sequence of str or callable, optional
+        One distinct name per flattened element, or a function from a flat index to its name; default
+        ``x0, x1, …``.
+
+    Returns
+    -------
+    dict
+        ``{name: times}`` (ms) for every element, or ``{name: Analog(times, values)}`` where a value is not 1.
+
+    Raises
+    ------
+    ValidationError
+        ``code`` not a ``SpikeCode``, or ``names`` not that many distinct non-empty strings.
+    """
     check.instance("code", code, SpikeCode, owner="to_inputs", accepted="a SpikeCode (from an encoder)")
     return code.to_inputs(names)

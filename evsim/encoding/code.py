@@ -28,7 +28,25 @@ __all__ = ["SpikeCode", "input_names"]
 
 
 def input_names(size: int, prefix: str = "x") -> list[str]:
-    """Default event-view names: ``x0, x1, …`` for the flattened elements."""
+    """Default event-view names: ``x0, x1, …`` for the flattened elements.
+
+    Parameters
+    ----------
+    size : int
+        Number of elements, ``>= 0``.
+    prefix : str, optional
+        What each name starts with; default ``"x"``.
+
+    Returns
+    -------
+    list of str
+        ``prefix`` followed by ``0 … size − 1``.
+
+    Raises
+    ------
+    ValidationError
+        ``size`` not an integer ``>= 0``, or ``prefix`` not a string.
+    """
     size = check.integer("size", size, owner="input_names", minimum=0)
     check.instance("prefix", prefix, str, owner="input_names", accepted="a string")
     return [f"{prefix}{i}" for i in range(size)]

@@ -23,6 +23,26 @@ def decode_rate(code: SpikeCode, *, gain: float = 1.0, offset: float = 0.0) -> n
 
     For the regular code (gain 1, offset 0) ``|decoded − x| <= 1/(2·steps)``;
     for Bernoulli it is unbiased with standard deviation ``sqrt(p(1−p)/steps)``.
+
+    Parameters
+    ----------
+    code : SpikeCode
+        The code (its events' values are summed: analog values count as they are).
+    gain : float, optional
+        The encoder's gain, a finite number other than 0; default 1.
+    offset : float, optional
+        The encoder's offset; default 0.
+
+    Returns
+    -------
+    ndarray
+        The estimate of each element, float64 of the code's shape.
+
+    Raises
+    ------
+    ValidationError
+        ``code`` not a ``SpikeCode``, ``gain`` 0 or not a finite real number, or ``offset`` not a finite real
+        number.
     """
     _code(code, "decode_rate")
     gain = check.real("gain", gain, owner="decode_rate")
@@ -34,13 +54,45 @@ def decode_rate(code: SpikeCode, *, gain: float = 1.0, offset: float = 0.0) -> n
 
 
 def analog_events(code: SpikeCode) -> np.ndarray:
-    """Which events are analog: step 0 of a hybrid code, else values other than 1."""
+    """Which events are analog: step 0 of a hybrid code, else values other than 1.
+
+    Parameters
+    ----------
+    code : SpikeCode
+        The code.
+
+    Returns
+    -------
+    ndarray of bool
+        One entry per event, in the code's event order (``code.index``, ``code.time``, ``code.value``).
+
+    Raises
+    ------
+    ValidationError
+        ``code`` not a ``SpikeCode``.
+    """
     _code(code, "analog_events")
     return code.time == 0 if code.kind == "hybrid" else code.value != 1.0
 
 
 def first_spike_times(code: SpikeCode) -> np.ndarray:
-    """Time (ms) of each element's first spike, ``inf`` if none; analog events are not spikes."""
+    """Time (ms) of each element's first spike, ``inf`` if none; analog events are not spikes.
+
+    Parameters
+    ----------
+    code : SpikeCode
+        The code.
+
+    Returns
+    -------
+    ndarray
+        Float64 of the code's shape.
+
+    Raises
+    ------
+    ValidationError
+        ``code`` not a ``SpikeCode``.
+    """
     _code(code, "first_spike_times")
     keep = ~analog_events(code)
     first = np.full(code.size, np.inf)
@@ -57,6 +109,31 @@ def decode_ttfs(code: SpikeCode, *, kind: str = "linear", threshold: float = 0.0
     step, ``1/(2(last − first))``, of the encoded value when times were
     rounded. Log: ``x = threshold / (1 − exp(−t/tau))``. Elements that never
     fired decode to ``silent``.
+
+    Parameters
+    ----------
+    code : SpikeCode
+        A TTFS or hybrid code; its analog events are skipped (:func:`first_spike_times`).
+    kind : {"linear", "log"}, optional
+        The TTFS code it was encoded with; default ``"linear"``.
+    threshold : float, optional
+        The log code's threshold, ``> 0`` for ``kind="log"`` (unused by ``"linear"``); default 0.
+    tau : float, optional
+        The log code's time constant (ms, ``> 0``; unused by ``"linear"``); default 1.
+    silent : float, optional
+        The value of an element without a spike (``±inf`` allowed, not NaN); default 0.
+
+    Returns
+    -------
+    ndarray
+        The decoded values, float64 of the code's shape. A log-coded spike at time 0 (a value rounded to
+        step 0) decodes to ``inf``.
+
+    Raises
+    ------
+    ValidationError
+        ``code`` not a ``SpikeCode``, ``kind`` not one of the two, ``threshold`` not a finite real number
+        (``> 0`` for ``"log"``), ``tau`` not a finite number ``> 0``, or ``silent`` NaN or not a real number.
     """
     owner = "decode_ttfs"
     _code(code, owner)
@@ -78,7 +155,23 @@ def decode_ttfs(code: SpikeCode, *, kind: str = "linear", threshold: float = 0.0
 
 
 def decode_hybrid(code: SpikeCode) -> np.ndarray:
-    """The analog value each element carried at step 0 of a hybrid code (exact)."""
+    """The analog value each element carried at step 0 of a hybrid code (exact).
+
+    Parameters
+    ----------
+    code : SpikeCode
+        A hybrid code (kind ``"hybrid"``, from :func:`~evsim.encoding.hybrid`).
+
+    Returns
+    -------
+    ndarray
+        Float64 of the code's shape; 0 where an element sent no analog event.
+
+    Raises
+    ------
+    ValidationError
+        ``code`` not a ``SpikeCode``, or not a hybrid code.
+    """
     _code(code, "decode_hybrid")
     if code.kind != "hybrid":
         raise ValidationError(f"decode_hybrid: code must be a hybrid code (kind 'hybrid'), got kind {code.kind!r}")
@@ -89,7 +182,28 @@ def decode_hybrid(code: SpikeCode) -> np.ndarray:
 
 
 def decode_potential(record: SpikeRecord, names: Sequence[str], at: float) -> np.ndarray:
-    """Potentials of probed neurons at time ``at`` (ms): the output-potential readout."""
+    """Potentials of probed neurons at time ``at`` (ms): the output-potential readout.
+
+    Parameters
+    ----------
+    record : SpikeRecord
+        A run's record (from ``simulate`` with ``probes=[...]``).
+    names : sequence of str
+        Distinct neurons whose potential was probed.
+    at : float
+        The time (ms, ``>= 0``); at an update time the potential after that update.
+
+    Returns
+    -------
+    ndarray
+        One potential per name, in order.
+
+    Raises
+    ------
+    ValidationError
+        ``record`` not a ``SpikeRecord``, ``names`` not distinct non-empty strings or naming a neuron that
+        was not probed, or ``at`` not a finite real number ``>= 0``.
+    """
     owner = "decode_potential"
     check.instance("record", record, SpikeRecord, owner=owner, accepted="a SpikeRecord (from simulate)")
     names = check.unique_names("names", names, owner=owner)

@@ -58,6 +58,41 @@ def rate(x, steps: int, *, method: str = "bernoulli", gain: float = 1.0, offset:
     * ``"regular"`` (ΣΔ): deterministic, exactly ``floor(p·steps + 1/2)``
       spikes, evenly spaced: step ``k`` fires iff
       ``floor(p(k+1) + 1/2) > floor(p·k + 1/2)``.
+
+    Parameters
+    ----------
+    x : array_like of float
+        Values in ``[0, 1]``, any shape.
+    steps : int
+        Number of steps, ``>= 1``.
+    method : {"bernoulli", "poisson", "regular"}, optional
+        Default ``"bernoulli"``.
+    gain, offset : float, optional
+        Map ``x`` to ``p`` as above (finite); default 1 and 0.
+    max_rate : float, optional
+        ``"poisson"`` only: the rate at ``p = 1`` in Hz (``>= 0``); default ``1000/dt``.
+    dt : float, optional
+        Step length in ms, ``> 0``; default 1.
+    rng : None, int, Generator, BitGenerator or SeedSequence, optional
+        The random source of ``"bernoulli"`` and ``"poisson"`` (``"regular"`` draws nothing); default
+        ``None``, fresh entropy.
+    clip : bool, optional
+        ``True``: clip ``x`` into ``[0, 1]`` instead of refusing a value outside; default ``False``.
+
+    Returns
+    -------
+    SpikeCode
+        Spikes of value 1, kind ``"rate/bernoulli"``, ``"rate/poisson"`` (exact float times,
+        ``exact_steps=False``) or ``"rate/regular"``.
+
+    Raises
+    ------
+    ValidationError
+        A value of ``x`` outside ``[0, 1]`` (without ``clip``) or NaN, ``steps`` not an integer ``>= 1``,
+        ``method`` unknown, ``gain``, ``offset`` or ``dt`` refused, ``max_rate`` negative or given for another
+        method, ``rng`` not a seed or generator, or ``clip`` not a bool.
+    LimitError
+        The code would need more memory than ``evsim.limits(memory=...)`` allows.
     """
     method = check.choice("method", method, RATE_METHODS, owner="rate")
     x, (steps, dt) = _values(x, clip, "rate"), _grid(steps, dt, "rate")
@@ -110,6 +145,40 @@ def ttfs(x, steps: int, *, code: str = "linear", threshold: float = 0.0, tau: fl
     with ``fire_last=True``; so do log-coded ones whose time falls after the
     window. With ``continuous=True`` the exact float time is kept, otherwise
     it is rounded (half up) to a step.
+
+    Parameters
+    ----------
+    x : array_like of float
+        Values in ``[0, 1]``, any shape.
+    steps : int
+        Number of steps, ``>= 1``; spikes fall in steps ``0 … steps−1``.
+    code : {"linear", "log"}, optional
+        Default ``"linear"``.
+    threshold : float, optional
+        Elements with ``x <= threshold`` send no spike; for ``"log"`` it must be ``> 0`` (the RC neuron's
+        threshold). Default 0.
+    tau : float, optional
+        The log code's time constant in ms, ``> 0`` (unused by ``"linear"``); default 1.
+    dt : float, optional
+        Step length in ms, ``> 0``; default 1.
+    continuous : bool, optional
+        Keep exact float times; default ``False``.
+    fire_last : bool, optional
+        Make every element that would send no spike fire at the last step; default ``False``.
+    clip : bool, optional
+        ``True``: clip ``x`` into ``[0, 1]`` instead of refusing a value outside; default ``False``.
+
+    Returns
+    -------
+    SpikeCode
+        At most one spike (value 1) per element, kind ``"ttfs/linear"`` or ``"ttfs/log"``.
+
+    Raises
+    ------
+    ValidationError
+        A value of ``x`` outside ``[0, 1]`` (without ``clip``) or NaN, ``steps`` not an integer ``>= 1``,
+        ``code`` unknown, ``threshold`` not a finite real number (``> 0`` for ``"log"``), ``tau`` or ``dt``
+        not a finite number ``> 0``, or a flag not ``True`` or ``False``.
     """
     code = check.choice("code", code, TTFS_CODES, owner="ttfs")
     x, (steps, dt) = _values(x, clip, "ttfs"), _grid(steps, dt, "ttfs")
@@ -142,6 +211,30 @@ def hybrid(x, steps: int, *, threshold: float = 0.0, dt: float = 1.0, clip: bool
     ``1 + (1 − x)(steps − 2)`` rounded half up (brighter earlier); elements
     with ``x <= threshold`` send no spike. With ``steps = 2`` the spike window
     is the single step 1, so the spike's time carries no information.
+
+    Parameters
+    ----------
+    x : array_like of float
+        Values in ``[0, 1]``, any shape.
+    steps : int
+        Number of steps, ``>= 2``.
+    threshold : float, optional
+        Elements with ``x <= threshold`` send no spike; default 0.
+    dt : float, optional
+        Step length in ms, ``> 0``; default 1.
+    clip : bool, optional
+        ``True``: clip ``x`` into ``[0, 1]`` instead of refusing a value outside; default ``False``.
+
+    Returns
+    -------
+    SpikeCode
+        Kind ``"hybrid"``: analog events (value ``x``) at time 0, spikes (value 1) after.
+
+    Raises
+    ------
+    ValidationError
+        A value of ``x`` outside ``[0, 1]`` (without ``clip``) or NaN, ``steps`` not an integer ``>= 2``,
+        ``threshold`` not a finite real number, ``dt`` not a finite number ``> 0``, or ``clip`` not a bool.
     """
     x, (steps, dt) = _values(x, clip, "hybrid"), _grid(steps, dt, "hybrid", least=2)
     threshold = check.real("threshold", threshold, owner="hybrid")
@@ -163,6 +256,32 @@ def compensate(code: SpikeCode, x, *, gain: float = 1.0, offset: float = 0.0, cl
     so that the delivered count after ``t`` steps is exactly ``⌊p·t + ½⌋``
     (``p = clip(gain·x + offset, 0, 1)``). The result's events are the
     delivered ones (a spike and a −1 correction at one step cancel).
+
+    Parameters
+    ----------
+    code : SpikeCode
+        A rate code (kind ``"rate/…"``).
+    x : array_like of float
+        The values it encodes, in ``[0, 1]`` and of the code's shape.
+    gain, offset : float, optional
+        As given to :func:`rate` (finite); default 1 and 0.
+    clip : bool, optional
+        ``True``: clip ``x`` into ``[0, 1]`` instead of refusing a value outside; default ``False``.
+
+    Returns
+    -------
+    SpikeCode
+        Kind ``"rate/compensated"``, on whole steps, values 1. Since the delivered counts are fixed, it depends
+        on ``code`` only through its shape, ``steps`` and ``dt``: its events are those of
+        ``rate(x, code.steps, method="regular", gain=gain, offset=offset, dt=code.dt, clip=clip)``.
+
+    Raises
+    ------
+    ValidationError
+        ``code`` not a rate ``SpikeCode``, a value of ``x`` outside ``[0, 1]`` (without ``clip``) or NaN,
+        ``x`` not of the code's shape, or ``gain``, ``offset`` or ``clip`` refused.
+    LimitError
+        The code would need more memory than ``evsim.limits(memory=...)`` allows.
     """
     check.instance("code", code, SpikeCode, owner="compensate")
     if not code.kind.startswith("rate/"):

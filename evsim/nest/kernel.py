@@ -21,7 +21,18 @@ __all__ = ["NestNodes", "to_nest", "simulate", "load_nest"]
 
 
 def load_nest():
-    """The ``nest`` module, quiet; a :class:`ValidationError` saying how to install it where it is missing."""
+    """The ``nest`` module, quiet; a :class:`ValidationError` saying how to install it where it is missing.
+
+    Returns
+    -------
+    module
+        ``nest``, imported with ``PYNEST_QUIET`` set (unless already set) and its verbosity at errors.
+
+    Raises
+    ------
+    ValidationError
+        NEST cannot be imported here.
+    """
     os.environ.setdefault("PYNEST_QUIET", "1")  # no banner
     try:
         import nest
@@ -38,9 +49,19 @@ def load_nest():
 class NestNodes(Mapping):
     """NEST's node handles by evsim name: ``nodes["y"]`` is the ``NodeCollection`` of neuron ``y``.
 
-    A neuron is an ``iaf_psc_delta_ps`` node, an input a ``spike_generator``.
-    ``ids`` holds the NEST node id of every evsim neuron (by evsim index),
-    ``plan`` what was built (:class:`~evsim.nest.mapping.NestPlan`).
+    A neuron is an ``iaf_psc_delta_ps`` node (``iaf_psc_delta`` in a discrete
+    network), an input a ``spike_generator``. Made by :func:`to_nest`.
+
+    Parameters
+    ----------
+    nest : module
+        The ``nest`` module whose kernel holds the nodes.
+    names : tuple of str
+        The evsim network's neuron names, in network order: the mapping's keys.
+    ids : ndarray of int64
+        The NEST node id of every evsim neuron (by evsim index); kept as ``ids``.
+    plan : NestPlan
+        What was built (:class:`~evsim.nest.mapping.NestPlan`); kept as ``plan``.
     """
 
     def __init__(self, nest, names: tuple[str, ...], ids: np.ndarray, plan: NestPlan) -> None:
@@ -72,15 +93,33 @@ def to_nest(net: Network, inputs: InputsLike | None = None, *, resolution: float
     values as its ``spike_weights``), each synapse a ``static_synapse`` with evsim's weight
     (mV) and delay (ms), connected in evsim's row order. The mapping, and
     everything it refuses, is :mod:`evsim.nest.mapping`; :func:`simulate`
-    runs the result. ``resolution`` is NEST's step (ms, whole µs; default:
-    the largest step dividing every delay and refractory period),
-    ``threads`` its ``local_num_threads``.
+    runs the result.
+
+    Parameters
+    ----------
+    net : Network
+        The network: ``Input``, ``IF`` and ``LIF`` neurons, as :mod:`evsim.nest.mapping` accepts them.
+    inputs : mapping, optional
+        ``{input neuron name: spike times (ms)}``, a train also as an ``Analog`` of times and values, as
+        :func:`evsim.simulate` takes them; default none.
+    resolution : float, optional
+        NEST's step (ms, whole µs; default: the largest step dividing every delay and refractory period); a
+        discrete network runs at its ``dt``.
+    threads : int, optional
+        NEST's ``local_num_threads`` (``>= 1``); default 1.
+
+    Returns
+    -------
+    NestNodes
+        The nodes by evsim name, with the ids and the plan.
 
     Raises
     ------
     ValidationError
         A construct NEST cannot run as evsim does (named, with the fix), a
         bad argument, or NEST missing.
+    SchedulingError
+        An input time before 0.
     """
     threads = check.integer("threads", threads, owner="to_nest", minimum=1)
     plan = nest_plan(net, inputs, resolution, owner="to_nest")
@@ -126,8 +165,38 @@ def simulate(net: Network, inputs: InputsLike | None = None, until: float = 0.0,
     input spikes as fed, ordered by ``(time, rank, neuron)`` as evsim's
     record. Spike times are NEST's (``stamp − offset``, within about 1e-13 ms
     of evsim's on the networks the mapping accepts; a discrete network's
-    steps exactly, one step off NEST's stamps). ``recorded`` keeps only
-    those neurons' spikes.
+    steps exactly, one step off NEST's stamps).
+
+    Parameters
+    ----------
+    net : Network
+        The network: ``Input``, ``IF`` and ``LIF`` neurons, as :mod:`evsim.nest.mapping` accepts them.
+    inputs : mapping, optional
+        ``{input neuron name: spike times (ms)}``, a train also as an ``Analog`` of times and values, as
+        :func:`evsim.simulate` takes them; default none.
+    until : float, optional
+        End of the run (ms, exclusive), ``>= 0`` and below :data:`~evsim.nest.mapping.SINGLE_SPIKE_HOLD`
+        (1e9 ms); default 0.
+    threads : int, optional
+        NEST's ``local_num_threads`` (``>= 1``); default 1.
+    resolution : float, optional
+        NEST's step (ms), as for :func:`to_nest`.
+    recorded : str or iterable of str, optional
+        ``recorded`` keeps only those neurons' spikes (input neurons' included); default ``None``, every
+        neuron.
+
+    Returns
+    -------
+    SpikeRecord
+        The spikes, with input spikes as fed, as evsim's event engine records them (no potentials).
+
+    Raises
+    ------
+    ValidationError
+        ``until`` refused, ``recorded`` naming something that is not a neuron of ``net``, anything
+        :func:`to_nest` refuses, or more than one MPI process.
+    SchedulingError
+        An input time before 0.
     """
     until = check.real("until", until, owner="simulate(engine='nest')", minimum=0)
     if until >= SINGLE_SPIKE_HOLD:

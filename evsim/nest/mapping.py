@@ -149,15 +149,32 @@ def nest_plan(net: Network, inputs: InputsLike | None = None, resolution: float 
               owner: str = "to_nest") -> NestPlan:
     """Plan ``net`` with ``inputs`` for NEST, or refuse what NEST cannot run exactly.
 
-    ``resolution`` (ms, whole microseconds) defaults, in continuous time, to
-    the largest step that divides every delay and refractory period (0.1 ms
-    if there is none); a discrete network runs at its ``dt``.
+    Parameters
+    ----------
+    net : Network
+        The network: ``Input``, ``IF`` and ``LIF`` neurons, as :mod:`evsim.nest.mapping` accepts them.
+    inputs : mapping, optional
+        ``{input neuron name: spike times (ms)}``, a train also as an ``Analog`` of times and values, as
+        :func:`evsim.simulate` takes them; default none.
+    resolution : float, optional
+        ``resolution`` (ms, whole microseconds) defaults, in continuous time, to
+        the largest step that divides every delay and refractory period (0.1 ms
+        if there is none); a discrete network runs at its ``dt`` (only ``None`` or ``dt`` accepted).
+    owner : str, optional
+        The function named in error messages; default ``"to_nest"``.
+
+    Returns
+    -------
+    NestPlan
+        What NEST will hold.
 
     Raises
     ------
     ValidationError
         Anything listed in the module docstring, naming the neuron, synapse
         or input, the reason and the fix.
+    SchedulingError
+        An input time before 0.
     """
     check.instance("net", net, Network, owner=owner)
     for name, model in net.neurons.items():

@@ -44,41 +44,50 @@ def from_nir(graph, dt: float | None = None, *, reset: str | None | Mapping[str,
              w_in: str | None | Mapping[str, str | None] = None) -> Network:
     """The evsim network (discrete clock ``dt``) that runs ``graph`` as :mod:`evsim.nirio` defines.
 
-    ``graph`` is a ``nir.NIRGraph`` or the path of a NIR file (``nir.read``
-    without type checking, which would insert nodes). ``dt`` defaults to the
-    ``evsim_dt`` the graph's metadata records (set by
-    :func:`~evsim.nirio.to_nir`); a graph from another tool must be given one
-    (NIR has no field for it), in the unit of its time constants.
-
-    The other arguments say what a NIR file cannot, for every neuron node or,
+    The arguments after ``dt`` say what a NIR file cannot, for every neuron node or,
     as a mapping ``{node path: value}``, for the nodes named (paths as in the
-    flattened graph, ``"1.lif"`` for node ``lif`` of subgraph ``1``):
+    flattened graph, ``"1.lif"`` for node ``lif`` of subgraph ``1``).
 
-    ``reset``
+    Evaluated in evsim's order of operations; the spikes equal the library's
+    as long as no potential lies within rounding of a threshold.
+
+    Parameters
+    ----------
+    graph : nir.NIRGraph, str or os.PathLike
+        ``graph`` is a ``nir.NIRGraph`` or the path of a NIR file (``nir.read``
+        without type checking, which would insert nodes).
+    dt : float, optional
+        The clock, ``> 0``. ``dt`` defaults to the
+        ``evsim_dt`` the graph's metadata records (set by
+        :func:`~evsim.nirio.to_nir`); a graph from another tool must be given one
+        (NIR has no field for it), in the unit of its time constants.
+    reset : None, "subtract" or mapping, optional
         ``None``: the hard reset to ``v_reset`` the file writes.
         ``"subtract"``: a soft reset instead, as snnTorch's
         ``reset_mechanism="subtract"`` (which it exports as ``v_reset = 0``):
         ``v_threshold`` is taken off the next step's decayed potential,
         ``v_k = β·v_{k−1} + I_k − s_{k−1}·v_threshold`` — evsim's subtract
-        reset by ``reset_by = v_threshold/β``.
-    ``refractory``
+        reset by ``reset_by = v_threshold/β``. Default ``None``.
+    refractory : float, None or mapping, optional
         A refractory period (the graph's time unit, a multiple of ``dt``).
         ``2·dt`` holds the potential at its reset value for the step after a
         spike and drops that step's input: snnTorch's ``RLeaky`` with
-        ``reset_mechanism="zero"``.
-    ``loop_delay``
+        ``reset_mechanism="zero"``. Default ``None``: none.
+    loop_delay : bool, optional
         ``True``: a path from a neuron node back to itself with no ``Delay``
         node (snnTorch's ``RLeaky`` exports ``lif → w_rec → lif``) acts one
         step later, as the recurrent layers of snnTorch and Norse run it.
         ``False`` (the default) refuses such a loop.
-    ``w_in``
+    w_in : None, "unscaled" or mapping, optional
         CubaLIF nodes: ``None``, the file's input weight; ``"unscaled"``, the
         input jumps into the current as it is (``i ← i + I`` before the
         decay, Norse's ``LIFCell``, whose files write ``w_in = 1``): the
-        ``w_in = tau_syn/dt`` under which NIR's equations say that.
+        ``w_in = tau_syn/dt`` under which NIR's equations say that. Default ``None``.
 
-    Evaluated in evsim's order of operations; the spikes equal the library's
-    as long as no potential lies within rounding of a threshold.
+    Returns
+    -------
+    Network
+        A discrete network of clock ``dt``.
 
     Raises
     ------

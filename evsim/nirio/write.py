@@ -41,6 +41,27 @@ def to_nir(obj: Network | SpikingNet):
     bit for bit as :func:`evsim.deep.to_network` (checked here; a group with
     no or several weighted ops, or pooling after its weighted op), every
     group is written as one ``Affine`` of its matrix instead.
+
+    Parameters
+    ----------
+    obj : Network or SpikingNet
+        A discrete-time network of ``Input``, ``IF``, ``LIF`` and ``CubaLIF`` neurons, or a converted net.
+
+    Returns
+    -------
+    nir.NIRGraph
+        The graph, with evsim's exact parameters, ``dt`` and synapse rows in ``evsim_*`` metadata.
+
+    Raises
+    ------
+    ValidationError
+        ``obj`` neither a ``Network`` nor a ``SpikingNet``, a continuous-time network, or a converted net
+        :func:`evsim.deep.to_network` refuses.
+    UnsupportedNode
+        A neuron of a kind NIR has no node for (``Stochastic``, ``Threshold``, …).
+    LimitError
+        A converted net's network, or a dense matrix of the check that it reads back, would need more memory
+        than ``evsim.limits(memory=...)`` allows.
     """
     import nir
 
