@@ -36,8 +36,8 @@ class EmptySchedule(EvsimError, IndexError):
 
 
 class LimitError(EvsimError, ValueError):
-    """A call would need more memory than evsim's limits allow; refused before allocating.
+    """A call would need more than one of evsim's limits allows (memory, file bytes, work); refused before it starts.
 
     The message gives the estimate, the limit and how to raise it
-    (``with evsim.limits(memory=...):``).
+    (``with evsim.limits(memory=..., work=...):``).
     """

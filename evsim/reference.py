@@ -77,7 +77,7 @@ class Run:
         Spike (or input event) times of every neuron, in ms.
     deliveries : list of (float, str, str, float)
         Every summed delivery: ``(time ms, neuron, "deliver" or "blocked", summed value)``,
-        sorted by time then neuron name (IF/LIF neurons).
+        sorted by time then neuron name (IF, LIF and CubaLIF neurons).
     """
 
     trains: dict[str, list[float]]

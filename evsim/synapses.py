@@ -49,8 +49,9 @@ class Synapse:
         check.name("source", self.source, owner="Synapse")
         check.name("target", self.target, owner="Synapse")
         owner = f"synapse {self.source!r} -> {self.target!r}"
-        check.real("weight", self.weight, owner=owner)
-        check.real("delay (ms)", self.delay, owner=owner, minimum=0)
+        # kept as the Python floats checked (a NumPy scalar would print as np.float64(0.5) under NumPy 2)
+        object.__setattr__(self, "weight", check.real("weight", self.weight, owner=owner))
+        object.__setattr__(self, "delay", check.real("delay (ms)", self.delay, owner=owner, minimum=0))
 
 
 @dataclass(frozen=True, eq=False)
