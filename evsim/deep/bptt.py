@@ -63,6 +63,22 @@ def relaxed_reset(m: np.ndarray, s: np.ndarray, theta: float, reset: str) -> np.
     At ``s`` in {0, 1} these are :func:`evsim.neurons.apply_reset`'s values
     (``m − s·θ`` and ``where(s, 0, m)``); between, the interpolation the
     relaxed forward pass differentiates.
+
+    Parameters
+    ----------
+    m : ndarray
+        The potentials before the reset.
+    s : ndarray
+        The spikes, real-valued (broadcastable with ``m``).
+    theta : float
+        The threshold ``θ``.
+    reset : {"subtract", "zero"}
+        The layer's reset. Not checked: any value but ``"subtract"`` gives the zero reset.
+
+    Returns
+    -------
+    ndarray
+        The potentials after the reset.
     """
     return m - theta * s if reset == "subtract" else m * (1.0 - s)
 
@@ -85,10 +101,23 @@ class _LayerTape:
 class Tape:
     """What :func:`forward` computed and kept for :func:`backward`.
 
-    ``logits``: ``(steps, batch, classes)`` cumulative output after each step
-    (as :attr:`RunResult.logits <evsim.deep.runner.RunResult>`); ``spikes``:
-    per spiking layer, ``(steps, batch, *shape)`` spikes (bool on the hard
-    tape, ``a·σ`` on the relaxed one).
+    Attributes
+    ----------
+    net : SpikingNet
+        The net that ran.
+    surrogate : Surrogate
+        The pseudo-derivative :func:`backward` uses (and, relaxed, the ``σ`` that ran).
+    relaxed, detach_reset : bool
+        :func:`forward`'s arguments of the same names.
+    logits : ndarray
+        ``(steps, batch, classes)`` cumulative output after each step
+        (as :attr:`RunResult.logits <evsim.deep.runner.RunResult>`).
+    layers : tuple
+        Per layer of ``net``, its record over the steps (the group's inputs and,
+        in a spiking layer, the neuron variables), what :func:`backward` reads.
+    spikes : list of ndarray
+        Per spiking layer, ``(steps, batch, *shape)`` spikes (bool on the hard
+        tape, ``a·σ`` on the relaxed one); a property, computed from ``layers``.
     """
 
     net: SpikingNet
@@ -107,10 +136,19 @@ class Tape:
 class LayerGradients:
     """The gradients of one layer's parameters.
 
-    ``weights``: per op of the group, the gradient of its ``params["W"]``
-    (None for ops without weights); ``bias``: of :attr:`SpikingLayer.bias`;
-    ``v_init``; ``beta`` and ``synapse_beta`` (None where the layer has no such
-    parameter: the accumulator, a layer without current).
+    Attributes
+    ----------
+    weights : tuple of (ndarray or None)
+        Per op of the group, the gradient of its ``params["W"]`` (None for ops without weights).
+    bias : ndarray
+        Of :attr:`SpikingLayer.bias`.
+    v_init : ndarray or None, optional
+        Of ``v_init`` (shape ``output_shape``); None for the accumulator.
+    beta : float or None, optional
+        Of ``beta``; None for the accumulator.
+    synapse_beta : float or None, optional
+        Of ``synapse_beta``. None (the default of these three) where the layer has
+        no such parameter: the accumulator, a layer without current.
     """
 
     weights: tuple[np.ndarray | None, ...]
@@ -124,14 +162,43 @@ def forward(snn: SpikingNet, x: np.ndarray, steps: int, surrogate: Surrogate, *,
             relaxed: bool = False, detach_reset: bool = False) -> Tape:
     """Run ``snn`` for ``steps`` steps, keeping what :func:`backward` needs.
 
-    ``x``: ``(batch, *input_shape)`` analog values, the same every step, or
-    ``(steps, batch, *input_shape)`` values per step (e.g. a spike code from
-    :func:`evsim.deep.runner.encode_batch`). Each layer resets as its
-    :attr:`~evsim.deep.convert.SpikingLayer.reset` says. ``relaxed``:
-    replace the spike ``H`` by the surrogate's ``σ`` (see the module
-    docstring). ``detach_reset`` is kept for :func:`backward`. With
-    ``relaxed=False`` the spikes and logits are :func:`evsim.deep.run`'s
-    (with the same ``single_spike``), bit for bit.
+    Each layer resets as its :attr:`~evsim.deep.convert.SpikingLayer.reset`
+    says. With ``relaxed=False`` the spikes and logits are
+    :func:`evsim.deep.run`'s (with the same ``single_spike``), bit for bit.
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        The net.
+    x : ndarray
+        ``(batch, *input_shape)`` analog values, the same every step, or
+        ``(steps, batch, *input_shape)`` values per step (e.g. a spike code from
+        :func:`evsim.deep.runner.encode_batch`); finite.
+    steps : int
+        Time steps (``>= 1``).
+    surrogate : Surrogate
+        The spike's pseudo-derivative (:mod:`evsim.deep.surrogate`).
+    single_spike : bool, optional
+        Every hidden neuron fires at most once per sample; default False.
+    relaxed : bool, optional
+        Replace the spike ``H`` by the surrogate's ``σ`` (see the module
+        docstring); default False.
+    detach_reset : bool, optional
+        Kept for :func:`backward`; default False.
+
+    Returns
+    -------
+    Tape
+        The logits, spikes and everything :func:`backward` reads.
+
+    Raises
+    ------
+    ValidationError
+        ``snn`` is not a SpikingNet, ``steps`` not an integer ``>= 1``, ``surrogate``
+        not a Surrogate, a flag not a bool, or ``x`` not finite real numbers of
+        either shape (per step: with ``steps`` steps).
+    LimitError
+        The tape (:func:`tape_bytes`) would exceed the memory limit (``evsim.limits``).
     """
     owner = "bptt.forward"
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner=owner)
@@ -163,6 +230,20 @@ def tape_bytes(snn: SpikingNet, samples: int, steps: int) -> float:
     kept, stacked for the ops and their gradient) and, per spiking neuron,
     eight variables of the tape and the backward pass; plus the bounded work
     arrays of convolutions, and the ops' outputs on the stacked steps.
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        The net.
+    samples : int
+        The batch size.
+    steps : int
+        Time steps.
+
+    Returns
+    -------
+    float
+        The estimate in bytes (the arguments are not checked).
     """
     per_sample = 0
     for layer in snn.layers:
@@ -243,16 +324,33 @@ def backward(tape: Tape, grad: np.ndarray, *,
              spike_grad: Sequence[np.ndarray] | None = None) -> tuple[LayerGradients, ...]:
     """The gradients of every layer's parameters, given the loss's gradient ``grad`` with respect to the logits.
 
-    ``grad``: ``(batch, classes)``, the gradient with respect to the final
-    logits (``tape.logits[-1]``, e.g. the second value of
-    :func:`evsim.deep.train.cross_entropy`), or ``(steps, batch, classes)``,
-    with respect to the cumulative logits after every step. ``spike_grad``:
-    where the loss also reads the spikes themselves (a cost per spike, such
-    as the energy term of :func:`evsim.deep.direct.fit`), one array per
-    spiking layer, broadcastable to ``(batch, *shape)``: the loss's partial
-    derivative with respect to each spike ``s_t``, the same at every step;
-    it is added to ``ḡs_t``. Returns one :class:`LayerGradients` per layer
-    of ``tape.net``.
+    Parameters
+    ----------
+    tape : Tape
+        From :func:`forward`.
+    grad : ndarray
+        ``(batch, classes)``, the gradient with respect to the final
+        logits (``tape.logits[-1]``, e.g. the second value of
+        :func:`evsim.deep.train.cross_entropy`), or ``(steps, batch, classes)``,
+        with respect to the cumulative logits after every step; finite.
+    spike_grad : sequence of ndarray, optional
+        Where the loss also reads the spikes themselves (a cost per spike, such
+        as the energy term of :func:`evsim.deep.direct.fit`), one array per
+        spiking layer, broadcastable to ``(batch, *shape)``: the loss's partial
+        derivative with respect to each spike ``s_t``, the same at every step;
+        it is added to ``ḡs_t``. Default None: no such term.
+
+    Returns
+    -------
+    tuple of LayerGradients
+        One :class:`LayerGradients` per layer of ``tape.net``.
+
+    Raises
+    ------
+    ValidationError
+        ``tape`` is not a Tape, ``grad`` not finite real numbers of either
+        shape, or ``spike_grad`` not one array of finite real numbers per
+        spiking layer, each broadcastable to its spikes.
     """
     owner = "bptt.backward"
     checks.instance("tape", tape, Tape, accepted="a Tape from bptt.forward", owner=owner)

@@ -63,7 +63,6 @@ def affine_bias(ops: Sequence[Layer], input_shape: tuple[int, ...]) -> np.ndarra
 class SpikingLayer:
     """One layer of a spiking net: its affine group and neuron parameters.
 
-    ``theta`` is None for the output accumulator. ``v_init`` is per neuron.
     Each step, with ``I = W·x`` the group's output (bias left out)::
 
         m = drift(v, beta, 0, bias) + I = beta·v + bias + I
@@ -80,6 +79,34 @@ class SpikingLayer:
     by ``synapse_beta`` per step, and the membrane takes the current::
 
         i = (synapse_beta·i + bias) + I;   m = beta·v + i
+
+    Attributes
+    ----------
+    ops : tuple of Layer
+        The affine group: Dense, Conv2d, AvgPool2d and Flatten ops, applied in
+        order with their biases left out (:func:`linear_part`).
+    input_shape, output_shape : tuple of int
+        The shape of one sample's input to the group, and of the layer's neurons.
+    bias : ndarray
+        ``bias``, the group's constant term per neuron (:func:`affine_bias`), of shape ``output_shape``.
+    theta : float or None
+        The threshold ``θ``; None for the output accumulator.
+    v_init : ndarray
+        The initial potential ``v``, per neuron (shape ``output_shape``).
+    beta : float, optional
+        The membrane's decay per step, in ``[0, 1]`` (see above); default 1.0.
+    synapse_beta : float or None, optional
+        The synaptic current's decay per step, in ``(0, 1)``; default None: no current.
+    reset : {"subtract", "zero"}, optional
+        What a spike does to the potential (see above); default ``"subtract"``.
+
+    Raises
+    ------
+    ValidationError
+        ``beta`` is outside ``[0, 1]``, ``synapse_beta`` outside ``(0, 1)``, or ``reset`` not one
+        of :data:`RESETS`; a current-based layer's ``beta`` is not in ``(0, 1)``; or the output
+        accumulator (``theta`` None) is given a ``beta`` other than 1, a ``synapse_beta`` or a
+        ``"zero"`` reset. The other fields are not checked.
     """
 
     ops: tuple[Layer, ...]
@@ -130,7 +157,28 @@ class SpikingLayer:
 
 @dataclass(frozen=True, eq=False)
 class SpikingNet:
-    """A converted network: spiking layers, then the output accumulator."""
+    """A converted network: spiking layers, then the output accumulator.
+
+    Attributes
+    ----------
+    layers : tuple of SpikingLayer
+        The spiking layers in order, the output accumulator (``theta`` None) last.
+    input_shape : tuple of int
+        The shape of one input sample.
+    norm : str
+        How the thresholds were set: ``"max"``, ``"percentile"`` or ``"qcfs"``
+        (:func:`convert`'s ``norm``), ``"explicit"`` (given as ``thresholds``),
+        or ``"trained"`` (:func:`~evsim.deep.direct.spiking_mlp`).
+    v_init_rule : str
+        How the initial potentials were set: ``"zero"``, ``"half"``, or
+        ``"calibrated(T=…)"`` (:func:`convert`'s ``v_init``).
+    dtype : type, optional
+        The float type of the arithmetic, ``np.float32`` or ``np.float64``
+        (the default).
+    meta : dict, optional
+        Free-form notes, empty by default; nothing in evsim reads them, and
+        :func:`evsim.io.save` does not write them.
+    """
 
     layers: tuple[SpikingLayer, ...]
     input_shape: tuple[int, ...]
@@ -195,9 +243,17 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
 
     Parameters
     ----------
+    ann : Sequential
+        The trained ANN: groups of linear layers (Dense, Conv2d, AvgPool2d,
+        Flatten) each followed by an activation (ReLU, ClipReLU, QCFS), then a
+        linear output group with a Dense or Conv2d. Not modified.
     calibration : ndarray
         Training inputs whose activations set the thresholds (needed unless
         ``norm="qcfs"`` or ``thresholds`` are given).
+    norm : {"max", "percentile", "qcfs"}, optional
+        How each threshold is set (see the module docstring); default ``"max"``.
+    percentile : float, optional
+        The percentile in ``[0, 100]`` read with ``norm="percentile"``; default 99.9.
     v_init : {"zero", "half", "calibrated"}
         Initial potential: 0, ``θ/2`` (the expected-error optimum, IC-SNN
         Algorithm 1), or per neuron calibrated on ``calibration`` for
@@ -209,6 +265,29 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
         Shape of one input; taken from ``calibration`` when given.
     dtype : numpy float type
         Arithmetic of the converted net (``np.float32`` halves memory and time).
+    calibration_steps : int, optional
+        Steps (``>= 1``) of the run that calibrates ``v_init="calibrated"``; default 4.
+
+    Returns
+    -------
+    SpikingNet
+        One spiking layer per activation (IF neurons, soft reset, ``beta = 1``),
+        then the output accumulator; its ``norm`` is ``"explicit"`` when
+        ``thresholds`` were given.
+
+    Raises
+    ------
+    ValidationError
+        A bad argument (named with the value); an ANN that is not activations
+        after linear layers ending in a linear output layer, or that holds
+        another kind of layer; ``norm="qcfs"`` without QCFS activations or with a
+        trained ``λ`` that is not finite and ``> 0``; an activation never positive
+        on the calibration data; calibration data missing where ``norm`` or
+        ``v_init`` needs them, or neither they nor ``input_shape`` given; or an
+        input shape the layers do not take.
+    LimitError
+        The activations of the calibration data (or the calibration run) would
+        exceed the memory limit (``evsim.limits``); refused before allocating.
     """
     owner = "convert"
     checks.instance("ann", ann, Sequential, accepted="a Sequential ANN", owner=owner)

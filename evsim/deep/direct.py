@@ -59,11 +59,19 @@ SCHEDULES = ("constant", "cosine")
 class Training:
     """What :func:`fit` returns: the trained net and its training curve.
 
-    ``losses`` and ``accuracies``: per epoch, the mean training loss and the
-    fraction of training samples the net classified right during the epoch
-    (hard spikes, as the runner); ``validation``: after each epoch, the
-    accuracy :func:`run` gives on the validation data (None without it).
-    ``options``: the settings (:class:`FitOptions`), so a run can say how it was trained.
+    Attributes
+    ----------
+    net : SpikingNet
+        The trained net (a copy; the net given to :func:`fit` is not changed).
+    losses, accuracies : tuple of float
+        Per epoch, the mean training loss (with the energy term, if any) and the
+        fraction of training samples the net classified right during the epoch
+        (hard spikes, as the runner).
+    validation : tuple of float or None
+        After each epoch, the accuracy :func:`run` gives on the validation data
+        (None without it).
+    options : FitOptions
+        The settings, so a run can say how it was trained.
     """
 
     net: SpikingNet
@@ -84,6 +92,29 @@ def output_loss(logits: np.ndarray, labels: np.ndarray, loss: str = "final") -> 
     The gradient has the shape :func:`evsim.deep.bptt.backward` takes:
     ``(batch, classes)`` for ``"final"``, ``(steps, batch, classes)`` for
     ``"time+membrane"``.
+
+    Parameters
+    ----------
+    logits : ndarray
+        ``(steps, batch, classes)`` finite cumulative logits, e.g. a
+        :class:`~evsim.deep.bptt.Tape`'s ``logits``; non-empty.
+    labels : ndarray of int
+        One class index in ``[0, classes)`` per sample of the batch.
+    loss : {"final", "time+membrane"}, optional
+        Which loss (see the module docstring); default ``"final"``.
+
+    Returns
+    -------
+    value : float
+        The loss, averaged over the batch.
+    grad : ndarray
+        Its gradient with respect to the logits, of the shape above.
+
+    Raises
+    ------
+    ValidationError
+        ``loss`` is not one of :data:`LOSSES`, ``logits`` not a non-empty 3-D array of finite real
+        numbers, or ``labels`` not one class index in range per sample.
     """
     loss = choice("loss", loss, LOSSES, owner="output_loss")
     logits = real_array("logits", logits, owner="output_loss", ndim=3, allow_empty=False)
@@ -112,6 +143,37 @@ def spiking_mlp(sizes: Sequence[int], *, theta: float = 1.0, beta: float = 1.0, 
     other shape (convolutions, pooling): :func:`~evsim.deep.convert.convert`
     an untrained :class:`Sequential` with ``thresholds=``, then ``replace``
     its layers' ``beta`` and ``reset``.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths (each ``>= 1``): the input features, one or more hidden
+        layers, the classes; at least three.
+    theta : float, optional
+        Every hidden layer's threshold (finite, ``> 0``); default 1.0.
+    beta : float, optional
+        Every hidden layer's decay per step, in ``[0, 1]``; default 1.0 (IF).
+    reset : {"subtract", "zero"}, optional
+        Every hidden layer's reset; default ``"subtract"``.
+    seed : int, optional
+        The weights' seed (``>= 0``); default 0.
+    dtype : numpy float type, optional
+        ``np.float32`` or ``np.float64`` (the default): the net's arithmetic.
+
+    Returns
+    -------
+    SpikingNet
+        With ``norm="trained"`` and ``v_init_rule="zero"``.
+
+    Raises
+    ------
+    ValidationError
+        Fewer than three sizes, a size or ``seed`` that is not an integer in
+        range, or a bad ``theta``, ``dtype`` (both refused as :func:`convert`'s
+        ``thresholds`` and ``dtype``), ``beta`` or ``reset`` (refused by
+        :class:`SpikingLayer`).
+    LimitError
+        A weight array would exceed the memory limit (``evsim.limits``).
     """
     owner = "spiking_mlp"
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 3:
@@ -188,6 +250,11 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
         ``True``: a tqdm bar over epochs (standard error) with the loss;
         a callable is called as ``progress(epoch, loss)`` after each epoch.
 
+    Returns
+    -------
+    Training
+        The trained net, the loss and accuracies of each epoch, and the options.
+
     Raises
     ------
     ValidationError
@@ -223,7 +290,28 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
 
 @dataclass(frozen=True)
 class FitOptions:
-    """:func:`fit`'s settings, checked (each is described there)."""
+    """:func:`fit`'s settings, checked (each is described there).
+
+    Build them with :meth:`checked`, which checks each one; the constructor
+    itself checks nothing.
+
+    Attributes
+    ----------
+    steps, epochs, batch : int
+        Time steps per sample, passes over the data, samples per update.
+    lr, weight_decay : float
+        Adam's learning rate and decoupled weight decay.
+    spike_cost, spike_budget : float
+        The energy term's ``λ`` and ``B``.
+    seed : int
+        The seed of the shuffle and of the rate code's draws.
+    surrogate : Surrogate
+        The spike's pseudo-derivative (``FastSigmoid(4.0)`` where :func:`fit` was given None).
+    encoding, loss, schedule : str
+        How the input enters, the loss, the learning rate's schedule.
+    single_spike, train_leak, train_v_init, detach_reset : bool
+        As :func:`fit`'s arguments of the same names.
+    """
 
     steps: int
     epochs: int
@@ -291,6 +379,28 @@ def learning_rate(lr: float, schedule: str, update: int, updates: int) -> float:
 
     ``"constant"``: ``lr``; ``"cosine"``: ``lr·(1 + cos(π·update/updates))/2``,
     from ``lr`` down towards 0 at the end (Loshchilov & Hutter's annealing, no restarts).
+
+    Parameters
+    ----------
+    lr : float
+        The base learning rate (finite, ``> 0``).
+    schedule : {"constant", "cosine"}
+        The schedule.
+    update : int
+        Which update, ``0 <= update < updates``.
+    updates : int
+        How many updates the run makes (``>= 1``).
+
+    Returns
+    -------
+    float
+        The learning rate of that update.
+
+    Raises
+    ------
+    ValidationError
+        ``lr`` is not a finite real number ``> 0``, ``schedule`` not one of :data:`SCHEDULES`, or
+        ``update`` and ``updates`` not integers in range.
     """
     owner = "learning_rate"
     lr = real("lr", lr, owner=owner, minimum=0.0, exclusive_minimum=True)
@@ -356,6 +466,33 @@ def spike_energy(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = 
 
     The quantity ``spike_budget`` of :func:`fit` is measured in (it leaves
     out the input's own operations, which training does not change).
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        The net.
+    x : ndarray
+        ``(samples, *snn.input_shape)`` finite values (in ``[0, 1]`` for the spike encodings).
+    steps : int
+        Time steps per sample (``>= 1``; ``>= 2`` for hybrid input).
+    encoding : {"analog", "rate", "ttfs", "hybrid"}, optional
+        How ``x`` enters (as :func:`run`'s ``encoding``); default ``"analog"``.
+    single_spike : bool, optional
+        Every hidden neuron fires at most once per sample; default False.
+    rng : int, numpy Generator or None, optional
+        The rate code's draws (as :func:`run`'s ``rng``); default 0.
+
+    Returns
+    -------
+    float
+        ``E_spikes/E_ANN``, the mean over the samples of ``x``.
+
+    Raises
+    ------
+    ValidationError
+        A bad argument, refused by :func:`run`.
+    LimitError
+        The run (with every spike recorded) would exceed the memory limit (``evsim.limits``).
     """
     result = run(snn, x, steps, encoding=encoding, rng=rng, single_spike=single_spike, record_spikes=True)
     return _spent(result.spikes, spike_costs(snn, 1.0)) / len(x)
@@ -368,6 +505,23 @@ def spike_costs(snn: SpikingNet, spike_cost: float) -> list[np.ndarray]:
     its spike causes); ``E_ANN``: the ANN's joules per image. (In a batch of
     ``n`` samples the energy term is the batch's mean, so a spike adds this
     divided by ``n``.)
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        The net.
+    spike_cost : float
+        ``λ`` (finite, ``>= 0``).
+
+    Returns
+    -------
+    list of ndarray
+        One array per spiking layer, of the layer's ``output_shape``: the cost of one spike of each neuron.
+
+    Raises
+    ------
+    ValidationError
+        ``snn`` is not a SpikingNet, or ``spike_cost`` not a finite real number ``>= 0``.
     """
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet", owner="spike_costs")
     spike_cost = real("spike_cost", spike_cost, owner="spike_costs", minimum=0.0)

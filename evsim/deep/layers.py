@@ -53,7 +53,23 @@ def _weights(owner: str, shape: tuple[int, ...], rng: np.random.Generator, scale
 
 
 class Dense(Layer):
-    """``y = x @ W.T + b`` with ``W`` of shape ``(out, in)`` (He-initialised)."""
+    """``y = x @ W.T + b`` with ``W`` of shape ``(out, in)`` (He-initialised).
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Input and output features (each ``>= 1``).
+    rng : int, numpy Generator or None, optional
+        Seed (``>= 0``) or generator of the initial weights ``W ~ N(0, 2/n_in)``;
+        default None: fresh entropy, a different ``W`` each time. ``b`` starts at 0.
+
+    Raises
+    ------
+    ValidationError
+        A size that is not an integer ``>= 1``, or an ``rng`` that is not a seed or a generator.
+    LimitError
+        ``W`` would exceed the memory limit (``evsim.limits``); refused before it is allocated.
+    """
 
     def __init__(self, n_in: int, n_out: int, *, rng=None) -> None:
         super().__init__()
@@ -104,6 +120,28 @@ class Conv2d(Layer):
     The patches are built for a block of samples at a time (at most
     :data:`IM2COL_BYTES` of them), so memory does not grow with ``c·k²`` times
     the batch; every output element is the same product as with one block.
+
+    Parameters
+    ----------
+    c_in, c_out : int
+        Input and output channels (each ``>= 1``).
+    k : int
+        Side of the square kernel (``>= 1``).
+    stride : int, optional
+        Step of the kernel along height and width (``>= 1``); default 1.
+    padding : int, optional
+        Zeros added on each side of the height and the width (``>= 0``); default 0.
+    rng : int, numpy Generator or None, optional
+        Seed (``>= 0``) or generator of the initial weights ``W ~ N(0, 2/(c_in·k²))``;
+        default None: fresh entropy. ``b`` starts at 0.
+
+    Raises
+    ------
+    ValidationError
+        A size, ``k`` or ``stride`` that is not an integer ``>= 1``, a ``padding`` that is not an
+        integer ``>= 0``, or an ``rng`` that is not a seed or a generator.
+    LimitError
+        ``W`` would exceed the memory limit (``evsim.limits``); refused before it is allocated.
     """
 
     def __init__(self, c_in: int, c_out: int, k: int, *, stride: int = 1, padding: int = 0, rng=None) -> None:
@@ -176,7 +214,19 @@ def _col2im(dcols, shape, k, stride, padding):
 
 
 class AvgPool2d(Layer):
-    """Average over non-overlapping ``k × k`` windows."""
+    """Average over non-overlapping ``k × k`` windows.
+
+    Parameters
+    ----------
+    k : int
+        Side of the window, and its stride (``>= 1``); the images' height and
+        width must be multiples of it.
+
+    Raises
+    ------
+    ValidationError
+        ``k`` is not an integer ``>= 1``.
+    """
 
     def __init__(self, k: int) -> None:
         super().__init__()
@@ -220,7 +270,18 @@ class ReLU(Layer):
 
 
 class ClipReLU(Layer):
-    """``min(max(x, 0), ceiling)``."""
+    """``min(max(x, 0), ceiling)``.
+
+    Parameters
+    ----------
+    ceiling : float, optional
+        The largest output (finite, ``> 0``); default 1.0.
+
+    Raises
+    ------
+    ValidationError
+        ``ceiling`` is not a finite real number ``> 0``.
+    """
 
     def __init__(self, ceiling: float = 1.0) -> None:
         super().__init__()
@@ -239,7 +300,24 @@ class ClipReLU(Layer):
 
 
 class QCFS(Layer):
-    """Quantisation-clip-floor-shift activation with ``levels`` steps and trainable ``λ``."""
+    """Quantisation-clip-floor-shift activation with ``levels`` steps and trainable ``λ``.
+
+    Parameters
+    ----------
+    levels : int, optional
+        ``L``, the number of output steps above 0 (``>= 1``); default 8.
+    lam : float, optional
+        The initial ``λ``, the largest output (finite, ``> 0``), kept in
+        ``params["lam"]`` and trained; default 4.0.
+    shift : float, optional
+        ``φ``, added before the floor (any finite number); default 0.5.
+
+    Raises
+    ------
+    ValidationError
+        ``levels`` is not an integer ``>= 1``, ``lam`` not a finite real number ``> 0``, or ``shift``
+        not a finite real number.
+    """
 
     def __init__(self, levels: int = 8, lam: float = 4.0, shift: float = 0.5) -> None:
         super().__init__()
@@ -267,7 +345,21 @@ ACTIVATIONS = (ReLU, ClipReLU, QCFS)
 
 
 class Sequential(Layer):
-    """Layers applied in order."""
+    """Layers applied in order.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        At least one layer (Dense, Conv2d, AvgPool2d, Flatten, ReLU, ClipReLU,
+        QCFS), first to last; kept as the list ``layers`` (the layers themselves
+        are not copied).
+
+    Raises
+    ------
+    ValidationError
+        ``layers`` is a string, a single layer or not iterable, is empty, or holds
+        something that is not a ``Layer``.
+    """
 
     def __init__(self, layers: Sequence[Layer]) -> None:
         super().__init__()

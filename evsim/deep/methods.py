@@ -53,7 +53,39 @@ SHOWN_EPOCHS = 10  # rows of the epoch table in DigitsTraining.format
 
 @dataclass(frozen=True)
 class Method:
-    """One training method's settings (see the module docstring)."""
+    """One training method's settings (see the module docstring).
+
+    Attributes
+    ----------
+    summary : str
+        One line saying what the method is (printed by ``evsim train``).
+    steps : int
+        The default number of time steps ``T``.
+    encoding, loss : str
+        :func:`~evsim.deep.direct.fit`'s ``encoding`` and ``loss``.
+    surrogate : Surrogate
+        The spike's pseudo-derivative.
+    epochs : int
+        The default number of epochs of :func:`~evsim.deep.direct.fit`.
+    lr : float
+        Adam's learning rate.
+    beta : float, optional
+        The hidden layers' decay per step, for :func:`~evsim.deep.direct.spiking_mlp`
+        (not read when ``converted``); default 1.0.
+    single_spike : bool, optional
+        Every hidden neuron fires at most once per sample; default False.
+    converted : bool, optional
+        Start from the converted QCFS ANN instead of an untrained
+        :func:`~evsim.deep.direct.spiking_mlp`; default False.
+    hold_energy : bool, optional
+        The energy term's budget is the starting net's own spike energy on the
+        training data (:func:`~evsim.deep.direct.spike_energy`); default False.
+    hidden : int, optional
+        The default width of the two hidden layers; default 256.
+    options : dict, optional
+        Further :func:`~evsim.deep.direct.fit` options (``weight_decay``,
+        ``spike_cost``, ``schedule``, …); default empty.
+    """
 
     summary: str
     steps: int  # the default T
@@ -89,11 +121,24 @@ METHODS = {
 class DigitsTraining:
     """What :func:`train_digits` measured (accuracies are fractions, on the test split).
 
-    ``curve``: the :class:`~evsim.deep.direct.Training` (loss, training
-    accuracy and test accuracy after each epoch). For ``"datta"`` also the
-    ANN's accuracy and the converted net's accuracy and energy before
-    fine-tuning. ``energy_ratio``: joules per image over the ANN's
-    (:func:`~evsim.deep.energy.energy_ratio`).
+    Attributes
+    ----------
+    method : str
+        The method's name, a key of :data:`METHODS`.
+    steps, seed : int
+        The time steps and the seed used.
+    accuracy : float
+        The trained net's test accuracy after the last step.
+    spikes_per_image : float
+        The trained net's hidden spikes per test image (all layers and steps).
+    energy_ratio : float
+        Joules per image over the ANN's (:func:`~evsim.deep.energy.energy_ratio`).
+    curve : Training
+        The :class:`~evsim.deep.direct.Training` (loss, training accuracy and
+        test accuracy after each epoch).
+    ann_accuracy, converted_accuracy, converted_energy_ratio : float or None, optional
+        For ``"datta"`` also the ANN's accuracy and the converted net's accuracy
+        and energy before fine-tuning; None (the default) for the other methods.
     """
 
     method: str
@@ -141,8 +186,38 @@ def train_digits(method: str = "continuous", steps: int | None = None, *, epochs
                  hidden: int | None = None, progress: bool | Callable[[int, float], None] = False) -> DigitsTraining:
     """Train a 64-``hidden``-``hidden``-10 spiking net on the digits by ``method`` (see :data:`METHODS`).
 
-    ``steps``, ``epochs`` and ``hidden`` default to the method's. Returns the test
-    accuracy, spikes and energy of the trained net and its training curve.
+    ``steps``, ``epochs`` and ``hidden`` default to the method's.
+
+    Parameters
+    ----------
+    method : {"continuous", "discontinuous", "datta"}, optional
+        The recipe; default ``"continuous"``.
+    steps : int or None, optional
+        Time steps per sample (``>= 1``; ``>= 2`` for ``"datta"``'s hybrid input).
+    epochs : int or None, optional
+        Epochs of training the SNN (``>= 1``); for ``"datta"``, of fine-tuning
+        (its QCFS ANN always trains for 60).
+    seed : int, optional
+        Seed (``>= 0``) of the weights, the shuffle and the rate code's draws
+        (and of the ANN's training, for ``"datta"``); default 0.
+    hidden : int or None, optional
+        Width of each hidden layer (``>= 1``).
+    progress : bool or callable, optional
+        As :func:`~evsim.deep.direct.fit`'s, over the SNN's epochs (not the
+        ANN's, for ``"datta"``); default False.
+
+    Returns
+    -------
+    DigitsTraining
+        The test accuracy, spikes and energy of the trained net and its training curve.
+
+    Raises
+    ------
+    ValidationError
+        A bad argument, named with the value and what is accepted.
+    LimitError
+        A ``hidden`` so wide that the weights, a training batch's tape or a run
+        would exceed the memory limit (``evsim.limits``).
     """
     owner = "train_digits"
     method = choice("method", method, tuple(METHODS), owner=owner)

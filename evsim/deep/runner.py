@@ -242,20 +242,62 @@ def run(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog",
         exit_threshold: float | None = None, temperature: float = 1.0, single_spike: bool = False) -> RunResult:
     """Run a converted net on a batch for ``steps`` steps, in chunks of ``chunk`` samples.
 
-    ``x``: ``(samples, *snn.input_shape)`` finite values (in ``[0, 1]`` for the
-    spike encodings). ``rng`` (rate input): a seed or Generator; each sample
-    draws from its own stream (:func:`sample_streams`), so the results do not
-    depend on ``chunk``. ``compensation`` (rate input only): IC-SNN's coding
-    compensation, see :func:`evsim.encoding.compensate`. ``exit_threshold=α``
-    (SEENN-I): a sample stops after the first step whose ``max
-    softmax(logits / temperature)`` exceeds ``α``, with ``0 < α < 1`` (the
-    confidence never exceeds 1, so ``α >= 1`` would never exit: leave it
-    ``None``), and costs nothing afterwards. ``single_spike``: every hidden neuron fires at
-    most once per sample. Dropping exited samples shrinks the batch, and BLAS
+    Dropping exited samples (``exit_threshold``) shrinks the batch, and BLAS
     may then round the remaining samples' products differently in the last bit.
 
     The memory the run needs (:func:`run_bytes`) is checked against
     ``evsim.limits`` before anything is allocated; a smaller ``chunk`` lowers it.
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        The net (converted, trained by :func:`~evsim.deep.direct.fit`, or loaded).
+    x : ndarray
+        ``(samples, *snn.input_shape)`` finite values (in ``[0, 1]`` for the
+        spike encodings).
+    steps : int
+        Time steps per sample (``>= 1``; ``>= 2`` for hybrid input).
+    encoding : {"analog", "rate", "ttfs", "hybrid"}, optional
+        How ``x`` enters: ``"analog"`` (the default), the values themselves every
+        step; the others the spike codes of :mod:`evsim.encoding`.
+    labels : ndarray of int, optional
+        One class index per sample; without them (None, the default) the
+        result's ``accuracy`` and ``exit_accuracy`` are None.
+    rng : int, numpy Generator or None, optional
+        Rate input: a seed or Generator; each sample draws from its own stream
+        (:func:`sample_streams`), so the results do not depend on ``chunk``.
+        Default None: fresh entropy. The other encodings draw nothing.
+    chunk : int, optional
+        Samples run at once (``>= 1``); default 1000.
+    record_spikes : bool, optional
+        Keep every spike (the result's ``spikes``); default False.
+    compensation : bool, optional
+        Rate input only: IC-SNN's coding compensation, see
+        :func:`evsim.encoding.compensate`. Default False.
+    exit_threshold : float or None, optional
+        ``α`` (SEENN-I): a sample stops after the first step whose ``max
+        softmax(logits / temperature)`` exceeds ``α``, with ``0 < α < 1`` (the
+        confidence never exceeds 1, so ``α >= 1`` would never exit: leave it
+        ``None``), and costs nothing afterwards. Default None: no early exit.
+    temperature : float, optional
+        Divides the logits in the exit's confidence (finite, ``> 0``); default 1.0.
+    single_spike : bool, optional
+        Every hidden neuron fires at most once per sample. Default False.
+
+    Returns
+    -------
+    RunResult
+        The logits, predictions and accuracy after each step, the exit steps, and
+        the spikes and synaptic operations counted.
+
+    Raises
+    ------
+    ValidationError
+        A bad argument, named with the value and what is accepted (``compensation``
+        with an encoding other than ``"rate"`` among them); values of ``x`` beyond
+        the net's float type.
+    LimitError
+        The run (:func:`run_bytes`) would exceed the memory limit (``evsim.limits``).
     """
     options = _checked(snn, x, steps, encoding=encoding, labels=labels, rng=rng, chunk=chunk,
                        record_spikes=record_spikes, compensation=compensation, exit_threshold=exit_threshold,

@@ -78,6 +78,16 @@ class ClippedStraightThrough(Surrogate):
     ``d(x) = 1/w`` for ``|x| <= w/2``, else 0 (area 1, the height of ``H``'s
     step); ``σ(x) = clip(x/w + 1/2, 0, 1)``, the hard sigmoid (hard-tanh moved
     to ``[0, 1]``). The window includes its edges; ``d`` jumps at ``±w/2``.
+
+    Attributes
+    ----------
+    width : float
+        ``w``, the width of the window (finite, ``> 0``); default 1.0.
+
+    Raises
+    ------
+    ValidationError
+        ``width`` is not a finite real number ``> 0``.
     """
 
     width: float = 1.0
@@ -105,6 +115,17 @@ class FastSigmoid(Surrogate):
     and ``x/(1 + k|x|)`` is odd, so ``σ(x) = 1/2 + x/(1 + k|x|)``, which runs
     from ``1/2 − 1/k`` to ``1/2 + 1/k`` (from 0 to 1 at ``k = 2``). ``d`` has a
     corner at 0.
+
+    Attributes
+    ----------
+    slope : float
+        ``k`` (finite, ``> 0``): the larger, the narrower the window around the
+        threshold; default 25.0.
+
+    Raises
+    ------
+    ValidationError
+        ``slope`` is not a finite real number ``> 0``.
     """
 
     slope: float = 25.0
@@ -125,6 +146,17 @@ class ArcTan(Surrogate):
     """The arctan surrogate (snnTorch's ``atan``): ``d(x) = (a/2)/(1 + (π·a·x/2)²)``, ``σ(x) = 1/2 + arctan(π·a·x/2)/π``.
 
     ``σ`` runs from 0 to 1; at ``a = 2`` (the default), ``d(x) = 1/(1 + (πx)²)``.
+
+    Attributes
+    ----------
+    alpha : float
+        ``a`` (finite, ``> 0``): ``d(0) = a/2``, and the larger ``a``, the
+        narrower the peak; default 2.0.
+
+    Raises
+    ------
+    ValidationError
+        ``alpha`` is not a finite real number ``> 0``.
     """
 
     alpha: float = 2.0
@@ -145,6 +177,16 @@ class Triangle(Surrogate):
 
     ``σ(x) = 0`` below ``−w``, ``(1 + x/w)²/2`` on ``[−w, 0]``, ``1 − (1 − x/w)²/2``
     on ``[0, w]``, 1 above ``w``. ``d`` has corners at ``−w``, 0 and ``w``.
+
+    Attributes
+    ----------
+    width : float
+        ``w``, half the width of the triangle's base: ``d > 0`` on ``|x| < w`` (finite, ``> 0``); default 1.0.
+
+    Raises
+    ------
+    ValidationError
+        ``width`` is not a finite real number ``> 0``.
     """
 
     width: float = 1.0
@@ -184,6 +226,20 @@ class STDB(Surrogate):
     Plain STDB gives a neuron far below threshold as much gradient as one
     at it; fine-tuning a converted single-spike net with it was unstable on
     the digits (docs/training.md), the window fixes that.
+
+    Attributes
+    ----------
+    alpha : float
+        ``α``, the pseudo-derivative at ``Δt = 0`` (finite, ``> 0``); default 0.3.
+    beta : float
+        ``β``, the decay per step of ``Δt`` (finite, ``>= 0``; 0: no decay); default 0.01.
+    slope : float or None
+        ``k`` of the windowed variant (finite, ``> 0``); default None: plain STDB.
+
+    Raises
+    ------
+    ValidationError
+        ``alpha`` or ``slope`` is not a finite real number ``> 0``, or ``beta`` not one ``>= 0``.
     """
 
     alpha: float = 0.3

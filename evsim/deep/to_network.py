@@ -35,13 +35,33 @@ UNREACHABLE = float(np.finfo(float).max)
 def to_network(snn: SpikingNet, *, single_spike: bool = False) -> Network:
     """The event-driven network of ``snn`` (see the module docstring).
 
-    ``single_spike``: every hidden neuron fires at most once (the neurons'
-    own ``single_spike``), as :func:`evsim.deep.run` with ``single_spike=True``.
-
     The synapses are counted first (:func:`~evsim.deep.matrix.fan_out`, no
     matrix built) and a network above the memory limit is refused before
     anything is built (:class:`~evsim.errors.LimitError`); then each layer's
     matrix is read a block of rows at a time.
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        The net; keep it small (one neuron per element, one synapse per nonzero weight).
+    single_spike : bool, optional
+        Every hidden neuron fires at most once (the neurons' own ``single_spike``),
+        as :func:`evsim.deep.run` with ``single_spike=True``. Default False.
+
+    Returns
+    -------
+    Network
+        Neurons ``in{i}``, ``L{k}_{j}`` and ``out{j}`` (the outputs), zero-delay
+        synapses, ``dt = 1`` ms: step ``t`` of the runner is time ``t``.
+
+    Raises
+    ------
+    ValidationError
+        ``snn`` is not a SpikingNet or ``single_spike`` not a bool; ``single_spike``
+        with a current-based layer; or a layer's ``beta`` or ``synapse_beta`` that
+        no ``τ`` gives exactly as the engine's ``exp(−1/τ)``.
+    LimitError
+        The network would exceed the memory limit (``evsim.limits``).
     """
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner="to_network")
     single_spike = flag("single_spike", single_spike, owner="to_network")
@@ -99,7 +119,26 @@ def _neuron(layer, **params):
 
 
 def network_inputs(values: np.ndarray) -> dict:
-    """Event-view inputs for one sample: ``values`` is ``(steps, *input_shape)`` (0 entries skipped)."""
+    """Event-view inputs for one sample: ``values`` is ``(steps, *input_shape)`` (0 entries skipped).
+
+    Parameters
+    ----------
+    values : ndarray
+        ``(steps, *input_shape)`` finite values of one sample, e.g. ``encode_batch(...)[:, i]``
+        (:func:`evsim.deep.runner.encode_batch`), or analog ``x[i]`` repeated every step.
+
+    Returns
+    -------
+    dict
+        ``{"in{i}": Analog(times, values)}`` for each flattened element ``i``
+        with a nonzero value: one event at each step ``t`` where it is nonzero
+        (time ``t`` ms), with that value. An element that is 0 at every step has no entry.
+
+    Raises
+    ------
+    ValidationError
+        ``values`` is not a non-empty array of finite real numbers with at least two dimensions.
+    """
     values = real_array("values", values, owner="network_inputs", allow_empty=False)
     if values.ndim < 2:
         raise refuse("network_inputs", f"values (shape {values.shape})", "an array (steps, *input_shape)",
@@ -116,10 +155,31 @@ def network_inputs(values: np.ndarray) -> dict:
 def layer_spikes(record: SpikeRecord, snn: SpikingNet, steps: int) -> list[np.ndarray]:
     """The engine's spikes of one sample as the runner records them: per spiking layer, ``(steps, neurons)`` bools.
 
-    ``record``: a run of :func:`to_network` ``(snn)`` until ``steps``; neuron
-    ``L{k}_{j}`` is entry ``j`` of layer ``k`` (the inverse of its naming).
     Compare with :attr:`RunResult.spikes <evsim.deep.runner.RunResult>`
     ``[k][:, sample]``.
+
+    Parameters
+    ----------
+    record : SpikeRecord
+        A run of :func:`to_network` ``(snn)`` until ``steps``; neuron
+        ``L{k}_{j}`` is entry ``j`` of layer ``k`` (the inverse of its naming).
+    snn : SpikingNet
+        The net the network was made from.
+    steps : int
+        The steps the run covered (``>= 1``).
+
+    Returns
+    -------
+    list of ndarray
+        Per spiking layer, ``(steps, neurons)`` bools: whether neuron ``j`` fired at step ``t``.
+
+    Raises
+    ------
+    ValidationError
+        ``record`` is not a SpikeRecord or lacks a neuron ``L{k}_{j}`` of ``snn``, ``snn`` is not a
+        SpikingNet, or ``steps`` not an integer ``>= 1``.
+    IndexError
+        The record holds a spike at a time ``>= steps`` (it ran longer than ``steps``).
     """
     checks.instance("record", record, SpikeRecord, accepted="a SpikeRecord (from simulate)", owner="layer_spikes")
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet", owner="layer_spikes")

@@ -16,7 +16,25 @@ __all__ = ["cross_entropy", "SGD", "Adam", "AdamRule", "train", "accuracy"]
 def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean softmax cross-entropy and its gradient with respect to the logits.
 
-    ``logits``: ``(samples, classes)`` finite numbers; ``labels``: one class index per sample.
+    Parameters
+    ----------
+    logits : ndarray
+        ``(samples, classes)`` finite numbers (non-empty).
+    labels : ndarray of int
+        One class index per sample, in ``[0, classes)``.
+
+    Returns
+    -------
+    loss : float
+        ``−mean_i log softmax(logits_i)[labels_i]``.
+    grad : ndarray
+        ``(samples, classes)``: ``(softmax(logits) − onehot(labels)) / samples``, the gradient of ``loss``.
+
+    Raises
+    ------
+    ValidationError
+        ``logits`` is not a non-empty 2-D array of finite real numbers, or ``labels`` not one class
+        index in range per sample.
     """
     logits = real_array("logits", logits, owner="cross_entropy", ndim=2, allow_empty=False)
     labels = checks.labels("labels", labels, owner="cross_entropy", count=len(logits), classes=logits.shape[1])
@@ -109,7 +127,31 @@ class Adam:
 
 
 def accuracy(model: Sequential, x: np.ndarray, y: np.ndarray, batch: int = 512) -> float:
-    """Fraction of ``x`` classified as ``y``."""
+    """Fraction of ``x`` classified as ``y``.
+
+    Parameters
+    ----------
+    model : Sequential
+        A classifier: its output is ``(samples, classes)``; the predicted class is the argmax.
+    x : ndarray
+        ``(samples, *input shape)`` finite values, a non-empty batch.
+    y : ndarray of int
+        One class index in ``[0, classes)`` per sample.
+    batch : int, optional
+        Samples per forward pass (``>= 1``; memory, not the result); default 512.
+
+    Returns
+    -------
+    float
+        The fraction in ``[0, 1]`` of samples whose predicted class is their label.
+
+    Raises
+    ------
+    ValidationError
+        ``model`` is not a Sequential or not a classifier, a layer refuses the shape of ``x``, ``x`` is
+        not a non-empty batch of finite real numbers, ``batch`` not an integer ``>= 1``, or ``y`` not
+        one label in range per sample.
+    """
     checks.instance("model", model, Sequential, accepted="a Sequential", owner="accuracy")
     x = checks.samples("x", x, owner="accuracy")
     batch = integer("batch", batch, owner="accuracy", minimum=1)
@@ -123,9 +165,42 @@ def train(model: Sequential, x: np.ndarray, y: np.ndarray, *, epochs: int = 20, 
           progress: bool | Callable[[int, float], None] = False) -> list[float]:
     """Minibatch training with a seeded shuffle; returns the mean loss of each epoch.
 
-    ``progress=True`` shows a tqdm bar over epochs (on standard error) with
-    the running loss; a callable is instead called as ``progress(epoch, loss)``
-    after every epoch.
+    Parameters
+    ----------
+    model : Sequential
+        The classifier to train (output ``(samples, classes)``), trained in
+        place: its parameters are replaced after every batch.
+    x : ndarray
+        ``(samples, *input shape)`` finite values, a non-empty batch.
+    y : ndarray of int
+        One class index in ``[0, classes)`` per sample.
+    epochs : int, optional
+        Passes over the data (``>= 1``); default 20.
+    batch : int, optional
+        Samples per update (``>= 1``); default 64.
+    optimizer : {"adam", "sgd"}, optional
+        :class:`Adam` or :class:`SGD` (momentum 0.9), each with weight decay
+        ``1e-4`` on the weights; default ``"adam"``.
+    lr : float or None, optional
+        The learning rate (finite, ``> 0``); default None: 1e-3 for Adam, 0.05 for SGD.
+    seed : int, numpy Generator or None, optional
+        The shuffle's seed (``>= 0``) or generator; default 0.
+    progress : bool or callable, optional
+        ``progress=True`` shows a tqdm bar over epochs (on standard error) with
+        the running loss; a callable is instead called as ``progress(epoch, loss)``
+        after every epoch. Default False: nothing.
+
+    Returns
+    -------
+    list of float
+        The mean cross-entropy of each epoch over its batches (as they were
+        before each update).
+
+    Raises
+    ------
+    ValidationError
+        A bad argument, named with the value and what is accepted; a model that
+        is not a classifier or whose layers refuse the shape of ``x``.
     """
     owner = "train"
     checks.instance("model", model, Sequential, accepted="a Sequential", owner=owner)
