@@ -177,3 +177,13 @@ def test_the_event_timeline_shows_values_and_an_arrow_from_each_spike_to_its_arr
     assert len(arrows) == len(record.trace.select(kinds="arrive"))  # every sender is in the trace
     plain = evsim.plot.event_timeline(record, values=False, arrows=False)
     assert not plain.texts
+
+
+def test_layer_spikes_refuses_a_record_longer_than_its_steps():
+    from evsim import deep
+
+    snn = deep.spiking_mlp([3, 4, 2], seed=0)
+    record = evsim.simulate(deep.to_network(snn), deep.network_inputs(np.full((10, 3), 1.5)), until=10)
+    assert len(record) and len(deep.layer_spikes(record, snn, 10)) == 1
+    with pytest.raises(ValidationError, match=r"layer_spikes: steps must be more than the last spike's step"):
+        deep.layer_spikes(record, snn, 5)

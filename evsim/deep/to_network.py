@@ -177,9 +177,8 @@ def layer_spikes(record: SpikeRecord, snn: SpikingNet, steps: int) -> list[np.nd
     ------
     ValidationError
         ``record`` is not a SpikeRecord or lacks a neuron ``L{k}_{j}`` of ``snn``, ``snn`` is not a
-        SpikingNet, or ``steps`` not an integer ``>= 1``.
-    IndexError
-        The record holds a spike at a time ``>= steps`` (it ran longer than ``steps``).
+        SpikingNet, ``steps`` not an integer ``>= 1``, or the record holds a spike at a time ``>= steps``
+        (it ran longer than ``steps``).
     """
     checks.instance("record", record, SpikeRecord, accepted="a SpikeRecord (from simulate)", owner="layer_spikes")
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet", owner="layer_spikes")
@@ -193,6 +192,10 @@ def layer_spikes(record: SpikeRecord, snn: SpikingNet, steps: int) -> list[np.nd
             if name not in trains:
                 raise refuse("layer_spikes", "record", f"a run of to_network(snn), which has neuron {name!r}",
                              checks.Said(f"a record without {name!r}"))
-            spikes[trains[name].astype(int), j] = True
+            times = trains[name]
+            if times.size and times[-1] >= steps:
+                raise refuse("layer_spikes", "steps", f"more than the last spike's step ({times[-1]!r} ms, of "
+                             f"{name!r}): the record runs longer than steps", steps)
+            spikes[times.astype(int), j] = True
         layers.append(spikes)
     return layers
