@@ -66,7 +66,8 @@ class TraceEvent(NamedTuple):
     """One line of the event trace: what happened, where and when.
 
     ``source``, ``synapse`` and ``sent`` are set on ``arrive`` lines only;
-    elsewhere ``""``, ``-1`` and NaN.
+    elsewhere ``""``, ``-1`` and None. (The first six fields are a line's
+    core; code that unpacks a line should take those by name.)
 
     Attributes
     ----------
@@ -87,7 +88,7 @@ class TraceEvent(NamedTuple):
     synapse : int
         The row of its synapse in the network's synapse table
         (``Network.synapses[synapse]``).
-    sent : float
+    sent : float or None
         The time (ms) the source fired (``time`` minus the delay).
     """
 
@@ -99,7 +100,7 @@ class TraceEvent(NamedTuple):
     value: float
     source: str = ""
     synapse: int = -1
-    sent: float = math.nan
+    sent: float | None = None  # (None, not NaN: lines compare equal after a copy or a pickle round trip)
 
     @property
     def via(self) -> str:

@@ -8,6 +8,7 @@ as ``(k, f)`` grid pairs and leave as float ms (:meth:`TimeGrid.ms`).
 
 from __future__ import annotations
 
+import math
 from types import MappingProxyType
 from typing import Iterable
 
@@ -233,10 +234,16 @@ class Recorder:
             mine = neuron == i
             name = self.p.net.names[i]
             out[name] = PotentialTrace(
-                name, grid.ms(k[mine], f[mine]), before[mine], after[mine], float(self._potential_of[i].p.theta[i]),
+                name, grid.ms(k[mine], f[mine]), before[mine], after[mine], _drawn_threshold(self._potential_of[i], i),
                 grid.ms(anchor_k[mine], anchor_f[mine]), _sampler_of(self._potential_of[i], int(i), grid),
             )
         return out
+
+
+def _drawn_threshold(population, i: int) -> float:
+    """Neuron ``i``'s threshold, or ``inf`` for one that can never fire (θ the largest float: an accumulator)."""
+    theta = float(population.p.theta[i])
+    return math.inf if theta >= np.finfo(float).max else theta
 
 
 def _sampler_of(population, i: int, grid):

@@ -100,8 +100,23 @@ class RunResult:
 
         Neuron ``L{k}_{j}`` is entry ``j`` of spiking layer ``k`` (the names
         :func:`~evsim.deep.to_network` gives it) and a spike at step ``t`` is at
-        time ``t`` ms (the event engine's time for it, ``dt = 1``). Needs a run
-        with ``record_spikes=True``.
+        time ``t`` (steps, which the event engine runs as ms with ``dt = 1``).
+        A sample that exited early (early exit) has no spikes after its exit step.
+
+        Parameters
+        ----------
+        sample : int
+            Which sample of the batch (``0 … samples − 1``).
+
+        Returns
+        -------
+        SpikeRecord
+            The sample's spikes, ordered by time then neuron; no potentials, no trace.
+
+        Raises
+        ------
+        ValidationError
+            The run did not record spikes (``record_spikes=False``), or ``sample`` is out of range.
         """
         owner = "RunResult.record"
         if self.spikes is None:
