@@ -187,3 +187,17 @@ def test_layer_spikes_refuses_a_record_longer_than_its_steps():
     assert len(record) and len(deep.layer_spikes(record, snn, 10)) == 1
     with pytest.raises(ValidationError, match=r"layer_spikes: steps must be more than the last spike's step"):
         deep.layer_spikes(record, snn, 5)
+
+
+def test_an_accumulator_that_never_fires_has_no_threshold_drawn():
+    """to_network's output neurons have θ = the largest float: their potential plot keeps its own scale."""
+    from evsim import deep
+
+    snn = deep.spiking_mlp([3, 4, 2], seed=0)
+    net = deep.to_network(snn)
+    output = sorted(net.outputs)[0]
+    record = evsim.simulate(net, deep.network_inputs(np.full((6, 3), 1.5)), until=6, probes=[output])
+    assert record.potentials[output].threshold == np.inf
+    ax = evsim.plot.potential(record, output)
+    assert not [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert ax.get_ylim()[1] < 1e10
