@@ -159,8 +159,12 @@ def test_spiking_mlp_refuses_bad_shapes_and_builds_what_it_says():
     assert [(layer.theta, layer.beta, layer.reset) for layer in net.layers[:2]] == [(0.5, 0.25, "zero")] * 2
     with pytest.raises(ValidationError, match=r"spiking_mlp: sizes must be at least three layer widths"):
         direct.spiking_mlp([6, 3])
-    with pytest.raises(ValidationError, match=r"SpikingLayer: reset must be one of"):
+    with pytest.raises(ValidationError, match=r"spiking_mlp: reset must be one of"):
         direct.spiking_mlp([6, 4, 3], reset="hard")
+    with pytest.raises(ValidationError, match=r"spiking_mlp: theta must be a finite real number > 0.0"):
+        direct.spiking_mlp([6, 4, 3], theta=-1)
+    with pytest.raises(ValidationError, match=r"spiking_mlp: beta must be a finite real number >= 0.0 and <= 1.0"):
+        direct.spiking_mlp([6, 4, 3], beta=2)
 
 
 def test_every_method_trains_on_the_digits():

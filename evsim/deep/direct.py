@@ -39,7 +39,7 @@ import numpy as np
 
 from evsim.deep import checks
 from evsim.deep.bptt import backward, forward
-from evsim.deep.convert import SpikingLayer, SpikingNet, convert
+from evsim.deep.convert import RESETS, SpikingLayer, SpikingNet, convert
 from evsim.deep.energy import E_AC, ann_energy
 from evsim.deep.matrix import fan_out
 from evsim.deep.layers import Dense, ReLU, Sequential
@@ -180,6 +180,9 @@ def spiking_mlp(sizes: Sequence[int], *, theta: float = 1.0, beta: float = 1.0, 
         raise refuse(owner, "sizes", "at least three layer widths: input, hidden…, classes", sizes)
     sizes = [integer(f"sizes[{i}]", n, owner=owner, minimum=1) for i, n in enumerate(sizes)]
     seed = integer("seed", seed, owner=owner, minimum=0)
+    theta = real("theta", theta, owner=owner, minimum=0.0, exclusive_minimum=True)
+    beta = real("beta", beta, owner=owner, minimum=0.0, maximum=1.0)
+    reset = choice("reset", reset, RESETS, owner=owner)  # (checked here so that the message names spiking_mlp)
     layers = []
     for k, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
         layers += [Dense(n_in, n_out, rng=seed + 10 * k), ReLU()]
