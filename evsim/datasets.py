@@ -28,7 +28,19 @@ MNIST_FILES = {"x_train": "train-images-idx3-ubyte", "y_train": "train-labels-id
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """Images in ``[0, 1]`` of shape ``(n, *image_shape)`` with integer labels."""
+    """Images in ``[0, 1]`` of shape ``(n, *image_shape)`` with integer labels.
+
+    Attributes
+    ----------
+    name : str
+        Which dataset (``"digits"``, ``"mnist"``).
+    x_train, x_test : numpy.ndarray
+        Float images, shape ``(n, *image_shape)``.
+    y_train, y_test : numpy.ndarray
+        ``int64`` class labels ``>= 0``, one per image.
+    image_shape : tuple of int
+        Shape of one image, e.g. ``(8, 8)`` or ``(28, 28)``.
+    """
 
     name: str
     x_train: np.ndarray
@@ -57,7 +69,27 @@ def stratified_split(labels: np.ndarray, test_fraction: float, seed: int) -> tup
 def load_digits(test_fraction: float = 0.25, seed: int = 0) -> Dataset:
     """scikit-learn's bundled digits, pixels scaled from 0–16 to [0, 1], fixed stratified split.
 
-    ``test_fraction`` is in ``(0, 1)`` (each class keeps some train and some test images); ``seed >= 0``.
+    Parameters
+    ----------
+    test_fraction : float, optional
+        Share of each class held out for testing, in ``(0, 1)`` (each class keeps some train and some test
+        images); default 0.25. Each class's test count is rounded to the nearest whole image, so a
+        fraction below about 0.003 (or above 0.997) of these ~180-image classes leaves the test (or train)
+        set empty.
+    seed : int, optional
+        Seed of the split (``>= 0``, default 0); the same seed gives the same split on every machine.
+
+    Returns
+    -------
+    Dataset
+        ``"digits"``: 8×8 images, 10 classes, train and test sets from the split.
+
+    Raises
+    ------
+    ValidationError
+        If ``test_fraction`` is not a real in ``(0, 1)``, or ``seed`` not an integer ``>= 0``.
+    ModuleNotFoundError
+        If scikit-learn is not installed.
     """
     test_fraction = check.real("test_fraction", test_fraction, owner="load_digits", minimum=0.0,
                                exclusive_minimum=True, maximum=1.0, exclusive_maximum=True)
@@ -72,7 +104,26 @@ def load_digits(test_fraction: float = 0.25, seed: int = 0) -> Dataset:
 
 
 def read_idx(path: str | Path) -> np.ndarray:
-    """One IDX file (optionally gzipped) as an array: magic ``0 0 0x08 ndim``, big-endian sizes, bytes."""
+    """One IDX file (optionally gzipped) as an array: magic ``0 0 0x08 ndim``, big-endian sizes, bytes.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An existing file; a name ending in ``.gz`` is decompressed.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint8`` values of the shape the header declares (read-only: a view of the file's bytes).
+
+    Raises
+    ------
+    ValidationError
+        If ``path`` is not an existing file, cannot be read (or decompressed), is not an IDX file of unsigned
+        bytes, or its body does not match its header.
+    LimitError
+        If the (decompressed) file exceeds the ``file_bytes`` limit.
+    """
     path = check.readable_file("path", path, owner="read_idx")
     data = _read_bounded(path)
     if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 0x08:
@@ -104,7 +155,28 @@ def _read_bounded(path: Path) -> bytes:
 def load_mnist(path: str | Path) -> Dataset:
     """MNIST from local files: a folder with the four standard IDX files (``.gz`` or not), or an
     ``.npz`` with ``x_train``, ``y_train``, ``x_test``, ``y_test``. Pixels scaled from 0–255 to [0, 1].
-    Nothing is downloaded."""
+    Nothing is downloaded.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A folder holding ``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``, ``t10k-images-idx3-ubyte``
+        and ``t10k-labels-idx1-ubyte`` (each optionally ``.gz``), or a file whose name ends in ``.npz``.
+
+    Returns
+    -------
+    Dataset
+        ``"mnist"``: every pixel divided by 255 (whatever the stored dtype), labels as ``int64``.
+
+    Raises
+    ------
+    ValidationError
+        If ``path`` is not a path, names no such folder or ``.npz`` file, a file or array is missing, damaged
+        or not of the expected kind, images are not a non-empty ``(n, rows, columns)`` array of numbers, labels
+        not a non-empty ``(n,)`` array of whole numbers ``>= 0``, or images and labels differ in number.
+    LimitError
+        If a file or array exceeds the ``file_bytes`` limit.
+    """
     if not isinstance(path, (str, os.PathLike)) or not str(path):
         check.instance("path", path, (str, os.PathLike), owner="load_mnist", accepted="a file or folder path")
     path = Path(path)

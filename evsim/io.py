@@ -65,6 +65,19 @@ DTYPES = ("float32", "float64")
 def save(obj: Network | SpikingNet, path: str | Path) -> Path:
     """Write ``obj`` to ``path`` (an ``.npz`` archive; the suffix is added if missing).
 
+    Parameters
+    ----------
+    obj : Network or SpikingNet
+        What to save: an event-engine network, or a converted net from :func:`evsim.deep.convert`.
+    path : str or os.PathLike
+        The file to write (replaced if it exists); a path not ending in ``.npz`` gets ``.npz`` appended
+        (``net.txt`` becomes ``net.txt.npz``).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written, with its ``.npz`` suffix.
+
     Raises
     ------
     ValidationError
@@ -88,6 +101,16 @@ def save(obj: Network | SpikingNet, path: str | Path) -> Path:
 
 def load(path: str | Path) -> Network | SpikingNet:
     """Read what :func:`save` wrote, checking every field before building anything.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An existing file written by :func:`save` (the exact name: no suffix is added here).
+
+    Returns
+    -------
+    Network or SpikingNet
+        Whichever the file holds, rebuilt from it (every float exactly as saved).
 
     Raises
     ------

@@ -78,7 +78,18 @@ def _neurons(owner: str, record: SpikeRecord, names, *, default_inputs: bool = T
 
 def group_of(name: str) -> str:
     """The group a neuron belongs to, read from its name: its subnetwork (``"exc.12"`` → ``"exc"``), or the
-    name without its trailing number (``"n12"`` → ``"n"``, ``"in_3"`` → ``"in"``)."""
+    name without its trailing number (``"n12"`` → ``"n"``, ``"in_3"`` → ``"in"``).
+
+    Parameters
+    ----------
+    name : str
+        A neuron's name.
+
+    Returns
+    -------
+    str
+        Its group; the name itself when stripping would leave nothing (``"12"`` → ``"12"``).
+    """
     if "." in name:
         return name.rsplit(".", 1)[0]
     return name.rstrip("0123456789").rstrip("_") or name
@@ -114,10 +125,30 @@ def _rows_of(record: SpikeRecord, names: list[str]) -> tuple[np.ndarray, np.ndar
 def raster(record: SpikeRecord, ax=None, names: Iterable[str] | None = None):
     """Spike raster: one row per neuron, one tick per spike, groups in colours.
 
-    ``record``: a :class:`SpikeRecord` or a ``Simulator``. Up to
-    :data:`LABELLED_ROWS` neurons every row is named; beyond, each run of
+    Up to :data:`LABELLED_ROWS` neurons every row is named; beyond, each run of
     a group is, with its size (groups: :func:`group_of`). Input neurons' analog events
     (a value other than 1) are drawn as hollow circles.
+
+    Parameters
+    ----------
+    record : SpikeRecord, Simulator or RunResult
+        A :class:`SpikeRecord` or a ``Simulator`` (its record so far), or a one-sample deep ``RunResult``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; ``None`` (default) makes a new figure.
+    names : str or iterable of str, optional
+        Recorded neurons to draw, one row each, top to bottom in this order; ``None`` (default): every
+        recorded neuron, inputs included, in the record's order.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValidationError
+        If ``record`` is none of the accepted kinds (or a ``RunResult`` of several samples), ``ax`` is neither
+        ``None`` nor an Axes, or ``names`` holds a repeated name or one that is not a recorded neuron.
     """
     record = _record("raster", record)
     names = _neurons("raster", record, names)
@@ -205,8 +236,33 @@ def potential(record: SpikeRecord, name: str, ax=None, *, until: float | None = 
     """Membrane potential of a probed neuron: exact values at updates and the
     free evolution between them, with the threshold line and spike marks.
 
-    The threshold is the neuron's own (read from its model); ``threshold``
-    draws another line instead. ``record``: a :class:`SpikeRecord` or a ``Simulator``.
+    Parameters
+    ----------
+    record : SpikeRecord, Simulator or RunResult
+        A :class:`SpikeRecord` or a ``Simulator`` (its record so far), or a one-sample deep ``RunResult``.
+    name : str
+        A neuron whose potential was probed (``simulate(..., probes=[name])``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; ``None`` (default) makes a new figure.
+    until : float, optional
+        End of the time axis (ms, ``> 0``); ``None`` (default): 1 ms after the neuron's last update.
+    threshold : float, optional
+        The threshold is the neuron's own (read from its model); ``threshold`` (a finite real) draws another
+        line instead. No line is drawn for an infinite threshold.
+    resolution : int, optional
+        Points sampling the free evolution from 0 to ``until`` (``2 … 10**7``, default 400), besides the updates.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValidationError
+        If ``record`` is none of the accepted kinds (or a ``RunResult`` of several samples), ``ax`` is neither
+        ``None`` nor an Axes, ``name`` is not a probed neuron, or ``until``, ``threshold`` or ``resolution``
+        is out of range.
     """
     owner = "potential"
     record = _record(owner, record)
@@ -227,11 +283,38 @@ def potentials(record: SpikeRecord, names: Iterable[str] | None = None, ax=None,
                until: float | None = None, resolution: int = 400):
     """Potentials of several probed neurons: stacked, one panel each on a shared time axis, or overlaid.
 
-    ``names``: probed neurons (default: all). Stacked (the default) makes a
-    new figure and returns its Axes, top to bottom (``ax`` must then be
+    Stacked (the default) makes a new figure and returns its Axes, top to bottom (``ax`` must then be
     None); ``overlay=True`` draws them on one Axes (``ax`` or a new one) in
     one colour each, each with its own threshold. Thresholds are read from
     the neurons' models.
+
+    Parameters
+    ----------
+    record : SpikeRecord, Simulator or RunResult
+        A :class:`SpikeRecord` or a ``Simulator`` (its record so far), or a one-sample deep ``RunResult``.
+    names : str or iterable of str, optional
+        Probed neurons (default: all, in name order).
+    ax : matplotlib.axes.Axes, optional
+        With ``overlay=True``, the Axes to draw on (``None``, the default: a new figure); stacked, it must be
+        ``None``.
+    overlay : bool, optional
+        ``False`` (default): one panel per neuron; ``True``: every potential on one Axes.
+    until : float, optional
+        End of the time axis (ms, ``> 0``); ``None`` (default): 1 ms after the last update of any of them.
+    resolution : int, optional
+        Points sampling the free evolution from 0 to ``until`` (``2 … 10**7``, default 400), besides the updates.
+
+    Returns
+    -------
+    matplotlib.axes.Axes or numpy.ndarray of Axes
+        Overlaid: the Axes drawn on. Stacked: a 1-d array of the panels' Axes, top to bottom.
+
+    Raises
+    ------
+    ValidationError
+        If ``record`` is none of the accepted kinds (or a ``RunResult`` of several samples), holds no probed
+        potential (or ``names`` is empty), a name is not a probed neuron, ``overlay`` is not a bool, ``until`` or
+        ``resolution`` is out of range, or ``ax`` is not ``None`` when stacked (not an Axes when overlaid).
     """
     owner = "potentials"
     record = _record(owner, record)
@@ -269,8 +352,35 @@ def population_rate(record: SpikeRecord, names: Iterable[str] | None = None, ax=
                     until: float | None = None):
     """Population firing rate: spikes of ``names`` per bin of ``bin`` ms, over neurons and seconds (Hz).
 
-    ``rate(bin) = spikes in the bin / (len(names) · bin / 1000)``. ``names``
-    defaults to every recorded neuron that is not an input.
+    ``rate(bin) = spikes in the bin / (len(names) · bin / 1000)``.
+
+    Parameters
+    ----------
+    record : SpikeRecord, Simulator or RunResult
+        A :class:`SpikeRecord` or a ``Simulator`` (its record so far), or a one-sample deep ``RunResult``.
+    names : str or iterable of str, optional
+        The population: recorded neurons. ``names`` defaults to every recorded neuron that is not an input.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; ``None`` (default) makes a new figure.
+    bin : float, optional
+        Bin width (ms, ``> 0``, default 1).
+    until : float, optional
+        End of the time axis (ms, ``> 0``); ``None`` (default): one bin past the population's last spike.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValidationError
+        If ``record`` is none of the accepted kinds (or a ``RunResult`` of several samples), ``ax`` is neither
+        ``None`` nor an Axes, ``names`` is empty (or, by default, every recorded neuron is an input), holds a
+        repeated name or one that is not recorded, ``bin`` or ``until`` is not a finite real ``> 0``, or they
+        make more than 10**6 bins.
+    MemoryError
+        If the bin edges do not fit in memory: they are built before the 10**6-bin check.
     """
     owner = "population_rate"
     record = _record(owner, record)
@@ -297,6 +407,30 @@ def isi(record: SpikeRecord, names: Iterable[str] | None = None, ax=None, *, bin
 
     A note gives the number of intervals, their mean and the coefficient
     of variation ``CV = sd/mean`` (1 for a Poisson process, 0 for a clock).
+
+    Parameters
+    ----------
+    record : SpikeRecord, Simulator or RunResult
+        A :class:`SpikeRecord` or a ``Simulator`` (its record so far), or a one-sample deep ``RunResult``.
+    names : str or iterable of str, optional
+        Recorded neurons whose intervals are pooled; ``None`` (default): every recorded neuron that is not an
+        input.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; ``None`` (default) makes a new figure.
+    bins : int, optional
+        Number of histogram bins (``1 … 10**5``, default 30).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (with a note instead of bars when no neuron fired twice).
+
+    Raises
+    ------
+    ValidationError
+        If ``record`` is none of the accepted kinds (or a ``RunResult`` of several samples), ``ax`` is neither
+        ``None`` nor an Axes, ``names`` holds a repeated name or one that is not recorded, or ``bins`` is out of
+        range.
     """
     owner = "isi"
     record = _record(owner, record)
@@ -334,10 +468,33 @@ def event_timeline(record: SpikeRecord, ax=None, limit: int = 200, *, values: bo
     gaps between instants; within it markers are spread left to right in
     the order the events take effect: rank by rank (zero-delay synapses),
     and within a rank the arrivals, their sum, the update, the spike, the
-    reset. ``values``: each arrival, sum, update and reset is labelled with
-    its value, so excitation and inhibition cancelling is visible;
-    ``arrows``: an arrow from each spike to each arrival it causes. The
-    first ``limit`` trace lines are drawn.
+    reset.
+
+    Parameters
+    ----------
+    record : SpikeRecord, Simulator or RunResult
+        Holding an event trace (``simulate(..., trace=True)``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; ``None`` (default) makes a new figure.
+    limit : int, optional
+        The first ``limit`` trace lines are drawn (``>= 1``, default 200).
+    values : bool, optional
+        Each arrival, sum, update and reset is labelled with its value, so excitation and inhibition
+        cancelling is visible (default ``True``).
+    arrows : bool, optional
+        An arrow from each spike to each arrival it causes (default ``True``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValidationError
+        If ``record`` is none of the accepted kinds (or a ``RunResult`` of several samples), ``ax`` is neither
+        ``None`` nor an Axes, the record holds no event trace, ``limit`` is not an integer ``>= 1``, or
+        ``values`` or ``arrows`` is not a bool.
     """
     owner = "event_timeline"
     record = _record(owner, record)
@@ -409,7 +566,29 @@ def _spike_arrows(ax, events, place, row) -> None:
 
 
 def behavior(b, ax=None, top: int = 12):
-    """The ``top`` most probable output sequences of a single-execution behaviour, as bars."""
+    """The ``top`` most probable output sequences of a single-execution behaviour, as bars.
+
+    Parameters
+    ----------
+    b : Behavior
+        A single-execution behaviour (no free inputs), from :func:`evsim.behavior.exact` or
+        :func:`evsim.behavior.estimate`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; ``None`` (default) makes a new figure.
+    top : int, optional
+        How many sequences to draw at most (``>= 1``, default 12), most probable first.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValidationError
+        If ``b`` is not a Behavior or has free inputs, ``top`` is not an integer ``>= 1``, or ``ax`` is neither
+        ``None`` nor an Axes.
+    """
     from evsim.behavior import Behavior
 
     check.instance("b", b, Behavior, owner="behavior", accepted="a Behavior (from evsim.behavior.exact or estimate)")
@@ -426,7 +605,34 @@ def behavior(b, ax=None, top: int = 12):
 
 
 def accuracy_vs_steps(rows, ann_accuracy: float, ax=None, *, group: str = "v_init", dataset: str = "digits"):
-    """Test accuracy against time steps (log axis), one line per value of ``group``, with the ANN's."""
+    """Test accuracy against time steps (log axis), one line per value of ``group``, with the ANN's.
+
+    Parameters
+    ----------
+    rows : sequence of mappings
+        Non-empty; each row (one line of a results table) has the keys ``"steps"`` (time steps T, > 0: a
+        log-2 axis), ``group`` and ``"accuracy"`` (a fraction in ``[0, 1]``, drawn as a percentage).
+    ann_accuracy : float
+        The ANN's accuracy, a fraction in ``[0, 1]``, drawn as a dashed line.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; ``None`` (default) makes a new figure.
+    group : str, optional
+        The row key whose values split the rows into lines (default ``"v_init"``).
+    dataset : str, optional
+        Name of the dataset, for the title (default ``"digits"``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValidationError
+        If ``rows`` is not a non-empty sequence of mappings, a row lacks a key or its ``"accuracy"`` is not in
+        ``[0, 1]``, ``ann_accuracy`` is not in ``[0, 1]``, ``group`` or ``dataset`` is not a string, or ``ax``
+        is neither ``None`` nor an Axes.
+    """
     check.instance("group", group, str, owner="accuracy_vs_steps", accepted="a row key (a string)")
     check.instance("dataset", dataset, str, owner="accuracy_vs_steps", accepted="a string")
     rows = _rows("accuracy_vs_steps", rows, ("steps", group), ann_accuracy)
@@ -457,7 +663,30 @@ def _per_method(ax, rows, x_key) -> None:
 
 
 def accuracy_vs_latency(rows, ann_accuracy: float, ax=None):
-    """Accuracy against average time steps per image, one line per method."""
+    """Accuracy against average time steps per image, one line per method.
+
+    Parameters
+    ----------
+    rows : sequence of mappings
+        Non-empty; each row (one line of a results table) has the keys ``"method"`` (one line each),
+        ``"avg_steps"`` (average time steps per image, > 0: a log axis), ``"steps"`` (the step budget: ticks
+        at the powers of 2 up to the largest) and ``"accuracy"`` (a fraction in ``[0, 1]``, as a percentage).
+    ann_accuracy : float
+        The ANN's accuracy, a fraction in ``[0, 1]``, drawn as a dashed line.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; ``None`` (default) makes a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValidationError
+        If ``rows`` is not a non-empty sequence of mappings, a row lacks a key or its ``"accuracy"`` is not in
+        ``[0, 1]``, ``ann_accuracy`` is not in ``[0, 1]``, or ``ax`` is neither ``None`` nor an Axes.
+    """
     rows = _rows("accuracy_vs_latency", rows, ("method", "avg_steps", "steps"), ann_accuracy)
     ax = _axes("accuracy_vs_latency", ax, (6.5, 3.6))
     _per_method(ax, rows, "avg_steps")
@@ -471,7 +700,30 @@ def accuracy_vs_latency(rows, ann_accuracy: float, ax=None):
 
 
 def accuracy_vs_energy(rows, ann_accuracy: float, ax=None):
-    """Accuracy against energy per image relative to the ANN (counted operations), one line per method."""
+    """Accuracy against energy per image relative to the ANN (counted operations), one line per method.
+
+    Parameters
+    ----------
+    rows : sequence of mappings
+        Non-empty; each row (one line of a results table) has the keys ``"method"`` (one line each),
+        ``"energy_ratio"`` (energy per image over the ANN's, > 0: a log axis) and ``"accuracy"`` (a fraction
+        in ``[0, 1]``, drawn as a percentage).
+    ann_accuracy : float
+        The ANN's accuracy, a fraction in ``[0, 1]``, drawn as a dashed line.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; ``None`` (default) makes a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValidationError
+        If ``rows`` is not a non-empty sequence of mappings, a row lacks a key or its ``"accuracy"`` is not in
+        ``[0, 1]``, ``ann_accuracy`` is not in ``[0, 1]``, or ``ax`` is neither ``None`` nor an Axes.
+    """
     rows = _rows("accuracy_vs_energy", rows, ("method", "energy_ratio"), ann_accuracy)
     ax = _axes("accuracy_vs_energy", ax, (6.5, 3.6))
     _per_method(ax, rows, "energy_ratio")
@@ -483,7 +735,29 @@ def accuracy_vs_energy(rows, ann_accuracy: float, ax=None):
 
 
 def low_latency(rows, ann_accuracy: float):
-    """Both panels side by side; returns the left Axes."""
+    """Both panels side by side; returns the left Axes.
+
+    Draws a new figure: :func:`accuracy_vs_latency` on the left, :func:`accuracy_vs_energy` on the right.
+
+    Parameters
+    ----------
+    rows : sequence of mappings
+        Non-empty; each row (one line of a results table) has the keys ``"method"``, ``"avg_steps"``,
+        ``"steps"``, ``"energy_ratio"`` and ``"accuracy"`` (a fraction in ``[0, 1]``, drawn as a percentage).
+    ann_accuracy : float
+        The ANN's accuracy, a fraction in ``[0, 1]``, drawn as a dashed line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The left (latency) panel; ``.figure`` is the whole figure.
+
+    Raises
+    ------
+    ValidationError
+        If ``rows`` is not a non-empty sequence of mappings, a row lacks a key or its ``"accuracy"`` is not in
+        ``[0, 1]``, or ``ann_accuracy`` is not in ``[0, 1]``.
+    """
     import matplotlib.pyplot as plt
 
     _rows("low_latency", rows, ("method", "avg_steps", "steps", "energy_ratio"), ann_accuracy)
@@ -496,9 +770,26 @@ def low_latency(rows, ann_accuracy: float):
 def training_curve(training: "Training", ax: "Axes | None" = None, *, ann_accuracy: float | None = None) -> "Axes":
     """Accuracy per epoch (training, and test where measured) with the loss on a second axis.
 
-    ``training``: a :class:`~evsim.deep.direct.Training` (from
-    :func:`evsim.deep.direct.fit`). ``ann_accuracy``: a dashed line for the
-    ANN a fine-tuned net came from. Returns the accuracy Axes.
+    Parameters
+    ----------
+    training : Training
+        A :class:`~evsim.deep.direct.Training` (from :func:`evsim.deep.direct.fit`).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; ``None`` (default) makes a new figure.
+    ann_accuracy : float, optional
+        A dashed line for the ANN a fine-tuned net came from (a fraction in ``[0, 1]``; ``None``, the
+        default: no line).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The accuracy Axes (the loss is drawn on a twin Axes sharing its x axis).
+
+    Raises
+    ------
+    ValidationError
+        If ``training`` is not a Training, ``ann_accuracy`` is neither ``None`` nor in ``[0, 1]``, or ``ax``
+        is neither ``None`` nor an Axes.
     """
     from evsim.deep.direct import Training
 

@@ -49,7 +49,14 @@ weights = st.one_of(nice_weights, st.floats(-2.0, 2.0, allow_nan=False, width=64
 @st.composite
 def integrator_models(draw):
     """IF or LIF (exact β) with random threshold, start, bias, reset (a subtract reset sometimes by an amount
-    other than the threshold), refractoriness, single-spike."""
+    other than the threshold), refractoriness, single-spike.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of IF or LIF
+        Call it with no arguments: ``integrator_models()``. Thresholds in ``[0.1, 2]``, refractory periods of
+        0 to 3 ms, LIF decays ``β`` in ``[0.3, 0.999]``.
+    """
     common = dict(
         threshold=draw(st.sampled_from([0.5, 1.0, 1.7]) | st.floats(0.1, 2.0)),
         v_init=draw(st.sampled_from([0.0, 0.5]) | st.floats(-1.0, 1.5)),
@@ -69,7 +76,14 @@ def integrator_models(draw):
 @st.composite
 def cuba_models(draw):
     """CubaLIF (exact decays up to 3/4, so an excited neuron rests within a few thousand steps) with random
-    threshold, rest, start (potential and current), biases and reset."""
+    threshold, rest, start (potential and current), biases and reset.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of CubaLIF
+        Call it with no arguments: ``cuba_models()``. Both decays in ``[0.2, 0.75]``, thresholds in
+        ``[0.1, 2]``.
+    """
     decay = st.sampled_from([0.5, 0.75]) | st.floats(0.2, 0.75)
     return CubaLIF.from_betas(
         draw(decay), draw(decay),
@@ -87,7 +101,22 @@ def cuba_models(draw):
 def discrete_setups(draw, lynch_musco=False, cuba=False):
     """A random discrete network (inputs, integrators or Lynch–Musco neurons) and its inputs.
 
-    ``cuba``: each integrator is an IF/LIF or a CubaLIF (:func:`cuba_models`), at even odds.
+    Parameters
+    ----------
+    lynch_musco : bool, optional
+        ``True``: the non-input neurons are Threshold or Stochastic (temperature 0.5, 1 or 2) and every
+        synapse has delay 1; ``False`` (default): integrators, delays of 0 to 3 steps (zero delays only from an
+        earlier neuron to a later one, so no zero-delay cycle).
+    cuba : bool, optional
+        Each integrator is an IF/LIF or a CubaLIF (:func:`cuba_models`), at even odds (default ``False``:
+        IF/LIF only; ignored with ``lynch_musco=True``).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of tuple
+        ``(network, inputs, steps)``: a network on the 1 ms clock with 0–3 inputs ``x0 …`` and 1–5 neurons
+        ``h0 …`` (all outputs); ``inputs`` from :func:`spike_trains` for the ``x`` neurons; ``steps``
+        (1 to 30), the number of steps to simulate.
     """
     steps = draw(st.integers(1, 30))
     n_in, n_hid = draw(st.integers(0, 3)), draw(st.integers(1, 5))
@@ -112,7 +141,18 @@ def discrete_setups(draw, lynch_musco=False, cuba=False):
 
 
 def networks(lynch_musco: bool = False) -> st.SearchStrategy[Network]:
-    """A random discrete network alone (the network of :func:`discrete_setups`)."""
+    """A random discrete network alone (the network of :func:`discrete_setups`).
+
+    Parameters
+    ----------
+    lynch_musco : bool, optional
+        ``True``: Threshold and Stochastic neurons; ``False`` (default): IF and LIF neurons.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of Network
+        The first element of a :func:`discrete_setups` draw.
+    """
     return discrete_setups(lynch_musco=lynch_musco).map(lambda setup: setup[0])
 
 
@@ -122,7 +162,16 @@ grid_delays = st.integers(100, 2000).map(lambda microseconds: microseconds / 100
 
 @st.composite
 def continuous_setups(draw):
-    """``(network, inputs)``: continuous-time LIF neurons, recurrent delays, one input train (any float times)."""
+    """``(network, inputs)``: continuous-time LIF neurons, recurrent delays, one input train (any float times).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of tuple
+        Call it with no arguments: ``continuous_setups()``. ``network`` (``dt=None``): input ``x`` feeding
+        ``h0`` (delay 0 or 0.3 ms) and 1–4 LIF neurons ``h0 …`` (all outputs, ``tau`` 2–30 ms, threshold 1)
+        with random synapses among them (delays from ``grid_delays``); ``inputs``: ``{"x": times}``, up to
+        25 times in ``[0, 40]`` ms through :func:`distinct_instants`.
+    """
     n_hid = draw(st.integers(1, 4))
     neurons = {"x": Input()}
     for j in range(n_hid):
@@ -141,7 +190,23 @@ def continuous_setups(draw):
 
 
 def distinct_instants(times) -> list[float]:
-    """Sorted ``times`` without those that fall on an earlier one's instant of the continuous time grid."""
+    """Sorted ``times`` without those that fall on an earlier one's instant of the continuous time grid.
+
+    Parameters
+    ----------
+    times : iterable of float
+        Times in ms, finite and ``>= 0``, in any order.
+
+    Returns
+    -------
+    list of float
+        Increasing, at most one per instant of the 1 ns grid (the earliest of each).
+
+    Raises
+    ------
+    ValidationError
+        If a time is negative, not finite, or beyond the grid's range.
+    """
     times = np.sort(np.asarray(list(times), float))
     k, f = TimeGrid.of(None).locate(times)
     keep = np.ones(times.size, bool)
@@ -151,7 +216,18 @@ def distinct_instants(times) -> list[float]:
 
 @st.composite
 def lm_model(draw, stochastic_only=False):
-    """A Stochastic or Threshold neuron with random bias, temperature and initial state."""
+    """A Stochastic or Threshold neuron with random bias, temperature and initial state.
+
+    Parameters
+    ----------
+    stochastic_only : bool, optional
+        ``True``: always a Stochastic neuron; ``False`` (default): Stochastic or Threshold at even odds.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of Stochastic or Threshold
+        Bias in ``[-2, 2]``; a Stochastic neuron's temperature is 0.5, 1 or 2.
+    """
     bias = draw(st.sampled_from([0.0, 0.5, -1.0]) | st.floats(-2.0, 2.0))
     initial = draw(st.booleans())
     if stochastic_only or draw(st.booleans()):
@@ -161,7 +237,22 @@ def lm_model(draw, stochastic_only=False):
 
 @st.composite
 def lm_network(draw, inputs, outputs, internals, stochastic_only=False):
-    """A network with these (possibly empty) name lists and random delay-1 synapses."""
+    """A network with these (possibly empty) name lists and random delay-1 synapses.
+
+    Parameters
+    ----------
+    inputs, outputs, internals : sequence of str
+        Names of the input, output and internal neurons; all distinct (not checked).
+    stochastic_only : bool, optional
+        ``True``: every output and internal neuron is Stochastic (default ``False``: Stochastic or Threshold,
+        from :func:`lm_model`).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of Network
+        On the 1 ms clock; each ordered pair (any source, a non-input target, self-loops included) has a
+        synapse with probability 0.4, weight in ``[-3, 3]``.
+    """
     neurons = {name: Input() for name in inputs}
     for name in list(outputs) + list(internals):
         neurons[name] = draw(lm_model(stochastic_only))
@@ -174,12 +265,37 @@ def lm_network(draw, inputs, outputs, internals, stochastic_only=False):
 
 
 def pick(draw, options):
-    """A random sub-list of ``options`` (for optional neurons)."""
+    """A random sub-list of ``options`` (for optional neurons).
+
+    Parameters
+    ----------
+    draw : callable
+        The ``draw`` argument of the enclosing ``@st.composite`` strategy (``pick`` is a plain helper).
+    options : iterable
+        The candidates; each is kept or dropped at even odds.
+
+    Returns
+    -------
+    list
+        The kept options, in their order (possibly empty).
+    """
     return [o for o in options if draw(st.booleans())]
 
 
 @st.composite
 def single_networks(draw, stochastic_only=False):
+    """A small Lynch–Musco network: output ``o``, maybe ``p``; inputs and internals from ``u, v`` and ``h, k``.
+
+    Parameters
+    ----------
+    stochastic_only : bool, optional
+        ``True``: every non-input neuron is Stochastic (default ``False``: Stochastic or Threshold).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of Network
+        From :func:`lm_network`, each optional name present at even odds.
+    """
     inputs = pick(draw, ["u", "v"])
     outputs = ["o"] + pick(draw, ["p"])
     return draw(lm_network(inputs, outputs, pick(draw, ["h", "k"]), stochastic_only))
@@ -188,7 +304,15 @@ def single_networks(draw, stochastic_only=False):
 @st.composite
 def compatible_pairs(draw):
     """n1 drives n2 through 'a', n2 may drive n1 back through 'b' (a cycle), both may share input 'u';
-    'c' is an output of n1 that n2 never sees."""
+    'c' is an output of n1 that n2 never sees.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of tuple of Network
+        Call it with no arguments: ``compatible_pairs()``. ``(n1, n2)``, Lynch–Musco networks from
+        :func:`lm_network` that :func:`evsim.compose` accepts; internals ``h1`` (of n1) and ``h2`` (of n2)
+        at even odds.
+    """
     shared = pick(draw, ["u"])
     cycle = draw(st.booleans())
     n1 = draw(lm_network(shared + (["b"] if cycle else []), ["a"] + pick(draw, ["c"]), pick(draw, ["h1"])))
@@ -198,7 +322,17 @@ def compatible_pairs(draw):
 
 @st.composite
 def converted_nets(draw):
-    """A small dense or conv net with dyadic weights, biases, thresholds and inputs."""
+    """A small dense or conv net with dyadic weights, biases, thresholds and inputs.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of tuple
+        Call it with no arguments: ``converted_nets()``. ``(ann, thresholds, x, v_init, steps, encoding)``
+        for :func:`evsim.deep.convert` and a run: ``ann`` a :class:`~evsim.deep.Sequential` (an MLP of 2–3
+        Dense layers, or Conv2d–AvgPool2d–Dense on 1×4×4 images) with 3 outputs; ``thresholds`` one per ReLU;
+        ``x`` three samples in ``[0, 1]`` (multiples of 1/16); ``v_init`` ``"zero"`` or ``"half"``; ``steps``
+        2 to 8; ``encoding`` ``"analog"``, ``"rate"``, ``"ttfs"`` or ``"hybrid"``.
+    """
     rng = np.random.default_rng(draw(st.integers(0, 2**31)))
     def dyadic_array(shape, scale=32):
         return rng.integers(-scale, scale + 1, shape) / scale
@@ -225,7 +359,24 @@ def converted_nets(draw):
 
 @st.composite
 def spike_trains(draw, names, steps: int, *, analog: bool = True):
-    """An ``inputs`` mapping for these input names over ``steps`` rounds (spikes or analog events)."""
+    """An ``inputs`` mapping for these input names over ``steps`` rounds (spikes or analog events).
+
+    Parameters
+    ----------
+    names : iterable of str
+        The input neurons.
+    steps : int
+        Number of rounds; times are drawn from ``0 … steps − 1`` (``>= 1`` unless ``names`` is empty).
+    analog : bool, optional
+        ``True`` (default): each train is, at even odds, an :class:`~evsim.Analog` train with values in
+        ``[-1.5, 2.5]``; ``False``: plain spike times only.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of dict
+        ``{name: times}``: each a sorted list of distinct whole times (ms on the 1 ms clock), possibly
+        empty, or an :class:`~evsim.Analog` of them.
+    """
     inputs = {}
     for name in names:
         times = sorted(draw(st.sets(st.integers(0, steps - 1), max_size=steps)))
@@ -237,7 +388,24 @@ def spike_trains(draw, names, steps: int, *, analog: bool = True):
 
 
 def assert_spikes_equal(a: SpikeRecord, b: SpikeRecord) -> None:
-    """Fail with the first difference (neuron, time, value) if two records are not identical."""
+    """Fail with the first difference (neuron, time, value) if two records are not identical.
+
+    Parameters
+    ----------
+    a, b : SpikeRecord
+        The records to compare: neuron names, then every event's neuron, time and value (potentials and
+        traces are not compared).
+
+    Returns
+    -------
+    None
+        When the records are equal.
+
+    Raises
+    ------
+    AssertionError
+        If the records' neuron names differ, or their events do: naming the first differing (or extra) event.
+    """
     if a.names != b.names:
         raise AssertionError(f"records of different networks: {a.names} vs {b.names}")
     if a == b:
@@ -254,7 +422,28 @@ def assert_spikes_equal(a: SpikeRecord, b: SpikeRecord) -> None:
 
 
 def assert_same_behavior(a: Behavior, b: Behavior, tolerance: float = 1e-12) -> None:
-    """Fail, naming the most different output sequence, if the total variation exceeds ``tolerance``."""
+    """Fail, naming the most different output sequence, if the total variation exceeds ``tolerance``.
+
+    Parameters
+    ----------
+    a, b : Behavior
+        Behaviours of the same outputs, free inputs and horizon.
+    tolerance : float, optional
+        Largest accepted total-variation distance (:func:`evsim.behavior.distance`; default ``1e-12``).
+
+    Returns
+    -------
+    None
+        When the distance is at most ``tolerance``.
+
+    Raises
+    ------
+    AssertionError
+        With the distance and the (execution, output sequence) entry where the tables differ most.
+    ValidationError
+        From :func:`~evsim.behavior.distance`: the behaviours differ in outputs, free inputs or horizon, or
+        one is not a Behavior.
+    """
     gap = distance(a, b)
     if gap <= tolerance:
         return

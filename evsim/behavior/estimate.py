@@ -22,10 +22,33 @@ def estimate(net: Network, inputs: Mapping[str, Sequence[int]] | None = None, ho
 
     Same object as :func:`~evsim.behavior.exact` (one input execution); each
     table entry is a relative frequency, so its standard error is at most
-    ``0.5 / sqrt(samples)``. ``progress=True`` shows a tqdm bar on stderr.
+    ``0.5 / sqrt(samples)``.
+
+    Parameters
+    ----------
+    net : Network
+        Input, Stochastic and Threshold neurons only.
+    inputs : mapping of str to spike rounds, optional
+        The execution of input neurons (whole rounds ``>= 0``); inputs not named, and all for ``None``, are silent.
+    horizon : int, optional
+        Number of rounds (``>= 1``, default 1); round 0 is the initial pattern.
+    samples : int, optional
+        Independent runs (``>= 1``, default 1000).
+    rng : None, int, or numpy.random.Generator, optional
+        Seed or generator shared by the runs; ``None`` draws fresh entropy.
+    progress : bool, optional
+        ``True`` shows a tqdm bar on stderr (default ``False``).
+
+    Returns
+    -------
+    Behavior
+        One execution (no free inputs), its single table row the frequencies of the output sequences.
 
     Raises
     ------
+    ValidationError
+        If an argument is of the wrong type or out of range, ``net`` holds a neuron other than Input,
+        Stochastic or Threshold, or ``inputs`` names a neuron that is not an input.
     LimitError
         Before sampling, if the table of ``2^(outputs·(horizon−1))``
         frequencies exceeds the memory limit, or ``samples × horizon ×

@@ -28,11 +28,26 @@ __all__ = ["compose", "hide", "distance"]
 def compose(b1: Behavior, b2: Behavior) -> Behavior:
     """The behaviour of the composition, computed from the components' behaviours.
 
+    Parameters
+    ----------
+    b1, b2 : Behavior
+        The components' behaviours (from :func:`~evsim.behavior.exact` or :func:`~evsim.behavior.estimate`),
+        same horizon, disjoint outputs; an input driven by the other component's output must be free in its own.
+
+    Returns
+    -------
+    Behavior
+        Outputs of both; free: the free inputs of either that neither drives; given: the fixed inputs of both.
+
     Raises
     ------
     CompositionError
         Different horizons, shared outputs, a component input fed by the other
         component's output but fixed instead of free, or disagreeing fixed inputs.
+    ValidationError
+        If ``b1`` or ``b2`` is not a :class:`~evsim.behavior.Behavior`.
+    LimitError
+        Before allocating, if the composed table exceeds the memory limit.
     """
     _behavior("compose", "b1", b1), _behavior("compose", "b2", b2)
     _check_composable(b1, b2)
@@ -104,10 +119,27 @@ def _execution_codes(part: Behavior, free, outputs, in_bits, out_bits) -> np.nda
 def hide(behavior: Behavior, names: Iterable[str] | str) -> Behavior:
     """The marginal behaviour with the given outputs summed out.
 
+    Parameters
+    ----------
+    behavior : Behavior
+        The behaviour to marginalise.
+    names : str or iterable of str
+        Outputs to sum out: one name, or a collection of distinct names.
+
+    Returns
+    -------
+    Behavior
+        The same free and given inputs and horizon, over the remaining outputs only.
+
     Raises
     ------
     CompositionError
         If a name is not an output of the behaviour.
+    ValidationError
+        If ``behavior`` is not a :class:`~evsim.behavior.Behavior`, or ``names`` holds a non-string, an empty
+        string or a repeated name.
+    LimitError
+        Before allocating, if the output bits of every sequence exceed the memory limit.
     """
     _behavior("hide", "behavior", behavior)
     names = set(check.name_set("names", names, owner="hide"))
@@ -131,10 +163,21 @@ def hide(behavior: Behavior, names: Iterable[str] | str) -> Behavior:
 def distance(a: Behavior, b: Behavior) -> float:
     """Total-variation distance, the largest over input executions: ``max_e ½ Σ_s |a − b|``.
 
+    Parameters
+    ----------
+    a, b : Behavior
+        Behaviours of the same outputs, free inputs and horizon.
+
+    Returns
+    -------
+    float
+        In ``[0, 1]``; 1.0 outright when the round-0 (initial) output patterns differ.
+
     Raises
     ------
     ValidationError
-        If the behaviours describe different outputs, free inputs or horizons.
+        If the behaviours describe different outputs, free inputs or horizons, or either is not a
+        :class:`~evsim.behavior.Behavior`.
     """
     _behavior("distance", "a", a), _behavior("distance", "b", b)
     for what in ("outputs", "free", "horizon"):

@@ -71,7 +71,21 @@ class Problem:
 
 @dataclass(frozen=True)
 class Verdict:
-    """Whether a network solves a problem, and its worst execution."""
+    """Whether a network solves a problem, and its worst execution.
+
+    Truthy exactly when ``solved`` is.
+
+    Attributes
+    ----------
+    solved : bool
+        ``worst_probability >= problem.at_least``: the event is likely enough under every listed execution.
+    worst_probability : float
+        The smallest event probability over the problem's executions.
+    worst_execution : mapping of str to sequence of int
+        The input execution (name → spike rounds) reaching ``worst_probability`` (the first one, on a tie).
+    probabilities : tuple of float
+        The event probability under each execution, in the order of ``problem.executions``.
+    """
 
     solved: bool
     worst_probability: float
@@ -87,6 +101,32 @@ def solves(net: Network, problem: Problem, *, method: str = "exact", samples: in
 
     ``method="exact"`` enumerates; ``"estimate"`` samples the event engine
     (``samples`` runs per execution) — a statistical check, not a proof.
+
+    Parameters
+    ----------
+    net : Network
+        Input, Stochastic and Threshold neurons only.
+    problem : Problem
+        The executions to try, the event and its required probability.
+    method : {"exact", "estimate"}, optional
+        :func:`~evsim.behavior.exact` (default) or :func:`~evsim.behavior.estimate` per execution.
+    samples : int, optional
+        Runs per execution for ``method="estimate"`` (``>= 1``, default 2000); checked but unused by ``"exact"``.
+    rng : None, int, or numpy.random.Generator, optional
+        Seed or generator of the sampling runs (``"estimate"`` only); ``None`` draws fresh entropy.
+
+    Returns
+    -------
+    Verdict
+        Truthy if the event has probability ``>= problem.at_least`` under every execution; with the worst one.
+
+    Raises
+    ------
+    ValidationError
+        If an argument is of the wrong type or out of range, if ``net`` holds a neuron other than Input,
+        Stochastic or Threshold, or if an execution names a neuron that is not an input of ``net``.
+    LimitError
+        If a behaviour's arrays exceed the memory limit, or (``"estimate"``) the runs exceed the work limit.
     """
     owner = "solves"
     net = arguments.network(owner, net)

@@ -38,7 +38,26 @@ DEFAULT_WEIGHT = 10.0
 def gate_error(w: float = DEFAULT_WEIGHT, temperature: float = 1.0) -> float:
     """``ε = 1 / (1 + exp(w / (2λ)))``: the largest one-round error of any gate.
 
-    Computed as ``e / (1 + e)`` with ``e = exp(−w / (2λ))`` when ``w > 0``, so a large ``w`` gives a tiny ε, not an overflow.
+    Computed as ``e / (1 + e)`` with ``e = exp(−w / (2λ))`` when ``w > 0``, so a large ``w`` gives a tiny ε,
+    not an overflow.
+
+    Parameters
+    ----------
+    w : float, optional
+        Unit weight ``w`` (any finite real; default ``DEFAULT_WEIGHT`` = 10); larger is more reliable.
+    temperature : float, optional
+        Temperature ``λ`` of the gate neuron (finite, ``> 0``; default 1).
+
+    Returns
+    -------
+    float
+        ``ε`` in ``[0, 1]`` (0.0 once ``exp(−w / (2λ))`` underflows); ``0.5`` or more when ``w <= 0``
+        (such gates are no better than chance).
+
+    Raises
+    ------
+    ValidationError
+        If ``w`` is not a finite real number, or ``temperature`` not a finite real ``> 0``.
     """
     w, temperature = check_strength("gate_error", w, temperature)
     z = w / (2.0 * temperature)
@@ -70,7 +89,32 @@ def _two_inputs(owner: str, x1: object, x2: object) -> None:
 
 def and_gate(x1: str = "x1", x2: str = "x2", y: str = "y", *, w: float = DEFAULT_WEIGHT,
              temperature: float = 1.0, initial: bool = False) -> Network:
-    """``y(t) = x1(t−1) AND x2(t−1)``, wrong with probability ≤ ε."""
+    """``y(t) = x1(t−1) AND x2(t−1)``, wrong with probability ≤ ε.
+
+    Parameters
+    ----------
+    x1, x2 : str, optional
+        Names of the two input neurons (distinct; default ``"x1"``, ``"x2"``).
+    y : str, optional
+        Name of the gate neuron, the network's only output (default ``"y"``).
+    w : float, optional
+        Unit weight ``w`` (any finite real; default ``DEFAULT_WEIGHT`` = 10); larger is more reliable.
+    temperature : float, optional
+        Temperature ``λ`` of the gate neuron (finite, ``> 0``; default 1).
+    initial : bool, optional
+        Whether ``y`` fires in round 0 (default ``False``).
+
+    Returns
+    -------
+    Network
+        Inputs ``x1``, ``x2``; one Stochastic output ``y`` fed by both with weight ``w`` and delay 1.
+
+    Raises
+    ------
+    ValidationError
+        If a name is not a non-empty string, ``x1 == x2``, ``y`` is one of the inputs, ``w`` is not a finite real,
+        ``temperature`` not a finite real ``> 0``, or ``initial`` not a bool.
+    """
     _two_inputs("and_gate", x1, x2)
     w, temperature = check_strength("and_gate", w, temperature)
     return _gate("and_gate", {x1: w, x2: w}, y, 1.5 * w, temperature, initial)
@@ -78,7 +122,32 @@ def and_gate(x1: str = "x1", x2: str = "x2", y: str = "y", *, w: float = DEFAULT
 
 def or_gate(x1: str = "x1", x2: str = "x2", y: str = "y", *, w: float = DEFAULT_WEIGHT,
             temperature: float = 1.0, initial: bool = False) -> Network:
-    """``y(t) = x1(t−1) OR x2(t−1)``, wrong with probability ≤ ε."""
+    """``y(t) = x1(t−1) OR x2(t−1)``, wrong with probability ≤ ε.
+
+    Parameters
+    ----------
+    x1, x2 : str, optional
+        Names of the two input neurons (distinct; default ``"x1"``, ``"x2"``).
+    y : str, optional
+        Name of the gate neuron, the network's only output (default ``"y"``).
+    w : float, optional
+        Unit weight ``w`` (any finite real; default ``DEFAULT_WEIGHT`` = 10); larger is more reliable.
+    temperature : float, optional
+        Temperature ``λ`` of the gate neuron (finite, ``> 0``; default 1).
+    initial : bool, optional
+        Whether ``y`` fires in round 0 (default ``False``).
+
+    Returns
+    -------
+    Network
+        Inputs ``x1``, ``x2``; one Stochastic output ``y`` fed by both with weight ``w`` and delay 1.
+
+    Raises
+    ------
+    ValidationError
+        If a name is not a non-empty string, ``x1 == x2``, ``y`` is one of the inputs, ``w`` is not a finite real,
+        ``temperature`` not a finite real ``> 0``, or ``initial`` not a bool.
+    """
     _two_inputs("or_gate", x1, x2)
     w, temperature = check_strength("or_gate", w, temperature)
     return _gate("or_gate", {x1: w, x2: w}, y, 0.5 * w, temperature, initial)
@@ -86,7 +155,32 @@ def or_gate(x1: str = "x1", x2: str = "x2", y: str = "y", *, w: float = DEFAULT_
 
 def not_gate(x: str = "x", y: str = "y", *, w: float = DEFAULT_WEIGHT, temperature: float = 1.0,
              initial: bool = False) -> Network:
-    """``y(t) = NOT x(t−1)``, wrong with probability ε."""
+    """``y(t) = NOT x(t−1)``, wrong with probability ε.
+
+    Parameters
+    ----------
+    x : str, optional
+        Name of the input neuron (default ``"x"``).
+    y : str, optional
+        Name of the gate neuron, the network's only output (default ``"y"``).
+    w : float, optional
+        Unit weight ``w`` (any finite real; default ``DEFAULT_WEIGHT`` = 10); larger is more reliable.
+    temperature : float, optional
+        Temperature ``λ`` of the gate neuron (finite, ``> 0``; default 1).
+    initial : bool, optional
+        Whether ``y`` fires in round 0 (default ``False``).
+
+    Returns
+    -------
+    Network
+        Input ``x``; one Stochastic output ``y`` fed by ``x`` with weight ``−w`` and delay 1.
+
+    Raises
+    ------
+    ValidationError
+        If a name is not a non-empty string, ``y`` is one of the inputs, ``w`` is not a finite real,
+        ``temperature`` not a finite real ``> 0``, or ``initial`` not a bool.
+    """
     check.name("x", x, owner="not_gate")
     w, temperature = check_strength("not_gate", w, temperature)
     return _gate("not_gate", {x: -w}, y, -0.5 * w, temperature, initial)
@@ -94,14 +188,60 @@ def not_gate(x: str = "x", y: str = "y", *, w: float = DEFAULT_WEIGHT, temperatu
 
 def copy_gate(x: str = "x", y: str = "y", *, w: float = DEFAULT_WEIGHT, temperature: float = 1.0,
               initial: bool = False) -> Network:
-    """``y(t) = x(t−1)``, wrong with probability ε."""
+    """``y(t) = x(t−1)``, wrong with probability ε.
+
+    Parameters
+    ----------
+    x : str, optional
+        Name of the input neuron (default ``"x"``).
+    y : str, optional
+        Name of the gate neuron, the network's only output (default ``"y"``).
+    w : float, optional
+        Unit weight ``w`` (any finite real; default ``DEFAULT_WEIGHT`` = 10); larger is more reliable.
+    temperature : float, optional
+        Temperature ``λ`` of the gate neuron (finite, ``> 0``; default 1).
+    initial : bool, optional
+        Whether ``y`` fires in round 0 (default ``False``).
+
+    Returns
+    -------
+    Network
+        Input ``x``; one Stochastic output ``y`` fed by ``x`` with weight ``w`` and delay 1.
+
+    Raises
+    ------
+    ValidationError
+        If a name is not a non-empty string, ``y`` is one of the inputs, ``w`` is not a finite real,
+        ``temperature`` not a finite real ``> 0``, or ``initial`` not a bool.
+    """
     check.name("x", x, owner="copy_gate")
     w, temperature = check_strength("copy_gate", w, temperature)
     return _gate("copy_gate", {x: w}, y, 0.5 * w, temperature, initial)
 
 
 def circuit(gates: Sequence[Network], outputs: Iterable[str]) -> Network:
-    """Compose the gates (in order) and hide every output not listed."""
+    """Compose the gates (in order) and hide every output not listed.
+
+    Parameters
+    ----------
+    gates : sequence of Network
+        At least one network; a gate's input named like another gate's output is wired to it.
+    outputs : str or iterable of str
+        The outputs to keep: one name or a collection of distinct names, each an output of some gate.
+
+    Returns
+    -------
+    Network
+        The composition, with every other gate output an internal neuron.
+
+    Raises
+    ------
+    ValidationError
+        If ``gates`` is not a non-empty sequence of Networks, ``outputs`` is not a set of names, or names
+        something that is no gate's output.
+    CompositionError
+        If two gates cannot be composed (same output, shared internal neuron, different clocks).
+    """
     if isinstance(gates, (str, Network)) or not isinstance(gates, Sequence):
         raise ValidationError(f"circuit: gates must be a sequence of Networks, got {gates!r:.80}")
     if not gates:
@@ -122,6 +262,33 @@ def xor_circuit(x1: str = "x1", x2: str = "x2", y: str = "y", *, w: float = DEFA
 
     With inputs stable from round 0, ``y(t)`` for ``t >= 3`` is right unless
     one of the 4 gate-rounds in its cone errs: probability ≥ ``1 − 4ε``.
+
+    Parameters
+    ----------
+    x1, x2 : str, optional
+        Names of the two input neurons (distinct; default ``"x1"``, ``"x2"``).
+    y : str, optional
+        Name of the output neuron (default ``"y"``). The hidden gates are named ``xor_or``, ``xor_and`` and
+        ``xor_nand``; keep ``x1``, ``x2``, ``y`` distinct and apart from these: not every clash is refused
+        (``y="x1"`` or ``x2="xor_nand"`` builds a different circuit without an error).
+    w : float, optional
+        Unit weight ``w`` (any finite real; default ``DEFAULT_WEIGHT`` = 10); larger is more reliable.
+    temperature : float, optional
+        Temperature ``λ`` of every gate neuron (finite, ``> 0``; default 1).
+
+    Returns
+    -------
+    Network
+        Inputs ``x1``, ``x2``; output ``y``; internals ``xor_or``, ``xor_and``, ``xor_nand``; all starting silent.
+
+    Raises
+    ------
+    ValidationError
+        If a name is not a non-empty string, ``x1 == x2``, ``w`` is not a finite real, or ``temperature``
+        not a finite real ``> 0``; or if a name clashes with a hidden gate's so that a gate would read its own
+        output (e.g. ``y="xor_or"``).
+    CompositionError
+        If ``y="xor_and"``: two gates would share an output.
     """
     _two_inputs("xor_circuit", x1, x2)
     check.name("y", y, owner="xor_circuit")

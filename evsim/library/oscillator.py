@@ -18,7 +18,25 @@ OSCILLATOR_ORBIT = ((0, 0), (0, 1), (1, 1), (1, 0))
 
 
 def cyclic_oscillator(*, w: float = DEFAULT_WEIGHT, temperature: float = 1.0) -> tuple[Network, Network]:
-    """``(N1, N2)`` with ``N1: a = COPY(b)`` and ``N2: b = NOT(a)``, both starting silent."""
+    """``(N1, N2)`` with ``N1: a = COPY(b)`` and ``N2: b = NOT(a)``, both starting silent.
+
+    Parameters
+    ----------
+    w : float, optional
+        Unit weight of both gates (any finite real; default ``DEFAULT_WEIGHT`` = 10).
+    temperature : float, optional
+        Temperature ``λ`` of both gate neurons (finite, ``> 0``; default 1).
+
+    Returns
+    -------
+    tuple of Network
+        ``N1`` (input ``b``, output ``a``) and ``N2`` (input ``a``, output ``b``); compose them to close the loop.
+
+    Raises
+    ------
+    ValidationError
+        If ``w`` is not a finite real, or ``temperature`` not a finite real ``> 0``.
+    """
     w, temperature = check_strength("cyclic_oscillator", w, temperature)
     kw = dict(w=w, temperature=temperature)
     return copy_gate("b", "a", **kw), not_gate("a", "b", **kw)

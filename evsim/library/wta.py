@@ -30,6 +30,25 @@ def wta_gamma(n: int, rounds: int = 100, delta: float = 0.01) -> float:
     0 (the inhibitors: ``a_s`` at ``+γ/2``, ``a_c`` at ``−γ/2``), so each of the
     ``n + 2`` neurons errs in a round with probability ``σ(−γ/2) ≤ e^{−γ/2}``;
     a union bound over neurons and rounds gives the formula.
+
+    Parameters
+    ----------
+    n : int
+        Number of WTA outputs (``>= 1``).
+    rounds : int, optional
+        Rounds the winner must be kept (``>= 1``, default 100).
+    delta : float, optional
+        Allowed failure probability over those rounds (``0 < delta <= 1``, default 0.01).
+
+    Returns
+    -------
+    float
+        The unit ``γ`` for :func:`winner_take_all` (at temperature 1).
+
+    Raises
+    ------
+    ValidationError
+        If ``n`` or ``rounds`` is not an integer ``>= 1``, or ``delta`` not a real in ``(0, 1]``.
     """
     n = check.integer("n", n, owner="wta_gamma", minimum=1)
     rounds = check.integer("rounds", rounds, owner="wta_gamma", minimum=1)
@@ -45,7 +64,28 @@ def _gamma(owner: str, gamma: object, n: int) -> float:
 
 
 def winner_take_all(n: int, gamma: float | None = None) -> Network:
-    """WTA over inputs ``x0 … x{n−1}``, outputs ``y0 …``, internals ``a_s``, ``a_c``."""
+    """WTA over inputs ``x0 … x{n−1}``, outputs ``y0 …``, internals ``a_s``, ``a_c``.
+
+    Parameters
+    ----------
+    n : int
+        Number of inputs and of outputs (``>= 1``).
+    gamma : float, optional
+        The unit ``γ`` of every weight and bias (finite, ``> 0``); ``None`` (default) takes
+        ``wta_gamma(n)``, a winner kept for 100 rounds with probability ≥ 0.99.
+
+    Returns
+    -------
+    Network
+        ``n`` inputs and ``n + 2`` Stochastic neurons (temperature 1, starting silent); ``6n`` synapses.
+
+    Raises
+    ------
+    ValidationError
+        If ``n`` is not an integer ``>= 1``, or ``gamma`` (when given) not a finite real ``> 0``.
+    LimitError
+        Before building, if a network of this size exceeds the memory limit.
+    """
     n = check.integer("n", n, owner="winner_take_all", minimum=1)
     require_network_budget("winner_take_all", 2 * n + 2, 6 * n)
     g = _gamma("winner_take_all", gamma, n)
@@ -66,6 +106,30 @@ def filter_network(n: int, m: int, *, w: float = DEFAULT_WEIGHT, temperature: fl
     Inputs ``y0 …`` and ``d{i}_{j}``; internals ``f{i}_{j}``; outputs ``z0 … z{m−1}``.
     ``z_j(t) = OR_i (y_i(t−2) AND d_ij(t−2))`` with error ≤ (n + 1)·ε per output bit
     when at most one ``y_i`` fires (the OR's own ε plus one AND per row).
+
+    Parameters
+    ----------
+    n : int
+        Number of selector inputs ``y_i`` (rows; ``>= 1``).
+    m : int
+        Number of data bits per row, and of outputs ``z_j`` (``>= 1``).
+    w : float, optional
+        Unit weight of the AND and OR gates (any finite real; default ``DEFAULT_WEIGHT`` = 10).
+    temperature : float, optional
+        Temperature ``λ`` of every gate neuron (finite, ``> 0``; default 1).
+
+    Returns
+    -------
+    Network
+        ``n + n·m`` inputs, ``n·m`` internals and ``m`` outputs, every gate starting silent.
+
+    Raises
+    ------
+    ValidationError
+        If ``n`` or ``m`` is not an integer ``>= 1``, ``w`` not a finite real, or ``temperature`` not a
+        finite real ``> 0``.
+    LimitError
+        Before building, if a network of this size exceeds the memory limit.
     """
     n = check.integer("n", n, owner="filter_network", minimum=1)
     m = check.integer("m", m, owner="filter_network", minimum=1)
@@ -85,7 +149,35 @@ def filter_network(n: int, m: int, *, w: float = DEFAULT_WEIGHT, temperature: fl
 
 def attention(n: int, m: int, *, gamma: float | None = None, w: float = DEFAULT_WEIGHT,
               temperature: float = 1.0) -> Network:
-    """``hide(WTA(n) × Filter(n, m), {y_i})``: the data row of the WTA winner reaches ``z``."""
+    """``hide(WTA(n) × Filter(n, m), {y_i})``: the data row of the WTA winner reaches ``z``.
+
+    Parameters
+    ----------
+    n : int
+        Number of competing inputs ``x_i`` and data rows (``>= 1``).
+    m : int
+        Number of data bits per row, and of outputs ``z_j`` (``>= 1``).
+    gamma : float, optional
+        The WTA unit ``γ`` (finite, ``> 0``); ``None`` (default) takes ``wta_gamma(n)``.
+    w : float, optional
+        Unit weight of the Filter's gates (any finite real; default ``DEFAULT_WEIGHT`` = 10).
+    temperature : float, optional
+        Temperature ``λ`` of the Filter's gate neurons (finite, ``> 0``; default 1); the WTA runs at 1.
+
+    Returns
+    -------
+    Network
+        Inputs ``x{i}`` and ``d{i}_{j}``; outputs ``z0 … z{m−1}``; the WTA's ``y{i}``, ``a_s``, ``a_c`` and
+        the Filter's ``f{i}_{j}`` internal.
+
+    Raises
+    ------
+    ValidationError
+        If ``n`` or ``m`` is not an integer ``>= 1``, ``gamma`` (when given) or ``temperature`` not a finite
+        real ``> 0``, or ``w`` not a finite real.
+    LimitError
+        Before building, if the WTA or the Filter exceeds the memory limit.
+    """
     n = check.integer("n", n, owner="attention", minimum=1)
     wta = winner_take_all(n, _gamma("attention", gamma, n))
     return hide(compose(wta, filter_network(n, m, w=w, temperature=temperature)), wta.outputs)
