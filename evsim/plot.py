@@ -1,12 +1,15 @@
 """Figures of a simulation (matplotlib is imported only when a function runs).
 
-Every function takes ``ax=None`` (a new figure is made) and returns the Axes.
+Each function takes ``ax=None`` (a new figure is made, with constrained
+layout) and returns the Axes it drew on — except stacked ``potentials`` (a new
+figure; one Axes per neuron) and ``low_latency`` (two panels of a new figure).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -39,9 +42,10 @@ def _axes(owner: str, ax, size=(7, 3)):
     return check.instance("ax", ax, Axes, owner=owner, accepted="None or a matplotlib Axes")
 
 
-def _record(owner: str, record: object) -> SpikeRecord:
+def _record(owner: str, record: object, spikes_only: bool = True) -> SpikeRecord:
     """A :class:`SpikeRecord`; the record so far of a :class:`~evsim.simulator.Simulator`; or the spikes of a
-    one-sample :class:`~evsim.deep.runner.RunResult` (``result.record(sample)`` picks one of several)."""
+    one-sample :class:`~evsim.deep.runner.RunResult` (``result.record(sample)`` picks one of several) where
+    only spikes are drawn (``spikes_only``: a deep run has no probes and no trace)."""
     from evsim.simulator import Simulator
 
     if isinstance(record, Simulator):
@@ -50,6 +54,10 @@ def _record(owner: str, record: object) -> SpikeRecord:
         from evsim.deep.runner import RunResult
 
         if isinstance(record, RunResult):
+            if not spikes_only:
+                raise ValidationError(f"{owner}: record must be an engine run, got a deep RunResult (it keeps "
+                                      f"spikes only); run deep.to_network(snn) with evsim.simulate(..., "
+                                      f"probes=[...], trace=True) to see potentials and events")
             samples = record.logits.shape[1]
             if samples != 1:
                 raise ValidationError(f"{owner}: record must be one sample's spikes, got a RunResult of {samples} "
@@ -64,11 +72,14 @@ def _neurons(owner: str, record: SpikeRecord, names, *, default_inputs: bool = T
 
     ``default_inputs=False``: the default leaves out the network's input neurons.
     """
-    kept = record.names if record.recorded is None else [n for n in record.names if n in set(record.recorded)]
+    recorded = None if record.recorded is None else set(record.recorded)
+    kept = record.names if recorded is None else [n for n in record.names if n in recorded]
     if names is None:
-        return [n for n in kept if default_inputs or n not in set(record.inputs)]
+        inputs = set(record.inputs)
+        return [n for n in kept if default_inputs or n not in inputs]
     names = list(check.name_set("names", names, owner=owner))
-    missing = [name for name in names if name not in set(kept)]
+    known = set(kept)
+    missing = [name for name in names if name not in known]
     if missing:
         shown = list(kept) if len(kept) <= 12 else [*kept[:12], "…"]
         raise ValidationError(f"{owner}: names must be recorded neurons of the record ({shown}), got "
@@ -116,8 +127,9 @@ def _legend_outside(ax) -> None:
 
 def _rows_of(record: SpikeRecord, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the record's events of ``names`` and each one's row (the position of its neuron in ``names``)."""
+    index = {name: i for i, name in enumerate(record.names)}
     row = np.full(len(record.names), -1)
-    row[[record.names.index(name) for name in names]] = np.arange(len(names))
+    row[[index[name] for name in names]] = np.arange(len(names))
     mine = np.flatnonzero(row[record.neuron] >= 0)
     return mine, row[record.neuron[mine]]
 
@@ -152,20 +164,23 @@ def raster(record: SpikeRecord, ax=None, names: Iterable[str] | None = None):
     """
     record = _record("raster", record)
     names = _neurons("raster", record, names)
+    if not names:
+        raise ValidationError("raster: names must name at least one recorded neuron, got none")
     ax = _axes("raster", ax, (7, min(6.0, 1.2 + 0.22 * len(names))))
     mine, rows = _rows_of(record, names)
     groups = [group_of(name) for name in names]
-    palette = dict(zip(dict.fromkeys(groups), _colours(len(set(groups)))))
-    size = 200 if len(names) <= LABELLED_ROWS else max(4.0, 8000 / len(names))
+    palette = _group_colours(groups)
+    size = _tick_size(ax, len(names))
     analog = record.value[mine] != 1.0
-    for group, colour in palette.items():
-        in_group = np.array([g == group for g in groups])[rows] if rows.size else np.zeros(0, bool)
+    group_of_row = np.array([palette[g][0] for g in groups])
+    for label, colour in dict(palette.values()).items():
+        in_group = group_of_row[rows] == label if rows.size else np.zeros(0, bool)
         for hollow, marker in ((False, "|"), (True, "o")):
             pick = in_group & (analog == hollow)
             if pick.any():
                 style = dict(facecolors="none", edgecolors=colour, s=size / 4) if hollow else dict(color=colour, s=size)
                 ax.scatter(record.time[mine][pick], rows[pick], marker=marker, linewidths=1.2,
-                           label=group if (len(palette) > 1 and not hollow) else None,
+                           label=label if (label and not hollow) else None,
                            rasterized=bool(mine.size > 20_000), **style)
     if len(names) <= LABELLED_ROWS:
         ax.set_yticks(range(len(names)), names)
@@ -177,10 +192,27 @@ def raster(record: SpikeRecord, ax=None, names: Iterable[str] | None = None):
     ax.invert_yaxis()
     ax.set_xlabel("time (ms)")
     ax.set_ylabel(f"neuron ({len(names)})")
-    ax.set_title("spike raster")
-    if len(palette) > 1:
+    ax.set_title("spike raster" if mine.size else "spike raster: no spikes")
+    if ax.get_legend_handles_labels()[1]:
         _legend_outside(ax)
     return ax
+
+
+def _group_colours(groups: list[str]) -> dict[str, tuple[str, object]]:
+    """Each group's ``(legend label, colour)``: groups of several neurons get a colour each (when there are at
+    least two of them), and everything else is black, unlabelled."""
+    sizes = Counter(groups)
+    several = [g for g in dict.fromkeys(groups) if sizes[g] > 1]
+    if len(several) < 2:
+        return {g: ("", "k") for g in groups}
+    colours = dict(zip(several, _colours(len(several))))
+    return {g: (g, colours[g]) if g in colours else ("", "k") for g in dict.fromkeys(groups)}
+
+
+def _tick_size(ax, rows: int) -> float:
+    """Marker area (points²) of a raster tick: 90 % of a row's height on the Axes, at most 200."""
+    height = ax.get_position().height * ax.figure.get_figheight() * 72.0  # points
+    return float(min(200.0, max(1.0, (0.9 * height / max(rows, 1)) ** 2)))
 
 
 def _colours(n: int) -> list:
@@ -216,7 +248,7 @@ def _draw_potential(ax, record: SpikeRecord, trace, end: float, resolution: int,
     if np.isfinite(theta):
         ax.axhline(theta, color=colour if name else "tab:red", ls="--", lw=1,
                    label=f"θ = {theta:g} ({name})" if name else f"threshold θ = {theta:g}")
-    spikes = record.trains().get(trace.name, np.zeros(0))
+    spikes = record.time[record.neuron == record.names.index(trace.name)]
     spikes = spikes[spikes <= end]
     if spikes.size:
         top = theta if np.isfinite(theta) else float(np.max(trace.before))
@@ -265,7 +297,7 @@ def potential(record: SpikeRecord, name: str, ax=None, *, until: float | None = 
         is out of range.
     """
     owner = "potential"
-    record = _record(owner, record)
+    record = _record(owner, record, spikes_only=False)
     trace = _probed(owner, record, name)
     end = _end(owner, until, [trace])
     threshold = None if threshold is None else check.real("threshold", threshold, owner=owner)
@@ -293,7 +325,7 @@ def potentials(record: SpikeRecord, names: Iterable[str] | None = None, ax=None,
     record : SpikeRecord, Simulator or RunResult
         A :class:`SpikeRecord` or a ``Simulator`` (its record so far), or a one-sample deep ``RunResult``.
     names : str or iterable of str, optional
-        Probed neurons (default: all, in name order).
+        Probed neurons (default: all, in the network's order).
     ax : matplotlib.axes.Axes, optional
         With ``overlay=True``, the Axes to draw on (``None``, the default: a new figure); stacked, it must be
         ``None``.
@@ -317,8 +349,9 @@ def potentials(record: SpikeRecord, names: Iterable[str] | None = None, ax=None,
         ``resolution`` is out of range, or ``ax`` is not ``None`` when stacked (not an Axes when overlaid).
     """
     owner = "potentials"
-    record = _record(owner, record)
-    names = sorted(record.potentials) if names is None else list(check.name_set("names", names, owner=owner))
+    record = _record(owner, record, spikes_only=False)
+    names = [n for n in record.names if n in record.potentials] if names is None else \
+        list(check.name_set("names", names, owner=owner))
     if not names:
         raise ValidationError(f"{owner}: record must hold probed potentials, got none; simulate with "
                               f"probes=[...] naming the neurons to watch")
@@ -379,21 +412,22 @@ def population_rate(record: SpikeRecord, names: Iterable[str] | None = None, ax=
         ``None`` nor an Axes, ``names`` is empty (or, by default, every recorded neuron is an input), holds a
         repeated name or one that is not recorded, ``bin`` or ``until`` is not a finite real ``> 0``, or they
         make more than 10**6 bins.
-    MemoryError
-        If the bin edges do not fit in memory: they are built before the 10**6-bin check.
     """
     owner = "population_rate"
     record = _record(owner, record)
+    given = names is not None
     names = _neurons(owner, record, names, default_inputs=False)
     if not names:
-        raise ValidationError(f"{owner}: names must name at least one recorded neuron, got none")
+        raise ValidationError(f"{owner}: names must name at least one recorded neuron, got none" if given else
+                              f"{owner}: every recorded neuron is an input, and the default leaves inputs out; "
+                              f"pass names=[...] to plot their rate")
     width = check.real("bin", bin, owner=owner, minimum=0.0, exclusive_minimum=True)
     mine, _ = _rows_of(record, names)
     times = record.time[mine]
     end = _end(owner, until, []) if until is not None else (float(times.max()) + width if times.size else width)
-    edges = np.arange(0.0, end + width, width)
-    if edges.size > 10**6:
+    if end / width > 10**6:  # (before the edges are allocated)
         raise ValidationError(f"{owner}: bin must leave at most 10**6 bins up to {end!r} ms, got {width!r}")
+    edges = np.arange(0.0, end + width, width)
     counts, _ = np.histogram(times, edges)
     ax = _axes(owner, ax, (7, 2.8))
     ax.stairs(counts / (len(names) * width / 1000.0), edges, color="k", lw=1)
@@ -440,17 +474,22 @@ def isi(record: SpikeRecord, names: Iterable[str] | None = None, ax=None, *, bin
     intervals = np.concatenate([np.diff(trains[name]) for name in names] + [np.zeros(0)])
     ax = _axes(owner, ax, (6, 3))
     if intervals.size == 0:
-        ax.text(0.5, 0.5, f"no intervals: none of the {len(names)} neurons fired twice", ha="center",
+        ax.text(0.5, 0.5, f"no intervals: none of the {_count(len(names), 'neuron')} fired twice", ha="center",
                 va="center", transform=ax.transAxes)
         ax.set(xlabel="inter-spike interval (ms)", title="inter-spike intervals")
         return ax
-    ax.hist(intervals, bins=bins, color="tab:blue")
+    ax.hist(intervals, bins=bins, range=(0.0, float(intervals.max())), color="tab:blue")
     mean = float(intervals.mean())
-    cv = float(intervals.std() / mean) if mean > 0 else float("nan")
+    cv = f"{intervals.std() / mean:.2f}" if intervals.size > 1 and mean > 0 else "n/a (one interval)"
     ax.set(xlabel="inter-spike interval (ms)", ylabel="count", title="inter-spike intervals")
-    ax.text(0.98, 0.95, f"{intervals.size} intervals of {len(names)} neurons\nmean {mean:.3g} ms, CV {cv:.2f}",
-            transform=ax.transAxes, ha="right", va="top", fontsize="small")
+    ax.text(0.98, 0.95, f"{_count(intervals.size, 'interval')} of {_count(len(names), 'neuron')}\n"
+            f"mean {mean:.3g} ms, CV {cv}", transform=ax.transAxes, ha="right", va="top", fontsize="small")
     return ax
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 neuron"``, ``"3 neurons"``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 RANK_WIDTH = 6.0  # room for one rank's markers within an instant, in nudges (arrivals at −2…, reset at +2)
@@ -461,7 +500,11 @@ TIMELINE_STYLES = {  # kind: (marker, colour, left-to-right place within an inst
 }
 
 
-def event_timeline(record: SpikeRecord, ax=None, limit: int = 200, *, values: bool = True, arrows: bool = True):
+TIMELINE_ROWS = 30  # neurons a timeline shows; more is a typed error pointing at neurons=
+
+
+def event_timeline(record: SpikeRecord, ax=None, limit: int = 200, *, neurons: Iterable[str] | str | None = None,
+                   values: bool = True, arrows: bool = True):
     """The event trace as a timeline: one row per neuron, markers by event kind.
 
     Each instant is a column (labelled with its exact time), whatever the
@@ -472,17 +515,21 @@ def event_timeline(record: SpikeRecord, ax=None, limit: int = 200, *, values: bo
 
     Parameters
     ----------
-    record : SpikeRecord, Simulator or RunResult
+    record : SpikeRecord or Simulator
         Holding an event trace (``simulate(..., trace=True)``).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; ``None`` (default) makes a new figure.
     limit : int, optional
-        The first ``limit`` trace lines are drawn (``>= 1``, default 200).
+        At most the first ``limit`` trace lines (of ``neurons``) are drawn (``>= 1``, default 200), cut at the
+        last whole instant; the title says when lines were left out.
+    neurons : str or iterable of str, optional
+        Only these recorded neurons' lines (default: every neuron the drawn lines concern; at most
+        :data:`TIMELINE_ROWS` of them).
     values : bool, optional
         Each arrival, sum, update and reset is labelled with its value, so excitation and inhibition
         cancelling is visible (default ``True``).
     arrows : bool, optional
-        An arrow from each spike to each arrival it causes (default ``True``).
+        An arrow from each spike to each arrival it causes (default ``True``; drawn where both are shown).
 
     Returns
     -------
@@ -492,30 +539,63 @@ def event_timeline(record: SpikeRecord, ax=None, limit: int = 200, *, values: bo
     Raises
     ------
     ValidationError
-        If ``record`` is none of the accepted kinds (or a ``RunResult`` of several samples), ``ax`` is neither
-        ``None`` nor an Axes, the record holds no event trace, ``limit`` is not an integer ``>= 1``, or
-        ``values`` or ``arrows`` is not a bool.
+        If ``record`` is not a SpikeRecord or Simulator, ``ax`` is neither ``None`` nor an Axes, the record
+        holds no event trace, ``limit`` is not an integer ``>= 1``, ``neurons`` names a neuron the record
+        lacks, the lines drawn concern more than :data:`TIMELINE_ROWS` neurons, or ``values`` or ``arrows`` is
+        not a bool.
     """
     owner = "event_timeline"
-    record = _record(owner, record)
+    record = _record(owner, record, spikes_only=False)
     if record.trace is None:
         raise ValidationError(f"{owner}: record must hold an event trace, got a record without one; "
                               "simulate with trace=True")
     limit = check.integer("limit", limit, owner=owner, minimum=1)
     values, arrows = check.flag("values", values, owner=owner), check.flag("arrows", arrows, owner=owner)
-    events = record.trace.events[:limit]
-    names = [n for n in record.names if any(e.neuron == n for e in events)] or list(record.names)
+    wanted = None if neurons is None else set(_neurons(owner, record, neurons))
+    lines = record.trace.events if wanted is None else tuple(e for e in record.trace if e.neuron in wanted)
+    events = _whole_instants(lines, limit)
+    shown = {e.neuron for e in events}
+    names = [n for n in record.names if n in shown]
+    if len(names) > TIMELINE_ROWS:
+        raise ValidationError(f"{owner}: the {len(events)} trace lines drawn concern {len(names)} neurons, more "
+                              f"than a timeline shows ({TIMELINE_ROWS}); pass neurons=[...] to choose some, or a "
+                              f"smaller limit")
+    ax = _axes(owner, ax, (min(16.0, max(7.0, 2.5 + 1.5 * len({e.time for e in events}))),
+                           min(12.0, 1.4 + 0.55 * max(len(names), 1))))
+    if not events:
+        ax.text(0.5, 0.5, "no events", ha="center", va="center", transform=ax.transAxes)
+        ax.set(title="event trace", xticks=[], yticks=[])
+        return ax
+    _draw_timeline(ax, events, names, values, arrows)
+    cut = f"; first {len(events)} of {len(lines)} lines, to {events[-1].time!r} ms" if len(events) < len(lines) else ""
+    ax.set_title(f"event trace: arrive < deliver < update < spike < reset within an instant{cut}")
+    _legend_outside(ax)
+    return ax
+
+
+def _whole_instants(lines: Sequence, limit: int) -> Sequence:
+    """The first ``limit`` lines, less a last instant the limit cuts in two (unless that is all of them)."""
+    if len(lines) <= limit:
+        return lines
+    events = lines[:limit]
+    whole = [e for e in events if e.time != lines[limit].time]
+    return whole or events
+
+
+def _draw_timeline(ax, events, names: list[str], values: bool, arrows: bool) -> None:
+    """Markers (and values, arrows) of ``events``: a column per instant, ranks and kinds left to right."""
     times = sorted({e.time for e in events})
     column = {t: i for i, t in enumerate(times)}  # one column per instant: equal room whatever the gaps
-    ranks = max(e.rank for e in events) + 1 if events else 1  # each rank of an instant after the one before
-    nudge = 0.8 / (RANK_WIDTH * ranks)
-    row = {name: i for i, name in enumerate(names)}
+    ranks = max(e.rank for e in events) + 1  # each rank of an instant after the one before
     later = _arrivals_after(events)  # a neuron's arrivals at one instant side by side, the first leftmost
-    ax = _axes(owner, ax, (min(16.0, max(7.0, 2.5 + 1.5 * len(times))), 1.4 + 0.55 * len(names)))
+    widest = max(later.values(), default=0)  # the most arrivals after one, at one neuron and instant
+    width = RANK_WIDTH + 0.8 * widest  # a rank's room, in nudges
+    nudge = 0.85 / (width * ranks)  # an instant's markers fill at most 85 % of its column
+    row = {name: i for i, name in enumerate(names)}
 
     def place(e) -> tuple[float, int]:
-        shift = TIMELINE_STYLES[e.kind][2] - 0.8 * later.get(id(e), 0) + RANK_WIDTH * (e.rank - (ranks - 1) / 2)
-        return column[e.time] + shift * nudge, row[e.neuron]
+        shift = TIMELINE_STYLES[e.kind][2] - 0.8 * later.get(id(e), 0) + 0.4 * widest
+        return column[e.time] + (shift + width * (e.rank - (ranks - 1) / 2)) * nudge, row[e.neuron]
 
     for i in range(len(times)):
         ax.axvspan(i - 0.45, i + 0.45, color="0.95", zorder=0)
@@ -524,14 +604,8 @@ def event_timeline(record: SpikeRecord, ax=None, limit: int = 200, *, values: bo
         if chosen:
             xs, ys = zip(*(place(e) for e in chosen))
             ax.scatter(xs, ys, marker=marker, color=colour, s=45, label=kind, zorder=3)
-    if values:  # arrivals' values below their markers, sums, updates and resets above
-        for e in events:
-            if e.kind in ("arrive", "deliver", "blocked", "update", "reset"):
-                below = e.kind == "arrive"  # (side by side arrivals' labels alternate in height)
-                drop = -9 - 9 * (later.get(id(e), 0) % 2)
-                ax.annotate(f"{e.value:+.3g}" if below else f"{e.value:.3g}", place(e), xytext=(0, drop if below else 7),
-                            textcoords="offset points", ha="center", va="top" if below else "bottom", fontsize=7,
-                            color="0.25")
+    if values:
+        _value_labels(ax, events, place, later)
     if arrows:
         _spike_arrows(ax, events, place, row)
     ax.set_yticks(range(len(names)), names)
@@ -541,9 +615,21 @@ def event_timeline(record: SpikeRecord, ax=None, limit: int = 200, *, values: bo
     ax.set_xlim(-0.6, len(times) - 0.4)
     ax.set_xlabel("instant (ms), one column each; within it, events left to right in the order they take effect")
     ax.set_ylabel("neuron")
-    ax.set_title("event trace: arrive < deliver < update < spike < reset within an instant")
-    _legend_outside(ax)
-    return ax
+
+
+LABEL_HEIGHTS = {"deliver": 6, "blocked": 6, "update": 15, "reset": 6}  # points above a marker (update higher)
+
+
+def _value_labels(ax, events, place, later: dict) -> None:
+    """Each arrival's value below its marker (side by side arrivals alternate in height), sums, updates and
+    resets above."""
+    for e in events:
+        if e.kind == "arrive":
+            ax.annotate(f"{e.value:+.3g}", place(e), xytext=(0, -9 - 9 * (later.get(id(e), 0) % 2)),
+                        textcoords="offset points", ha="center", va="top", fontsize=7, color="0.25")
+        elif e.kind in LABEL_HEIGHTS:
+            ax.annotate(f"{e.value:.3g}", place(e), xytext=(0, LABEL_HEIGHTS[e.kind]), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=7, color="0.25")
 
 
 def _arrivals_after(events) -> dict[int, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import evsim
 from evsim import deep
@@ -88,7 +89,8 @@ def test_a_behaviour_prints_and_shows_its_most_probable_sequences():
     assert best[0][1] > best[1][1] and len(best) == 2
     lines = str(b).splitlines()
     assert lines[0].startswith("Behavior(outputs=['y'], horizon=4, one input execution): rounds 0–3")
-    assert lines[1] == f"  {best[0][1]:.6g}  y 0111" and len(lines) == 1 + 8  # all 8 sequences of positive probability
+    assert lines[1] == f"  {best[0][1]:<11.6g} y 0111" and len(lines) == 1 + 8  # all 8 sequences of positive probability
+    assert str(b.format(top=2)).splitlines()[-1] == "  … 2 of 8 sequences of positive probability; format(top=...) shows more"
     html = b._repr_html_()
     assert "<th>probability</th><th>y</th>" in html and f"<td>{best[0][1]:.6g}</td><td>0111</td>" in html
     kernel = exact(gate, None, 3, free=["x1", "x2"])
@@ -96,3 +98,7 @@ def test_a_behaviour_prints_and_shows_its_most_probable_sequences():
     assert "<th>execution</th><th>probability</th><th>y</th>" in kernel._repr_html_()
     assert kernel._repr_html_().count("<tr>") == 1 + kernel.n_executions == 17  # header + every execution
     assert kernel.format(top=1).splitlines()[1].startswith("  x1 at [], x2 at []  ")
+    assert kernel.format(top=1).splitlines()[-1] == "  … 1 of 16 executions; format(top=...) shows more"
+    with pytest.raises(evsim.ValidationError, match=r"Behavior.most_probable: this behaviour is a kernel .*"
+                                                   r"given_inputs"):
+        kernel.most_probable()

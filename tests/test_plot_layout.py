@@ -120,9 +120,12 @@ def test_isi_pools_the_intervals_and_gives_their_cv():
     record = evsim.simulate(net, {"x": [1.0, 2.0, 4.0]}, until=5)
     ax = evsim.plot.isi(record)
     note = ax.texts[0].get_text()
-    assert "2 intervals of 1 neurons" in note and "mean 1.5 ms" in note and "CV 0.33" in note
+    assert "2 intervals of 1 neuron\n" in note and "mean 1.5 ms" in note and "CV 0.33" in note
+    assert ax.get_xlim()[0] >= -0.1  # intervals are positive: the axis starts at 0
     lonely = evsim.plot.isi(evsim.simulate(net, {"x": [1.0]}, until=5))
-    assert "none of the 1 neurons fired twice" in lonely.texts[0].get_text()
+    assert "none of the 1 neuron fired twice" in lonely.texts[0].get_text()
+    one = evsim.plot.isi(evsim.simulate(net, {"x": [1.0, 3.0]}, until=5)).texts[0].get_text()
+    assert "1 interval of 1 neuron" in one and "CV n/a (one interval)" in one
 
 
 def test_a_raster_of_hundreds_names_its_groups_not_every_row():
@@ -140,7 +143,8 @@ def test_plots_take_a_simulator_as_well_as_a_record():
     sim = evsim.Simulator(net, probes=["y"])
     sim.feed({"x": [0, 2]})
     sim.run(5)
-    assert len(evsim.plot.raster(sim).collections) == 2  # x and y, one group each
+    drawn = evsim.plot.raster(sim)
+    assert sum(len(c.get_offsets()) for c in drawn.collections) == 4 and drawn.get_legend() is None  # two singletons
     assert evsim.plot.potential(sim, "y").get_title() == "potential of y"
     with pytest.raises(ValidationError, match="raster: record must be a SpikeRecord .*, a Simulator or a one-sample "
                                               "deep RunResult"):
@@ -201,3 +205,49 @@ def test_an_accumulator_that_never_fires_has_no_threshold_drawn():
     ax = evsim.plot.potential(record, output)
     assert not [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert ax.get_ylim()[1] < 1e10
+
+
+def test_a_raster_colours_only_groups_of_several_and_refuses_no_rows():
+    record = population(n=20, until=50.0)
+    ax = evsim.plot.raster(record, names=["p0", "p1", "in0", "in1", "p2"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["p", "in"]
+    alone = evsim.plot.raster(record, names=["p0", "in0"])
+    assert alone.get_legend() is None
+    with pytest.raises(ValidationError, match="raster: names must name at least one recorded neuron"):
+        evsim.plot.raster(record, names=[])
+
+
+def test_the_timeline_keeps_instants_whole_and_arrivals_in_their_column():
+    """Twelve arrivals at one neuron and instant stay inside that instant's column; a limit that would cut an
+    instant in two stops before it, and the title says how many lines are drawn; too many neurons are refused
+    with the way out."""
+    sources = {f"s{i}": evsim.Input() for i in range(12)}
+    net = Network({**sources, "y": IF(threshold=100.0)}, [Synapse(f"s{i}", "y", 1.0, 1.0) for i in range(12)])
+    record = evsim.simulate(net, {f"s{i}": [0.0, 1.0] for i in range(12)}, until=3, trace=True)
+    ax = evsim.plot.event_timeline(record)
+    arrivals = [c for c in ax.collections if c.get_label() == "arrive"][0].get_offsets()
+    assert all(abs(x - round(x)) < 0.45 for x, _ in arrivals)
+    cut = evsim.plot.event_timeline(record, limit=30)  # 12 inputs at 0, then 12 inputs + 12 arrivals at 1 …
+    assert "first 12 of" in cut.get_title() and "to 0.0 ms" in cut.get_title()
+    only = evsim.plot.event_timeline(record, neurons="y")
+    assert [t.get_text() for t in only.get_yticklabels()] == ["y"]
+    wide = Network({f"x{i}": evsim.Input() for i in range(40)}, [])
+    with pytest.raises(ValidationError, match=r"concern 40 neurons, more than a timeline shows \(30\); pass "
+                                              r"neurons=\[...\]"):
+        evsim.plot.event_timeline(evsim.simulate(wide, {f"x{i}": [0.0] for i in range(40)}, until=2, trace=True))
+
+
+def test_plot_refusals_say_what_to_do_instead():
+    from evsim import deep
+
+    net = Network({"x": Input(), "y": IF(threshold=1.0)}, [Synapse("x", "y", 1.0, 1.0)])
+    record = evsim.simulate(net, {"x": [0.0, 1.0]}, until=3)
+    with pytest.raises(ValidationError, match="bin must leave at most 10\\*\\*6 bins"):
+        evsim.plot.population_rate(record, bin=1e-9, until=1e6)  # refused before allocating the edges
+    with pytest.raises(ValidationError, match="every recorded neuron is an input.*pass names="):
+        evsim.plot.population_rate(evsim.simulate(Network({"x": Input()}, []), {"x": [1.0]}, until=2))
+    run = deep.run(deep.spiking_mlp([3, 4, 2], seed=0), np.ones((1, 3)), 4, record_spikes=True)
+    with pytest.raises(ValidationError, match="got a deep RunResult .* deep.to_network"):
+        evsim.plot.potential(run, "L0_0")
+    empty = evsim.plot.event_timeline(evsim.simulate(net, {}, until=3, trace=True))
+    assert empty.texts[0].get_text() == "no events" and empty.get_legend() is None

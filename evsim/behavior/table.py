@@ -26,7 +26,7 @@ from evsim.behavior.model import bits_code, pattern_bits
 from evsim.display import HTML_ROWS, html_table
 from evsim.errors import ValidationError
 
-__all__ = ["Behavior", "sequence_bits", "execution_bits"]
+__all__ = ["Behavior", "sequence_bits", "execution_bits", "format_sequence"]
 
 
 def sequence_bits(codes, outputs: int, horizon: int) -> np.ndarray:
@@ -170,7 +170,11 @@ class Behavior:
     def most_probable(self, top: int = 10) -> list[tuple[dict[str, tuple[int, ...]], float]]:
         """The ``top`` most probable output sequences with their probabilities, most probable first
         (one input execution; ties in sequence-code order)."""
-        top = check.integer("top", top, owner="Behavior.most_probable", minimum=1)
+        owner = "Behavior.most_probable"
+        top = check.integer("top", top, owner=owner, minimum=1)
+        if self.free:
+            raise ValidationError(f"{owner}: this behaviour is a kernel over the free inputs {list(self.free)}; "
+                                  f"call it on behaviour.given_inputs({{...}}) for one execution")
         return sorted(self, key=lambda item: -item[1])[:top]
 
     def execution(self, code: int) -> dict[str, tuple[int, ...]]:
@@ -194,8 +198,14 @@ class Behavior:
         """
         top = check.integer("top", top, owner="Behavior.format", minimum=1)
         lines = [f"{self!r}: rounds 0–{self.horizon - 1}; each output's spike (1) or silence (0) per round"]
-        for label, sequence, p in self._rows(top):
-            lines.append(f"  {label + '  ' if label else ''}{p:.6g}  {_shown(sequence)}")
+        rows = self._rows(top)
+        width = max((len(label) for label, _, _ in rows), default=0)
+        for label, sequence, p in rows:
+            lines.append(f"  {label:<{width}}{'  ' if label else ''}{p:<11.6g} {format_sequence(sequence)}")
+        total = self.n_executions if self.free else int(np.count_nonzero(self.table[0]))
+        if total > len(rows):
+            what = "executions" if self.free else "sequences of positive probability"
+            lines.append(f"  … {len(rows)} of {total} {what}; format(top=...) shows more")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -219,6 +229,17 @@ class Behavior:
         return rows
 
 
-def _shown(sequence: Mapping[str, Sequence[int]]) -> str:
-    """``"y 0110  z 0001"``: each output's 0/1 per round."""
+def format_sequence(sequence: Mapping[str, Sequence[int]]) -> str:
+    """``"y 0110  z 0001"``: each output's 0/1 per round.
+
+    Parameters
+    ----------
+    sequence : mapping of str to sequence of int
+        An output sequence, as :meth:`Behavior.sequence` gives it.
+
+    Returns
+    -------
+    str
+        Each output's name and its bits, round 0 first, two spaces apart.
+    """
     return "  ".join(f"{name} {''.join(map(str, bits))}" for name, bits in sequence.items())

@@ -7,6 +7,7 @@ from itertools import product
 from evsim import compose
 from evsim import validation as check
 from evsim.behavior import exact
+from evsim.behavior.table import format_sequence
 from evsim.errors import ValidationError
 from evsim.library import and_gate, copy_gate, cyclic_oscillator, gate_error, not_gate, or_gate, xor_circuit
 
@@ -53,6 +54,5 @@ def behavior_table(name: str, horizon: int | None = None, top: int = 4) -> str:
         label = ", ".join(f"{x}={on}" for x, on in zip(inputs, levels)) or "closed network"
         lines.append(f"  {label}:")
         for sequence, p in exact(net, stable, horizon).most_probable(top):
-            shown = "  ".join(f"{out} {''.join(map(str, bits))}" for out, bits in sequence.items())
-            lines.append(f"    {p:8.5f}  {shown}")
+            lines.append(f"    {p:8.5f}  {format_sequence(sequence)}")
     return "\n".join(lines)
