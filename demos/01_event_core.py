@@ -10,7 +10,8 @@ What it shows:
 
 What to look for: the printed spike times, the trace's order within an instant,
 and the deviation from the closed form (0 to rounding); and why a weight of 0.6 loses a spike that
-0.625 keeps (0.4 + 0.6 is 0.9999999999999999 in binary floating point). Figures go to ./demo-out.
+0.625 keeps (1.2 − 1 is 0.19999999999999996 in binary floating point, and
+the error carries: what should be 0.4 + 0.6 is 0.3999999999999999 + 0.6 = 0.9999999999999999). Figures go to ./demo-out.
 
 Run:  python demos/01_event_core.py [OUT_DIR]
 """

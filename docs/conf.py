@@ -18,7 +18,7 @@ extensions = [
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
-exclude_patterns = ["_build", "README.md", "solutions", "tutorials", "semantics"]  # (sources of the galleries)
+exclude_patterns = ["_build", "README.md", "solutions", "tutorials", "semantics", "demos"]  # (gallery sources)
 myst_enable_extensions = ["dollarmath"]
 myst_heading_anchors = 3
 
@@ -32,8 +32,8 @@ html_title = f"evsim {release}"
 html_theme_options = {"navigation_depth": 2, "show_toc_level": 2}
 
 sphinx_gallery_conf = {
-    "examples_dirs": ["tutorials", "semantics"],  # sources: percent-format scripts, text in comment cells
-    "gallery_dirs": ["auto_tutorials", "auto_semantics"],  # generated pages (not committed)
+    "examples_dirs": ["tutorials", "semantics", "demos"],  # sources: percent-format scripts, text in comments
+    "gallery_dirs": ["auto_tutorials", "auto_semantics", "auto_demos"],  # generated pages (not committed)
     "filename_pattern": r"/\d\d_",  # execute every numbered script
     "abort_on_example_error": True,
     "download_all_examples": False,

@@ -31,14 +31,15 @@ def if_neuron_lesson(out_dir: Path) -> str:
     Look for: arrivals at t + 1 (the synapse delay); the neuron fires at the
     step where the summed potential first reaches θ, and keeps the excess.
     The weight 0.625 = 5/8 is exact in binary, so every sum is exact. With
-    0.6 the same inputs give one spike fewer: 0.4 + 0.6 is
-    0.9999999999999999 in binary floating point, below θ = 1 — evsim
-    compares exactly the numbers it has.
+    0.6 the same inputs give one spike fewer: 1.2 − 1 is
+    0.19999999999999996 in binary floating point, the error carries, and
+    what "should" be 0.4 + 0.6 is 0.3999999999999999 + 0.6 =
+    0.9999999999999999, below θ = 1 — evsim compares exactly the numbers it has.
     """
     rec = evsim.simulate(_one_neuron(0.625), {"x": INPUTS}, until=8, probes=["y"], trace=True)
     figure = save_figure(evsim.plot.potential(rec, "y", until=8), out_dir / "01_if_neuron_potential.png")
     decimal = evsim.simulate(_one_neuron(0.6), {"x": INPUTS}, until=8, probes=["y"])
-    last = decimal.potentials["y"].sample(np.array([6.0]))[0]
+    left, last = decimal.potentials["y"].sample(np.array([5.0, 6.0]))  # after the update at 5, and at 6
     return "\n".join([
         "1. One IF neuron: x --(w=0.625, delay 1 ms)--> y, threshold 1, soft reset",
         f"   input spikes x: {rec.trains()['x'].tolist()} ms",
@@ -46,7 +47,8 @@ def if_neuron_lesson(out_dir: Path) -> str:
         "   event trace (deliver < update at each instant):",
         *("   " + line for line in rec.trace.format().splitlines()),
         f"   why floats matter: with w = 0.6, y fires at {decimal.trains()['y'].tolist()} ms only — at 6 ms its "
-        f"potential is 0.4 + 0.6 = {float(last)!r} < 1 in binary floating point",
+        f"potential is {float(left)!r} + 0.6 = {float(last)!r} < 1, not 0.4 + 0.6 = 1: in binary floating "
+        f"point 1.2 - 1 is already {1.2 - 1!r}, and the error carries",
         f"   figure: {figure}",
     ])
 
