@@ -23,4 +23,4 @@ def test_every_demo_has_a_gallery_page_showing_each_of_its_lessons():
         page = pages[demo.name].read_text()
         lessons = _lessons_run_by(demo)
         assert lessons and re.findall(r":pyobject: (\w+)", page) == lessons, demo.name
-        assert f"run_lessons([{', '.join(lessons)}]" in page, demo.name
+        assert f"show_lessons([{', '.join(lessons)}])" in page, demo.name

@@ -29,19 +29,8 @@ the error carries: what should be 0.4 + 0.6 is 0.3999999999999999 + 0.6 = 0.9999
 """
 
 # %%
-# Running it prints each lesson's summary and writes its figures (here into a fresh folder), shown after it.
-import tempfile
-from pathlib import Path
-
-import matplotlib.pyplot as plt
-
-from evsim.lessons import run_lessons
+# Running it prints each lesson's summary and shows the figures it writes.
+from evsim.lessons import show_lessons
 from evsim.lessons.core import circuit_lesson, continuous_lif_lesson, if_neuron_lesson
 
-out = Path(tempfile.mkdtemp())
-for summary in run_lessons([if_neuron_lesson, circuit_lesson, continuous_lif_lesson], out, quiet=True):
-    print(summary, end="\n\n")
-for figure in sorted(out.glob("*.png")):
-    _, ax = plt.subplots(figsize=(10, 4), layout="constrained")
-    ax.imshow(plt.imread(figure))
-    ax.set_axis_off()
+show_lessons([if_neuron_lesson, circuit_lesson, continuous_lif_lesson])

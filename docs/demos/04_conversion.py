@@ -17,19 +17,8 @@ T = 2; starting at θ/2 it is near the ANN after 2 steps. Figure: ./demo-out.
 """
 
 # %%
-# Running it prints each lesson's summary and writes its figures (here into a fresh folder), shown after it.
-import tempfile
-from pathlib import Path
-
-import matplotlib.pyplot as plt
-
-from evsim.lessons import run_lessons
+# Running it prints each lesson's summary and shows the figures it writes.
+from evsim.lessons import show_lessons
 from evsim.lessons.conversion import conversion_lesson
 
-out = Path(tempfile.mkdtemp())
-for summary in run_lessons([conversion_lesson], out, quiet=True):
-    print(summary, end="\n\n")
-for figure in sorted(out.glob("*.png")):
-    _, ax = plt.subplots(figsize=(10, 4), layout="constrained")
-    ax.imshow(plt.imread(figure))
-    ax.set_axis_off()
+show_lessons([conversion_lesson])

@@ -22,19 +22,8 @@ below 1. Figure: ./demo-out.
 """
 
 # %%
-# Running it prints each lesson's summary and writes its figures (here into a fresh folder), shown after it.
-import tempfile
-from pathlib import Path
-
-import matplotlib.pyplot as plt
-
-from evsim.lessons import run_lessons
+# Running it prints each lesson's summary and shows the figures it writes.
+from evsim.lessons import show_lessons
 from evsim.lessons.low_latency import low_latency_lesson
 
-out = Path(tempfile.mkdtemp())
-for summary in run_lessons([low_latency_lesson], out, quiet=True):
-    print(summary, end="\n\n")
-for figure in sorted(out.glob("*.png")):
-    _, ax = plt.subplots(figsize=(10, 4), layout="constrained")
-    ax.imshow(plt.imread(figure))
-    ax.set_axis_off()
+show_lessons([low_latency_lesson])

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-__all__ = ["run_lessons", "demo_main", "fast", "demos"]
+__all__ = ["run_lessons", "demo_main", "show_lessons", "fast", "demos"]
 
 Lesson = Callable[[Path], str]
 
@@ -31,6 +31,34 @@ def run_lessons(lessons: Sequence[Lesson], out_dir: str | Path, quiet: bool = Fa
         summaries.append(lesson(out))
         if not quiet:
             print(summaries[-1], f"   ({time.perf_counter() - start:.1f} s)", sep="\n", end="\n\n", flush=True)
+    return summaries
+
+
+def show_lessons(lessons: Sequence[Lesson]) -> list[str]:
+    """Run lessons into a fresh folder, print each one's summary and open each figure it wrote as a matplotlib
+    figure (what the documentation's gallery pages do, so that the gallery shows them).
+
+    Parameters
+    ----------
+    lessons : sequence of callables
+        Lesson functions, ``lesson(out_dir) -> summary``.
+
+    Returns
+    -------
+    list of str
+        The summaries, in order.
+    """
+    import tempfile
+
+    import matplotlib.pyplot as plt
+
+    out = Path(tempfile.mkdtemp())
+    summaries = run_lessons(lessons, out, quiet=True)
+    print("\n\n".join(summaries))
+    for figure in sorted(out.glob("*.png")):
+        _, ax = plt.subplots(figsize=(10, 4), layout="constrained")
+        ax.imshow(plt.imread(figure))
+        ax.set_axis_off()
     return summaries
 
 
