@@ -79,6 +79,14 @@ def relaxed_reset(m: np.ndarray, s: np.ndarray, theta: float, reset: str) -> np.
     -------
     ndarray
         The potentials after the reset.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep.bptt import relaxed_reset
+    >>> m, s = np.array([1.5, 1.5, 0.4]), np.array([1.0, 0.5, 0.0])
+    >>> relaxed_reset(m, s, 1.0, "subtract").tolist(), relaxed_reset(m, s, 1.0, "zero").tolist()
+    ([0.5, 1.0, 0.4], [0.0, 0.75, 0.4])
     """
     return m - theta * s if reset == "subtract" else m * (1.0 - s)
 
@@ -118,6 +126,15 @@ class Tape:
     spikes : list of ndarray
         Per spiking layer, ``(steps, batch, *shape)`` spikes (bool on the hard
         tape, ``a·σ`` on the relaxed one); a property, computed from ``layers``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import bptt, spiking_mlp
+    >>> from evsim.deep.surrogate import FastSigmoid
+    >>> tape = bptt.forward(spiking_mlp([2, 3, 2], seed=0), np.array([[0.5, 1.0], [1.0, 0.2]]), 4, FastSigmoid(4.0))
+    >>> tape.logits.shape, tape.spikes[0].shape, tape.spikes[0].sum(axis=0).astype(int).tolist()
+    ((4, 2, 2), (4, 2, 3), [[0, 1, 0], [0, 2, 0]])
     """
 
     net: SpikingNet
@@ -149,6 +166,16 @@ class LayerGradients:
     synapse_beta : float or None, optional
         Of ``synapse_beta``. None (the default of these three) where the layer has
         no such parameter: the accumulator, a layer without current.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import bptt, cross_entropy, spiking_mlp
+    >>> from evsim.deep.surrogate import FastSigmoid
+    >>> tape = bptt.forward(spiking_mlp([2, 3, 2], seed=0), np.array([[0.5, 1.0], [1.0, 0.2]]), 4, FastSigmoid(4.0))
+    >>> hidden, output = bptt.backward(tape, cross_entropy(tape.logits[-1], [0, 1])[1])
+    >>> hidden.weights[0].shape, hidden.bias.round(4).tolist(), round(hidden.beta, 6), output.beta
+    ((3, 2), [-0.0217, 0.0457, 0.1305], 0.015843, None)
     """
 
     weights: tuple[np.ndarray | None, ...]
@@ -199,6 +226,16 @@ def forward(snn: SpikingNet, x: np.ndarray, steps: int, surrogate: Surrogate, *,
         either shape (per step: with ``steps`` steps).
     LimitError
         The tape (:func:`tape_bytes`) would exceed the memory limit (``evsim.limits``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import bptt, run, spiking_mlp
+    >>> from evsim.deep.surrogate import FastSigmoid
+    >>> snn, x = spiking_mlp([2, 3, 2], seed=0), np.array([[0.5, 1.0], [1.0, 0.2]])
+    >>> tape = bptt.forward(snn, x, 4, FastSigmoid(4.0))
+    >>> tape.logits[-1].round(4).tolist(), bool((tape.logits == run(snn, x, 4).logits).all())  # the runner's
+    ([[-0.592, -0.203], [-1.184, -0.4059]], True)
     """
     owner = "bptt.forward"
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner=owner)
@@ -244,6 +281,12 @@ def tape_bytes(snn: SpikingNet, samples: int, steps: int) -> float:
     -------
     float
         The estimate in bytes (the arguments are not checked).
+
+    Examples
+    --------
+    >>> from evsim.deep import bptt, spiking_mlp
+    >>> bptt.tape_bytes(spiking_mlp([2, 3, 2]), samples=64, steps=8) / 2**20  # MiB
+    64.1953125
     """
     per_sample = 0
     for layer in snn.layers:
@@ -351,6 +394,16 @@ def backward(tape: Tape, grad: np.ndarray, *,
         ``tape`` is not a Tape, ``grad`` not finite real numbers of either
         shape, or ``spike_grad`` not one array of finite real numbers per
         spiking layer, each broadcastable to its spikes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import bptt, cross_entropy, spiking_mlp
+    >>> from evsim.deep.surrogate import FastSigmoid
+    >>> tape = bptt.forward(spiking_mlp([2, 3, 2], seed=0), np.array([[0.5, 1.0], [1.0, 0.2]]), 4, FastSigmoid(4.0))
+    >>> loss, grad = cross_entropy(tape.logits[-1], [0, 1])
+    >>> bptt.backward(tape, grad)[0].weights[0].round(4).tolist()  # ∂loss/∂W of the hidden layer
+    [[-0.0696, 0.0723], [-0.0633, 0.1836], [0.0594, 0.1398]]
     """
     owner = "bptt.backward"
     checks.instance("tape", tape, Tape, accepted="a Tape from bptt.forward", owner=owner)

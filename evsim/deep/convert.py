@@ -107,6 +107,13 @@ class SpikingLayer:
         of :data:`RESETS`; a current-based layer's ``beta`` is not in ``(0, 1)``; or the output
         accumulator (``theta`` None) is given a ``beta`` other than 1, a ``synapse_beta`` or a
         ``"zero"`` reset. The other fields are not checked.
+
+    Examples
+    --------
+    >>> from evsim.deep import spiking_mlp
+    >>> hidden, output = spiking_mlp([2, 3, 2], theta=0.5, beta=0.9).layers
+    >>> hidden.size, hidden.theta, hidden.beta, hidden.reset, hidden.spiking, output.spiking
+    (3, 0.5, 0.9, 'subtract', True, False)
     """
 
     ops: tuple[Layer, ...]
@@ -178,6 +185,14 @@ class SpikingNet:
     meta : dict, optional
         Free-form notes, empty by default; nothing in evsim reads them, and
         :func:`evsim.io.save` does not write them.
+
+    Examples
+    --------
+    >>> from evsim.deep import Dense, ReLU, Sequential, convert
+    >>> ann = Sequential([Dense(2, 3, rng=0), ReLU(), Dense(3, 2, rng=1)])
+    >>> snn = convert(ann, thresholds=[1.0], input_shape=(2,))
+    >>> snn, snn.thresholds
+    (SpikingNet((2,) → 3 → 2; θ=[1.0], norm='explicit', v_init='zero'), (1.0,))
     """
 
     layers: tuple[SpikingLayer, ...]
@@ -288,6 +303,15 @@ def convert(ann: Sequential, *, calibration: np.ndarray | None = None, norm: str
     LimitError
         The activations of the calibration data (or the calibration run) would
         exceed the memory limit (``evsim.limits``); refused before allocating.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import Dense, ReLU, Sequential, convert
+    >>> ann = Sequential([Dense(2, 3, rng=0), ReLU(), Dense(3, 2, rng=1)])
+    >>> x = np.random.default_rng(0).random((20, 2))  # calibration data: θ is the largest activation
+    >>> convert(ann, calibration=x, v_init="half")
+    SpikingNet((2,) → 3 → 2; θ=[0.7415], norm='max', v_init='half')
     """
     owner = "convert"
     checks.instance("ann", ann, Sequential, accepted="a Sequential ANN", owner=owner)

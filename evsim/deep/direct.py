@@ -72,6 +72,14 @@ class Training:
         (None without it).
     options : FitOptions
         The settings, so a run can say how it was trained.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import fit, spiking_mlp
+    >>> x = np.random.default_rng(0).random((16, 2))
+    >>> fit(spiking_mlp([2, 8, 2]), x, (x[:, 0] > x[:, 1]).astype(int), 4, epochs=3, batch=8, lr=0.01)
+    Training(3 epochs: loss 0.9574, training accuracy 31.25 %; net SpikingNet((2,) → 8 → 2; ...))
     """
 
     net: SpikingNet
@@ -115,6 +123,15 @@ def output_loss(logits: np.ndarray, labels: np.ndarray, loss: str = "final") -> 
     ValidationError
         ``loss`` is not one of :data:`LOSSES`, ``logits`` not a non-empty 3-D array of finite real
         numbers, or ``labels`` not one class index in range per sample.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep.direct import output_loss
+    >>> logits = np.array([[[0.0, 1.0]], [[0.0, 2.0]]])  # 2 steps, 1 sample, 2 classes
+    >>> value, grad = output_loss(logits, [1], "time+membrane")
+    >>> round(value, 6), grad.round(4).tolist()
+    (0.347023, [[[0.1345, -0.1345]], [[0.1788, -0.1788]]])
     """
     loss = choice("loss", loss, LOSSES, owner="output_loss")
     logits = real_array("logits", logits, owner="output_loss", ndim=3, allow_empty=False)
@@ -174,6 +191,13 @@ def spiking_mlp(sizes: Sequence[int], *, theta: float = 1.0, beta: float = 1.0, 
         :class:`SpikingLayer`).
     LimitError
         A weight array would exceed the memory limit (``evsim.limits``).
+
+    Examples
+    --------
+    >>> from evsim.deep import spiking_mlp
+    >>> snn = spiking_mlp([64, 32, 10], theta=1.0, beta=0.9)
+    >>> snn, snn.layers[0].beta
+    (SpikingNet((64,) → 32 → 10; θ=[1.0], norm='trained', v_init='zero'), 0.9)
     """
     owner = "spiking_mlp"
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 3:
@@ -264,6 +288,16 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
         A bad argument, named with the value and what is accepted.
     LimitError
         A batch whose tape (:func:`evsim.deep.bptt.tape_bytes`) exceeds ``evsim.limits``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import fit, spiking_mlp
+    >>> x = np.random.default_rng(0).random((16, 2))  # a toy task: is x[0] > x[1]?
+    >>> y = (x[:, 0] > x[:, 1]).astype(int)
+    >>> training = fit(spiking_mlp([2, 8, 2]), x, y, 4, epochs=3, batch=8, lr=0.01, validation=(x, y))
+    >>> [round(loss, 4) for loss in training.losses], training.validation
+    ([1.3505, 1.1781, 0.9574], (0.3125, 0.3125, 0.3125))
     """
     owner = "fit"
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert or spiking_mlp)", owner=owner)
@@ -314,6 +348,14 @@ class FitOptions:
         How the input enters, the loss, the learning rate's schedule.
     single_spike, train_leak, train_v_init, detach_reset : bool
         As :func:`fit`'s arguments of the same names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import fit, spiking_mlp
+    >>> options = fit(spiking_mlp([2, 3, 2]), np.ones((4, 2)), [0, 1, 0, 1], 4, epochs=1).options
+    >>> options.surrogate, options.steps, options.loss, options.encoding
+    (FastSigmoid(slope=4.0), 4, 'final', 'analog')
     """
 
     steps: int
@@ -404,6 +446,12 @@ def learning_rate(lr: float, schedule: str, update: int, updates: int) -> float:
     ValidationError
         ``lr`` is not a finite real number ``> 0``, ``schedule`` not one of :data:`SCHEDULES`, or
         ``update`` and ``updates`` not integers in range.
+
+    Examples
+    --------
+    >>> from evsim.deep.direct import learning_rate
+    >>> [round(learning_rate(0.01, "cosine", update, 4), 6) for update in range(4)]
+    [0.01, 0.008536, 0.005, 0.001464]
     """
     owner = "learning_rate"
     lr = real("lr", lr, owner=owner, minimum=0.0, exclusive_minimum=True)
@@ -496,6 +544,14 @@ def spike_energy(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = 
         A bad argument, refused by :func:`run`.
     LimitError
         The run (with every spike recorded) would exceed the memory limit (``evsim.limits``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import spiking_mlp
+    >>> from evsim.deep.direct import spike_energy
+    >>> round(spike_energy(spiking_mlp([2, 3, 2]), np.array([[0.5, 1.0], [1.0, 0.2]]), 4), 6)
+    0.048913
     """
     result = run(snn, x, steps, encoding=encoding, rng=rng, single_spike=single_spike, record_spikes=True)
     return _spent(result.spikes, spike_costs(snn, 1.0)) / len(x)
@@ -525,6 +581,13 @@ def spike_costs(snn: SpikingNet, spike_cost: float) -> list[np.ndarray]:
     ------
     ValidationError
         ``snn`` is not a SpikingNet, or ``spike_cost`` not a finite real number ``>= 0``.
+
+    Examples
+    --------
+    >>> from evsim.deep import spiking_mlp
+    >>> from evsim.deep.direct import spike_costs
+    >>> [cost.round(4).tolist() for cost in spike_costs(spiking_mlp([2, 3, 3, 2]), 0.5)]
+    [[0.014, 0.014, 0.014], [0.0093, 0.0093, 0.0093]]
     """
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet", owner="spike_costs")
     spike_cost = real("spike_cost", spike_cost, owner="spike_costs", minimum=0.0)

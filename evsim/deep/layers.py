@@ -69,6 +69,14 @@ class Dense(Layer):
         A size that is not an integer ``>= 1``, or an ``rng`` that is not a seed or a generator.
     LimitError
         ``W`` would exceed the memory limit (``evsim.limits``); refused before it is allocated.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import Dense
+    >>> layer = Dense(2, 3, rng=0)
+    >>> layer, layer.params["W"].shape, layer.forward(np.ones((5, 2))).shape
+    (Dense(2, 3), (3, 2), (5, 3))
     """
 
     def __init__(self, n_in: int, n_out: int, *, rng=None) -> None:
@@ -142,6 +150,14 @@ class Conv2d(Layer):
         integer ``>= 0``, or an ``rng`` that is not a seed or a generator.
     LimitError
         ``W`` would exceed the memory limit (``evsim.limits``); refused before it is allocated.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import Conv2d
+    >>> conv = Conv2d(1, 2, 3, padding=1, rng=0)
+    >>> conv, conv.forward(np.ones((5, 1, 4, 4))).shape  # (batch, channels, height, width)
+    (Conv2d(1, 2, k=3, stride=1, padding=1), (5, 2, 4, 4))
     """
 
     def __init__(self, c_in: int, c_out: int, k: int, *, stride: int = 1, padding: int = 0, rng=None) -> None:
@@ -226,6 +242,13 @@ class AvgPool2d(Layer):
     ------
     ValidationError
         ``k`` is not an integer ``>= 1``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import AvgPool2d
+    >>> AvgPool2d(2).forward(np.arange(16.0).reshape(1, 1, 4, 4)).tolist()
+    [[[[2.5, 4.5], [10.5, 12.5]]]]
     """
 
     def __init__(self, k: int) -> None:
@@ -248,7 +271,15 @@ class AvgPool2d(Layer):
 
 
 class Flatten(Layer):
-    """``(batch, …) → (batch, features)``."""
+    """``(batch, …) → (batch, features)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import Flatten
+    >>> Flatten().forward(np.zeros((2, 3, 4, 4))).shape
+    (2, 48)
+    """
 
     def forward(self, x, train=False):
         if train:
@@ -260,6 +291,16 @@ class Flatten(Layer):
 
 
 class ReLU(Layer):
+    """``max(x, 0)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import ReLU
+    >>> ReLU().forward(np.array([[-1.0, 0.5, 3.0]])).tolist()
+    [[0.0, 0.5, 3.0]]
+    """
+
     def forward(self, x, train=False):
         if train:
             self._mask = x > 0
@@ -281,6 +322,13 @@ class ClipReLU(Layer):
     ------
     ValidationError
         ``ceiling`` is not a finite real number ``> 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import ClipReLU
+    >>> ClipReLU(1.0).forward(np.array([[-1.0, 0.5, 3.0]])).tolist()
+    [[0.0, 0.5, 1.0]]
     """
 
     def __init__(self, ceiling: float = 1.0) -> None:
@@ -317,6 +365,14 @@ class QCFS(Layer):
     ValidationError
         ``levels`` is not an integer ``>= 1``, ``lam`` not a finite real number ``> 0``, or ``shift``
         not a finite real number.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import QCFS
+    >>> q = QCFS(levels=4, lam=2.0)  # outputs in steps of λ/L = 0.5, from 0 to λ = 2
+    >>> q, q.forward(np.array([[-1.0, 0.3, 0.8, 5.0]])).tolist()
+    (QCFS(levels=4, lam=2), [[0.0, 0.5, 1.0, 2.0]])
     """
 
     def __init__(self, levels: int = 8, lam: float = 4.0, shift: float = 0.5) -> None:
@@ -359,6 +415,14 @@ class Sequential(Layer):
     ValidationError
         ``layers`` is a string, a single layer or not iterable, is empty, or holds
         something that is not a ``Layer``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import Dense, ReLU, Sequential
+    >>> model = Sequential([Dense(4, 8, rng=0), ReLU(), Dense(8, 3, rng=1)])
+    >>> model, model.forward(np.ones((5, 4))).shape
+    (Sequential(Dense(4, 8), ReLU(), Dense(8, 3)), (5, 3))
     """
 
     def __init__(self, layers: Sequence[Layer]) -> None:

@@ -85,6 +85,13 @@ class Method:
     options : dict, optional
         Further :func:`~evsim.deep.direct.fit` options (``weight_decay``,
         ``spike_cost``, ``schedule``, …); default empty.
+
+    Examples
+    --------
+    >>> from evsim.deep.methods import METHODS
+    >>> datta = METHODS["datta"]
+    >>> datta.steps, datta.encoding, datta.surrogate, datta.single_spike
+    (4, 'hybrid', STDB(alpha=0.3, beta=0.01, slope=4.0), True)
     """
 
     summary: str
@@ -139,6 +146,23 @@ class DigitsTraining:
     ann_accuracy, converted_accuracy, converted_energy_ratio : float or None, optional
         For ``"datta"`` also the ANN's accuracy and the converted net's accuracy
         and energy before fine-tuning; None (the default) for the other methods.
+
+    Examples
+    --------
+    A stand-in for :func:`train_digits`'s result, from a toy :func:`~evsim.deep.direct.fit`:
+
+    >>> import numpy as np
+    >>> from evsim.deep import fit, spiking_mlp
+    >>> from evsim.deep.methods import DigitsTraining
+    >>> x = np.random.default_rng(0).random((16, 2))
+    >>> y = (x[:, 0] > x[:, 1]).astype(int)
+    >>> curve = fit(spiking_mlp([2, 8, 2]), x, y, 4, epochs=2, batch=8, lr=0.01, validation=(x, y))
+    >>> print(DigitsTraining("continuous", 4, 0, 0.3125, 1.5, 0.05, curve).format())
+    digits, continuous (Yin et al.: ...), T = 4, seed 0
+     epoch      loss   train %    test %
+         1    1.3505     37.50     31.25
+         2    1.1781     31.25     31.25
+    trained SNN: test accuracy 31.25 %, 1.5 spikes per image, energy/ANN 0.050
     """
 
     method: str
@@ -218,6 +242,15 @@ def train_digits(method: str = "continuous", steps: int | None = None, *, epochs
     LimitError
         A ``hidden`` so wide that the weights, a training batch's tape or a run
         would exceed the memory limit (``evsim.limits``).
+
+    Examples
+    --------
+    A run takes many seconds (``evsim train`` runs it); by default it uses the method's settings:
+
+    >>> from evsim.deep.methods import METHODS, train_digits
+    >>> METHODS["continuous"].steps, METHODS["continuous"].epochs, METHODS["continuous"].hidden
+    (8, 20, 512)
+    >>> result = train_digits("continuous", epochs=2, hidden=32)  # doctest: +SKIP
     """
     owner = "train_digits"
     method = choice("method", method, tuple(METHODS), owner=owner)

@@ -69,6 +69,16 @@ class RunResult:
     acs : (steps, layers) accumulates triggered by spikes into each layer
     macs : (steps, layers) multiply-accumulates on analog values into each layer
     spikes : list of (steps, batch, neurons) bool arrays per spiking layer, if recorded
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import run, spiking_mlp
+    >>> result = run(spiking_mlp([2, 3, 2], seed=0), np.array([[0.5, 1.0], [1.0, 0.2]]), 4, labels=[1, 0])
+    >>> result
+    RunResult(2 samples × 4 steps, 2 classes; accuracy after step 4: 50.00 %; 1.5 spikes per sample)
+    >>> result.accuracy.tolist(), result.spike_counts.sum(axis=1).tolist(), result.avg_steps
+    ([0.5, 0.0, 0.5, 0.5], [0.0, 1.0, 1.0, 1.0], 4.0)
     """
 
     logits: np.ndarray
@@ -313,6 +323,16 @@ def run(snn: SpikingNet, x: np.ndarray, steps: int, *, encoding: str = "analog",
         the net's float type.
     LimitError
         The run (:func:`run_bytes`) would exceed the memory limit (``evsim.limits``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import run, spiking_mlp
+    >>> result = run(spiking_mlp([2, 3, 2], seed=0), np.array([[0.5, 1.0]]), 4, record_spikes=True)
+    >>> result.spikes[0][:, 0].astype(int).tolist()  # the hidden layer's spikes, step by step
+    [[0, 0, 0], [0, 0, 0], [0, 1, 0], [0, 0, 0]]
+    >>> result.predictions[:, 0].tolist()  # the class after each step
+    [0, 0, 1, 1]
     """
     options = _checked(snn, x, steps, encoding=encoding, labels=labels, rng=rng, chunk=chunk,
                        record_spikes=record_spikes, compensation=compensation, exit_threshold=exit_threshold,

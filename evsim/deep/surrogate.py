@@ -44,7 +44,15 @@ __all__ = ["Surrogate", "StraightThrough", "ClippedStraightThrough", "FastSigmoi
 
 
 class Surrogate:
-    """Base of the pseudo-derivatives: ``derivative`` (``d``) and ``relaxed`` (``σ`` with ``σ' = d``)."""
+    """Base of the pseudo-derivatives: ``derivative`` (``d``) and ``relaxed`` (``σ`` with ``σ' = d``).
+
+    Examples
+    --------
+    >>> from evsim.deep.surrogate import FastSigmoid, STDB, Surrogate
+    >>> s = FastSigmoid(2.0)
+    >>> isinstance(s, Surrogate), s.kinks, s.uses_elapsed, STDB().uses_elapsed
+    (True, (0.0,), False, True)
+    """
 
     kinks: tuple[float, ...] = ()
     uses_elapsed: bool = False
@@ -62,7 +70,16 @@ def _positive(owner: str, argument: str, value: object) -> float:
 
 @dataclass(frozen=True)
 class StraightThrough(Surrogate):
-    """The straight-through estimator: ``d(x) = 1``, ``σ(x) = x + 1/2`` (``σ(0) = 1/2``, H's midpoint)."""
+    """The straight-through estimator: ``d(x) = 1``, ``σ(x) = x + 1/2`` (``σ(0) = 1/2``, H's midpoint).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep.surrogate import StraightThrough
+    >>> x = np.array([-1.0, 0.0, 0.25, 1.0])
+    >>> StraightThrough().derivative(x).tolist(), StraightThrough().relaxed(x).tolist()
+    ([1.0, 1.0, 1.0, 1.0], [-0.5, 0.5, 0.75, 1.5])
+    """
 
     def derivative(self, x, elapsed=None):
         return np.ones_like(x)
@@ -88,6 +105,15 @@ class ClippedStraightThrough(Surrogate):
     ------
     ValidationError
         ``width`` is not a finite real number ``> 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep.surrogate import ClippedStraightThrough
+    >>> s = ClippedStraightThrough(1.0)
+    >>> x = np.array([-1.0, 0.0, 0.25, 1.0])
+    >>> s.derivative(x).tolist(), s.relaxed(x).tolist(), s.kinks
+    ([0.0, 1.0, 1.0, 0.0], [0.0, 0.5, 0.75, 1.0], (-0.5, 0.5))
     """
 
     width: float = 1.0
@@ -126,6 +152,15 @@ class FastSigmoid(Surrogate):
     ------
     ValidationError
         ``slope`` is not a finite real number ``> 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep.surrogate import FastSigmoid
+    >>> s = FastSigmoid(2.0)  # σ runs from 0 to 1 at k = 2
+    >>> x = np.array([-1.0, 0.0, 0.25, 1.0])
+    >>> s.derivative(x).round(4).tolist(), s.relaxed(x).round(4).tolist()
+    ([0.1111, 1.0, 0.4444, 0.1111], [0.1667, 0.5, 0.6667, 0.8333])
     """
 
     slope: float = 25.0
@@ -157,6 +192,14 @@ class ArcTan(Surrogate):
     ------
     ValidationError
         ``alpha`` is not a finite real number ``> 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep.surrogate import ArcTan
+    >>> x = np.array([-1.0, 0.0, 0.25, 1.0])
+    >>> ArcTan().derivative(x).round(4).tolist(), ArcTan().relaxed(x).round(4).tolist()
+    ([0.092, 1.0, 0.6185, 0.092], [0.0981, 0.5, 0.7119, 0.9019])
     """
 
     alpha: float = 2.0
@@ -187,6 +230,15 @@ class Triangle(Surrogate):
     ------
     ValidationError
         ``width`` is not a finite real number ``> 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep.surrogate import Triangle
+    >>> s = Triangle(1.0)
+    >>> x = np.array([-1.0, 0.0, 0.25, 1.0])
+    >>> s.derivative(x).tolist(), s.relaxed(x).tolist(), s.kinks
+    ([0.0, 1.0, 0.75, 0.0], [0.0, 0.5, 0.71875, 1.0], (-1.0, 0.0, 1.0))
     """
 
     width: float = 1.0
@@ -240,6 +292,14 @@ class STDB(Surrogate):
     ------
     ValidationError
         ``alpha`` or ``slope`` is not a finite real number ``> 0``, or ``beta`` not one ``>= 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep.surrogate import STDB
+    >>> s = STDB(alpha=0.3, beta=0.5)  # d = 0.3·exp(−0.5·Δt), whatever x
+    >>> s.derivative(np.zeros(3), elapsed=np.array([0, 1, 2])).round(4).tolist()
+    [0.3, 0.182, 0.1104]
     """
 
     alpha: float = 0.3

@@ -62,6 +62,13 @@ def to_network(snn: SpikingNet, *, single_spike: bool = False) -> Network:
         no ``τ`` gives exactly as the engine's ``exp(−1/τ)``.
     LimitError
         The network would exceed the memory limit (``evsim.limits``).
+
+    Examples
+    --------
+    >>> from evsim.deep import spiking_mlp, to_network
+    >>> network = to_network(spiking_mlp([2, 3, 2], seed=0))
+    >>> list(network.neurons), sorted(network.outputs)
+    (['in0', 'in1', 'L0_0', 'L0_1', 'L0_2', 'out0', 'out1'], ['out0', 'out1'])
     """
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner="to_network")
     single_spike = flag("single_spike", single_spike, owner="to_network")
@@ -138,6 +145,13 @@ def network_inputs(values: np.ndarray) -> dict:
     ------
     ValidationError
         ``values`` is not a non-empty array of finite real numbers with at least two dimensions.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import network_inputs
+    >>> network_inputs(np.array([[0.0, 1.0], [0.5, 0.0], [0.0, 0.0]]))  # 3 steps of 2 inputs
+    {'in0': Analog(times=[1.0], values=[0.5]), 'in1': Analog(times=[0.0], values=[1.0])}
     """
     values = real_array("values", values, owner="network_inputs", allow_empty=False)
     if values.ndim < 2:
@@ -179,6 +193,16 @@ def layer_spikes(record: SpikeRecord, snn: SpikingNet, steps: int) -> list[np.nd
         ``record`` is not a SpikeRecord or lacks a neuron ``L{k}_{j}`` of ``snn``, ``snn`` is not a
         SpikingNet, ``steps`` not an integer ``>= 1``, or the record holds a spike at a time ``>= steps``
         (it ran longer than ``steps``).
+
+    Examples
+    --------
+    >>> import numpy as np, evsim
+    >>> from evsim.deep import layer_spikes, network_inputs, run, spiking_mlp, to_network
+    >>> snn, x = spiking_mlp([2, 3, 2], seed=0), np.array([[0.5, 1.0]])  # analog x: the same values every step
+    >>> record = evsim.simulate(to_network(snn), network_inputs(np.repeat(x, 4, axis=0)), until=4)
+    >>> hidden = layer_spikes(record, snn, 4)[0]
+    >>> hidden.astype(int).tolist(), bool((hidden == run(snn, x, 4, record_spikes=True).spikes[0][:, 0]).all())
+    ([[0, 0, 0], [0, 0, 0], [0, 1, 0], [0, 0, 0]], True)
     """
     checks.instance("record", record, SpikeRecord, accepted="a SpikeRecord (from simulate)", owner="layer_spikes")
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet", owner="layer_spikes")

@@ -35,6 +35,14 @@ def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.nda
     ValidationError
         ``logits`` is not a non-empty 2-D array of finite real numbers, or ``labels`` not one class
         index in range per sample.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import cross_entropy
+    >>> loss, grad = cross_entropy(np.array([[2.0, 0.0], [0.0, 0.0]]), np.array([0, 1]))
+    >>> round(loss, 6), grad.round(4).tolist()
+    (0.410038, [[-0.0596, 0.0596], [0.25, -0.25]])
     """
     logits = real_array("logits", logits, owner="cross_entropy", ndim=2, allow_empty=False)
     labels = checks.labels("labels", labels, owner="cross_entropy", count=len(logits), classes=logits.shape[1])
@@ -151,6 +159,15 @@ def accuracy(model: Sequential, x: np.ndarray, y: np.ndarray, batch: int = 512) 
         ``model`` is not a Sequential or not a classifier, a layer refuses the shape of ``x``, ``x`` is
         not a non-empty batch of finite real numbers, ``batch`` not an integer ``>= 1``, or ``y`` not
         one label in range per sample.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import Dense, ReLU, Sequential, accuracy
+    >>> model = Sequential([Dense(2, 8, rng=0), ReLU(), Dense(8, 2, rng=1)])
+    >>> x = np.random.default_rng(0).random((16, 2))
+    >>> accuracy(model, x, (x[:, 0] > x[:, 1]).astype(int))  # untrained
+    0.6875
     """
     checks.instance("model", model, Sequential, accepted="a Sequential", owner="accuracy")
     x = checks.samples("x", x, owner="accuracy")
@@ -201,6 +218,16 @@ def train(model: Sequential, x: np.ndarray, y: np.ndarray, *, epochs: int = 20, 
     ValidationError
         A bad argument, named with the value and what is accepted; a model that
         is not a classifier or whose layers refuse the shape of ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import Dense, ReLU, Sequential, train
+    >>> model = Sequential([Dense(2, 8, rng=0), ReLU(), Dense(8, 2, rng=1)])
+    >>> x = np.random.default_rng(0).random((16, 2))
+    >>> losses = train(model, x, (x[:, 0] > x[:, 1]).astype(int), epochs=3, batch=8, lr=0.05)
+    >>> [round(loss, 4) for loss in losses]
+    [0.6762, 0.6157, 0.5941]
     """
     owner = "train"
     checks.instance("model", model, Sequential, accepted="a Sequential", owner=owner)
