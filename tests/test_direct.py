@@ -292,3 +292,14 @@ def test_helpers_refuse_what_they_cannot_mean():
     x, y = _blobs()
     with pytest.raises(ValidationError, match=r"fit: spike_budget without spike_cost must be spike_cost > 0"):
         direct.fit(direct.spiking_mlp([6, 4, 3]), x, y, 3, spike_budget=0.5)
+
+
+def test_stdb_needs_the_time_since_the_last_spike_and_training_curves_hold_plain_floats():
+    from evsim.deep.surrogate import STDB
+
+    with pytest.raises(ValidationError, match="STDB: elapsed must be given"):
+        STDB().derivative(np.zeros(3))
+    net = direct.spiking_mlp([4, 3, 2], seed=0)
+    x, y = np.random.default_rng(0).uniform(0, 1, (8, 4)), np.arange(8) % 2
+    curve = direct.fit(net, x, y, 2, epochs=1, batch=4)
+    assert all(type(value) is float for value in curve.accuracies + curve.losses)

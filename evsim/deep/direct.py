@@ -489,7 +489,7 @@ def _epoch(net: SpikingNet, x, y, rng: np.random.Generator, rule: AdamRule, opti
         net = _updated(net, backward(tape, grad, spike_grad=spike_grad), rule, options)
         loss += excess
         total += loss * rows.size
-        right += np.count_nonzero(tape.logits[-1].argmax(axis=1) == y[rows])
+        right += int(np.count_nonzero(tape.logits[-1].argmax(axis=1) == y[rows]))  # (plain floats in Training)
     return net, total / len(x), right / len(x)
 
 

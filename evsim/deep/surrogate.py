@@ -37,6 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evsim.errors import ValidationError
+
 from evsim.validation import real
 
 __all__ = ["Surrogate", "StraightThrough", "ClippedStraightThrough", "FastSigmoid", "ArcTan", "Triangle", "STDB",
@@ -317,6 +319,9 @@ class STDB(Surrogate):
                                                                 "window)", self.slope))
 
     def _time_factor(self, elapsed) -> np.ndarray:
+        if elapsed is None:  # (np.asarray(None, float) would be NaN everywhere)
+            raise ValidationError("STDB: elapsed must be given (steps since each neuron's last spike): its "
+                                  "pseudo-derivative depends on it, got None")
         return self.alpha * np.exp(-self.beta * np.asarray(elapsed, float))
 
     def derivative(self, x, elapsed=None):
