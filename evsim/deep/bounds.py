@@ -48,6 +48,14 @@ def if_response(currents, theta: float, v0: float = 0.0) -> tuple[int, float]:
     ValidationError
         ``currents`` not a 1-d array of finite real numbers, ``theta`` not a finite number ``> 0``, or ``v0``
         not a finite real number.
+
+    Examples
+    --------
+    >>> from evsim.deep import bounds
+    >>> bounds.if_response([0.6, 0.6, 0.6], theta=1.0)            # v: 0.6, 1.2 (spike) -> 0.2, 0.8
+    (1, 0.7999999999999999)
+    >>> bounds.if_response([0.6, 0.6, 0.6], theta=1.0, v0=0.5)    # v(0) = 0.5: one more spike
+    (2, 0.30000000000000004)
     """
     currents = real_array("currents", currents, owner="if_response", ndim=1)
     theta = real("theta", theta, owner="if_response", minimum=0.0, exclusive_minimum=True)
@@ -82,6 +90,13 @@ def rate_identity_gap(currents, theta: float, v0: float = 0.0) -> float:
     ValidationError
         ``currents`` empty or not a 1-d array of finite real numbers, ``theta`` not a finite number ``> 0``,
         or ``v0`` not a finite real number.
+
+    Examples
+    --------
+    >>> from evsim.deep import bounds
+    >>> gap = bounds.rate_identity_gap([0.3, 1.2, -0.4, 0.9], theta=1.0, v0=0.25)
+    >>> bool(abs(gap) < 1e-12)     # (a NumPy float: rate_identity_gap does not return a Python float)
+    True
     """
     currents = real_array("currents", currents, owner="rate_identity_gap", ndim=1, allow_empty=False)
     n, v_end = if_response(currents, theta, v0)
@@ -114,6 +129,15 @@ def constant_input_count(z, steps: int, theta, v0=0):
     ValidationError
         ``z`` or ``v0`` not a finite real number, ``theta`` not one ``> 0``, or ``steps`` not an integer
         ``>= 1``.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from evsim.deep import bounds
+    >>> bounds.constant_input_count(Fraction(1, 3), steps=8, theta=1, v0=Fraction(1, 2))   # floor(8/3 + 1/2)
+    3
+    >>> bounds.if_response([1 / 3] * 8, theta=1.0, v0=0.5)[0]                              # the neuron agrees
+    3
     """
     owner = "constant_input_count"
     real("z", z, owner=owner), real("v0", v0, owner=owner)  # checked, kept exact (a Fraction stays one)
@@ -141,6 +165,15 @@ def conversion_error_bound(theta: float, steps: int) -> float:
     ------
     ValidationError
         ``theta`` not a finite number ``> 0``, or ``steps`` not an integer ``>= 1``.
+
+    Examples
+    --------
+    >>> from evsim.deep import bounds
+    >>> bounds.conversion_error_bound(1.0, 8)
+    0.0625
+    >>> n = bounds.constant_input_count(0.3, steps=8, theta=1.0, v0=0.5)
+    >>> abs(n / 8 - 0.3) <= bounds.conversion_error_bound(1.0, 8)
+    True
     """
     real("theta", theta, owner="conversion_error_bound", minimum=0.0, exclusive_minimum=True)
     integer("steps", steps, owner="conversion_error_bound", minimum=1)
@@ -171,6 +204,14 @@ def qcfs(z, lam: float, levels: int, shift: float = 0.5):
     ValidationError
         ``z`` not an array of finite real numbers, ``lam`` not a finite number ``> 0``, ``levels`` not an
         integer ``>= 1``, or ``shift`` not a finite real number.
+
+    Examples
+    --------
+    >>> from evsim.deep import bounds
+    >>> bounds.qcfs([-0.3, 0.2, 0.5, 0.9, 1.7], lam=1.0, levels=4).tolist()
+    [0.0, 0.25, 0.5, 1.0, 1.0]
+    >>> bounds.qcfs([-0.3, 0.2, 0.5, 0.9, 1.7], lam=1.0, levels=4, shift=0).tolist()
+    [0.0, 0.0, 0.5, 0.75, 1.0]
     """
     z = real_array("z", z, owner="qcfs")
     lam = real("lam", lam, owner="qcfs", minimum=0.0, exclusive_minimum=True)

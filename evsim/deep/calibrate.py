@@ -64,6 +64,16 @@ def ann_activations(ann: Sequential, x: np.ndarray) -> list[np.ndarray]:
     ValidationError
         ``ann`` not a ``Sequential``, ``x`` not a non-empty batch of finite real numbers, or a layer
         refusing the shape it receives.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import deep
+    >>> from evsim.deep import calibrate
+    >>> ann = deep.Sequential([deep.Dense(3, 4, rng=0), deep.ReLU(), deep.Dense(4, 2, rng=1)])
+    >>> x = np.random.default_rng(0).uniform(0, 1, (5, 3))
+    >>> [a.shape for a in calibrate.ann_activations(ann, x)]     # one activation layer, 5 samples × 4 neurons
+    [(5, 4)]
     """
     checks.instance("ann", ann, Sequential, accepted="a Sequential ANN", owner="ann_activations")
     x = checks.samples("x", x, owner="ann_activations")
@@ -98,6 +108,17 @@ def snn_rates(snn: SpikingNet, x: np.ndarray, steps: int) -> list[np.ndarray]:
         An argument :func:`~evsim.deep.run` refuses.
     LimitError
         The run would need more memory than ``evsim.limits(memory=...)`` allows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import deep
+    >>> from evsim.deep import calibrate
+    >>> ann = deep.Sequential([deep.Dense(3, 4, rng=0), deep.ReLU(), deep.Dense(4, 2, rng=1)])
+    >>> x = np.random.default_rng(0).uniform(0, 1, (5, 3))
+    >>> rates = calibrate.snn_rates(deep.convert(ann, calibration=x), x, steps=8)
+    >>> [r.shape for r in rates]
+    [(5, 4)]
     """
     result = run(snn, x, steps, record_spikes=True)
     thetas = snn.thresholds
@@ -143,6 +164,17 @@ def activation_errors(snn: SpikingNet, ann: Sequential, x: np.ndarray, steps: in
         or ``x`` or ``steps`` refused (by the ANN's layers or by :func:`~evsim.deep.run`).
     LimitError
         The run would need more memory than ``evsim.limits(memory=...)`` allows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import deep
+    >>> from evsim.deep import calibrate
+    >>> ann = deep.Sequential([deep.Dense(3, 4, rng=0), deep.ReLU(), deep.Dense(4, 2, rng=1)])
+    >>> x = np.random.default_rng(0).uniform(0, 1, (5, 3))
+    >>> errors = calibrate.activation_errors(deep.convert(ann, calibration=x), ann, x, steps=8)
+    >>> [e.shape for e in errors], calibrate.expected_errors(errors).round(4).tolist()
+    ([(5, 4)], [0.0411])
     """
     activations = _matching_activations(snn, ann, x, owner="activation_errors")
     return [r - a for r, a in zip(snn_rates(snn, x, steps), activations)]
@@ -175,6 +207,14 @@ def expected_errors(errors: list[np.ndarray]) -> np.ndarray:
     ------
     ValidationError
         ``errors`` not a list or tuple of such arrays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import calibrate
+    >>> errors = [np.array([[0.1, -0.2], [0.3, 0.2]])]     # one layer: 2 images × 2 neurons
+    >>> calibrate.expected_errors(errors).round(6).tolist()  # mean of |0.2| and |0.0|
+    [0.1]
     """
     return np.array([np.abs(e.mean(axis=0)).mean() for e in _errors(errors, owner="expected_errors")])
 
@@ -197,6 +237,14 @@ def per_image_errors(errors: list[np.ndarray]) -> np.ndarray:
     ------
     ValidationError
         ``errors`` not a list or tuple of such arrays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import calibrate
+    >>> errors = [np.array([[0.1, -0.2], [0.3, 0.2]])]      # one layer: 2 images × 2 neurons
+    >>> calibrate.per_image_errors(errors).round(6).tolist()  # mean of 0.1, 0.2, 0.3, 0.2
+    [0.2]
     """
     return np.array([np.abs(e).mean() for e in _errors(errors, owner="per_image_errors")])
 
@@ -239,6 +287,17 @@ def calibrate(snn: SpikingNet, ann: Sequential, x: np.ndarray, steps: int, itera
         ``iterations`` not an integer ``>= 1``.
     LimitError
         A run would need more memory than ``evsim.limits(memory=...)`` allows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import deep
+    >>> from evsim.deep import calibrate
+    >>> ann = deep.Sequential([deep.Dense(3, 4, rng=0), deep.ReLU(), deep.Dense(4, 2, rng=1)])
+    >>> x = np.random.default_rng(0).uniform(0, 1, (5, 3))
+    >>> snn = calibrate.calibrate(deep.convert(ann, calibration=x), ann, x, steps=8)
+    >>> snn.v_init_rule, calibrate.expected_errors(calibrate.activation_errors(snn, ann, x, 8)).round(4).tolist()
+    ('calibrated(T=8)', [0.0141])
     """
     owner = "calibrate"
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert)", owner=owner)

@@ -49,6 +49,12 @@ class ExitChoice:
         Accuracy at each sample's exit with that setting (:attr:`~evsim.deep.RunResult.exit_accuracy`).
     fixed_accuracy : float
         Accuracy after all ``steps`` steps without early exit, the reference.
+
+    Examples
+    --------
+    >>> from evsim.deep.early_exit import ExitChoice
+    >>> ExitChoice(exit_threshold=0.99, temperature=1.0, avg_steps=3.5, accuracy=0.9, fixed_accuracy=0.9)
+    ExitChoice(exit_threshold=0.99, temperature=1.0, avg_steps=3.5, accuracy=0.9, fixed_accuracy=0.9)
     """
 
     exit_threshold: float
@@ -103,6 +109,17 @@ def tune_exit(snn: SpikingNet, x: np.ndarray, labels: np.ndarray, steps: int, *,
         refuses; or no setting keeps the accuracy within ``tolerance``.
     LimitError
         A run would need more memory than ``evsim.limits(memory=...)`` allows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import deep
+    >>> from evsim.deep.early_exit import tune_exit
+    >>> ann = deep.Sequential([deep.Dense(3, 4, rng=0), deep.ReLU(), deep.Dense(4, 2, rng=1)])
+    >>> x = np.random.default_rng(0).uniform(0, 1, (5, 3))
+    >>> snn = deep.convert(ann, calibration=x)
+    >>> tune_exit(snn, x, labels=ann.forward(x).argmax(axis=1), steps=8, thresholds=(0.9, 0.99))
+    ExitChoice(exit_threshold=0.9, temperature=1.0, avg_steps=6.2, accuracy=1.0, fixed_accuracy=1.0)
     """
     owner = "tune_exit"
     thresholds = tuple(checks.exit_probability(f"thresholds[{i}]", alpha, owner=owner)

@@ -46,6 +46,16 @@ def to_inputs(code: SpikeCode, names=None) -> dict:
     ------
     ValidationError
         ``code`` not a ``SpikeCode``, or ``names`` not that many distinct non-empty strings.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import encoding
+    >>> code = encoding.rate(np.array([0.25, 0.5]), steps=8, method="regular")
+    >>> encoding.to_inputs(code, names=["a", "b"])
+    {'a': [1.0, 5.0], 'b': [0.0, 2.0, 4.0, 6.0]}
+    >>> encoding.to_inputs(code, names=lambda i: f"in{i}")
+    {'in0': [1.0, 5.0], 'in1': [0.0, 2.0, 4.0, 6.0]}
     """
     check.instance("code", code, SpikeCode, owner="to_inputs", accepted="a SpikeCode (from an encoder)")
     return code.to_inputs(names)

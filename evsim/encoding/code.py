@@ -46,6 +46,14 @@ def input_names(size: int, prefix: str = "x") -> list[str]:
     ------
     ValidationError
         ``size`` not an integer ``>= 0``, or ``prefix`` not a string.
+
+    Examples
+    --------
+    >>> from evsim.encoding import input_names
+    >>> input_names(3)
+    ['x0', 'x1', 'x2']
+    >>> input_names(2, prefix="pixel")
+    ['pixel0', 'pixel1']
     """
     size = check.integer("size", size, owner="input_names", minimum=0)
     check.instance("prefix", prefix, str, owner="input_names", accepted="a string")
@@ -63,6 +71,16 @@ class SpikeCode:
         in ms, value.
     exact_steps : bool
         True when every time is a whole step ``k·dt`` (the array view is lossless).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.encoding import SpikeCode
+    >>> code = SpikeCode.from_array(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))   # 3 steps × 2 elements
+    >>> code
+    SpikeCode(array, shape=(2,), steps=3, dt=1.0, 4 events)
+    >>> code.counts().tolist(), code.to_inputs()
+    ([2, 2], {'x0': [0.0, 2.0], 'x1': [1.0, 2.0]})
     """
 
     shape: tuple[int, ...]

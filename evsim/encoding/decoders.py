@@ -43,6 +43,14 @@ def decode_rate(code: SpikeCode, *, gain: float = 1.0, offset: float = 0.0) -> n
     ValidationError
         ``code`` not a ``SpikeCode``, ``gain`` 0 or not a finite real number, or ``offset`` not a finite real
         number.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import encoding
+    >>> code = encoding.rate(np.array([0.3, 0.7]), steps=8, method="regular")
+    >>> encoding.decode_rate(code).tolist()          # within 1/(2·8) of x
+    [0.25, 0.75]
     """
     _code(code, "decode_rate")
     gain = check.real("gain", gain, owner="decode_rate")
@@ -70,6 +78,14 @@ def analog_events(code: SpikeCode) -> np.ndarray:
     ------
     ValidationError
         ``code`` not a ``SpikeCode``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import encoding
+    >>> code = encoding.hybrid(np.array([0.25, 0.75]), steps=4)
+    >>> code.value.tolist(), encoding.analog_events(code).tolist()
+    ([0.25, 0.75, 1.0, 1.0], [True, True, False, False])
     """
     _code(code, "analog_events")
     return code.time == 0 if code.kind == "hybrid" else code.value != 1.0
@@ -92,6 +108,15 @@ def first_spike_times(code: SpikeCode) -> np.ndarray:
     ------
     ValidationError
         ``code`` not a ``SpikeCode``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import encoding
+    >>> encoding.first_spike_times(encoding.ttfs(np.array([1.0, 0.5, 0.0]), steps=5)).tolist()
+    [0.0, 2.0, inf]
+    >>> encoding.first_spike_times(encoding.hybrid(np.array([0.25, 0.75]), steps=4)).tolist()   # step 0 is analog
+    [3.0, 2.0]
     """
     _code(code, "first_spike_times")
     keep = ~analog_events(code)
@@ -134,6 +159,14 @@ def decode_ttfs(code: SpikeCode, *, kind: str = "linear", threshold: float = 0.0
     ValidationError
         ``code`` not a ``SpikeCode``, ``kind`` not one of the two, ``threshold`` not a finite real number
         (``> 0`` for ``"log"``), ``tau`` not a finite number ``> 0``, or ``silent`` NaN or not a real number.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import encoding
+    >>> code = encoding.ttfs(np.array([1.0, 0.5, 0.0]), steps=5)
+    >>> encoding.decode_ttfs(code).tolist()
+    [1.0, 0.5, 0.0]
     """
     owner = "decode_ttfs"
     _code(code, owner)
@@ -171,6 +204,13 @@ def decode_hybrid(code: SpikeCode) -> np.ndarray:
     ------
     ValidationError
         ``code`` not a ``SpikeCode``, or not a hybrid code.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import encoding
+    >>> encoding.decode_hybrid(encoding.hybrid(np.array([0.25, 0.75]), steps=4)).tolist()
+    [0.25, 0.75]
     """
     _code(code, "decode_hybrid")
     if code.kind != "hybrid":
@@ -203,6 +243,17 @@ def decode_potential(record: SpikeRecord, names: Sequence[str], at: float) -> np
     ValidationError
         ``record`` not a ``SpikeRecord``, ``names`` not distinct non-empty strings or naming a neuron that
         was not probed, or ``at`` not a finite real number ``>= 0``.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim import encoding
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=10.0)}, [evsim.Synapse("x", "y", 0.5, 1.0)])
+    >>> record = evsim.simulate(net, {"x": [0, 1, 2]}, until=5, probes=["y"])
+    >>> encoding.decode_potential(record, ["y"], at=1.5).tolist()     # one arrival of 0.5 (at 1 ms)
+    [0.5]
+    >>> encoding.decode_potential(record, ["y"], at=4).tolist()       # all three
+    [1.5]
     """
     owner = "decode_potential"
     check.instance("record", record, SpikeRecord, owner=owner, accepted="a SpikeRecord (from simulate)")

@@ -93,6 +93,16 @@ def rate(x, steps: int, *, method: str = "bernoulli", gain: float = 1.0, offset:
         method, ``rng`` not a seed or generator, or ``clip`` not a bool.
     LimitError
         The code would need more memory than ``evsim.limits(memory=...)`` allows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import encoding
+    >>> x = np.array([0.25, 0.5, 1.0])
+    >>> encoding.rate(x, steps=8, method="regular").to_inputs()
+    {'x0': [1.0, 5.0], 'x1': [0.0, 2.0, 4.0, 6.0], 'x2': [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]}
+    >>> encoding.decode_rate(encoding.rate(x, steps=8, rng=0)).tolist()   # Bernoulli: unbiased, noisy
+    [0.375, 0.375, 1.0]
     """
     method = check.choice("method", method, RATE_METHODS, owner="rate")
     x, (steps, dt) = _values(x, clip, "rate"), _grid(steps, dt, "rate")
@@ -179,6 +189,14 @@ def ttfs(x, steps: int, *, code: str = "linear", threshold: float = 0.0, tau: fl
         A value of ``x`` outside ``[0, 1]`` (without ``clip``) or NaN, ``steps`` not an integer ``>= 1``,
         ``code`` unknown, ``threshold`` not a finite real number (``> 0`` for ``"log"``), ``tau`` or ``dt``
         not a finite number ``> 0``, or a flag not ``True`` or ``False``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import encoding
+    >>> code = encoding.ttfs(np.array([1.0, 0.5, 0.0]), steps=5)    # larger values fire earlier; 0 never
+    >>> code.to_inputs()
+    {'x0': [0.0], 'x1': [2.0], 'x2': []}
     """
     code = check.choice("code", code, TTFS_CODES, owner="ttfs")
     x, (steps, dt) = _values(x, clip, "ttfs"), _grid(steps, dt, "ttfs")
@@ -235,6 +253,14 @@ def hybrid(x, steps: int, *, threshold: float = 0.0, dt: float = 1.0, clip: bool
     ValidationError
         A value of ``x`` outside ``[0, 1]`` (without ``clip``) or NaN, ``steps`` not an integer ``>= 2``,
         ``threshold`` not a finite real number, ``dt`` not a finite number ``> 0``, or ``clip`` not a bool.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import encoding
+    >>> code = encoding.hybrid(np.array([0.25, 0.75]), steps=4)    # the value at step 0, then one spike
+    >>> code.to_inputs()
+    {'x0': Analog(times=[0.0, 3.0], values=[0.25, 1.0]), 'x1': Analog(times=[0.0, 2.0], values=[0.75, 1.0])}
     """
     x, (steps, dt) = _values(x, clip, "hybrid"), _grid(steps, dt, "hybrid", least=2)
     threshold = check.real("threshold", threshold, owner="hybrid")
@@ -282,6 +308,15 @@ def compensate(code: SpikeCode, x, *, gain: float = 1.0, offset: float = 0.0, cl
         ``x`` not of the code's shape, or ``gain``, ``offset`` or ``clip`` refused.
     LimitError
         The code would need more memory than ``evsim.limits(memory=...)`` allows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim import encoding
+    >>> x = np.array([0.25, 0.5, 1.0])
+    >>> noisy = encoding.rate(x, steps=8, rng=0)
+    >>> encoding.decode_rate(noisy).tolist(), encoding.decode_rate(encoding.compensate(noisy, x)).tolist()
+    ([0.375, 0.375, 1.0], [0.25, 0.5, 1.0])
     """
     check.instance("code", code, SpikeCode, owner="compensate")
     if not code.kind.startswith("rate/"):

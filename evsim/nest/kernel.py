@@ -32,6 +32,13 @@ def load_nest():
     ------
     ValidationError
         NEST cannot be imported here.
+
+    Examples
+    --------
+    >>> from evsim.nest import load_nest
+    >>> nest = load_nest()                        # doctest: +SKIP
+    >>> nest.GetKernelStatus("resolution")        # doctest: +SKIP
+    0.1
     """
     os.environ.setdefault("PYNEST_QUIET", "1")  # no banner
     try:
@@ -62,6 +69,18 @@ class NestNodes(Mapping):
         The NEST node id of every evsim neuron (by evsim index); kept as ``ids``.
     plan : NestPlan
         What was built (:class:`~evsim.nest.mapping.NestPlan`); kept as ``plan``.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim.nest import to_nest
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.LIF(tau=10.0, threshold=1.0, reset="zero")},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)])
+    >>> nodes = to_nest(net, {"x": [1, 2]})       # doctest: +SKIP
+    >>> list(nodes), nodes.resolution, nodes.plan.model       # doctest: +SKIP
+    (['x', 'y'], 1.0, 'iaf_psc_delta')
+    >>> nodes["y"].get("tau_m")                   # doctest: +SKIP
+    10.0
     """
 
     def __init__(self, nest, names: tuple[str, ...], ids: np.ndarray, plan: NestPlan) -> None:
@@ -120,6 +139,23 @@ def to_nest(net: Network, inputs: InputsLike | None = None, *, resolution: float
         bad argument, or NEST missing.
     SchedulingError
         An input time before 0.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim.nest import to_nest
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.LIF(tau=10.0, threshold=1.0, reset="zero")},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)])
+    >>> nodes = to_nest(net, {"x": [1, 2]})       # doctest: +SKIP
+    >>> nodes["y"].get("V_th")                    # doctest: +SKIP
+    1.0
+
+    What NEST cannot run is refused before NEST is imported:
+
+    >>> to_nest(evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0)}, [evsim.Synapse("x", "y", 0.6, 1.0)]))
+    Traceback (most recent call last):
+    ...
+    evsim.errors.ValidationError: to_nest: neuron 'y' (IF) has reset='subtract'; NEST's iaf_psc_delta only resets ...
     """
     threads = check.integer("threads", threads, owner="to_nest", minimum=1)
     plan = nest_plan(net, inputs, resolution, owner="to_nest")
@@ -197,6 +233,17 @@ def simulate(net: Network, inputs: InputsLike | None = None, until: float = 0.0,
         :func:`to_nest` refuses, or more than one MPI process.
     SchedulingError
         An input time before 0.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim import nest
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.LIF(tau=10.0, threshold=1.0, reset="zero")},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)])
+    >>> evsim.simulate(net, {"x": [1, 2]}, until=5).trains()["y"].tolist()     # evsim's event engine
+    [3.0]
+    >>> nest.simulate(net, {"x": [1, 2]}, until=5).trains()["y"].tolist()      # doctest: +SKIP
+    [3.0]
     """
     until = check.real("until", until, owner="simulate(engine='nest')", minimum=0)
     if until >= SINGLE_SPIKE_HOLD:

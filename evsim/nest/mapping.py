@@ -125,6 +125,18 @@ class NestPlan:
         The input spikes as evsim records them: ``(neuron, time, value)`` in time order.
     model : str
         ``iaf_psc_delta_ps`` (continuous time) or ``iaf_psc_delta`` (discrete).
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim.nest import nest_plan
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.LIF(tau=10.0, threshold=1.0, reset="zero")},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)])
+    >>> plan = nest_plan(net, {"x": [1, 2]})
+    >>> plan.model, plan.resolution, plan.precise
+    ('iaf_psc_delta', 1.0, False)
+    >>> plan.parameters["tau_m"].tolist(), plan.weight.tolist(), plan.delay.tolist()
+    ([10.0], [0.6], [1.0])
     """
 
     resolution: float
@@ -175,6 +187,19 @@ def nest_plan(net: Network, inputs: InputsLike | None = None, resolution: float 
         or input, the reason and the fix.
     SchedulingError
         An input time before 0.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim.nest import nest_plan
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0, reset="zero")},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)])
+    >>> nest_plan(net, {"x": [1, 2]}).parameters["V_reset"].tolist()
+    [0.0]
+    >>> nest_plan(evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0)}))   # subtract reset (the default)
+    Traceback (most recent call last):
+    ...
+    evsim.errors.ValidationError: to_nest: neuron 'y' (IF) has reset='subtract'; NEST's iaf_psc_delta only resets ...
     """
     check.instance("net", net, Network, owner=owner)
     for name, model in net.neurons.items():

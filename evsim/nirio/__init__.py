@@ -162,6 +162,17 @@ def sample() -> tuple[Path, dict]:
     run : dict
         ``inputs`` (steps × 10, 0/1), ``spikes`` (steps × 6: the output layer's spikes at each step, as
         snnTorch computed them) and ``dt``.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim import encoding, nirio
+    >>> path, run = nirio.sample()
+    >>> net = nirio.from_nir(path, dt=run["dt"])
+    >>> inputs = encoding.SpikeCode.from_array(run["inputs"], dt=run["dt"]).to_inputs(lambda i: f"input[{i}]")
+    >>> trains = evsim.simulate(net, inputs, until=30 * run["dt"]).trains()
+    >>> [trains[f"3[{j}]"].size for j in range(6)], run["spikes"].sum(axis=0).tolist()   # evsim's and snnTorch's counts
+    ([13, 17, 13, 12, 2, 10], [13.0, 17.0, 13.0, 12.0, 2.0, 10.0])
     """
     path = Path(__file__).parent / "samples" / "snntorch_mlp.nir"
     with np.load(path.with_suffix(".npz")) as data:

@@ -97,6 +97,16 @@ def from_nir(graph, dt: float | None = None, *, reset: str | None | Mapping[str,
     LimitError
         The file's datasets exceed ``limits(file_bytes=...)``, or a dense
         matrix the graph needs exceeds ``limits(memory=...)``.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim.nirio import from_nir, to_nir
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0, reset="zero")},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
+    >>> back = from_nir(to_nir(net))              # dt read back from the graph's metadata
+    >>> back.names, back.dt, evsim.simulate(back, {"x": [0, 1, 2]}, until=5).trains()["y"].tolist()
+    (('x', 'y'), 1.0, [2.0])
     """
     import nir
 

@@ -62,6 +62,16 @@ def to_nir(obj: Network | SpikingNet):
     LimitError
         A converted net's network, or a dense matrix of the check that it reads back, would need more memory
         than ``evsim.limits(memory=...)`` allows.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim.nirio import to_nir
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0, reset="zero")},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
+    >>> graph = to_nir(net)
+    >>> {name: type(node).__name__ for name, node in graph.nodes.items()}
+    {'input': 'Input', 'if': 'IF', 'input_to_if_0': 'Linear', 'input_to_if_0_delay': 'Delay', 'output': 'Output'}
     """
     import nir
 
