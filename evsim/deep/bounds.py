@@ -95,13 +95,13 @@ def rate_identity_gap(currents, theta: float, v0: float = 0.0) -> float:
     --------
     >>> from evsim.deep import bounds
     >>> gap = bounds.rate_identity_gap([0.3, 1.2, -0.4, 0.9], theta=1.0, v0=0.25)
-    >>> bool(abs(gap) < 1e-12)     # (a NumPy float: rate_identity_gap does not return a Python float)
+    >>> abs(gap) < 1e-12
     True
     """
     currents = real_array("currents", currents, owner="rate_identity_gap", ndim=1, allow_empty=False)
     n, v_end = if_response(currents, theta, v0)
     T = currents.size
-    return theta * n / T - (currents.mean() - (v_end - v0) / T)
+    return float(theta * n / T - (currents.mean() - (v_end - v0) / T))
 
 
 def constant_input_count(z, steps: int, theta, v0=0):
