@@ -58,6 +58,17 @@ def compose(n1: Network, n2: Network) -> Network:
     CompositionError
         Different clocks, shared internal neurons or shared outputs (all
         conflicting names are listed), or a zero-delay cycle through both.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> a = evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y")], outputs={"y"})
+    >>> b = evsim.Network({"y": evsim.Input(), "z": evsim.IF()}, [evsim.Synapse("y", "z")], outputs={"z"})
+    >>> chain = evsim.compose(a, b)  # a's output y drives b's input y
+    >>> sorted(chain.inputs), sorted(chain.outputs)
+    (['x'], ['y', 'z'])
+    >>> evsim.simulate(chain, {"x": [0]}, until=5).trains()["z"].tolist()
+    [2.0]
     """
     check.instance("n1", n1, Network, owner="compose")
     check.instance("n2", n2, Network, owner="compose")
@@ -111,6 +122,15 @@ def hide(net: Network, names: Iterable[str]) -> Network:
         one name or a collection of distinct non-empty names.
     CompositionError
         If a name is not an output of ``net``.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(), "z": evsim.IF()},
+    ...                     [evsim.Synapse("x", "y"), evsim.Synapse("y", "z")], outputs={"y", "z"})
+    >>> hidden = evsim.hide(net, "y")
+    >>> sorted(hidden.outputs), sorted(hidden.internals)
+    (['z'], ['y'])
     """
     check.instance("net", net, Network, owner="hide")
     names = set(check.name_set("names", names, owner="hide"))
@@ -148,6 +168,13 @@ def rename(net: Network, mapping: Mapping[str, str]) -> Network:
     CompositionError
         Unknown old names, or new names that collide with each other or with
         neurons that keep their name.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y")], outputs={"y"})
+    >>> evsim.rename(net, {"x": "in", "y": "out"})
+    Network({'in': Input(), 'out': IF()}, [Synapse('in', 'out', 1.0, 1.0)], outputs=['out'], dt=1.0)
     """
     check.instance("net", net, Network, owner="rename")
     check.instance("mapping", mapping, Mapping, owner="rename", accepted="a mapping of old name to new name")

@@ -76,6 +76,18 @@ class Network:
         resolution in continuous time), zero-delay cycle (named), outputs
         that are unknown or inputs, a stochastic neuron in continuous time or
         fed through a delay other than ``dt``.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=2.0)},
+    ...                     {"source": ["x", "x"], "target": ["y", "y"], "weight": [1.0, 1.0], "delay": [1.0, 2.0]},
+    ...                     outputs={"y"})
+    >>> net
+    Network({'x': Input(), 'y': IF(threshold=2.0)}, [Synapse('x', 'y', 1.0, 1.0), Synapse('x', 'y', 1.0, 2.0)],
+            outputs=['y'], dt=1.0)
+    >>> sorted(net.inputs), net.discrete, net.delay_steps.tolist()
+    (['x'], True, [1.0, 2.0])
     """
 
     def __init__(

@@ -156,6 +156,14 @@ class Input(NeuronModel):
 
     A spike carries the value 1; an analog event carries a real value that
     multiplies the weight of every outgoing synapse.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y", 1.0)], outputs={"y"})
+    >>> record = evsim.simulate(net, {"x": evsim.Analog([0.0, 2.0], [0.5, 0.5])}, until=5)  # analog events
+    >>> record.trains()["x"].tolist(), record.value.tolist(), record.trains()["y"].tolist()
+    ([0.0, 2.0], [0.5, 0.5, 1.0], [3.0])
     """
 
 
@@ -234,6 +242,15 @@ class IF(_Integrator):
         Fire at most once per simulation.
     reset_by : float, optional
         The amount a subtract reset removes (``> 0``); ``None``: the threshold.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> evsim.IF(threshold=2.0, refractory=1.0).brief()
+    'IF(threshold=2.0, refractory=1.0)'
+    >>> net = evsim.Network({"y": evsim.IF(bias=0.25)}, outputs={"y"}, dt=None)  # continuous time
+    >>> evsim.simulate(net, until=10).trains()["y"].tolist()
+    [4.0, 8.0]
     """
 
     threshold: float = 1.0
@@ -268,6 +285,15 @@ class LIF(_Integrator):
         (snnTorch's) is ``reset_by = threshold / beta``.
     v_rest : float
         Resting potential the leak pulls towards.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> net = evsim.Network({"y": evsim.LIF(tau=10.0, bias=0.2)}, outputs={"y"}, dt=None)
+    >>> [round(t, 6) for t in evsim.simulate(net, until=15).trains()["y"].tolist()]  # 10 ln 2 apart
+    [6.931472, 13.862944]
+    >>> round(evsim.LIF.from_beta(0.9).tau, 6)  # the tau whose decay per 1 ms step is 0.9
+    9.491222
     """
 
     tau: float = 20.0
@@ -360,6 +386,16 @@ class CubaLIF(_Resetting):
         current is never reset. (No refractory period and no single-spike
         option: snnTorch's ``Synaptic``, Norse's ``LIFCell`` and NIR's
         ``CubaLIF`` have neither.)
+
+    Examples
+    --------
+    >>> import evsim
+    >>> model = evsim.CubaLIF(tau_syn=5.0, tau_mem=10.0)
+    >>> [round(beta, 6) for beta in model.betas(1.0)]
+    [0.818731, 0.904837]
+    >>> net = evsim.Network({"x": evsim.Input(), "y": model}, [evsim.Synapse("x", "y", 0.5)], outputs={"y"})
+    >>> evsim.simulate(net, {"x": [0, 1, 2]}, until=10).trains()["y"].tolist()  # the current outlasts the input
+    [2.0, 3.0, 4.0, 5.0, 7.0, 9.0]
     """
 
     rounds_only: ClassVar[bool] = True
@@ -443,6 +479,14 @@ class Stochastic(NeuronModel):
     ValidationError
         A bias that is not a finite real number, a temperature that is not
         finite and ``> 0``, or an ``initial`` that is not a bool.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> neurons = {"x": evsim.Input(), "y": evsim.Stochastic(bias=2.0, temperature=0.5)}
+    >>> net = evsim.Network(neurons, [evsim.Synapse("x", "y", 4.0)], outputs={"y"})
+    >>> evsim.simulate(net, {"x": [0, 2]}, until=5, rng=0).trains()["y"].tolist()  # P[fire] = sigmoid(4) after x
+    [1.0, 3.0]
     """
 
     rounds_only: ClassVar[bool] = True
@@ -479,6 +523,14 @@ class Threshold(NeuronModel):
     ValidationError
         A bias that is not a finite real number, or an ``initial`` that is
         not a bool.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> neurons = {"x": evsim.Input(), "y": evsim.Threshold(bias=1.0)}
+    >>> net = evsim.Network(neurons, [evsim.Synapse("x", "y", 1.0)], outputs={"y"})
+    >>> evsim.simulate(net, {"x": [0, 2]}, until=5).trains()["y"].tolist()
+    [1.0, 3.0]
     """
 
     rounds_only: ClassVar[bool] = True

@@ -39,6 +39,18 @@ class PotentialTrace:
         The potential after any reset.
     threshold : float
         The neuron's θ, read from its model.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y", 0.5)], outputs={"y"})
+    >>> trace = evsim.simulate(net, {"x": [0, 1, 2]}, until=5, probes="y").potentials["y"]
+    >>> trace
+    PotentialTrace('y': 3 updates, 1.0–3.0 ms; .sample(times) evaluates it)
+    >>> trace.before.tolist(), trace.after.tolist()
+    ([0.5, 1.0, 0.5], [0.5, 0.0, 0.5])
+    >>> trace.sample([1.5, 2.5]).tolist()
+    [0.5, 0.0]
     """
 
     name: str
@@ -90,6 +102,15 @@ class TraceEvent(NamedTuple):
         (``Network.synapses[synapse]``).
     sent : float or None
         The time (ms) the source fired (``time`` minus the delay).
+
+    Examples
+    --------
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y", 0.5)], outputs={"y"})
+    >>> trace = evsim.simulate(net, {"x": [0]}, until=3, trace=True).trace
+    >>> line = trace.select(kinds="arrive").events[0]
+    >>> line.time, line.neuron, line.value, line.via
+    (1.0, 'y', 0.5, 'from x at 0.0, synapse 0')
     """
 
     time: float
@@ -132,6 +153,21 @@ class EventTrace:
     events : tuple of TraceEvent
         The lines, in that order; the trace also iterates over them and has
         their number as its length.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y", 0.5)], outputs={"y"})
+    >>> trace = evsim.simulate(net, {"x": [0, 1]}, until=5, trace=True).trace
+    >>> trace
+    EventTrace(10 events, 0.0–2.0 ms: 2 arrive, 2 deliver, 2 input, 1 reset, 1 spike, 2 update; .format() prints them)
+    >>> print(trace.at(2.0).format())
+         time rank phase    kind     neuron     value
+          2.0    0 deliver  arrive   y          0.5    from x at 1.0, synapse 0
+          2.0    0 deliver  deliver  y          0.5
+          2.0    0 update   update   y          1.0
+          2.0    0 update   spike    y          1.0
+          2.0    0 update   reset    y          0.0
     """
 
     events: tuple[TraceEvent, ...]
@@ -216,6 +252,16 @@ class SpikeRecord:
     inputs : tuple of str
         The network's input neurons (what plots of the network's own
         activity leave out by default).
+
+    Examples
+    --------
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y", 0.5)], outputs={"y"})
+    >>> record = evsim.simulate(net, {"x": [0, 1, 2, 3]}, until=6)
+    >>> record
+    SpikeRecord(6 spikes from 2 neurons)
+    >>> record.trains()["y"].tolist(), record.counts()
+    ([2.0, 4.0], {'x': 4, 'y': 2})
     """
 
     names: tuple[str, ...]

@@ -78,6 +78,17 @@ class Run:
     deliveries : list of (float, str, str, float)
         Every summed delivery: ``(time ms, neuron, "deliver" or "blocked", summed value)``,
         sorted by time then neuron name (IF, LIF and CubaLIF neurons).
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim import reference
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y", 0.6)], outputs={"y"})
+    >>> run = reference.simulate(net, {"x": [0, 1]}, until=3)
+    >>> run.trains
+    {'x': [0.0, 1.0], 'y': [2.0]}
+    >>> run.deliveries
+    [(1.0, 'y', 'deliver', 0.6), (2.0, 'y', 'deliver', 0.6)]
     """
 
     trains: dict[str, list[float]]
@@ -122,6 +133,16 @@ def simulate(net, inputs=None, until: float = 0.0, *, rng=None) -> Run:
     LimitError
         A discrete network whose ``(steps, neurons)`` arrays (about 9 bytes
         an entry) are above the memory limit.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim import reference
+    >>> net = evsim.Network({"y": evsim.IF(bias=0.25)}, outputs={"y"}, dt=None)  # continuous time
+    >>> reference.simulate(net, until=10).trains
+    {'y': [4.0, 8.0]}
+    >>> evsim.simulate(net, until=10).trains()["y"].tolist()
+    [4.0, 8.0]
     """
     check.instance("net", net, Network, owner="reference.simulate")
     rng = check.generator(rng, owner="reference.simulate")

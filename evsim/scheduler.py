@@ -55,6 +55,17 @@ class Event(NamedTuple):
         The scheduling counter: first in, first out among ties.
     payload : object
         What was scheduled with it (the object itself).
+
+    Examples
+    --------
+    >>> from evsim.scheduler import UPDATE, Scheduler
+    >>> s = Scheduler()
+    >>> s.schedule(1.0, "update y", phase=UPDATE)
+    ('auto', 0)
+    >>> s.schedule(1.0, "deliver to y")  # same time, earlier phase (DELIVER): it leaves first
+    ('auto', 1)
+    >>> s.pop()
+    Event(id=('auto', 1), time=1.0, rank=0, phase=0, seq=1, payload='deliver to y')
     """
 
     id: Hashable

@@ -421,6 +421,17 @@ def simulate(
         exactly, or an ``until`` below 0 or at least ``1e9`` ms.
     SchedulingError
         An input time below 0 ms, or (event engine) an ``until`` below 0.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.LIF(tau=10.0)},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.5)], outputs={"y"}, dt=None)  # continuous time
+    >>> record = evsim.simulate(net, {"x": [0.0, 0.25]}, until=10)
+    >>> record.trains()["y"].tolist()
+    [1.75]
+    >>> record
+    SpikeRecord(3 spikes from 2 neurons)
     """
     engine = check.choice("engine", engine, ENGINES, owner="simulate")
     if engine == "nest":

@@ -38,6 +38,14 @@ class Synapse:
     ValidationError
         An empty or non-string name, a weight that is not a finite real
         number, or a delay that is not finite and ``>= 0``.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> evsim.Synapse("x", "y", 0.5)
+    Synapse(source='x', target='y', weight=0.5, delay=1.0)
+    >>> evsim.Synapse("x", "y", weight=-1.0, delay=2.0).delay
+    2.0
     """
 
     source: str
@@ -77,6 +85,16 @@ class SynapseTable:
         Index columns that are not 1-d integer arrays (or hold an unsigned
         index beyond int64), weight or delay columns that are not 1-d arrays
         of real numbers, or columns of different lengths.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> table = evsim.SynapseTable([0, 0], [1, 2], [0.5, -1.0], [1.0, 2.0])
+    >>> len(table), table.weight.tolist()
+    (2, [0.5, -1.0])
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(), "z": evsim.IF()}, table)
+    >>> net.synapses[1]
+    Synapse(source='x', target='z', weight=-1.0, delay=2.0)
     """
 
     source: np.ndarray

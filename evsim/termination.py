@@ -57,6 +57,18 @@ def why_endless(net: Network) -> str | None:
         A sentence naming the self-driven neurons, or a cycle of exciting
         synapses (see the module docstring); ``None`` if every run of ``net``
         with finite input trains ends.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim.termination import why_endless
+    >>> print(why_endless(evsim.Network({"x": evsim.Input(), "y": evsim.IF()}, [evsim.Synapse("x", "y")])))
+    None
+    >>> print(why_endless(evsim.Network({"y": evsim.IF(bias=0.5)})))
+    neuron 'y' fires forever with no input (free evolution reaches its threshold)
+    >>> loop = evsim.Network({"p": evsim.IF(), "q": evsim.IF()}, [evsim.Synapse("p", "q"), evsim.Synapse("q", "p")])
+    >>> why_endless(loop)
+    'the synapse cycle p -> q -> p can carry activity round forever'
     """
     models = list(net.neurons.values())
     driven, relay, repeats = _kinds_of_firing(models, net)
@@ -145,6 +157,15 @@ def cuba_self_driven(model: CubaLIF, dt: float) -> str:
         evolution reaches its threshold", or one starting "or at least
         updates at every step" where a decay rounds to 1); ``''`` if the
         neuron provably comes to rest.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim.termination import cuba_self_driven
+    >>> cuba_self_driven(evsim.CubaLIF(), dt=1.0)
+    ''
+    >>> cuba_self_driven(evsim.CubaLIF(i_bias=0.1), dt=1.0)
+    'free evolution reaches its threshold'
     """
     beta_syn, beta_mem = model.betas(dt)
     if beta_syn == 1:

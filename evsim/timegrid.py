@@ -80,6 +80,16 @@ class TimeGrid:
         ``h`` in ms, read as the decimal it was written as (``0.1`` is 1/10).
     discrete : bool
         Discrete networks only have times on the grid (offsets are 0).
+
+    Examples
+    --------
+    >>> from evsim.timegrid import TimeGrid
+    >>> grid = TimeGrid.of(0.1)
+    >>> grid
+    TimeGrid(step=0.1, discrete=True)
+    >>> k, f = grid.locate([0.3, 1.1])
+    >>> k.tolist(), grid.ms(k, f).tolist()
+    ([3.0, 11.0], [0.3, 1.1])
     """
 
     step: float
@@ -369,6 +379,16 @@ def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray |
     ndarray
         Integer indices into ``k`` and ``f`` (a permutation) that put the
         events in that order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.timegrid import TimeGrid, time_order
+    >>> k, f = np.array([3.0, 1.0, 1.0, 2.0]), np.zeros(4)
+    >>> time_order(TimeGrid.of(1.0), k, f).tolist()
+    [1, 2, 3, 0]
+    >>> time_order(TimeGrid.of(1.0), k, f, minor=np.array([0, 5, 2, 0])).tolist()
+    [2, 1, 3, 0]
     """
     key = grid.sort_key(k, f)
     order = np.argsort(key) if shuffled else np.argsort(key, kind="stable")
@@ -417,6 +437,13 @@ def earliest(k: np.ndarray, f: np.ndarray) -> tuple[float, float]:
     k, f : float
         The earliest pair: the smallest ``k``, and the smallest offset among
         the times at that step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.timegrid import earliest
+    >>> earliest(np.array([3.0, 2.0, 2.0]), np.array([0.0, 5e-7, 2.5e-7]))
+    (2.0, 2.5e-07)
     """
     first = k.min()
     return float(first), float(f[k == first].min())
@@ -436,6 +463,13 @@ def earlier(k1, f1, k2, f2):
     -------
     ndarray of bool or bool
         Where the first time is strictly earlier.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.timegrid import earlier
+    >>> earlier(np.array([1.0, 2.0, 2.0]), np.array([0.0, 0.0, 3e-7]), 2.0, 1e-7).tolist()
+    [True, True, False]
     """
     return (k1 < k2) | ((k1 == k2) & (f1 < f2))
 
@@ -455,6 +489,15 @@ def before(k, f, end: tuple[float, float]):
     -------
     ndarray of bool
         Where a time is strictly before ``end``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.timegrid import before
+    >>> before(np.array([1.0, 2.0, 3.0]), np.zeros(3), (2.0, 0.0)).tolist()
+    [True, False, False]
+    >>> before(np.array([2.0, 2.0]), np.array([0.0, 3e-7]), (2.0, 1e-7)).tolist()
+    [True, False]
     """
     if end[1] == 0.0:
         return k < end[0]

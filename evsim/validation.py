@@ -71,6 +71,14 @@ class Limits:
         Neuron updates one call may perform when their number is known in
         advance (Monte-Carlo runs × rounds × neurons, networks built neuron by
         neuron). Default 10^9, a few minutes of work.
+
+    Examples
+    --------
+    >>> from evsim.validation import Limits
+    >>> Limits()
+    Limits(memory=2147483648, file_bytes=1073741824, work=1000000000)
+    >>> Limits(work=10**6).work
+    1000000
     """
 
     memory: int = 2 * 2**30
@@ -89,6 +97,16 @@ def current_limits() -> Limits:
     Limits
         The ceilings that apply now: the defaults, or those of the innermost
         ``with evsim.limits(...)`` block.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim.validation import current_limits
+    >>> current_limits().work
+    1000000000
+    >>> with evsim.limits(work=10**6):
+    ...     print(current_limits().work)
+    1000000
     """
     return _current
 
@@ -166,6 +184,15 @@ def require_budget(owner: str, what: str, needed_bytes: float, limit: str = "mem
     LimitError
         If ``needed_bytes`` is above the limit. With the estimate, the limit
         and the way to raise it.
+
+    Examples
+    --------
+    >>> from evsim.validation import require_budget
+    >>> require_budget("demo", "a table of 1000 floats", 8 * 1000)  # within the limit: returns None
+    >>> require_budget("demo", "a table of 2**40 floats", 8 * 2**40)
+    Traceback (most recent call last):
+        ...
+    evsim.errors.LimitError: demo: a table of 2**40 floats needs about 8 TiB, above the memory limit of 2 GiB; ...
     """
     ceiling = getattr(_current, limit)
     if needed_bytes > ceiling:
@@ -181,7 +208,14 @@ def require_budget(owner: str, what: str, needed_bytes: float, limit: str = "mem
 
 
 class Said(str):
-    """A description shown as is in a message (not as a quoted string)."""
+    """A description shown as is in a message (not as a quoted string).
+
+    Examples
+    --------
+    >>> from evsim.validation import Said, shown
+    >>> shown("3 then 2"), shown(Said("3 then 2"))
+    ("'3 then 2'", '3 then 2')
+    """
 
     def __repr__(self) -> str:
         return str(self)
@@ -201,6 +235,15 @@ def shown(value: object, width: int = 80) -> str:
     -------
     str
         The text to put in the message.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.validation import shown
+    >>> shown(np.float64(0.5))
+    '0.5'
+    >>> shown("x" * 100, width=12)
+    "'xxxxxxxx..."
     """
     if isinstance(value, (np.generic,)):
         value = value.item()
@@ -293,6 +336,16 @@ def real(
         A bool, a value that is not a real number (a string, ``None``, a
         complex number, an array), NaN, an infinity unless ``allow_inf``, or
         a value outside the bounds.
+
+    Examples
+    --------
+    >>> from evsim.validation import real
+    >>> real("dt (ms)", 1, owner="Network", minimum=0, exclusive_minimum=True)
+    1.0
+    >>> real("dt (ms)", 0, owner="Network", minimum=0, exclusive_minimum=True)
+    Traceback (most recent call last):
+        ...
+    evsim.errors.ValidationError: Network: dt (ms) must be a finite real number > 0 (not a bool or a string), got 0
     """
     bounds = _bounds_text(minimum, maximum, exclusive_minimum, exclusive_maximum)
     kind = "a real number" if allow_inf else "a finite real number"
@@ -341,6 +394,17 @@ def integer(
     ValidationError
         A bool, a float (even ``2.0``), a string or any other non-integral
         value, or an integer outside the bounds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.validation import integer
+    >>> integer("limit", np.int64(3), minimum=1)
+    3
+    >>> integer("limit", 2.0, owner="describe")
+    Traceback (most recent call last):
+        ...
+    evsim.errors.ValidationError: describe: limit must be an integer, got 2.0
     """
     bounds = _bounds_text(minimum, maximum, False)
     accepted = f"an integer{' ' + bounds if bounds else ''}"
@@ -374,6 +438,16 @@ def flag(argument: str, value: object, *, owner: str | None = None) -> bool:
     ------
     ValidationError
         Anything but a Python or NumPy bool.
+
+    Examples
+    --------
+    >>> from evsim.validation import flag
+    >>> flag("trace", True)
+    True
+    >>> flag("trace", 0, owner="simulate")
+    Traceback (most recent call last):
+        ...
+    evsim.errors.ValidationError: simulate: trace must be True or False, got 0
     """
     if not isinstance(value, (bool, np.bool_)):
         raise _fail(owner, argument, "True or False", value)
@@ -404,6 +478,16 @@ def choice(argument: str, value: object, options: Iterable[str], *, owner: str |
     ------
     ValidationError
         ``value`` is not a string or not one of ``options``.
+
+    Examples
+    --------
+    >>> from evsim.validation import choice
+    >>> choice("engine", "nest", ("evsim", "nest"))
+    'nest'
+    >>> choice("engine", "brian", ("evsim", "nest"), owner="simulate")
+    Traceback (most recent call last):
+        ...
+    evsim.errors.ValidationError: simulate: engine must be one of 'evsim', 'nest', got 'brian'
     """
     options = tuple(options)
     if not isinstance(value, str) or value not in options:
@@ -434,6 +518,16 @@ def probability(argument: str, value: object, *, owner: str | None = None) -> fl
     ValidationError
         A value that is not a finite real number (as :func:`real`), or one
         outside ``[0, 1]``.
+
+    Examples
+    --------
+    >>> from evsim.validation import probability
+    >>> probability("p", 1)
+    1.0
+    >>> probability("p", 1.5)
+    Traceback (most recent call last):
+        ...
+    evsim.errors.ValidationError: p must be a finite real number >= 0.0 and <= 1.0 (not a bool or a string), got 1.5
     """
     return real(argument, value, owner=owner, minimum=0.0, maximum=1.0)
 
@@ -460,6 +554,16 @@ def name(argument: str, value: object, *, owner: str | None = None) -> str:
     ------
     ValidationError
         ``value`` is not a ``str``, or is empty.
+
+    Examples
+    --------
+    >>> from evsim.validation import name
+    >>> name("source", "x")
+    'x'
+    >>> name("source", "", owner="Synapse")
+    Traceback (most recent call last):
+        ...
+    evsim.errors.ValidationError: Synapse: source must be a non-empty string, got ''
     """
     if not isinstance(value, str) or not value:
         raise _fail(owner, argument, "a non-empty string", value)
@@ -490,6 +594,16 @@ def unique_names(argument: str, values: Iterable[object], *, owner: str | None =
     ValidationError
         ``values`` is one string or not iterable, an item is not a non-empty
         string, or a name appears twice.
+
+    Examples
+    --------
+    >>> from evsim.validation import unique_names
+    >>> unique_names("outputs", ["y", "z"])
+    ('y', 'z')
+    >>> unique_names("outputs", ["y", "y"])
+    Traceback (most recent call last):
+        ...
+    evsim.errors.ValidationError: outputs must be distinct names, got 'y' twice
     """
     if isinstance(values, str):
         raise _fail(owner, argument, "a collection of names, not one string", values)
@@ -529,6 +643,14 @@ def name_set(argument: str, values: object, *, owner: str | None = None) -> tupl
     ValidationError
         An empty string, something that is neither a string nor iterable, an
         item that is not a non-empty string, or a name given twice.
+
+    Examples
+    --------
+    >>> from evsim.validation import name_set
+    >>> name_set("probes", "y1")
+    ('y1',)
+    >>> name_set("probes", ["y1", "y2"])
+    ('y1', 'y2')
     """
     if isinstance(values, str):
         return (name(argument, values, owner=owner),)
@@ -558,6 +680,16 @@ def generator(value: object, *, owner: str | None = None, argument: str = "rng")
     ------
     ValidationError
         A bool, a negative integer, a float, a string or any other value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.validation import generator
+    >>> generator(0).integers(10, size=3).tolist()
+    [8, 6, 5]
+    >>> rng = np.random.default_rng(1)
+    >>> generator(rng) is rng
+    True
     """
     if value is None or isinstance(value, (np.random.Generator, np.random.SeedSequence, np.random.BitGenerator)):
         return np.random.default_rng(value)
@@ -595,6 +727,15 @@ def instance(argument: str, value: object, types: type | tuple[type, ...], *, ow
     ValidationError
         ``value`` is not an instance of ``types``; the message shows its
         ``repr`` (cut to 60 characters) and its type.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim.validation import instance
+    >>> instance("net", 3, evsim.Network, owner="simulate")
+    Traceback (most recent call last):
+        ...
+    evsim.errors.ValidationError: simulate: net must be a Network, got 3 (int)
     """
     if not isinstance(value, types):
         kinds = types if isinstance(types, tuple) else (types,)
@@ -657,6 +798,16 @@ def real_array(
         not in ``ndim``, an empty array where ``allow_empty`` is false, or an
         entry that is NaN, infinite (unless allowed) or outside the bounds
         (the message gives the index of the first).
+
+    Examples
+    --------
+    >>> from evsim.validation import real_array
+    >>> real_array("weights", [[1, 2], [3, 4]], ndim=2).tolist()
+    [[1.0, 2.0], [3.0, 4.0]]
+    >>> real_array("weights", [0.5, float("nan")])
+    Traceback (most recent call last):
+        ...
+    evsim.errors.ValidationError: weights[1] must be finite real numbers, got nan
     """
     try:
         array = np.asarray(value)
@@ -716,6 +867,16 @@ def sorted_times(argument: str, value: object, *, owner: str | None = None, stri
         than one dimension, or a time that is not after the one before it
         (with ``strict=False``: one below it); the message gives both times
         and the index.
+
+    Examples
+    --------
+    >>> from evsim.validation import sorted_times
+    >>> sorted_times("times", [0, 1.5, 2]).tolist()
+    [0.0, 1.5, 2.0]
+    >>> sorted_times("times", [1.0, 3.0, 2.0])
+    Traceback (most recent call last):
+        ...
+    evsim.errors.ValidationError: times must be strictly increasing times, got 3.0 then 2.0 at index 2
     """
     times = real_array(argument, value, owner=owner, ndim=(0, 1)).reshape(-1)
     times_shown = times.tolist()
@@ -756,6 +917,18 @@ def writable_path(argument: str, value: object, *, owner: str | None = None) -> 
         Not a non-empty ``str`` or ``os.PathLike``, a directory that does not
         exist, a path that is a directory, or a directory the process cannot
         write to.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from evsim.validation import writable_path
+    >>> tmp = tempfile.gettempdir()
+    >>> writable_path("path", os.path.join(tmp, "run.npz")).name
+    'run.npz'
+    >>> writable_path("path", os.path.join(tmp, "no-such-folder", "run.npz"))
+    Traceback (most recent call last):
+        ...
+    evsim.errors.ValidationError: path must be a path in an existing directory, got '...run.npz'
     """
     path = _path(argument, value, owner, "a file path")
     folder = path.parent
@@ -791,6 +964,17 @@ def readable_file(argument: str, value: object, *, owner: str | None = None) -> 
     ValidationError
         Not a non-empty ``str`` or ``os.PathLike``, or not an existing
         regular file (missing, or a directory).
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim.validation import readable_file
+    >>> readable_file("path", evsim.__file__).name
+    '__init__.py'
+    >>> readable_file("path", "no-such-file.npz", owner="load")
+    Traceback (most recent call last):
+        ...
+    evsim.errors.ValidationError: load: path must be an existing file, got 'no-such-file.npz'
     """
     path = _path(argument, value, owner, "a file path")
     if not path.is_file():
@@ -821,6 +1005,17 @@ def folder(argument: str, value: object, *, owner: str | None = None) -> Path:
     ValidationError
         Not a non-empty ``str`` or ``os.PathLike``, or a path that exists and
         is not a directory.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim.validation import folder
+    >>> str(folder("out", "results"))  # need not exist yet
+    'results'
+    >>> folder("out", evsim.__file__)
+    Traceback (most recent call last):
+        ...
+    evsim.errors.ValidationError: out must be a directory (new or existing), not a file, got '...__init__.py'
     """
     path = _path(argument, value, owner, "a directory path")
     if path.exists() and not path.is_dir():
