@@ -145,9 +145,15 @@ class NeuronModel:
         The same value as the full ``repr`` (every field left out has its
         default), short enough to list a network's neurons.
         """
+        implied = self._implied_defaults()
         changed = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
-                   if f.default is MISSING or getattr(self, f.name) != f.default]
+                   if f.default is MISSING or (getattr(self, f.name) != f.default and not (
+                       f.name in implied and repr(getattr(self, f.name)) == repr(implied[f.name])))]
         return f"{type(self).__name__}({', '.join(changed)})"
+
+    def _implied_defaults(self) -> dict[str, object]:
+        """Fields whose default ``None`` stands for another value (a LIF's ``v_init`` is its ``v_rest``)."""
+        return {}
 
 
 @dataclass(frozen=True)
@@ -314,6 +320,9 @@ class LIF(_Integrator):
             object.__setattr__(self, "v_init", self.v_rest)
         self._validate("LIF")
 
+    def _implied_defaults(self) -> dict[str, object]:
+        return {"v_init": self.v_rest}  # (v_init=None means "start at rest")
+
     @classmethod
     def from_beta(cls, beta: float, dt: float = 1.0, **params) -> "LIF":
         """A LIF whose per-step decay in a network of clock ``dt`` is exactly ``beta``.
@@ -426,6 +435,9 @@ class CubaLIF(_Resetting):
     def betas(self, dt: float) -> tuple[float, float]:
         """``(beta_syn, beta_mem)``: the per-step decays in a network of clock ``dt``, as every path computes them."""
         return float(np.exp(-dt / self.tau_syn)), float(np.exp(-dt / self.tau_mem))
+
+    def _implied_defaults(self) -> dict[str, object]:
+        return {"v_init": self.v_rest}  # (v_init=None means "start at rest")
 
     @classmethod
     def from_betas(cls, beta_syn: float, beta_mem: float, dt: float = 1.0, **params) -> "CubaLIF":
