@@ -40,6 +40,13 @@ class Dataset:
         ``int64`` class labels ``>= 0``, one per image.
     image_shape : tuple of int
         Shape of one image, e.g. ``(8, 8)`` or ``(28, 28)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.datasets import Dataset
+    >>> Dataset("toy", np.zeros((4, 2, 2)), np.array([0, 1, 0, 1]), np.ones((2, 2, 2)), np.array([1, 0]), (2, 2))
+    Dataset(toy: 4 train, 2 test, images (2, 2), 2 classes)
     """
 
     name: str
@@ -90,6 +97,15 @@ def load_digits(test_fraction: float = 0.25, seed: int = 0) -> Dataset:
         If ``test_fraction`` is not a real in ``(0, 1)``, or ``seed`` not an integer ``>= 0``.
     ModuleNotFoundError
         If scikit-learn is not installed.
+
+    Examples
+    --------
+    >>> from evsim.datasets import load_digits
+    >>> digits = load_digits()
+    >>> digits
+    Dataset(digits: 1347 train, 450 test, images (8, 8), 10 classes)
+    >>> float(digits.x_train.max()), digits.y_test[:5].tolist()
+    (1.0, [1, 5, 9, 2, 4])
     """
     test_fraction = check.real("test_fraction", test_fraction, owner="load_digits", minimum=0.0,
                                exclusive_minimum=True, maximum=1.0, exclusive_maximum=True)
@@ -123,6 +139,18 @@ def read_idx(path: str | Path) -> np.ndarray:
         bytes, or its body does not match its header.
     LimitError
         If the (decompressed) file exceeds the ``file_bytes`` limit.
+
+    Examples
+    --------
+    Three labels (7, 2, 1) in a hand-written IDX file: magic ``0 0 8 1``, then the size 3 as a big-endian int32:
+
+    >>> import os, tempfile
+    >>> from evsim.datasets import read_idx
+    >>> path = os.path.join(tempfile.mkdtemp(), "labels-idx1-ubyte")
+    >>> with open(path, "wb") as f:
+    ...     _ = f.write(bytes([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]))
+    >>> read_idx(path).tolist()
+    [7, 2, 1]
     """
     path = check.readable_file("path", path, owner="read_idx")
     data = _read_bounded(path)
@@ -176,6 +204,20 @@ def load_mnist(path: str | Path) -> Dataset:
         not a non-empty ``(n,)`` array of whole numbers ``>= 0``, or images and labels differ in number.
     LimitError
         If a file or array exceeds the ``file_bytes`` limit.
+
+    Examples
+    --------
+    A tiny stand-in ``.npz`` with MNIST's four arrays:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from evsim.datasets import load_mnist
+    >>> path = os.path.join(tempfile.mkdtemp(), "tiny.npz")
+    >>> np.savez(path, x_train=np.full((4, 2, 2), 255, np.uint8), y_train=np.array([0, 1, 0, 1]),
+    ...          x_test=np.zeros((2, 2, 2), np.uint8), y_test=np.array([1, 0]))
+    >>> mnist = load_mnist(path)
+    >>> mnist, mnist.x_train[0].tolist()
+    (Dataset(mnist: 4 train, 2 test, images (2, 2), 2 classes), [[1.0, 1.0], [1.0, 1.0]])
     """
     if not isinstance(path, (str, os.PathLike)) or not str(path):
         check.instance("path", path, (str, os.PathLike), owner="load_mnist", accepted="a file or folder path")

@@ -83,6 +83,15 @@ def save(obj: Network | SpikingNet, path: str | Path) -> Path:
     ValidationError
         ``obj`` is not a Network or SpikingNet; ``path`` is not a file path
         in an existing, writable directory; or the file system refuses the write.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0)},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
+    >>> evsim.io.save(net, os.path.join(tempfile.mkdtemp(), "net")).name
+    'net.npz'
     """
     instance("obj", obj, (Network, SpikingNet), owner="io.save", accepted="a Network or a SpikingNet")
     path = writable_path("path", path, owner="io.save")
@@ -119,6 +128,16 @@ def load(path: str | Path) -> Network | SpikingNet:
         evsim reads, or a field that breaks the format (named in the message).
     LimitError
         The file, or the arrays it declares, exceed ``evsim.limits(file_bytes=...)``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0)},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
+    >>> path = evsim.io.save(net, os.path.join(tempfile.mkdtemp(), "net.npz"))
+    >>> evsim.io.load(path) == net
+    True
     """
     path = readable_file("path", path, owner="io.load")
     with ArchiveReader(path) as archive:

@@ -100,6 +100,12 @@ def group_of(name: str) -> str:
     -------
     str
         Its group; the name itself when stripping would leave nothing (``"12"`` → ``"12"``).
+
+    Examples
+    --------
+    >>> from evsim.plot import group_of
+    >>> group_of("exc.12"), group_of("n12"), group_of("in_3"), group_of("12")
+    ('exc', 'n', 'in', '12')
     """
     if "." in name:
         return name.rsplit(".", 1)[0]
@@ -161,6 +167,17 @@ def raster(record: SpikeRecord, ax=None, names: Iterable[str] | None = None):
     ValidationError
         If ``record`` is none of the accepted kinds (or a ``RunResult`` of several samples), ``ax`` is neither
         ``None`` nor an Axes, or ``names`` holds a repeated name or one that is not a recorded neuron.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0)},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
+    >>> record = evsim.simulate(net, {"x": [0, 1, 2, 5, 6]}, until=10)
+    >>> ax = evsim.plot.raster(record)
+    >>> ax.get_title(), [label.get_text() for label in ax.get_yticklabels()]
+    ('spike raster', ['x', 'y'])
     """
     record = _record("raster", record)
     names = _neurons("raster", record, names)
@@ -295,6 +312,18 @@ def potential(record: SpikeRecord, name: str, ax=None, *, until: float | None = 
         If ``record`` is none of the accepted kinds (or a ``RunResult`` of several samples), ``ax`` is neither
         ``None`` nor an Axes, ``name`` is not a probed neuron, or ``until``, ``threshold`` or ``resolution``
         is out of range.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0)},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
+    >>> record = evsim.simulate(net, {"x": [0, 1, 2, 5, 6]}, until=10, probes=["y"])
+    >>> record.trains()["y"].tolist()
+    [2.0, 6.0]
+    >>> evsim.plot.potential(record, "y").get_title()
+    'potential of y'
     """
     owner = "potential"
     record = _record(owner, record, spikes_only=False)
@@ -347,6 +376,19 @@ def potentials(record: SpikeRecord, names: Iterable[str] | None = None, ax=None,
         If ``record`` is none of the accepted kinds (or a ``RunResult`` of several samples), holds no probed
         potential (or ``names`` is empty), a name is not a probed neuron, ``overlay`` is not a bool, ``until`` or
         ``resolution`` is out of range, or ``ax`` is not ``None`` when stacked (not an Axes when overlaid).
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0)},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
+    >>> record = evsim.simulate(net, {"x": [0, 1, 2, 5, 6]}, until=10, probes=["y"])
+    >>> axes = evsim.plot.potentials(record)
+    >>> len(axes), axes[0].get_ylabel()
+    (1, 'y')
+    >>> evsim.plot.potentials(record, overlay=True).get_title()
+    'potentials'
     """
     owner = "potentials"
     record = _record(owner, record, spikes_only=False)
@@ -412,6 +454,16 @@ def population_rate(record: SpikeRecord, names: Iterable[str] | None = None, ax=
         ``None`` nor an Axes, ``names`` is empty (or, by default, every recorded neuron is an input), holds a
         repeated name or one that is not recorded, ``bin`` or ``until`` is not a finite real ``> 0``, or they
         make more than 10**6 bins.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0)},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
+    >>> record = evsim.simulate(net, {"x": [0, 1, 2, 5, 6]}, until=10)
+    >>> evsim.plot.population_rate(record, bin=2.0).get_title()
+    'population rate of 1 neurons, 2 ms bins'
     """
     owner = "population_rate"
     record = _record(owner, record)
@@ -465,6 +517,18 @@ def isi(record: SpikeRecord, names: Iterable[str] | None = None, ax=None, *, bin
         If ``record`` is none of the accepted kinds (or a ``RunResult`` of several samples), ``ax`` is neither
         ``None`` nor an Axes, ``names`` holds a repeated name or one that is not recorded, or ``bins`` is out of
         range.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0)},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
+    >>> record = evsim.simulate(net, {"x": [0, 1, 2, 5, 6]}, until=10)
+    >>> ax = evsim.plot.isi(record)
+    >>> print(ax.texts[0].get_text())
+    1 interval of 1 neuron
+    mean 4 ms, CV n/a (one interval)
     """
     owner = "isi"
     record = _record(owner, record)
@@ -543,6 +607,16 @@ def event_timeline(record: SpikeRecord, ax=None, limit: int = 200, *, neurons: I
         holds no event trace, ``limit`` is not an integer ``>= 1``, ``neurons`` names a neuron the record
         lacks, the lines drawn concern more than :data:`TIMELINE_ROWS` neurons, or ``values`` or ``arrows`` is
         not a bool.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import evsim
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0)},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
+    >>> record = evsim.simulate(net, {"x": [0, 1, 2, 5, 6]}, until=10, trace=True)
+    >>> evsim.plot.event_timeline(record).get_title()
+    'event trace: arrive < deliver < update < spike < reset within an instant'
     """
     owner = "event_timeline"
     record = _record(owner, record, spikes_only=False)
@@ -674,6 +748,15 @@ def behavior(b, ax=None, top: int = 12):
     ValidationError
         If ``b`` is not a Behavior or has free inputs, ``top`` is not an integer ``>= 1``, or ``ax`` is neither
         ``None`` nor an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from evsim import behavior, plot
+    >>> from evsim.library import copy_gate
+    >>> ax = plot.behavior(behavior.exact(copy_gate(w=6.0), {"x": [0]}, horizon=3), top=3)
+    >>> ax.get_title(), [label.get_text() for label in ax.get_xticklabels()]
+    ('most probable of 4 output sequences', ['y 010', 'y 011', 'y 000'])
     """
     from evsim.behavior import Behavior
 
@@ -718,6 +801,16 @@ def accuracy_vs_steps(rows, ann_accuracy: float, ax=None, *, group: str = "v_ini
         If ``rows`` is not a non-empty sequence of mappings, a row lacks a key or its ``"accuracy"`` is not in
         ``[0, 1]``, ``ann_accuracy`` is not in ``[0, 1]``, ``group`` or ``dataset`` is not a string, or ``ax``
         is neither ``None`` nor an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from evsim import plot
+    >>> rows = [{"steps": 4, "v_init": "zero", "accuracy": 0.80}, {"steps": 8, "v_init": "zero", "accuracy": 0.90},
+    ...         {"steps": 4, "v_init": "half", "accuracy": 0.88}, {"steps": 8, "v_init": "half", "accuracy": 0.93}]
+    >>> ax = plot.accuracy_vs_steps(rows, ann_accuracy=0.95)
+    >>> ax.get_title(), ax.get_legend_handles_labels()[1]
+    ('ANN→SNN conversion on digits', ['SNN, v_init=zero', 'SNN, v_init=half', 'ANN'])
     """
     check.instance("group", group, str, owner="accuracy_vs_steps", accepted="a row key (a string)")
     check.instance("dataset", dataset, str, owner="accuracy_vs_steps", accepted="a string")
@@ -772,6 +865,16 @@ def accuracy_vs_latency(rows, ann_accuracy: float, ax=None):
     ValidationError
         If ``rows`` is not a non-empty sequence of mappings, a row lacks a key or its ``"accuracy"`` is not in
         ``[0, 1]``, ``ann_accuracy`` is not in ``[0, 1]``, or ``ax`` is neither ``None`` nor an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from evsim import plot
+    >>> rows = [{"method": "rate", "avg_steps": 8.0, "steps": 8, "energy_ratio": 0.5, "accuracy": 0.90},
+    ...         {"method": "ttfs", "avg_steps": 3.5, "steps": 8, "energy_ratio": 0.1, "accuracy": 0.85}]
+    >>> ax = plot.accuracy_vs_latency(rows, ann_accuracy=0.95)
+    >>> ax.get_title(), ax.get_legend_handles_labels()[1]
+    ('accuracy against latency', ['rate', 'ttfs', 'ANN'])
     """
     rows = _rows("accuracy_vs_latency", rows, ("method", "avg_steps", "steps"), ann_accuracy)
     ax = _axes("accuracy_vs_latency", ax, (6.5, 3.6))
@@ -809,6 +912,16 @@ def accuracy_vs_energy(rows, ann_accuracy: float, ax=None):
     ValidationError
         If ``rows`` is not a non-empty sequence of mappings, a row lacks a key or its ``"accuracy"`` is not in
         ``[0, 1]``, ``ann_accuracy`` is not in ``[0, 1]``, or ``ax`` is neither ``None`` nor an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from evsim import plot
+    >>> rows = [{"method": "rate", "avg_steps": 8.0, "steps": 8, "energy_ratio": 0.5, "accuracy": 0.90},
+    ...         {"method": "ttfs", "avg_steps": 3.5, "steps": 8, "energy_ratio": 0.1, "accuracy": 0.85}]
+    >>> ax = plot.accuracy_vs_energy(rows, ann_accuracy=0.95)
+    >>> ax.get_title(), ax.get_xscale()
+    ('accuracy against energy', 'log')
     """
     rows = _rows("accuracy_vs_energy", rows, ("method", "energy_ratio"), ann_accuracy)
     ax = _axes("accuracy_vs_energy", ax, (6.5, 3.6))
@@ -843,6 +956,16 @@ def low_latency(rows, ann_accuracy: float):
     ValidationError
         If ``rows`` is not a non-empty sequence of mappings, a row lacks a key or its ``"accuracy"`` is not in
         ``[0, 1]``, or ``ann_accuracy`` is not in ``[0, 1]``.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from evsim import plot
+    >>> rows = [{"method": "rate", "avg_steps": 8.0, "steps": 8, "energy_ratio": 0.5, "accuracy": 0.90},
+    ...         {"method": "ttfs", "avg_steps": 3.5, "steps": 8, "energy_ratio": 0.1, "accuracy": 0.85}]
+    >>> left = plot.low_latency(rows, ann_accuracy=0.95)
+    >>> [ax.get_title() for ax in left.figure.axes]
+    ['accuracy against latency', 'accuracy against energy']
     """
     import matplotlib.pyplot as plt
 
@@ -876,6 +999,20 @@ def training_curve(training: "Training", ax: "Axes | None" = None, *, ann_accura
     ValidationError
         If ``training`` is not a Training, ``ann_accuracy`` is neither ``None`` nor in ``[0, 1]``, or ``ax``
         is neither ``None`` nor an Axes.
+
+    Examples
+    --------
+    Two epochs of a tiny net on random data, only to have a curve to draw:
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from evsim import plot
+    >>> from evsim.deep import direct
+    >>> x, y = np.random.default_rng(0).random((12, 4)), np.arange(12) % 2
+    >>> training = direct.fit(direct.spiking_mlp([4, 3, 2], beta=0.5, seed=0), x, y, 2, epochs=2, batch=6)
+    >>> ax = plot.training_curve(training, ann_accuracy=0.9)
+    >>> ax.get_title(), [text.get_text() for text in ax.get_legend().get_texts()]
+    ('training through time', ['training (during the epoch)', 'ANN', 'loss'])
     """
     from evsim.deep.direct import Training
 

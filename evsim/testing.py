@@ -56,6 +56,16 @@ def integrator_models(draw):
     hypothesis.strategies.SearchStrategy of IF or LIF
         Call it with no arguments: ``integrator_models()``. Thresholds in ``[0.1, 2]``, refractory periods of
         0 to 3 ms, LIF decays ``β`` in ``[0.3, 0.999]``.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from evsim.testing import integrator_models
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(integrator_models())
+    ... def test_thresholds_are_positive(model):
+    ...     assert 0.1 <= model.threshold <= 2.0
+    >>> test_thresholds_are_positive()
     """
     common = dict(
         threshold=draw(st.sampled_from([0.5, 1.0, 1.7]) | st.floats(0.1, 2.0)),
@@ -83,6 +93,17 @@ def cuba_models(draw):
     hypothesis.strategies.SearchStrategy of CubaLIF
         Call it with no arguments: ``cuba_models()``. Both decays in ``[0.2, 0.75]``, thresholds in
         ``[0.1, 2]``.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> import evsim
+    >>> from evsim.testing import cuba_models
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(cuba_models())
+    ... def test_a_cuba_neuron_is_a_cuba_neuron(model):
+    ...     assert isinstance(model, evsim.CubaLIF) and 0.1 <= model.threshold <= 2.0
+    >>> test_a_cuba_neuron_is_a_cuba_neuron()
     """
     decay = st.sampled_from([0.5, 0.75]) | st.floats(0.2, 0.75)
     return CubaLIF.from_betas(
@@ -117,6 +138,18 @@ def discrete_setups(draw, lynch_musco=False, cuba=False):
         ``(network, inputs, steps)``: a network on the 1 ms clock with 0–3 inputs ``x0 …`` and 1–5 neurons
         ``h0 …`` (all outputs); ``inputs`` from :func:`spike_trains` for the ``x`` neurons; ``steps``
         (1 to 30), the number of steps to simulate.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> import evsim
+    >>> from evsim.testing import assert_spikes_equal, discrete_setups
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(discrete_setups())
+    ... def test_runs_repeat(setup):
+    ...     net, inputs, steps = setup
+    ...     assert_spikes_equal(evsim.simulate(net, inputs, until=steps), evsim.simulate(net, inputs, until=steps))
+    >>> test_runs_repeat()
     """
     steps = draw(st.integers(1, 30))
     n_in, n_hid = draw(st.integers(0, 3)), draw(st.integers(1, 5))
@@ -152,6 +185,16 @@ def networks(lynch_musco: bool = False) -> st.SearchStrategy[Network]:
     -------
     hypothesis.strategies.SearchStrategy of Network
         The first element of a :func:`discrete_setups` draw.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from evsim.testing import networks
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(networks())
+    ... def test_every_neuron_but_the_inputs_is_an_output(net):
+    ...     assert net.outputs == set(net.names) - set(net.inputs) and net.dt == 1.0
+    >>> test_every_neuron_but_the_inputs_is_an_output()
     """
     return discrete_setups(lynch_musco=lynch_musco).map(lambda setup: setup[0])
 
@@ -171,6 +214,19 @@ def continuous_setups(draw):
         ``h0`` (delay 0 or 0.3 ms) and 1–4 LIF neurons ``h0 …`` (all outputs, ``tau`` 2–30 ms, threshold 1)
         with random synapses among them (delays from ``grid_delays``); ``inputs``: ``{"x": times}``, up to
         25 times in ``[0, 40]`` ms through :func:`distinct_instants`.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> import evsim
+    >>> from evsim.testing import assert_spikes_equal, continuous_setups
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(continuous_setups())
+    ... def test_continuous_runs_repeat(setup):
+    ...     net, inputs = setup
+    ...     assert net.dt is None
+    ...     assert_spikes_equal(evsim.simulate(net, inputs, until=50.0), evsim.simulate(net, inputs, until=50.0))
+    >>> test_continuous_runs_repeat()
     """
     n_hid = draw(st.integers(1, 4))
     neurons = {"x": Input()}
@@ -206,6 +262,14 @@ def distinct_instants(times) -> list[float]:
     ------
     ValidationError
         If a time is negative, not finite, or beyond the grid's range.
+
+    Examples
+    --------
+    >>> from evsim.testing import distinct_instants
+    >>> distinct_instants([2.0, 0.5, 1.0, 0.5])
+    [0.5, 1.0, 2.0]
+    >>> distinct_instants([0.3, 0.1 + 0.2])  # 0.30000000000000004 is 0.3's instant
+    [0.3]
     """
     times = np.sort(np.asarray(list(times), float))
     k, f = TimeGrid.of(None).locate(times)
@@ -227,6 +291,17 @@ def lm_model(draw, stochastic_only=False):
     -------
     hypothesis.strategies.SearchStrategy of Stochastic or Threshold
         Bias in ``[-2, 2]``; a Stochastic neuron's temperature is 0.5, 1 or 2.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> import evsim
+    >>> from evsim.testing import lm_model
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(lm_model(stochastic_only=True))
+    ... def test_stochastic_only(model):
+    ...     assert isinstance(model, evsim.Stochastic)
+    >>> test_stochastic_only()
     """
     bias = draw(st.sampled_from([0.0, 0.5, -1.0]) | st.floats(-2.0, 2.0))
     initial = draw(st.booleans())
@@ -252,6 +327,16 @@ def lm_network(draw, inputs, outputs, internals, stochastic_only=False):
     hypothesis.strategies.SearchStrategy of Network
         On the 1 ms clock; each ordered pair (any source, a non-input target, self-loops included) has a
         synapse with probability 0.4, weight in ``[-3, 3]``.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from evsim.testing import lm_network
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(lm_network(["x"], ["y"], ["h"]))
+    ... def test_the_names_keep_their_roles(net):
+    ...     assert net.inputs == {"x"} and net.outputs == {"y"} and net.internals == {"h"}
+    >>> test_the_names_keep_their_roles()
     """
     neurons = {name: Input() for name in inputs}
     for name in list(outputs) + list(internals):
@@ -278,6 +363,19 @@ def pick(draw, options):
     -------
     list
         The kept options, in their order (possibly empty).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings, strategies as st
+    >>> from evsim.testing import pick
+    >>> @st.composite
+    ... def some_names(draw):
+    ...     return pick(draw, ["u", "v"])
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(some_names())
+    ... def test_picks_keep_the_order(names):
+    ...     assert names in ([], ["u"], ["v"], ["u", "v"])
+    >>> test_picks_keep_the_order()
     """
     return [o for o in options if draw(st.booleans())]
 
@@ -295,6 +393,17 @@ def single_networks(draw, stochastic_only=False):
     -------
     hypothesis.strategies.SearchStrategy of Network
         From :func:`lm_network`, each optional name present at even odds.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from evsim import behavior
+    >>> from evsim.testing import single_networks
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(single_networks())
+    ... def test_a_behaviour_is_a_distribution(net):
+    ...     assert abs(behavior.exact(net, horizon=2).table.sum() - 1.0) < 1e-12
+    >>> test_a_behaviour_is_a_distribution()
     """
     inputs = pick(draw, ["u", "v"])
     outputs = ["o"] + pick(draw, ["p"])
@@ -312,6 +421,18 @@ def compatible_pairs(draw):
         Call it with no arguments: ``compatible_pairs()``. ``(n1, n2)``, Lynch–Musco networks from
         :func:`lm_network` that :func:`evsim.compose` accepts; internals ``h1`` (of n1) and ``h2`` (of n2)
         at even odds.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> import evsim
+    >>> from evsim.testing import compatible_pairs
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(compatible_pairs())
+    ... def test_the_pair_composes(pair):
+    ...     n1, n2 = pair
+    ...     assert {"a", "b"} <= evsim.compose(n1, n2).outputs
+    >>> test_the_pair_composes()
     """
     shared = pick(draw, ["u"])
     cycle = draw(st.booleans())
@@ -332,6 +453,17 @@ def converted_nets(draw):
         Dense layers, or Conv2d–AvgPool2d–Dense on 1×4×4 images) with 3 outputs; ``thresholds`` one per ReLU;
         ``x`` three samples in ``[0, 1]`` (multiples of 1/16); ``v_init`` ``"zero"`` or ``"half"``; ``steps``
         2 to 8; ``encoding`` ``"analog"``, ``"rate"``, ``"ttfs"`` or ``"hybrid"``.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from evsim.testing import converted_nets
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(converted_nets())
+    ... def test_three_samples_three_outputs(case):
+    ...     ann, thresholds, x, v_init, steps, encoding = case
+    ...     assert ann.forward(x).shape == (3, 3) and 2 <= steps <= 8
+    >>> test_three_samples_three_outputs()
     """
     rng = np.random.default_rng(draw(st.integers(0, 2**31)))
     def dyadic_array(shape, scale=32):
@@ -376,6 +508,16 @@ def spike_trains(draw, names, steps: int, *, analog: bool = True):
     hypothesis.strategies.SearchStrategy of dict
         ``{name: times}``: each a sorted list of distinct whole times (ms on the 1 ms clock), possibly
         empty, or an :class:`~evsim.Analog` of them.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from evsim.testing import spike_trains
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(spike_trains(["x0", "x1"], 5, analog=False))
+    ... def test_times_are_rounds(inputs):
+    ...     assert all(0 <= t < 5 for times in inputs.values() for t in times)
+    >>> test_times_are_rounds()
     """
     inputs = {}
     for name in names:
@@ -405,6 +547,18 @@ def assert_spikes_equal(a: SpikeRecord, b: SpikeRecord) -> None:
     ------
     AssertionError
         If the records' neuron names differ, or their events do: naming the first differing (or extra) event.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim.testing import assert_spikes_equal
+    >>> net = evsim.Network({"x": evsim.Input(), "y": evsim.IF(threshold=1.0)},
+    ...                     [evsim.Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
+    >>> assert_spikes_equal(evsim.simulate(net, {"x": [0, 1]}, until=5), evsim.simulate(net, {"x": [0, 1]}, until=5))
+    >>> assert_spikes_equal(evsim.simulate(net, {"x": [0, 1]}, until=5), evsim.simulate(net, {"x": [0, 2]}, until=5))
+    Traceback (most recent call last):
+    ...
+    AssertionError: spike 1 differs: ...
     """
     if a.names != b.names:
         raise AssertionError(f"records of different networks: {a.names} vs {b.names}")
@@ -443,6 +597,18 @@ def assert_same_behavior(a: Behavior, b: Behavior, tolerance: float = 1e-12) -> 
     ValidationError
         From :func:`~evsim.behavior.distance`: the behaviours differ in outputs, free inputs or horizon, or
         one is not a Behavior.
+
+    Examples
+    --------
+    >>> from evsim import behavior
+    >>> from evsim.library import copy_gate
+    >>> from evsim.testing import assert_same_behavior
+    >>> exact = behavior.exact(copy_gate(w=6.0), {"x": [0]}, horizon=3)
+    >>> assert_same_behavior(exact, behavior.exact(copy_gate(w=6.0), {"x": [0]}, horizon=3))
+    >>> assert_same_behavior(exact, behavior.estimate(copy_gate(w=6.0), {"x": [0]}, horizon=3, samples=200, rng=0))
+    Traceback (most recent call last):
+    ...
+    AssertionError: behaviours differ by 0.0596 in total variation (tolerance 1e-12); ...
     """
     gap = distance(a, b)
     if gap <= tolerance:

@@ -53,6 +53,14 @@ def estimate(net: Network, inputs: Mapping[str, Sequence[int]] | None = None, ho
         Before sampling, if the table of ``2^(outputs·(horizon−1))``
         frequencies exceeds the memory limit, or ``samples × horizon ×
         neurons`` the work limit.
+
+    Examples
+    --------
+    >>> from evsim import behavior
+    >>> from evsim.library import copy_gate
+    >>> b = behavior.estimate(copy_gate(w=6.0), {"x": [0]}, horizon=3, samples=200, rng=0)
+    >>> round(b.probability({"y": [0, 1, 0]}), 4)  # exact: 0.9074
+    0.85
     """
     owner = "estimate"
     net, horizon = arguments.network(owner, net), arguments.horizon(owner, horizon)

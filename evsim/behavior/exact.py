@@ -53,6 +53,16 @@ def exact(net: Network, inputs: Mapping[str, Sequence[int]] | None = None, horiz
     LimitError
         Before allocating, if the arrays of a forward pass (or, on first use,
         of the table) exceed the memory limit (``with evsim.limits(memory=...)``).
+
+    Examples
+    --------
+    >>> from evsim import behavior
+    >>> from evsim.library import copy_gate
+    >>> b = behavior.exact(copy_gate(w=6.0), {"x": [0]}, horizon=3)
+    >>> round(b.probability({"y": [0, 1, 0]}), 4)  # sigma(w / 2) * (1 - sigma(-w / 2)) at temperature 1
+    0.9074
+    >>> behavior.exact(copy_gate(w=6.0), horizon=3, free={"x"}).free  # a kernel over x's executions
+    ('x',)
     """
     owner = "exact"
     net, horizon = arguments.network(owner, net), arguments.horizon(owner, horizon)

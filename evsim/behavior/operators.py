@@ -48,6 +48,20 @@ def compose(b1: Behavior, b2: Behavior) -> Behavior:
         If ``b1`` or ``b2`` is not a :class:`~evsim.behavior.Behavior`.
     LimitError
         Before allocating, if the composed table exceeds the memory limit.
+
+    Examples
+    --------
+    The cyclic pair's behaviour, composed from its parts', equals the composed network's:
+
+    >>> import evsim
+    >>> from evsim import behavior
+    >>> from evsim.library import cyclic_oscillator
+    >>> n1, n2 = cyclic_oscillator(w=6.0)
+    >>> b = behavior.compose(behavior.exact(n1, horizon=3, free={"b"}), behavior.exact(n2, horizon=3, free={"a"}))
+    >>> b.outputs, b.free
+    (('a', 'b'), ())
+    >>> round(behavior.distance(b, behavior.exact(evsim.compose(n1, n2), horizon=3)), 12)
+    0.0
     """
     _behavior("compose", "b1", b1), _behavior("compose", "b2", b2)
     _check_composable(b1, b2)
@@ -140,6 +154,16 @@ def hide(behavior: Behavior, names: Iterable[str] | str) -> Behavior:
         string or a repeated name.
     LimitError
         Before allocating, if the output bits of every sequence exceed the memory limit.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim import behavior
+    >>> from evsim.library import cyclic_oscillator
+    >>> b = behavior.exact(evsim.compose(*cyclic_oscillator(w=6.0)), horizon=3)
+    >>> a = behavior.hide(b, "b")
+    >>> a.outputs, round(a.probability({"a": [0, 0, 1]}), 4)
+    (('a',), 0.8665)
     """
     _behavior("hide", "behavior", behavior)
     names = set(check.name_set("names", names, owner="hide"))
@@ -178,6 +202,15 @@ def distance(a: Behavior, b: Behavior) -> float:
     ValidationError
         If the behaviours describe different outputs, free inputs or horizons, or either is not a
         :class:`~evsim.behavior.Behavior`.
+
+    Examples
+    --------
+    >>> from evsim import behavior
+    >>> from evsim.library import copy_gate
+    >>> exact = behavior.exact(copy_gate(w=6.0), {"x": [0]}, horizon=3)
+    >>> sampled = behavior.estimate(copy_gate(w=6.0), {"x": [0]}, horizon=3, samples=200, rng=0)
+    >>> round(behavior.distance(exact, sampled), 4)
+    0.0596
     """
     _behavior("distance", "a", a), _behavior("distance", "b", b)
     for what in ("outputs", "free", "horizon"):

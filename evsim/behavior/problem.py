@@ -40,6 +40,16 @@ class Problem:
         ``event(outputs) -> bool`` on ``{name: (f_0, …, f_{H−1})}``.
     at_least : float
         Required probability of the event.
+
+    Examples
+    --------
+    >>> from evsim import behavior
+    >>> from evsim.library import copy_gate
+    >>> problem = behavior.Problem("y fires by round 2", horizon=3, executions=[{"x": [0]}, {"x": [1]}],
+    ...                            event=lambda out: 1 in out["y"], at_least=0.9)
+    >>> b = behavior.exact(copy_gate(w=6.0), {"x": [0]}, horizon=3)
+    >>> round(problem.event_probability(b), 4)
+    0.9548
     """
 
     description: str
@@ -85,6 +95,16 @@ class Verdict:
         The input execution (name → spike rounds) reaching ``worst_probability`` (the first one, on a tie).
     probabilities : tuple of float
         The event probability under each execution, in the order of ``problem.executions``.
+
+    Examples
+    --------
+    >>> from evsim import behavior
+    >>> from evsim.library import copy_gate
+    >>> problem = behavior.Problem("y fires by round 2", horizon=3, executions=[{"x": [0]}, {"x": [1]}],
+    ...                            event=lambda out: 1 in out["y"], at_least=0.99)
+    >>> verdict = behavior.solves(copy_gate(w=6.0), problem)
+    >>> bool(verdict), round(verdict.worst_probability, 4), verdict.worst_execution
+    (False, 0.9548, {'x': [0]})
     """
 
     solved: bool
@@ -127,6 +147,19 @@ def solves(net: Network, problem: Problem, *, method: str = "exact", samples: in
         Stochastic or Threshold, or if an execution names a neuron that is not an input of ``net``.
     LimitError
         If a behaviour's arrays exceed the memory limit, or (``"estimate"``) the runs exceed the work limit.
+
+    Examples
+    --------
+    >>> from evsim import behavior
+    >>> from evsim.library import copy_gate
+    >>> problem = behavior.Problem("y fires by round 2", horizon=3, executions=[{"x": [0]}, {"x": [1]}],
+    ...                            event=lambda out: 1 in out["y"], at_least=0.9)
+    >>> verdict = behavior.solves(copy_gate(w=6.0), problem)
+    >>> verdict.solved, [round(p, 4) for p in verdict.probabilities]
+    (True, [0.9548, 0.9548])
+    >>> sampled = behavior.solves(copy_gate(w=6.0), problem, method="estimate", samples=200, rng=0)
+    >>> [round(p, 4) for p in sampled.probabilities]
+    [0.925, 0.995]
     """
     owner = "solves"
     net = arguments.network(owner, net)

@@ -59,6 +59,18 @@ class Behavior:
         Rounds ``0 … horizon−1`` are described.
     initial : mapping
         Round-0 firing (0/1) of every output.
+
+    Examples
+    --------
+    >>> from evsim import behavior
+    >>> from evsim.library import copy_gate
+    >>> b = behavior.exact(copy_gate(w=6.0), {"x": [0]}, horizon=3)
+    >>> b
+    Behavior(outputs=['y'], horizon=3, one input execution)
+    >>> round(b.probability({"y": [0, 1, 0]}), 4)  # y copies x one round later
+    0.9074
+    >>> [(sequence, round(p, 4)) for sequence, p in b.most_probable(2)]
+    [({'y': (0, 1, 0)}, 0.9074), ({'y': (0, 1, 1)}, 0.0452)]
     """
 
     def __init__(self, outputs: Sequence[str], free: Sequence[str], given: Mapping[str, Sequence[int]],

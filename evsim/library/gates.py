@@ -58,6 +58,14 @@ def gate_error(w: float = DEFAULT_WEIGHT, temperature: float = 1.0) -> float:
     ------
     ValidationError
         If ``w`` is not a finite real number, or ``temperature`` not a finite real ``> 0``.
+
+    Examples
+    --------
+    >>> from evsim import library
+    >>> round(library.gate_error(), 6)
+    0.006693
+    >>> round(library.gate_error(w=4.0), 6)
+    0.119203
     """
     w, temperature = check_strength("gate_error", w, temperature)
     z = w / (2.0 * temperature)
@@ -114,6 +122,16 @@ def and_gate(x1: str = "x1", x2: str = "x2", y: str = "y", *, w: float = DEFAULT
     ValidationError
         If a name is not a non-empty string, ``x1 == x2``, ``y`` is one of the inputs, ``w`` is not a finite real,
         ``temperature`` not a finite real ``> 0``, or ``initial`` not a bool.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim import library
+    >>> net = library.and_gate()
+    >>> net.neurons["y"]
+    Stochastic(bias=15.0, temperature=1.0, initial=False)
+    >>> evsim.simulate(net, {"x1": [0, 1, 2], "x2": [1, 2]}, until=5, rng=0).trains()["y"].tolist()
+    [2.0, 3.0]
     """
     _two_inputs("and_gate", x1, x2)
     w, temperature = check_strength("and_gate", w, temperature)
@@ -147,6 +165,14 @@ def or_gate(x1: str = "x1", x2: str = "x2", y: str = "y", *, w: float = DEFAULT_
     ValidationError
         If a name is not a non-empty string, ``x1 == x2``, ``y`` is one of the inputs, ``w`` is not a finite real,
         ``temperature`` not a finite real ``> 0``, or ``initial`` not a bool.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim import library
+    >>> net = library.or_gate()
+    >>> evsim.simulate(net, {"x1": [0], "x2": [2]}, until=5, rng=0).trains()["y"].tolist()
+    [1.0, 3.0]
     """
     _two_inputs("or_gate", x1, x2)
     w, temperature = check_strength("or_gate", w, temperature)
@@ -180,6 +206,14 @@ def not_gate(x: str = "x", y: str = "y", *, w: float = DEFAULT_WEIGHT, temperatu
     ValidationError
         If a name is not a non-empty string, ``y`` is one of the inputs, ``w`` is not a finite real,
         ``temperature`` not a finite real ``> 0``, or ``initial`` not a bool.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim import library
+    >>> net = library.not_gate()
+    >>> evsim.simulate(net, {"x": [1, 2]}, until=5, rng=0).trains()["y"].tolist()
+    [1.0, 4.0]
     """
     check.name("x", x, owner="not_gate")
     w, temperature = check_strength("not_gate", w, temperature)
@@ -213,6 +247,14 @@ def copy_gate(x: str = "x", y: str = "y", *, w: float = DEFAULT_WEIGHT, temperat
     ValidationError
         If a name is not a non-empty string, ``y`` is one of the inputs, ``w`` is not a finite real,
         ``temperature`` not a finite real ``> 0``, or ``initial`` not a bool.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim import library
+    >>> net = library.copy_gate()
+    >>> evsim.simulate(net, {"x": [1, 3]}, until=5, rng=0).trains()["y"].tolist()
+    [2.0, 4.0]
     """
     check.name("x", x, owner="copy_gate")
     w, temperature = check_strength("copy_gate", w, temperature)
@@ -241,6 +283,18 @@ def circuit(gates: Sequence[Network], outputs: Iterable[str]) -> Network:
         something that is no gate's output.
     CompositionError
         If two gates cannot be composed (same output, shared internal neuron, different clocks).
+
+    Examples
+    --------
+    A double negation: the first gate's output ``n`` feeds the second and is hidden.
+
+    >>> import evsim
+    >>> from evsim import library
+    >>> net = library.circuit([library.not_gate("x", "n"), library.not_gate("n", "y")], {"y"})
+    >>> sorted(net.inputs), sorted(net.internals), sorted(net.outputs)
+    (['x'], ['n'], ['y'])
+    >>> evsim.simulate(net, {"x": [0, 1, 2]}, until=6, rng=0).trains()["y"].tolist()  # y(1): n starts silent
+    [1.0, 2.0, 3.0, 4.0]
     """
     if isinstance(gates, (str, Network)) or not isinstance(gates, Sequence):
         raise ValidationError(f"circuit: gates must be a sequence of Networks, got {gates!r:.80}")
@@ -289,6 +343,16 @@ def xor_circuit(x1: str = "x1", x2: str = "x2", y: str = "y", *, w: float = DEFA
         output (e.g. ``y="xor_or"``).
     CompositionError
         If ``y="xor_and"``: two gates would share an output.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim import library
+    >>> net = library.xor_circuit()
+    >>> sorted(net.internals)
+    ['xor_and', 'xor_nand', 'xor_or']
+    >>> evsim.simulate(net, {"x1": list(range(8))}, until=8, rng=0).trains()["y"].tolist()
+    [2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
     """
     _two_inputs("xor_circuit", x1, x2)
     check.name("y", y, owner="xor_circuit")

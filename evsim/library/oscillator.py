@@ -36,6 +36,15 @@ def cyclic_oscillator(*, w: float = DEFAULT_WEIGHT, temperature: float = 1.0) ->
     ------
     ValidationError
         If ``w`` is not a finite real, or ``temperature`` not a finite real ``> 0``.
+
+    Examples
+    --------
+    >>> import evsim
+    >>> from evsim import library
+    >>> n1, n2 = library.cyclic_oscillator()
+    >>> record = evsim.simulate(evsim.compose(n1, n2), until=9, rng=0)
+    >>> record.trains()["a"].tolist(), record.trains()["b"].tolist()
+    ([2.0, 3.0, 6.0, 7.0], [1.0, 2.0, 5.0, 6.0])
     """
     w, temperature = check_strength("cyclic_oscillator", w, temperature)
     kw = dict(w=w, temperature=temperature)

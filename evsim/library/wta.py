@@ -49,6 +49,14 @@ def wta_gamma(n: int, rounds: int = 100, delta: float = 0.01) -> float:
     ------
     ValidationError
         If ``n`` or ``rounds`` is not an integer ``>= 1``, or ``delta`` not a real in ``(0, 1]``.
+
+    Examples
+    --------
+    >>> from evsim import library
+    >>> round(library.wta_gamma(3), 6)
+    21.639557
+    >>> round(library.wta_gamma(3, rounds=1000, delta=0.001), 6)
+    30.849897
     """
     n = check.integer("n", n, owner="wta_gamma", minimum=1)
     rounds = check.integer("rounds", rounds, owner="wta_gamma", minimum=1)
@@ -85,6 +93,17 @@ def winner_take_all(n: int, gamma: float | None = None) -> Network:
         If ``n`` is not an integer ``>= 1``, or ``gamma`` (when given) not a finite real ``> 0``.
     LimitError
         Before building, if a network of this size exceeds the memory limit.
+
+    Examples
+    --------
+    Three inputs fire every round; one output is left firing:
+
+    >>> import evsim
+    >>> from evsim import library
+    >>> net = library.winner_take_all(3)
+    >>> record = evsim.simulate(net, {f"x{i}": list(range(20)) for i in range(3)}, until=20, rng=0)
+    >>> [y for y, train in sorted(record.trains().items()) if y.startswith("y") and 19.0 in train]
+    ['y1']
     """
     n = check.integer("n", n, owner="winner_take_all", minimum=1)
     require_network_budget("winner_take_all", 2 * n + 2, 6 * n)
@@ -130,6 +149,17 @@ def filter_network(n: int, m: int, *, w: float = DEFAULT_WEIGHT, temperature: fl
         finite real ``> 0``.
     LimitError
         Before building, if a network of this size exceeds the memory limit.
+
+    Examples
+    --------
+    Row 1 is selected, so ``z`` copies ``d1_0``, ``d1_1`` two rounds later:
+
+    >>> import evsim
+    >>> from evsim import library
+    >>> net = library.filter_network(2, 2)
+    >>> record = evsim.simulate(net, {"y1": [0], "d0_0": [0], "d1_1": [0]}, until=4, rng=0)
+    >>> record.trains()["z0"].tolist(), record.trains()["z1"].tolist()
+    ([], [2.0])
     """
     n = check.integer("n", n, owner="filter_network", minimum=1)
     m = check.integer("m", m, owner="filter_network", minimum=1)
@@ -177,6 +207,18 @@ def attention(n: int, m: int, *, gamma: float | None = None, w: float = DEFAULT_
         real ``> 0``, or ``w`` not a finite real.
     LimitError
         Before building, if the WTA or the Filter exceeds the memory limit.
+
+    Examples
+    --------
+    ``x0`` alone competes, so row 0 (``d0_1`` firing) reaches ``z`` once ``y0`` has won:
+
+    >>> import evsim
+    >>> from evsim import library
+    >>> net = library.attention(2, 2)
+    >>> rows = {"x0": list(range(10)), "d0_1": list(range(10)), "d1_0": list(range(10))}
+    >>> record = evsim.simulate(net, rows, until=10, rng=3)
+    >>> record.trains()["z0"].tolist(), record.trains()["z1"].tolist()
+    ([], [3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
     """
     n = check.integer("n", n, owner="attention", minimum=1)
     wta = winner_take_all(n, _gamma("attention", gamma, n))
