@@ -5,7 +5,8 @@
 takes any) and ``Returns``, ``Yields`` or ``Raises``; a class a
 ``Parameters`` or ``Attributes`` section (if its constructor takes any); an
 exception class a docstring. ``UNDOCUMENTED`` lists what does not yet, and
-may only shrink.
+may only shrink. Every one but the exceptions also shows an ``Examples``
+section, which tests/test_doctests.py runs.
 """
 
 from __future__ import annotations
@@ -67,6 +68,18 @@ def test_every_public_callable_has_numpydoc_sections():
     lacking = {name: sections for name, sections in found.items() if sections}
     assert set(lacking) <= UNDOCUMENTED, {name: lacking[name] for name in sorted(set(lacking) - UNDOCUMENTED)}
     assert UNDOCUMENTED <= set(lacking), f"documented now, remove from UNDOCUMENTED: {sorted(UNDOCUMENTED - set(lacking))}"
+
+
+def test_every_public_callable_shows_an_example():
+    lacking = sorted(name for name, obj in public_callables()
+                     if not (inspect.isclass(obj) and issubclass(obj, BaseException)) and not _examples(obj))
+    assert lacking == []
+
+
+def _examples(obj) -> list:
+    doc = numpydoc.ClassDoc(obj, config={"show_class_members": False}) if inspect.isclass(obj) else \
+        numpydoc.FunctionDoc(obj)
+    return doc["Examples"]
 
 
 def test_the_check_sees_a_missing_section():
