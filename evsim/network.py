@@ -58,7 +58,7 @@ class Network:
     Parameters
     ----------
     neurons : mapping of str to neuron model
-        ``Input``, ``IF``, ``LIF``, ``Stochastic`` or ``Threshold`` values.
+        ``Input``, ``IF``, ``LIF``, ``CubaLIF``, ``Stochastic`` or ``Threshold`` values.
     synapses : iterable of Synapse, SynapseTable, or mapping of arrays
         ``{"source": ..., "target": ..., "weight": ..., "delay": ...}`` with
         endpoints given as names or as indices into ``neurons``.
@@ -222,8 +222,9 @@ class Network:
 
     def _summary(self) -> str:
         clock = "continuous time" if self._dt is None else f"dt={self._dt}"
-        return (f"{len(self._names)} neurons ({len(self.inputs)} inputs, {len(self._outputs)} outputs, "
-                f"{len(self.internals)} internal), {len(self._table)} synapses, {clock}")
+        counts = (_count(len(self.inputs), "input"), _count(len(self._outputs), "output"))
+        return (f"{_count(len(self._names), 'neuron')} ({counts[0]}, {counts[1]}, {len(self.internals)} internal), "
+                f"{_count(len(self._table), 'synapse')}, {clock}")
 
     # -- validation ----------------------------------------------------------
     def _validate(self) -> None:
@@ -250,7 +251,8 @@ class Network:
         t = self._table
         is_input = np.array([isinstance(m, Input) for m in self._neurons.values()], bool)
         checks = (
-            (is_input[t.target] if len(t) else np.zeros(0, bool), "ends at an Input neuron; inputs are driven only from outside"),
+            (is_input[t.target] if len(t) else np.zeros(0, bool),
+             "ends at an Input neuron; inputs are driven only from outside"),
             (~np.isfinite(t.weight), "has weight {w!r}; weights must be finite"),
             (~np.isfinite(t.delay) | (t.delay < 0), "has delay {d!r}; delays must be finite and >= 0 ms"),
         )
@@ -380,3 +382,8 @@ def _describe_cycle(stuck: np.ndarray, src: np.ndarray, tgt: np.ndarray, names: 
         f"zero-delay cycle {path}: a spike would arrive at the instant it was sent; "
         f"give at least one of these synapses a positive delay"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 input"``, ``"3 inputs"``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -463,7 +463,7 @@ def population_rate(record: SpikeRecord, names: Iterable[str] | None = None, ax=
     ...                     [evsim.Synapse("x", "y", 0.6, 1.0)], outputs={"y"})
     >>> record = evsim.simulate(net, {"x": [0, 1, 2, 5, 6]}, until=10)
     >>> evsim.plot.population_rate(record, bin=2.0).get_title()
-    'population rate of 1 neurons, 2 ms bins'
+    'population rate of 1 neuron, 2 ms bins'
     """
     owner = "population_rate"
     record = _record(owner, record)
@@ -484,7 +484,7 @@ def population_rate(record: SpikeRecord, names: Iterable[str] | None = None, ax=
     ax = _axes(owner, ax, (7, 2.8))
     ax.stairs(counts / (len(names) * width / 1000.0), edges, color="k", lw=1)
     ax.set(xlabel="time (ms)", ylabel="rate (Hz per neuron)",
-           title=f"population rate of {len(names)} neurons, {width:g} ms bins")
+           title=f"population rate of {_count(len(names), 'neuron')}, {width:g} ms bins")
     return ax
 
 

@@ -16,7 +16,8 @@ Strategies: ``integrator_models``, ``cuba_models``, ``discrete_setups`` (a discr
 IF/LIF — with ``cuba=True`` also CubaLIF — or Lynch–Musco neurons with inputs and a number of steps), ``networks``
 (the network alone),
 ``continuous_setups`` (delays from ``grid_delays``: multiples of 1 µs; input
-times through ``distinct_instants``: one per instant of the 1 ns grid), ``spike_trains``, ``lm_model``, ``lm_network`` and
+times through ``distinct_instants``: one per exact instant of the 1 ns grid), ``spike_trains``, ``lm_model``,
+``lm_network`` and
 ``single_networks`` (Lynch–Musco networks), ``compatible_pairs`` (two
 networks that compose, with cycles and shared inputs), ``converted_nets``
 (small dense or conv ANNs with dyadic numbers, ready to convert). Assertions:
@@ -37,8 +38,8 @@ from evsim.record import SpikeRecord
 from evsim.synapses import Synapse
 from evsim.timegrid import TimeGrid
 
-__all__ = ["weights", "nice_weights", "grid_delays", "distinct_instants", "pick", "integrator_models", "cuba_models", "networks", "discrete_setups", "continuous_setups", "spike_trains", "lm_model",
-           "lm_network", "single_networks", "compatible_pairs", "converted_nets", "assert_spikes_equal",
+__all__ = ["weights", "nice_weights", "grid_delays", "distinct_instants", "pick", "integrator_models", "cuba_models",
+           "networks", "discrete_setups", "continuous_setups", "spike_trains", "lm_model", "lm_network", "single_networks", "compatible_pairs", "converted_nets", "assert_spikes_equal",
            "assert_same_behavior"]
 
 
@@ -256,7 +257,8 @@ def distinct_instants(times) -> list[float]:
     Returns
     -------
     list of float
-        Increasing, at most one per instant of the 1 ns grid (the earliest of each).
+        Increasing, at most one per exact instant (times that fall on the same point of the 1 ns grid are
+        one; the earliest is kept).
 
     Raises
     ------
