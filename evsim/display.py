@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Sequence
 
-__all__ = ["html_table", "HTML_ROWS"]
+__all__ = ["html_table", "counted", "HTML_ROWS"]
 
 HTML_ROWS = 50  # rows an HTML table shows before "… and N more rows"
 
@@ -25,3 +25,26 @@ def html_table(header: Sequence[str], rows: Sequence[Sequence[object]], *, title
     more = f"<p>… and {total - shown} more rows</p>" if total > shown else ""
     caption = f"<p><code>{escape(title)}</code></p>" if title else ""
     return f"{caption}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1.
+
+    Parameters
+    ----------
+    n : int
+        How many.
+    noun : str
+        The singular (the plural adds an "s").
+
+    Returns
+    -------
+    str
+        ``"1 neuron"``, ``"3 neurons"``.
+
+    Examples
+    --------
+    >>> counted(1, "neuron"), counted(3, "synapse")
+    ('1 neuron', '3 synapses')
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

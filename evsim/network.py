@@ -17,7 +17,7 @@ import numpy as np
 
 from evsim._arrays import concat_ranges
 from evsim import validation as check
-from evsim.display import HTML_ROWS, html_table
+from evsim.display import HTML_ROWS, counted, html_table
 from evsim.errors import ValidationError
 from evsim.neurons import Input, NeuronModel
 from evsim.synapses import Synapse, SynapsesLike, SynapseTable, build_table
@@ -222,9 +222,9 @@ class Network:
 
     def _summary(self) -> str:
         clock = "continuous time" if self._dt is None else f"dt={self._dt}"
-        counts = (_count(len(self.inputs), "input"), _count(len(self._outputs), "output"))
-        return (f"{_count(len(self._names), 'neuron')} ({counts[0]}, {counts[1]}, {len(self.internals)} internal), "
-                f"{_count(len(self._table), 'synapse')}, {clock}")
+        counts = (counted(len(self.inputs), "input"), counted(len(self._outputs), "output"))
+        return (f"{counted(len(self._names), 'neuron')} ({counts[0]}, {counts[1]}, {len(self.internals)} internal), "
+                f"{counted(len(self._table), 'synapse')}, {clock}")
 
     # -- validation ----------------------------------------------------------
     def _validate(self) -> None:
@@ -383,7 +383,3 @@ def _describe_cycle(stuck: np.ndarray, src: np.ndarray, tgt: np.ndarray, names: 
         f"give at least one of these synapses a positive delay"
     )
 
-
-def _count(n: int, noun: str) -> str:
-    """``"1 input"``, ``"3 inputs"``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

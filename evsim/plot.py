@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from evsim import validation as check
+from evsim.display import counted
 from evsim.errors import ValidationError
 from evsim.record import PotentialTrace, SpikeRecord
 
@@ -484,7 +485,7 @@ def population_rate(record: SpikeRecord, names: Iterable[str] | None = None, ax=
     ax = _axes(owner, ax, (7, 2.8))
     ax.stairs(counts / (len(names) * width / 1000.0), edges, color="k", lw=1)
     ax.set(xlabel="time (ms)", ylabel="rate (Hz per neuron)",
-           title=f"population rate of {_count(len(names), 'neuron')}, {width:g} ms bins")
+           title=f"population rate of {counted(len(names), 'neuron')}, {width:g} ms bins")
     return ax
 
 
@@ -538,7 +539,7 @@ def isi(record: SpikeRecord, names: Iterable[str] | None = None, ax=None, *, bin
     intervals = np.concatenate([np.diff(trains[name]) for name in names] + [np.zeros(0)])
     ax = _axes(owner, ax, (6, 3))
     if intervals.size == 0:
-        ax.text(0.5, 0.5, f"no intervals: none of the {_count(len(names), 'neuron')} fired twice", ha="center",
+        ax.text(0.5, 0.5, f"no intervals: none of the {counted(len(names), 'neuron')} fired twice", ha="center",
                 va="center", transform=ax.transAxes)
         ax.set(xlabel="inter-spike interval (ms)", title="inter-spike intervals")
         return ax
@@ -546,14 +547,10 @@ def isi(record: SpikeRecord, names: Iterable[str] | None = None, ax=None, *, bin
     mean = float(intervals.mean())
     cv = f"{intervals.std() / mean:.2f}" if intervals.size > 1 and mean > 0 else "n/a (one interval)"
     ax.set(xlabel="inter-spike interval (ms)", ylabel="count", title="inter-spike intervals")
-    ax.text(0.98, 0.95, f"{_count(intervals.size, 'interval')} of {_count(len(names), 'neuron')}\n"
+    ax.text(0.98, 0.95, f"{counted(intervals.size, 'interval')} of {counted(len(names), 'neuron')}\n"
             f"mean {mean:.3g} ms, CV {cv}", transform=ax.transAxes, ha="right", va="top", fontsize="small")
     return ax
 
-
-def _count(n: int, noun: str) -> str:
-    """``"1 neuron"``, ``"3 neurons"``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 RANK_WIDTH = 6.0  # room for one rank's markers within an instant, in nudges (arrivals at −2…, reset at +2)
