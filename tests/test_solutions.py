@@ -102,3 +102,11 @@ def test_the_solutions_of_property_tests(solutions):
     inputs = {"x": [0, 1, 2, 3]}
     assert evsim.simulate(weights_only, inputs, until=6) != evsim.simulate(net, inputs, until=6)
     assert evsim.simulate(doubled, inputs, until=6) == evsim.simulate(net, inputs, until=6)
+
+
+def test_the_solutions_of_winner_take_all(solutions):
+    wta = solutions("winner_take_all")
+    mean, settled = wta.exercise_1()
+    assert settled >= 18 and 1 <= mean <= 20
+    gamma, growth, formula = wta.exercise_2()
+    assert gamma == pytest.approx(2 * math.log(60000), rel=1e-15) and growth == pytest.approx(formula, rel=1e-12)
