@@ -48,7 +48,7 @@ import numpy as np
 
 from evsim.deep import checks
 from evsim.deep.convert import RESETS, SpikingLayer, SpikingNet, linear_part
-from evsim.deep.layers import IM2COL_BYTES
+from evsim.deep.layers import IM2COL_BYTES, Conv2d
 from evsim.deep.matrix import work_sizes
 from evsim.deep.surrogate import Surrogate
 from evsim.neurons import apply_reset, drift, fires, synaptic_current
@@ -266,7 +266,8 @@ def tape_bytes(snn: SpikingNet, samples: int, steps: int) -> float:
     Per step and sample, in float64: each layer's input values (three times:
     kept, stacked for the ops and their gradient) and, per spiking neuron,
     eight variables of the tape and the backward pass; plus the bounded work
-    arrays of convolutions, and the ops' outputs on the stacked steps.
+    arrays of convolutions (only if the net has one), and the ops' outputs on
+    the stacked steps.
 
     Parameters
     ----------
@@ -286,13 +287,14 @@ def tape_bytes(snn: SpikingNet, samples: int, steps: int) -> float:
     --------
     >>> from evsim.deep import bptt, spiking_mlp
     >>> bptt.tape_bytes(spiking_mlp([2, 3, 2]), samples=64, steps=8) / 2**20  # MiB
-    64.1953125
+    0.1953125
     """
     per_sample = 0
     for layer in snn.layers:
         per_sample += 3 * int(np.prod(layer.input_shape)) + (8 if layer.spiking else 3) * layer.size
         per_sample += sum(work_sizes(layer.ops, layer.input_shape)[1:])
-    return 8.0 * samples * steps * per_sample + 2 * IM2COL_BYTES
+    convolves = any(isinstance(op, Conv2d) for layer in snn.layers for op in layer.ops)
+    return 8.0 * samples * steps * per_sample + (2 * IM2COL_BYTES if convolves else 0)  # (im2col's work arrays)
 
 
 def _inputs(snn: SpikingNet, x, steps: int, owner: str) -> np.ndarray:
