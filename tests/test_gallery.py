@@ -1,4 +1,5 @@
-"""Every demo has a gallery page that shows all of its code: each lesson the demo runs is included by name."""
+"""Every demo has a gallery page that shows all of its code (each lesson the demo runs, included by name) and
+its own description (the demo's docstring, included, not copied)."""
 
 from __future__ import annotations
 
@@ -24,3 +25,4 @@ def test_every_demo_has_a_gallery_page_showing_each_of_its_lessons():
         lessons = _lessons_run_by(demo)
         assert lessons and re.findall(r":pyobject: (\w+)", page) == lessons, demo.name
         assert f"show_lessons([{', '.join(lessons)}])" in page, demo.name
+        assert f".. include:: ../../demos/{demo.name}" in page, demo.name  # its description: the demo's own text

@@ -2,12 +2,9 @@
 ANN→SNN conversion on real data, and what the initial potential buys
 ====================================================================
 
-What it shows: a QCFS MLP trained on the bundled 8×8 digits (a few seconds),
-converted to IF neurons with soft reset and thresholds θ = λ, and run for
-T = 1 … 32 steps with zero initial potential and with θ/2.
-
-What to look for: the zero-initialised SNN is at chance for T = 1 and weak at
-T = 2; starting at θ/2 it is near the ANN after 2 steps. Figure: ./demo-out.
+.. include:: ../../demos/04_conversion.py
+   :start-after: Lesson 4 — ANN→SNN conversion on real data, and what the initial potential buys.
+   :end-before: Run:
 
 ``demos/04_conversion.py`` and ``evsim tour`` run the lesson functions below
 (from ``evsim/lessons/``): this is all of the demo's code.

@@ -214,7 +214,7 @@ class Behavior:
         width = max((len(label) for label, _, _ in rows), default=0)
         for label, sequence, p in rows:
             lines.append(f"  {label:<{width}}{'  ' if label else ''}{p:<11.6g} {format_sequence(sequence)}")
-        total = self.n_executions if self.free else int(np.count_nonzero(self.table[0]))
+        total = self._row_total()
         if total > len(rows):
             what = "executions" if self.free else "sequences of positive probability"
             lines.append(f"  … {len(rows)} of {total} {what}; format(top=...) shows more")
@@ -225,8 +225,13 @@ class Behavior:
         rows = [([label] if self.free else []) + [f"{p:.6g}", *("".join(map(str, sequence[name]))
                                                                 for name in self.outputs)]
                 for label, sequence, p in self._rows(HTML_ROWS)]
-        total = self.n_executions if self.free else int(np.count_nonzero(self.table[0]))
+        total = self._row_total()
         return html_table(header, rows, title=repr(self), total=total)
+
+    def _row_total(self) -> int:
+        """How many rows :meth:`_rows` could give: a kernel's executions, or one execution's sequences of
+        positive probability."""
+        return self.n_executions if self.free else int(np.count_nonzero(self.table[0]))
 
     def _rows(self, top: int) -> list[tuple[str, dict, float]]:
         """``(execution label, sequence, probability)``: a single execution's ``top`` most probable sequences,
