@@ -60,6 +60,55 @@ class Dataset:
         return (f"Dataset({self.name}: {len(self.y_train)} train, {len(self.y_test)} test, "
                 f"images {self.image_shape}, {len(np.unique(self.y_train))} classes)")
 
+    def fold(self, k: int, folds: int = 5, *, seed: int = 0) -> "Dataset":
+        """Part ``k`` of the training set as the test set, the rest as the training set.
+
+        The training set is cut into ``folds`` parts, each class spread evenly
+        over them in a seeded order; the test set is left out entirely. This is
+        how a recipe is chosen without reading the test set: train on the
+        rest, measure on part ``k``, over ``k = 0 … folds − 1``.
+
+        Parameters
+        ----------
+        k : int
+            Which part is held out, ``0 <= k < folds``.
+        folds : int, optional
+            Parts to cut the training set in (``>= 2``); default 5.
+        seed : int, optional
+            Seed of the order within each class (``>= 0``); default 0.
+
+        Returns
+        -------
+        Dataset
+            The same name and image shape; ``x_test``/``y_test`` are part ``k``.
+
+        Raises
+        ------
+        ValidationError
+            ``folds`` is not an integer ``>= 2``, ``k`` not in ``[0, folds)``, or ``seed`` negative.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from evsim.datasets import Dataset
+        >>> toy = Dataset("toy", np.arange(8.0).reshape(8, 1), np.array([0, 0, 0, 0, 1, 1, 1, 1]),
+        ...               np.zeros((2, 1)), np.array([0, 1]), (1,))
+        >>> part = toy.fold(0, folds=2)
+        >>> part
+        Dataset(toy: 4 train, 4 test, images (1,), 2 classes)
+        >>> sorted(part.x_test[:, 0].tolist() + part.x_train[:, 0].tolist())
+        [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
+        """
+        folds = check.integer("folds", folds, owner="Dataset.fold", minimum=2)
+        k = check.integer("k", k, owner="Dataset.fold", minimum=0, maximum=folds - 1)
+        seed = check.integer("seed", seed, owner="Dataset.fold", minimum=0)
+        rng = np.random.default_rng(seed)
+        held = np.sort(np.concatenate([np.array_split(rng.permutation(np.flatnonzero(self.y_train == label)),
+                                                      folds)[k] for label in np.unique(self.y_train)]))
+        kept = np.setdiff1d(np.arange(len(self.y_train)), held)
+        return Dataset(self.name, self.x_train[kept], self.y_train[kept], self.x_train[held], self.y_train[held],
+                       self.image_shape)
+
 
 def stratified_split(labels: np.ndarray, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Indices ``(train, test)``: each class split ``test_fraction`` / rest, in a seeded order."""

@@ -30,6 +30,22 @@ def test_digits_split_is_fixed_stratified_and_scaled():
     assert np.all(np.abs(test_share - 0.25) < 0.01)
 
 
+def test_folds_partition_the_training_set_by_class_and_never_touch_the_test_set():
+    digits = load_digits()
+    parts = [digits.fold(k) for k in range(5)]
+    held = np.concatenate([part.x_test.reshape(len(part.x_test), -1) for part in parts])
+    assert len(held) == len(digits.x_train)  # every training image held out exactly once
+    assert len(np.unique(held, axis=0)) == len(np.unique(digits.x_train.reshape(1347, -1), axis=0))
+    for part in parts:
+        assert len(part.y_train) + len(part.y_test) == 1347
+        share = np.bincount(part.y_test, minlength=10) / np.bincount(digits.y_train, minlength=10)
+        assert np.all(np.abs(share - 0.2) < 0.01)  # each class spread evenly
+        train_rows = {row.tobytes() for row in digits.x_train.reshape(1347, -1)}
+        assert all(row.tobytes() in train_rows for row in part.x_test.reshape(len(part.x_test), -1))
+    assert np.array_equal(digits.fold(3).x_test, load_digits().fold(3).x_test)  # seeded
+    assert not np.array_equal(digits.fold(3, seed=1).x_test, digits.fold(3).x_test)
+
+
 @pytest.mark.parametrize("compress", [False, True])
 def test_mnist_from_idx_files(tmp_path, compress):
     arrays = small_mnist(tmp_path, compress)

@@ -15,6 +15,7 @@ from evsim import simulate
 from evsim.deep import direct, network_inputs, run, to_network
 from evsim.deep.runner import encode_batch
 from evsim.deep import surrogate as sg
+from evsim.datasets import Dataset, load_digits
 from evsim.deep.methods import METHODS, train_digits
 from evsim.deep.train import cross_entropy
 
@@ -180,6 +181,19 @@ def test_every_method_trains_on_the_digits():
             assert all(layer.sum(axis=0).max() <= 1 for layer in spikes)
     with pytest.raises(ValidationError, match=r"train_digits: method must be one of"):
         train_digits("surrogate")
+
+
+def test_a_fold_of_the_training_set_is_measured_instead_of_the_test_set():
+    """``data=load_digits().fold(k)``: the reported accuracy is on part k of the training split."""
+    fold = load_digits().fold(1)
+    result = train_digits("continuous", 2, epochs=1, hidden=16, seed=1, data=fold)
+    measured = run(result.net, fold.x_test.reshape(len(fold.x_test), -1), 2, labels=fold.y_test)
+    assert result.accuracy == float(measured.accuracy[-1])
+    toy = Dataset("toy", np.zeros((4, 2, 2)), np.arange(4) % 2, np.zeros((2, 2, 2)), np.arange(2), (2, 2))
+    with pytest.raises(ValidationError, match=r"train_digits: data must be 8×8 digits"):
+        train_digits("continuous", data=toy)
+    with pytest.raises(ValidationError, match=r"train_digits: data must be"):
+        train_digits("continuous", data="digits")
 
 
 def test_cli_train_prints_json_and_refuses_an_unknown_method(capsys, tmp_path):

@@ -35,7 +35,7 @@ from typing import Callable
 
 import numpy as np
 
-from evsim.datasets import load_digits
+from evsim.datasets import Dataset, load_digits
 from evsim.deep import checks
 from evsim.deep.convert import SpikingNet, convert
 from evsim.deep.direct import Training, fit, spike_energy, spiking_mlp
@@ -44,7 +44,7 @@ from evsim.deep.experiment import digits_qcfs_mlp
 from evsim.deep.runner import run
 from evsim.deep.surrogate import STDB, ClippedStraightThrough, Surrogate
 from evsim.deep.train import accuracy
-from evsim.validation import choice, integer
+from evsim.validation import choice, integer, refuse
 
 __all__ = ["Method", "METHODS", "DigitsTraining", "train_digits"]
 
@@ -207,7 +207,8 @@ class DigitsTraining:
 
 
 def train_digits(method: str = "continuous", steps: int | None = None, *, epochs: int | None = None, seed: int = 0,
-                 hidden: int | None = None, progress: bool | Callable[[int, float], None] = False) -> DigitsTraining:
+                 hidden: int | None = None, progress: bool | Callable[[int, float], None] = False,
+                 data: Dataset | None = None) -> DigitsTraining:
     """Train a 64-``hidden``-``hidden``-10 spiking net on the digits by ``method`` (see :data:`METHODS`).
 
     ``steps``, ``epochs`` and ``hidden`` default to the method's.
@@ -229,6 +230,10 @@ def train_digits(method: str = "continuous", steps: int | None = None, *, epochs
     progress : bool or callable, optional
         As :func:`~evsim.deep.direct.fit`'s, over the SNN's epochs (not the
         ANN's, for ``"datta"``); default False.
+    data : Dataset or None, optional
+        The digits to train and measure on; default None: :func:`~evsim.datasets.load_digits`.
+        ``load_digits().fold(k)`` measures on part ``k`` of the training set instead of the
+        test set (how the recipes were chosen).
 
     Returns
     -------
@@ -261,7 +266,9 @@ def train_digits(method: str = "continuous", steps: int | None = None, *, epochs
     seed = integer("seed", seed, owner=owner, minimum=0)
     hidden = recipe.hidden if hidden is None else integer("hidden", hidden, owner=owner, minimum=1)
     progress = checks.progress(progress, owner=owner)
-    data = load_digits()
+    data = load_digits() if data is None else checks.instance("data", data, Dataset, owner=owner)
+    if data.image_shape != (8, 8):
+        raise refuse(owner, "data", "8×8 digits (load_digits() or one of its folds)", data)
     x_train, x_test = data.x_train.reshape(len(data.x_train), -1), data.x_test.reshape(len(data.x_test), -1)
     before = {}
     if recipe.converted:
