@@ -28,6 +28,8 @@ EXAMPLES = """examples:
   evsim train                    train a spiking net on digits through time (Yin et al.'s continuous method)
   evsim train --method datta --steps 4 --plot curve.png
                                  fine-tune the converted net (hybrid input, single spike); the curve as a figure
+  evsim variation                dies of a trained net with varied RRAM weights, recovered by tuning thresholds
+  evsim variation --die-sigma 0.5 --dies 60 --train-dies 40 --plot dies.png
 """
 
 
@@ -91,6 +93,23 @@ def _parser() -> argparse.ArgumentParser:
                                                                    "(default 0)")
     train.add_argument("--json", action="store_true", help="print the result as one JSON object")
     train.add_argument("--plot", metavar="FILE", help="write the training curve (PNG)")
+    variation = commands.add_parser("variation", help="process variation of RRAM weights on the digits net, and "
+                                                      "yield recovered by per-layer threshold tuning", **style)
+    for option, what in (("--sigma", "device-to-device spread of ln(w'/w)"),
+                         ("--die-sigma", "die-to-die spread of each crossbar's ln gain"),
+                         ("--stuck-zero", "probability a device is stuck at zero"),
+                         ("--stuck-max", "probability a device is stuck at the highest conductance")):
+        variation.add_argument(option, type=float, default=None, help=f"{what} (default: the study's, "
+                                                                       f"evsim.deep.yield_study.DIGITS_DEVICE)")
+    variation.add_argument("--dies", type=_count(4), default=100, help="dies fabricated (default 100)")
+    variation.add_argument("--train-dies", type=_count(3), default=60,
+                           help="dies the regressors are fitted on; the rest are held out (default 60)")
+    variation.add_argument("--spec", type=float, default=1.0,
+                           help="points of accuracy a die may lose and stay in spec (default 1.0)")
+    variation.add_argument("--seed", type=_count(0), default=0, help="seed of the net, the images and the dies "
+                                                                       "(default 0)")
+    variation.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    variation.add_argument("--plot", metavar="FILE", help="write every held-out die's accuracy (PNG)")
     return parser
 
 
@@ -172,7 +191,27 @@ def _train(args) -> None:
     _save_plot(args, lambda: plot.training_curve(result.curve, ann_accuracy=result.ann_accuracy))
 
 
-COMMANDS = {"tour": _tour, "demo": _demo, "behavior": _behavior, "convert": _convert, "train": _train}
+def _variation(args) -> None:
+    import json
+
+    from dataclasses import replace
+
+    from evsim import plot
+    from evsim.deep.yield_study import DIGITS_DEVICE, yield_study
+    from evsim.validation import writable_path
+
+    if args.plot:
+        writable_path("--plot", args.plot)  # before the study, not after it
+    given = {name: getattr(args, name) for name in ("sigma", "die_sigma", "stuck_zero", "stuck_max")}
+    device = replace(DIGITS_DEVICE, **{name: value for name, value in given.items() if value is not None})
+    study = yield_study(device, dies=args.dies, train_dies=args.train_dies, spec=args.spec, seed=args.seed,
+                        progress=not args.json)
+    print(json.dumps(study.as_json()) if args.json else study.format())
+    _save_plot(args, lambda: plot.die_accuracies(study))
+
+
+COMMANDS = {"tour": _tour, "demo": _demo, "behavior": _behavior, "convert": _convert, "train": _train,
+            "variation": _variation}
 
 
 def main(argv: list[str] | None = None) -> int:

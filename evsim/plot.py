@@ -23,9 +23,11 @@ if TYPE_CHECKING:  # (annotations only: plot imports neither matplotlib nor the 
     from matplotlib.axes import Axes
 
     from evsim.deep.direct import Training
+    from evsim.deep.yield_study import YieldStudy
 
 __all__ = ["raster", "potential", "potentials", "population_rate", "isi", "event_timeline", "group_of", "behavior",
-           "accuracy_vs_steps", "accuracy_vs_latency", "accuracy_vs_energy", "low_latency", "training_curve"]
+           "accuracy_vs_steps", "accuracy_vs_latency", "accuracy_vs_energy", "low_latency", "training_curve",
+           "die_accuracies"]
 
 
 LABELLED_ROWS = 40  # a raster names each row up to this many neurons; beyond, it names their groups
@@ -1035,4 +1037,74 @@ def training_curve(training: "Training", ax: "Axes | None" = None, *, ann_accura
     lines = ax.get_legend_handles_labels()
     extra = loss_axis.get_legend_handles_labels()
     ax.legend(lines[0] + extra[0], lines[1] + extra[1], loc="center right", fontsize="small")
+    return ax
+
+
+def die_accuracies(study: "YieldStudy", ax: "Axes | None" = None) -> "Axes":
+    """Accuracy of each held-out die as fabricated and after recovery, against the spec.
+
+    Dies are ordered by their accuracy as fabricated. Grey dots: as fabricated;
+    blue dots: after recovery (the dies predicted out of spec, tuned with the
+    regressor's thresholds; the others unchanged); open circles: at the offline
+    optimum. A line joins a tuned die's two accuracies; the dashed lines are the
+    design's accuracy and the spec floor below it. The axis shows the spec's
+    neighbourhood: a die far below it is a triangle on the bottom edge, and a
+    note gives those dies' accuracies.
+
+    Parameters
+    ----------
+    study : YieldStudy
+        From :func:`evsim.deep.yield_study.yield_study` or :func:`~evsim.deep.yield_study.recover`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; ``None`` (default) makes a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValidationError
+        If ``study`` is not a YieldStudy, or ``ax`` is neither ``None`` nor an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from evsim import plot
+    >>> from evsim.deep.devices import DeviceModel
+    >>> from evsim.deep.yield_study import YieldStudy
+    >>> before, after = np.array([0.8, 0.9, 0.95]), np.array([0.93, 0.9, 0.95])
+    >>> study = YieldStudy(DeviceModel(0.1), 1.0, 0.95, np.arange(3), before, after, after, after,
+    ...                    np.array([0.8, 0.95, 0.95]), np.ones((3, 1)), np.ones((3, 1)), None, None, 10)
+    >>> plot.die_accuracies(study).get_title()
+    'held-out dies: 2 of 3 out of spec as fabricated, 2 after recovery'
+    """
+    from evsim.deep.yield_study import YieldStudy
+
+    check.instance("study", study, YieldStudy, owner="die_accuracies",
+                   accepted="a YieldStudy (from evsim.deep.yield_study)")
+    ax = _axes("die_accuracies", ax, (7.0, 3.6))
+    order = np.argsort(study.before, kind="stable")
+    rank = np.arange(1, len(order) + 1)
+    before, after, best = (100 * np.asarray(a)[order] for a in (study.before, study.after, study.at_optimum))
+    tuned = study.flagged[order]
+    bottom = min(100 * study.floor - 2.0, after.min() - 0.5, best.min() - 0.5)
+    off = before < bottom  # dies far below the rest: triangles on the bottom edge, their values in a note
+    ax.vlines(rank[tuned], np.maximum(before[tuned], bottom), after[tuned], color="tab:blue", lw=0.8, alpha=0.6)
+    ax.plot(rank, best, "o", mfc="none", mec="0.6", ms=6, label="at the offline optimum")
+    ax.plot(rank[~off], before[~off], "o", color="0.55", ms=3.5, label="as fabricated")
+    ax.plot(rank[off], np.full(off.sum(), bottom), "v", color="0.55", ms=5, clip_on=False)
+    if off.any():
+        ax.text(0.01, 0.03, "▼ as fabricated, below the axis: " + ", ".join(f"{v:.1f}" for v in before[off]) + " %",
+                transform=ax.transAxes, fontsize=7, color="0.35")
+    ax.set_ylim(bottom, max(100 * study.design_accuracy, after.max(), best.max()) + 0.5)
+    ax.plot(rank[tuned], after[tuned], "o", color="tab:blue", ms=3.5, label="tuned (predicted out of spec)")
+    ax.axhline(100 * study.design_accuracy, color="k", ls="--", lw=1, label="design")
+    ax.axhline(100 * study.floor, color="tab:red", ls="--", lw=1, label=f"spec: design − {study.spec:g}")
+    ax.set(xlabel="held-out die (ordered by accuracy as fabricated)", ylabel="accuracy (%)",
+           title=f"held-out dies: {study.out_of_spec(study.before)} of {len(order)} out of spec as fabricated, "
+                 f"{study.out_of_spec(study.after)} after recovery")
+    ax.legend(fontsize=8, loc="lower right")
     return ax

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from evsim.lessons import demos, run_lessons
 
-__all__ = ["LESSONS", "run_tour"]
+__all__ = ["LESSONS", "STUDIES", "run_tour"]
 
-LESSONS = tuple(lesson for group in demos().values() for lesson in group)
+STUDIES = ("variation",)  # demos that run a study of a minute or more: ``evsim demo NAME``, not the tour
+LESSONS = tuple(lesson for name, group in demos().items() if name not in STUDIES for lesson in group)
 
 
 def run_tour(out_dir: str | Path = "evsim-tour", quiet: bool = False) -> list[str]:

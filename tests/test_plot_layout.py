@@ -44,6 +44,18 @@ def population(n: int = 300, until: float = 200.0):
     return evsim.simulate(net, trains, until=until, probes=["p0", "p1", "p2"])
 
 
+def yield_study():
+    """A YieldStudy of 40 held-out dies with made-up accuracies, as the variation study returns one."""
+    from evsim.deep.devices import DeviceModel
+    from evsim.deep.yield_study import YieldStudy
+
+    rng = np.random.default_rng(0)
+    before = np.clip(0.97 - rng.exponential(0.02, 40), 0, 1)
+    after = np.maximum(before, 0.96 + rng.normal(0, 0.005, 40))
+    return YieldStudy(DeviceModel(0.1, die_sigma=0.4), 1.0, 0.9767, np.arange(60, 100), before, after, after, after,
+                      before, np.ones((40, 2)), np.ones((40, 2)), None, None, 60)
+
+
 FIGURES = {
     "raster, 4 neurons": lambda: evsim.plot.raster(engine_example()),
     "raster, 600 neurons": lambda: evsim.plot.raster(population()),
@@ -53,6 +65,7 @@ FIGURES = {
     "population rate": lambda: evsim.plot.population_rate(population(), bin=5.0),
     "inter-spike intervals": lambda: evsim.plot.isi(population()),
     "event timeline": lambda: evsim.plot.event_timeline(engine_example()),
+    "die accuracies": lambda: evsim.plot.die_accuracies(yield_study()),
 }
 
 

@@ -88,8 +88,9 @@ def demos() -> dict[str, tuple[Lesson, ...]]:
     from evsim.lessons.low_latency import low_latency_lesson
     from evsim.lessons.lynch_musco import gates_lesson, wta_lesson
     from evsim.lessons.training import training_lesson
+    from evsim.lessons.variation import variation_lesson
 
     return {"event-core": (if_neuron_lesson, circuit_lesson, continuous_lif_lesson),
             "lynch-musco": (gates_lesson, wta_lesson), "encodings": (encodings_lesson,),
             "conversion": (conversion_lesson,), "low-latency": (low_latency_lesson,),
-            "training": (training_lesson,)}
+            "training": (training_lesson,), "variation": (variation_lesson,)}

@@ -38,7 +38,10 @@ import evsim.deep
 import evsim.deep.bounds
 import evsim.deep.calibrate
 import evsim.deep.early_exit
+import evsim.deep.devices
 import evsim.deep.energy
+import evsim.deep.tuning
+import evsim.deep.yield_study
 import evsim.timegrid
 from evsim import IF, LIF, CubaLIF, Input, Network, Stochastic, Synapse, SynapseTable, Threshold, simulate
 from evsim import behavior, encoding, io, library, plot, reference
@@ -1125,6 +1128,48 @@ refuse(DN, "ann_macs('abc')", lambda: en.ann_macs("abc"), "'abc'")
 refuse(DN, "RunResult.energy(e_ac='x')", lambda: run_result().energy(e_ac="x"), "e_ac", "'x'")
 accept(DN, "energy_ratio, ann_energy, ann_macs", lambda: (en.energy_ratio(run_result(), snn()), en.ann_energy(snn()), en.ann_macs(snn())))
 
+DV = "deep.devices"
+dv = evsim.deep.devices
+for arg, bad in [("sigma", -0.1), ("sigma", NAN), ("sigma", "0.1"), ("die_sigma", INF), ("stuck_zero", 1.5),
+                 ("stuck_max", -0.01)]:
+    refuse(DV, f"DeviceModel({arg}={bad!r})", lambda a=arg, b=bad: dv.DeviceModel(**({"sigma": 0.1} | {a: b})), arg, shown(bad))
+refuse(DV, "DeviceModel(stuck_zero + stuck_max > 1)", lambda: dv.DeviceModel(0.1, stuck_zero=0.6, stuck_max=0.6), "stuck_zero + stuck_max", "1.2")
+refuse(DV, "fabricate('abc', ...)", lambda: dv.fabricate("abc", dv.DeviceModel(0.1), 0), "snn", "'abc'")
+refuse(DV, "fabricate(device=0.1)", lambda: dv.fabricate(snn(), 0.1, 0), "device", "0.1")
+for bad in BAD_SEEDS:
+    refuse(DV, f"fabricate(die={bad!r})", lambda b=bad: dv.fabricate(snn(), dv.DeviceModel(0.1), b), "die", shown(bad))
+    refuse(DV, f"fabricate(seed={bad!r})", lambda b=bad: dv.fabricate(snn(), dv.DeviceModel(0.1), 0, seed=b), "seed", shown(bad))
+accept(DV, "fabricate(snn, DeviceModel(0.1, die_sigma=0.2, stuck_zero=0.1), 3)", lambda: check(dv.fabricate(snn(), dv.DeviceModel(0.1, die_sigma=0.2, stuck_zero=0.1), 3).thresholds == snn().thresholds, "thresholds kept"))
+DT = "deep.tuning"
+tu = evsim.deep.tuning
+refuse(DT, "with_threshold_scales(two scales for one layer)", lambda: tu.with_threshold_scales(snn(), [1.0, 2.0]), "scales")
+for bad in [0.0, -1.0, NAN, INF, "2"]:
+    refuse(DT, f"with_threshold_scales([{bad!r}])", lambda b=bad: tu.with_threshold_scales(snn(), [b]), "scales", shown(bad))
+refuse(DT, "response(steps=0)", lambda: tu.response(snn(), X, 0), "steps", "0")
+refuse(DT, "signature(steps=-1)", lambda: tu.signature(snn(), X, -1), "steps", "-1")
+refuse(DT, "mismatch(shapes differ)", lambda: tu.mismatch(np.ones((2, 3)), np.ones((3, 3))), "die", "(3, 3)")
+refuse(DT, "mismatch(nan)", lambda: tu.mismatch(np.full((2, 3), NAN), np.ones((2, 3))), "design", "nan")
+refuse(DT, "search_scales(passes=0)", lambda: tu.search_scales(snn(), tu.response(snn(), X, 4), X, 4, passes=0), "passes", "0")
+refuse(DT, "search_scales(grid=[0])", lambda: tu.search_scales(snn(), tu.response(snn(), X, 4), X, 4, grid=[0.0]), "grid", "0.0")
+refuse(DT, "search_scales('abc', ...)", lambda: tu.search_scales("abc", np.ones((8, 2)), X, 4), "die", "'abc'")
+refuse(DT, "Ridge.fit(2 samples)", lambda: tu.Ridge.fit(X[:2], Y[:2]), "x", "2")
+refuse(DT, "Ridge.fit(y of another length)", lambda: tu.Ridge.fit(X, Y[:5]), "y")
+refuse(DT, "Ridge.fit(alphas=[-1])", lambda: tu.Ridge.fit(X, Y, alphas=[-1.0]), "alphas", "-1.0")
+refuse(DT, "Ridge.predict(another width)", lambda: tu.Ridge.fit(X, Y).predict(np.ones((2, 3))), "x", "(2, 3)")
+accept(DT, "search_scales, signature, Ridge", lambda: (tu.search_scales(snn(), tu.response(snn(), X, 4), X, 4, grid=[0.5, 1.0, 2.0]), tu.signature(snn(), X, 4), tu.Ridge.fit(X, Y).predict(X)))
+DY = "deep.yield_study"
+ys = evsim.deep.yield_study
+study = lambda **k: ys.recover(snn(), dv.DeviceModel(0.1, die_sigma=0.3), **({"signature": X[:3], "calibration": X, "x": X, "y": Y, "steps": 3, "dies": 6, "train_dies": 4} | k))  # noqa: E731
+refuse(DY, "recover(dies=4, train_dies=4)", lambda: study(dies=4), "dies", "4")
+refuse(DY, "recover(train_dies=2)", lambda: study(train_dies=2), "train_dies", "2")
+refuse(DY, "recover(spec=nan)", lambda: study(spec=NAN), "spec", "nan")
+refuse(DY, "recover(device='abc')", lambda: ys.recover(snn(), "abc", signature=X, calibration=X, x=X, y=Y, steps=3), "device", "'abc'")
+refuse(DY, "recover(signature of another shape)", lambda: study(signature=np.ones((3, 5))), "signature")
+refuse(DY, "recover(y out of range)", lambda: study(y=np.full(8, 7)), "y")
+refuse(DY, "recover(progress='yes')", lambda: study(progress="yes"), "progress", "'yes'")
+refuse(DY, "yield_study(dies=3) before any training", lambda: ys.yield_study(dies=3), "dies", "3")
+accept(DY, "recover(6 dies, 4 to fit)", lambda: check(len(study().dies) == 2, "two held out"))
+
 # ============================================================================= datasets
 
 T = "datasets"
@@ -1141,6 +1186,10 @@ refuse(T, "read_idx(text file)", lambda: ds.read_idx(a_file("text.idx", b"hello 
 refuse(T, "read_idx(empty file)", lambda: ds.read_idx(a_file("empty.idx", b"")), "empty.idx")
 refuse(T, "read_idx(header claims 2**31 items)", lambda: ds.read_idx(a_file("big.idx", bytes([0, 0, 8, 1]) + (2**31 - 1).to_bytes(4, "big"))), "big.idx")
 refuse(T, "read_idx(None)", lambda: ds.read_idx(None), "path", "None")
+refuse(T, "Dataset.fold(5) of 5", lambda: ds.load_digits().fold(5), "k", "5")
+refuse(T, "Dataset.fold(0, folds=1)", lambda: ds.load_digits().fold(0, folds=1), "folds", "1")
+refuse(T, "Dataset.fold(seed=-1)", lambda: ds.load_digits().fold(0, seed=-1), "seed", "-1")
+accept(T, "Dataset.fold(2)", lambda: check(260 <= len(ds.load_digits().fold(2).y_test) <= 280, "a fifth held out"))
 accept(T, "load_digits()", lambda: check(len(ds.load_digits().x_train) > 1000, "the digits"))
 accept(T, "load_digits(0.5, seed=3)", lambda: ds.load_digits(0.5, seed=3))
 accept(T, "read_idx(a valid file)", lambda: check(ds.read_idx(a_file("ok.idx", bytes([0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3]))).tolist() == [1, 2, 3], "values"))
@@ -1202,6 +1251,10 @@ refuse(K, "convert --seed -1", lambda: cli("convert", "--seed", "-1"), "seed", "
 refuse(K, "convert --plot into a missing directory", lambda: cli("convert", "--plot", str(tmp() / "no" / "acc.png")), "acc.png")
 refuse(K, "tour --out an existing file", lambda: cli("tour", "--out", a_file("afile", b"x"), "--quiet"), "afile")
 refuse(K, "unknown option", lambda: cli("behavior", "and", "--fast"), "--fast")
+refuse(K, "variation --dies 0", lambda: cli("variation", "--dies", "0"), "dies", "'0'")
+refuse(K, "variation --sigma -1", lambda: cli("variation", "--sigma", "-1"), "sigma", "-1")
+refuse(K, "variation --dies 10 --train-dies 20", lambda: cli("variation", "--dies", "10", "--train-dies", "20"), "dies", "10")
+refuse(K, "variation --stuck-zero 2", lambda: cli("variation", "--stuck-zero", "2"), "stuck_zero", "2")
 accept(K, "demo list", lambda: cli("demo", "list"))
 accept(K, "behavior and --horizon 2", lambda: check("y" in cli("behavior", "and", "--horizon", "2"), "table printed"))
 accept(K, "behavior oscillator --horizon 3 --top 2", lambda: cli("behavior", "oscillator", "--horizon", "3", "--top", "2"))
