@@ -30,6 +30,8 @@ EXAMPLES = """examples:
                                  fine-tune the converted net (hybrid input, single spike); the curve as a figure
   evsim variation                dies of a trained net with varied RRAM weights, recovered by tuning thresholds
   evsim variation --die-sigma 0.5 --dies 60 --train-dies 40 --plot dies.png
+  evsim hybrid                   SNN-only, ANN-only and hybrid SNN–ANN on digits: accuracy, latency, energy
+  evsim hybrid --seeds 0 --json  one seed, as JSON
 """
 
 
@@ -110,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
                                                                        "(default 0)")
     variation.add_argument("--json", action="store_true", help="print the result as one JSON object")
     variation.add_argument("--plot", metavar="FILE", help="write every held-out die's accuracy (PNG)")
+    hybrid = commands.add_parser("hybrid", help="SNN-only, ANN-only and hybrid SNN–ANN models on the digits: "
+                                                "accuracy, latency and energy", **style)
+    hybrid.add_argument("--seeds", type=_count(0), nargs="+", default=[0, 1, 2, 3, 4],
+                        help="seeds of the models (default 0 1 2 3 4: mean ± standard deviation over them)")
+    hybrid.add_argument("--json", action="store_true", help="print the rows as one JSON object")
     return parser
 
 
@@ -210,8 +217,18 @@ def _variation(args) -> None:
     _save_plot(args, lambda: plot.die_accuracies(study))
 
 
+def _hybrid(args) -> None:
+    import json
+
+    from evsim.deep.hybrid_study import compare, format_rows
+
+    rows = compare(args.seeds, progress=not args.json)
+    print(json.dumps({"dataset": "digits", "seeds": args.seeds, "rows": [row.as_json() for row in rows]})
+          if args.json else format_rows(rows))
+
+
 COMMANDS = {"tour": _tour, "demo": _demo, "behavior": _behavior, "convert": _convert, "train": _train,
-            "variation": _variation}
+            "variation": _variation, "hybrid": _hybrid}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -40,6 +40,8 @@ import evsim.deep.calibrate
 import evsim.deep.early_exit
 import evsim.deep.devices
 import evsim.deep.energy
+import evsim.deep.hybrid
+import evsim.deep.hybrid_study
 import evsim.deep.tuning
 import evsim.deep.yield_study
 import evsim.timegrid
@@ -1170,6 +1172,24 @@ refuse(DY, "recover(progress='yes')", lambda: study(progress="yes"), "progress",
 refuse(DY, "yield_study(dies=3) before any training", lambda: ys.yield_study(dies=3), "dies", "3")
 accept(DY, "recover(6 dies, 4 to fit)", lambda: check(len(study().dies) == 2, "two held out"))
 
+HY = "deep.hybrid"
+hy = evsim.deep.hybrid
+for bad in [0, 2, 1.5, "1"]:
+    refuse(HY, f"spiking_part(layers={bad!r})", lambda b=bad: hy.spiking_part(snn(), b), "layers", shown(bad))
+refuse(HY, "spiking_part('abc')", lambda: hy.spiking_part("abc"), "snn", "'abc'")
+refuse(HY, "features(steps=0)", lambda: hy.features(hy.spiking_part(snn()), X, 0), "steps", "0")
+refuse(HY, "fit_head(head of another width)", lambda: hy.fit_head(hy.spiking_part(snn()), Sequential([Dense(7, 2, rng=0)]), X, Y, 3), "head")
+refuse(HY, "fit_head(head='abc')", lambda: hy.fit_head(hy.spiking_part(snn()), "abc", X, Y, 3), "head", "'abc'")
+refuse(HY, "fit_head(epochs=0)", lambda: hy.fit_head(hy.spiking_part(snn()), Sequential([Dense(snn().layers[0].size, 2, rng=0)]), X, Y, 3, epochs=0), "epochs", "0")
+refuse(HY, "predict('abc', X)", lambda: hy.predict("abc", X), "model", "'abc'")
+refuse(HY, "head_macs('abc')", lambda: hy.head_macs("abc"), "head", "'abc'")
+refuse(HY, "hybrid_energy('abc', head)", lambda: hy.hybrid_energy("abc", Sequential([Dense(2, 2, rng=0)])), "result", "'abc'")
+refuse(HY, "engine_features(x of another shape)", lambda: hy.engine_features(hy.HybridNet(hy.spiking_part(snn()), Sequential([Dense(snn().layers[0].size, 2, rng=0)]), 3), np.ones((2, 5))), "x")
+accept(HY, "fit_head, predict, engine_features", lambda: (lambda m: check(np.allclose(hy.engine_features(m, X[:2]), hy.features(m.part, X[:2], 3)[0], rtol=0, atol=1e-9), "engine features = runner features"))(hy.fit_head(hy.spiking_part(snn()), Sequential([Dense(snn().layers[0].size, 2, rng=0)]), X, Y, 3, epochs=2)))
+HS = "deep.hybrid_study"
+for bad in [[], [-1], ["a"]]:
+    refuse(HS, f"compare(seeds={bad!r})", lambda b=bad: evsim.deep.hybrid_study.compare(b), "seed")
+
 # ============================================================================= datasets
 
 T = "datasets"
@@ -1255,6 +1275,7 @@ refuse(K, "variation --dies 0", lambda: cli("variation", "--dies", "0"), "dies",
 refuse(K, "variation --sigma -1", lambda: cli("variation", "--sigma", "-1"), "sigma", "-1")
 refuse(K, "variation --dies 10 --train-dies 20", lambda: cli("variation", "--dies", "10", "--train-dies", "20"), "dies", "10")
 refuse(K, "variation --stuck-zero 2", lambda: cli("variation", "--stuck-zero", "2"), "stuck_zero", "2")
+refuse(K, "hybrid --seeds -1", lambda: cli("hybrid", "--seeds", "-1"), "seeds", "'-1'")
 accept(K, "demo list", lambda: cli("demo", "list"))
 accept(K, "behavior and --horizon 2", lambda: check("y" in cli("behavior", "and", "--horizon", "2"), "table printed"))
 accept(K, "behavior oscillator --horizon 3 --top 2", lambda: cli("behavior", "oscillator", "--horizon", "3", "--top", "2"))
