@@ -32,6 +32,7 @@ EXAMPLES = """examples:
   evsim variation --die-sigma 0.5 --dies 60 --train-dies 40 --plot dies.png
   evsim hybrid                   SNN-only, ANN-only and hybrid SNN–ANN on digits: accuracy, latency, energy
   evsim hybrid --seeds 0 --json  one seed, as JSON
+  evsim seenn --plot seenn.png   SEENN-I's confidence exit against SEENN-II's policy: accuracy against steps
 """
 
 
@@ -117,6 +118,12 @@ def _parser() -> argparse.ArgumentParser:
     hybrid.add_argument("--seeds", type=_count(0), nargs="+", default=[0, 1, 2, 3, 4],
                         help="seeds of the models (default 0 1 2 3 4: mean ± standard deviation over them)")
     hybrid.add_argument("--json", action="store_true", help="print the rows as one JSON object")
+    seenn = commands.add_parser("seenn", help="SEENN-I (confidence exit) against SEENN-II (a policy chooses the "
+                                              "steps) on the digits", **style)
+    seenn.add_argument("--seeds", type=_count(0), nargs="+", default=[0, 1, 2, 3, 4],
+                       help="seeds of the ANN and the policy (default 0 1 2 3 4: means over them)")
+    seenn.add_argument("--json", action="store_true", help="print every point as one JSON object")
+    seenn.add_argument("--plot", metavar="FILE", help="write accuracy against average steps (PNG)")
     return parser
 
 
@@ -227,8 +234,24 @@ def _hybrid(args) -> None:
           if args.json else format_rows(rows))
 
 
+def _seenn(args) -> None:
+    import json
+
+    from evsim import plot
+    from evsim.deep.seenn_study import compare, format_points, rows_for_plot
+    from evsim.validation import writable_path
+
+    if args.plot:
+        writable_path("--plot", args.plot)  # before the training, not after it
+    points, ann_accuracy = compare(args.seeds, progress=not args.json)
+    print(json.dumps({"dataset": "digits", "seeds": args.seeds, "ann_accuracy": ann_accuracy,
+                      "points": [point.as_json() for point in points]}) if args.json
+          else format_points(points, ann_accuracy))
+    _save_plot(args, lambda: plot.accuracy_vs_latency(rows_for_plot(points), ann_accuracy))
+
+
 COMMANDS = {"tour": _tour, "demo": _demo, "behavior": _behavior, "convert": _convert, "train": _train,
-            "variation": _variation, "hybrid": _hybrid}
+            "variation": _variation, "hybrid": _hybrid, "seenn": _seenn}
 
 
 def main(argv: list[str] | None = None) -> int:

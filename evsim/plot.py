@@ -879,6 +879,7 @@ def accuracy_vs_latency(rows, ann_accuracy: float, ax=None):
     ax = _axes("accuracy_vs_latency", ax, (6.5, 3.6))
     _per_method(ax, rows, "avg_steps")
     _ann_line(ax, ann_accuracy, rows)
+    ax.legend(fontsize="small", loc="lower right")
     ax.set_xscale("log")
     steps = [t for t in (1, 2, 4, 8, 16, 32) if t <= max(r["steps"] for r in rows)]
     ax.set_xticks(steps, [str(t) for t in steps])
@@ -926,6 +927,7 @@ def accuracy_vs_energy(rows, ann_accuracy: float, ax=None):
     ax = _axes("accuracy_vs_energy", ax, (6.5, 3.6))
     _per_method(ax, rows, "energy_ratio")
     _ann_line(ax, ann_accuracy, rows)
+    ax.legend(fontsize="small", loc="lower right")
     ax.set_xscale("log")
     ax.set(xlabel="energy per image / ANN energy (counted AC and MAC operations)", title="accuracy against energy")
     ax.legend(fontsize="x-small", loc="lower right")
@@ -972,6 +974,7 @@ def low_latency(rows, ann_accuracy: float):
     _, (left, right) = plt.subplots(1, 2, figsize=(12, 3.8), layout="constrained")
     accuracy_vs_latency(rows, ann_accuracy, left)
     accuracy_vs_energy(rows, ann_accuracy, right)
+    right.get_legend().remove()  # the same lines: one legend, on the left
     return left
 
 

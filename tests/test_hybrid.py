@@ -6,8 +6,8 @@ from hypothesis import given, settings, strategies as st
 
 from evsim.deep import Dense, ReLU, Sequential, layer_spikes, network_inputs, run, spiking_mlp, to_network
 from evsim.deep.energy import E_AC, E_MAC
-from evsim.deep.hybrid import (HybridNet, engine_features, features, fit_head, head_macs, hybrid_energy, predict,
-                               spiking_part)
+from evsim.deep.energy import dense_macs
+from evsim.deep.hybrid import HybridNet, engine_features, features, fit_head, hybrid_energy, predict, spiking_part
 from evsim.errors import ValidationError
 from evsim.simulator import simulate
 from tests.properties.test_training_laws import _on_grid
@@ -78,4 +78,4 @@ def test_energy_is_the_spiking_parts_counted_operations_plus_one_mac_per_head_we
     spikes = int(result.spikes[0].sum())  # one AC each, into its accumulator
     expected = (analog * E_MAC + spikes * E_AC) / 2 + (11 + 6) * E_MAC
     assert hybrid_energy(result, head) == pytest.approx(expected, rel=1e-12)
-    assert head_macs(head) == 17.0
+    assert dense_macs(head) == 17.0

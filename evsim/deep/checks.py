@@ -14,7 +14,7 @@ import numpy as np
 from evsim.validation import Said, instance, integer, real, real_array, refuse, shown
 
 __all__ = ["Said", "instance", "samples", "labels", "shape", "positive_reals", "progress", "float_dtype",
-           "exit_probability"]
+           "exit_probability", "seeds"]
 
 
 def samples(argument: str, value: object, *, owner: str, sample_shape: tuple[int, ...] | None = None,
@@ -99,3 +99,16 @@ def exit_probability(argument: str, value: object, *, owner: str) -> float:
         raise refuse(owner, argument, "< 1: a sample exits once its max softmax exceeds it, which never exceeds 1 "
                      "(for no early exit, leave exit_threshold=None)", value)
     return alpha
+
+
+def seeds(values: object, progress: bool, *, owner: str):
+    """Non-empty seeds (integers ``>= 0``) to loop over, with a tqdm bar over them when ``progress``."""
+    from tqdm import tqdm
+
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise refuse(owner, "seeds", "a non-empty sequence of integers >= 0", values)
+    checked = [integer("seed", seed, owner=owner, minimum=0) for seed in values]
+    if not checked:
+        raise refuse(owner, "seeds", "at least one seed", values)
+    instance("progress", progress, bool, owner=owner)
+    return tqdm(checked, desc="seeds", unit="seed", leave=False, disable=not progress)

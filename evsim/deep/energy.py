@@ -13,10 +13,11 @@ import numpy as np
 
 from evsim.deep import checks
 from evsim.deep.convert import SpikingNet
+from evsim.deep.layers import Dense, Sequential
 from evsim.deep.runner import E_AC, E_MAC, RunResult, fan_out
 from evsim.validation import real
 
-__all__ = ["E_AC", "E_MAC", "ann_macs", "ann_energy", "energy_ratio"]
+__all__ = ["E_AC", "E_MAC", "ann_macs", "ann_energy", "energy_ratio", "dense_macs"]
 
 
 def ann_macs(snn: SpikingNet) -> np.ndarray:
@@ -125,3 +126,34 @@ def energy_ratio(result: RunResult, snn: SpikingNet, e_ac: float = E_AC, e_mac: 
     checks.instance("result", result, RunResult, accepted="a RunResult (from deep.run)", owner="energy_ratio")
     images = result.logits.shape[1]
     return result.energy(e_ac, e_mac) / images / ann_energy(snn, e_mac)
+
+
+def dense_macs(model: Sequential) -> float:
+    """Multiply-accumulates per image of an ANN of Dense and activation layers: its nonzero Dense weights.
+
+    (The ANN heads of hybrid models and SEENN-II's policies; a converted net's ANN is :func:`ann_macs`.)
+
+    Parameters
+    ----------
+    model : Sequential
+        The ANN.
+
+    Returns
+    -------
+    float
+        One MAC per nonzero weight of each Dense layer.
+
+    Raises
+    ------
+    ValidationError
+        ``model`` not a Sequential.
+
+    Examples
+    --------
+    >>> from evsim.deep import Dense, ReLU, Sequential
+    >>> from evsim.deep.energy import dense_macs
+    >>> dense_macs(Sequential([Dense(4, 3, rng=0), ReLU(), Dense(3, 2, rng=0)]))
+    18.0
+    """
+    checks.instance("model", model, Sequential, owner="dense_macs")
+    return float(sum(np.count_nonzero(layer.params["W"]) for layer in model.layers if isinstance(layer, Dense)))

@@ -23,7 +23,8 @@ at the end (:func:`engine_features`). The engine fires the runner's spikes
 Energy per image (:func:`hybrid_energy`): the spiking part's counted operations
 (one AC per spike and nonzero outgoing weight — one into the accumulator per
 hidden spike — and the MACs of analog input), plus one MAC per nonzero head
-weight, at :data:`~evsim.deep.energy.E_AC` and :data:`~evsim.deep.energy.E_MAC`.
+weight (:func:`~evsim.deep.energy.dense_macs`), at :data:`~evsim.deep.energy.E_AC` and
+:data:`~evsim.deep.energy.E_MAC`.
 """
 
 from __future__ import annotations
@@ -35,15 +36,14 @@ import numpy as np
 
 from evsim.deep import checks
 from evsim.deep.convert import SpikingLayer, SpikingNet
-from evsim.deep.energy import E_AC, E_MAC
+from evsim.deep.energy import E_AC, E_MAC, dense_macs
 from evsim.deep.layers import Dense, Sequential
 from evsim.deep.runner import RunResult, run
 from evsim.deep.to_network import network_inputs, to_network
 from evsim.deep.train import train
 from evsim.validation import integer, refuse
 
-__all__ = ["HybridNet", "spiking_part", "features", "fit_head", "predict", "head_macs", "hybrid_energy",
-           "engine_features"]
+__all__ = ["HybridNet", "spiking_part", "features", "fit_head", "predict", "hybrid_energy", "engine_features"]
 
 
 def spiking_part(snn: SpikingNet, layers: int | None = None) -> SpikingNet:
@@ -260,35 +260,6 @@ def predict(model: HybridNet, x: np.ndarray, **run_options) -> np.ndarray:
     return model.head.forward(values).argmax(axis=1)
 
 
-def head_macs(head: Sequential) -> float:
-    """Multiply-accumulates of the head per image: its nonzero Dense weights.
-
-    Parameters
-    ----------
-    head : Sequential
-        A head of Dense and activation layers.
-
-    Returns
-    -------
-    float
-        One MAC per nonzero weight.
-
-    Raises
-    ------
-    ValidationError
-        ``head`` not a Sequential.
-
-    Examples
-    --------
-    >>> from evsim.deep import Dense, ReLU, Sequential
-    >>> from evsim.deep.hybrid import head_macs
-    >>> head_macs(Sequential([Dense(4, 3, rng=0), ReLU(), Dense(3, 2, rng=0)]))
-    18.0
-    """
-    checks.instance("head", head, Sequential, owner="head_macs")
-    return float(sum(np.count_nonzero(layer.params["W"]) for layer in head.layers if isinstance(layer, Dense)))
-
-
 def hybrid_energy(result: RunResult, head: Sequential, e_ac: float = E_AC, e_mac: float = E_MAC) -> float:
     """Joules per image: the spiking part's counted operations (``result``) plus the head's MACs.
 
@@ -322,7 +293,7 @@ def hybrid_energy(result: RunResult, head: Sequential, e_ac: float = E_AC, e_mac
     """
     checks.instance("result", result, RunResult, owner="hybrid_energy", accepted="a RunResult (from features)")
     images = result.logits.shape[1]
-    return result.energy(e_ac, e_mac) / images + head_macs(head) * e_mac
+    return result.energy(e_ac, e_mac) / images + dense_macs(head) * e_mac
 
 
 def engine_features(model: HybridNet, x: np.ndarray) -> np.ndarray:

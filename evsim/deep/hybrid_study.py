@@ -25,13 +25,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from evsim.datasets import load_digits
+from evsim.deep import checks
 from evsim.deep.energy import E_MAC
-from evsim.deep.hybrid import features, fit_head, head_macs, hybrid_energy, spiking_part
+from evsim.deep.energy import dense_macs
+from evsim.deep.hybrid import features, fit_head, hybrid_energy, spiking_part
 from evsim.deep.layers import Dense, ReLU, Sequential
 from evsim.deep.methods import train_digits
 from evsim.deep.runner import run
 from evsim.deep.train import accuracy, train
-from evsim.validation import integer, refuse
 
 __all__ = ["HybridRow", "compare", "format_rows", "STEPS"]
 
@@ -101,13 +102,7 @@ def compare(seeds=(0, 1, 2, 3, 4), *, progress: bool = False) -> list[HybridRow]
     (2, 4, 8)
     >>> rows = compare(seeds=[0])  # doctest: +SKIP
     """
-    seeds = [integer("seed", seed, owner="compare", minimum=0) for seed in seeds]
-    if not seeds:
-        raise refuse("compare", "seeds", "at least one seed", seeds)
-    from tqdm import tqdm
-
-    per_seed = [_one_seed(seed) for seed in tqdm(seeds, desc="seeds", unit="seed", leave=False,
-                                                 disable=not progress)]
+    per_seed = [_one_seed(seed) for seed in checks.seeds(seeds, progress, owner="compare")]
     keys = list(per_seed[0])
     return [HybridRow(model, steps, tuple(r[(model, steps)][0] for r in per_seed),
                       tuple(r[(model, steps)][1] for r in per_seed)) for model, steps in keys]
@@ -120,7 +115,7 @@ def _one_seed(seed: int) -> dict:
     ann = Sequential([Dense(64, HIDDEN, rng=seed), ReLU(), Dense(HIDDEN, HIDDEN, rng=seed + 10), ReLU(),
                       Dense(HIDDEN, 10, rng=seed + 20)])
     train(ann, x_train, data.y_train, epochs=60, lr=2e-3, seed=seed)
-    ann_energy = head_macs(ann) * E_MAC
+    ann_energy = dense_macs(ann) * E_MAC
     out = {("ANN", 1): (accuracy(ann, x_test, data.y_test), 1.0)}
     heads = {1: lambda: Sequential([Dense(HIDDEN, HIDDEN, rng=seed + 30), ReLU(), Dense(HIDDEN, 10, rng=seed + 40)]),
              2: lambda: Sequential([Dense(HIDDEN, 64, rng=seed + 30), ReLU(), Dense(64, 10, rng=seed + 40)])}

@@ -84,6 +84,7 @@ def demos() -> dict[str, tuple[Lesson, ...]]:
     """``evsim demo`` names → their lessons, in tour order (imported when asked for)."""
     from evsim.lessons.conversion import conversion_lesson
     from evsim.lessons.hybrid import hybrid_lesson
+    from evsim.lessons.seenn import seenn_lesson
     from evsim.lessons.core import circuit_lesson, continuous_lif_lesson, if_neuron_lesson
     from evsim.lessons.encodings import encodings_lesson
     from evsim.lessons.low_latency import low_latency_lesson
@@ -95,4 +96,4 @@ def demos() -> dict[str, tuple[Lesson, ...]]:
             "lynch-musco": (gates_lesson, wta_lesson), "encodings": (encodings_lesson,),
             "conversion": (conversion_lesson,), "low-latency": (low_latency_lesson,),
             "training": (training_lesson,), "variation": (variation_lesson,),
-            "hybrid": (hybrid_lesson,)}
+            "hybrid": (hybrid_lesson,), "seenn": (seenn_lesson,)}

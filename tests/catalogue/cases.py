@@ -42,6 +42,8 @@ import evsim.deep.devices
 import evsim.deep.energy
 import evsim.deep.hybrid
 import evsim.deep.hybrid_study
+import evsim.deep.seenn
+import evsim.deep.seenn_study
 import evsim.deep.tuning
 import evsim.deep.yield_study
 import evsim.timegrid
@@ -1182,13 +1184,32 @@ refuse(HY, "fit_head(head of another width)", lambda: hy.fit_head(hy.spiking_par
 refuse(HY, "fit_head(head='abc')", lambda: hy.fit_head(hy.spiking_part(snn()), "abc", X, Y, 3), "head", "'abc'")
 refuse(HY, "fit_head(epochs=0)", lambda: hy.fit_head(hy.spiking_part(snn()), Sequential([Dense(snn().layers[0].size, 2, rng=0)]), X, Y, 3, epochs=0), "epochs", "0")
 refuse(HY, "predict('abc', X)", lambda: hy.predict("abc", X), "model", "'abc'")
-refuse(HY, "head_macs('abc')", lambda: hy.head_macs("abc"), "head", "'abc'")
+refuse(HY, "dense_macs('abc')", lambda: evsim.deep.energy.dense_macs("abc"), "model", "'abc'")
 refuse(HY, "hybrid_energy('abc', head)", lambda: hy.hybrid_energy("abc", Sequential([Dense(2, 2, rng=0)])), "result", "'abc'")
 refuse(HY, "engine_features(x of another shape)", lambda: hy.engine_features(hy.HybridNet(hy.spiking_part(snn()), Sequential([Dense(snn().layers[0].size, 2, rng=0)]), 3), np.ones((2, 5))), "x")
 accept(HY, "fit_head, predict, engine_features", lambda: (lambda m: check(np.allclose(hy.engine_features(m, X[:2]), hy.features(m.part, X[:2], 3)[0], rtol=0, atol=1e-9), "engine features = runner features"))(hy.fit_head(hy.spiking_part(snn()), Sequential([Dense(snn().layers[0].size, 2, rng=0)]), X, Y, 3, epochs=2)))
 HS = "deep.hybrid_study"
 for bad in [[], [-1], ["a"]]:
     refuse(HS, f"compare(seeds={bad!r})", lambda b=bad: evsim.deep.hybrid_study.compare(b), "seed")
+
+SE = "deep.seenn"
+se = evsim.deep.seenn
+policy = lambda: Sequential([Dense(4, 3, rng=0)])  # noqa: E731
+refuse(SE, "rewards('abc', Y, 1)", lambda: se.rewards("abc", Y, 1.0), "result", "'abc'")
+refuse(SE, "rewards(beta=-1)", lambda: se.rewards(run_result(), Y, -1.0), "beta", "-1.0")
+refuse(SE, "rewards(beta=nan)", lambda: se.rewards(run_result(), Y, NAN), "beta", "nan")
+refuse(SE, "rewards(labels of another length)", lambda: se.rewards(run_result(), Y[:3], 1.0), "labels")
+refuse(SE, "expected_reward(shapes differ)", lambda: se.expected_reward(np.zeros((2, 3)), np.zeros((2, 4))), "reward", "(2, 4)")
+refuse(SE, "fit_policy(reward rows != samples)", lambda: se.fit_policy(policy(), X, np.zeros((3, 3))), "reward")
+refuse(SE, "fit_policy(policy of another width)", lambda: se.fit_policy(policy(), X, np.zeros((8, 5))), "policy", "3")
+refuse(SE, "fit_policy(lr=0)", lambda: se.fit_policy(policy(), X, np.zeros((8, 3)), lr=0.0), "lr", "0.0")
+refuse(SE, "fit_policy(epochs=0)", lambda: se.fit_policy(policy(), X, np.zeros((8, 3)), epochs=0), "epochs", "0")
+refuse(SE, "fit_policy('abc', ...)", lambda: se.fit_policy("abc", X, np.zeros((8, 3))), "policy", "'abc'")
+refuse(SE, "choose_steps(x nan)", lambda: se.choose_steps(policy(), np.full((2, 4), NAN)), "x", "nan")
+refuse(SE, "policy_run(x of another shape)", lambda: se.policy_run(snn(), policy(), np.ones((2, 5))), "x")
+accept(SE, "fit_policy, policy_run", lambda: check(se.policy_run(snn(), se.fit_policy(policy(), X, se.rewards(evsim.deep.run(snn(), X, 3, labels=Y), Y, 1.0), epochs=2), X, Y).avg_steps <= 3, "at most T steps"))
+for bad in [[], [-1], ["a"]]:
+    refuse("deep.seenn_study", f"compare(seeds={bad!r})", lambda b=bad: evsim.deep.seenn_study.compare(b), "seed")
 
 # ============================================================================= datasets
 
@@ -1275,6 +1296,8 @@ refuse(K, "variation --dies 0", lambda: cli("variation", "--dies", "0"), "dies",
 refuse(K, "variation --sigma -1", lambda: cli("variation", "--sigma", "-1"), "sigma", "-1")
 refuse(K, "variation --dies 10 --train-dies 20", lambda: cli("variation", "--dies", "10", "--train-dies", "20"), "dies", "10")
 refuse(K, "variation --stuck-zero 2", lambda: cli("variation", "--stuck-zero", "2"), "stuck_zero", "2")
+refuse(K, "seenn --seeds x", lambda: cli("seenn", "--seeds", "x"), "seeds", "'x'")
+refuse(K, "seenn --plot into a missing directory", lambda: cli("seenn", "--plot", str(tmp() / "no" / "s.png")), "s.png")
 refuse(K, "hybrid --seeds -1", lambda: cli("hybrid", "--seeds", "-1"), "seeds", "'-1'")
 accept(K, "demo list", lambda: cli("demo", "list"))
 accept(K, "behavior and --horizon 2", lambda: check("y" in cli("behavior", "and", "--horizon", "2"), "table printed"))
