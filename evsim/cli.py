@@ -33,6 +33,7 @@ EXAMPLES = """examples:
   evsim hybrid                   SNN-only, ANN-only and hybrid SNN–ANN on digits: accuracy, latency, energy
   evsim hybrid --seeds 0 --json  one seed, as JSON
   evsim seenn --plot seenn.png   SEENN-I's confidence exit against SEENN-II's policy: accuracy against steps
+  evsim distill                  an SNN student with and without each path of distillation from an ANN teacher
 """
 
 
@@ -124,6 +125,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="seeds of the ANN and the policy (default 0 1 2 3 4: means over them)")
     seenn.add_argument("--json", action="store_true", help="print every point as one JSON object")
     seenn.add_argument("--plot", metavar="FILE", help="write accuracy against average steps (PNG)")
+    distill = commands.add_parser("distill", help="DNN→SNN distillation on the digits: the student with and "
+                                                  "without each path", **style)
+    distill.add_argument("--seeds", type=_count(0), nargs="+", default=[0, 1, 2, 3, 4],
+                         help="seeds of the teacher and the student (default 0 1 2 3 4: mean ± sd over them)")
+    distill.add_argument("--json", action="store_true", help="print the rows as one JSON object")
     return parser
 
 
@@ -250,8 +256,18 @@ def _seenn(args) -> None:
     _save_plot(args, lambda: plot.accuracy_vs_latency(rows_for_plot(points), ann_accuracy))
 
 
+def _distill(args) -> None:
+    import json
+
+    from evsim.deep.distill_study import compare, format_rows
+
+    rows = compare(args.seeds, progress=not args.json)
+    print(json.dumps({"dataset": "digits", "seeds": args.seeds, "rows": [row.as_json() for row in rows]})
+          if args.json else format_rows(rows))
+
+
 COMMANDS = {"tour": _tour, "demo": _demo, "behavior": _behavior, "convert": _convert, "train": _train,
-            "variation": _variation, "hybrid": _hybrid, "seenn": _seenn}
+            "variation": _variation, "hybrid": _hybrid, "seenn": _seenn, "distill": _distill}
 
 
 def main(argv: list[str] | None = None) -> int:

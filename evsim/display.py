@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Sequence
 
-__all__ = ["html_table", "counted", "HTML_ROWS"]
+__all__ = ["html_table", "counted", "mean_sd", "HTML_ROWS"]
 
 HTML_ROWS = 50  # rows an HTML table shows before "… and N more rows"
 
@@ -48,3 +48,36 @@ def counted(n: int, noun: str) -> str:
     ('1 neuron', '3 synapses')
     """
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def mean_sd(values) -> str:
+    """``"mean ± sd"`` of ``values`` with two decimals (the sample standard deviation; 0.00 for one value).
+
+    Parameters
+    ----------
+    values : sequence of float
+        One or more finite numbers (e.g. a result per seed).
+
+    Returns
+    -------
+    str
+        The text.
+
+    Raises
+    ------
+    ValueError
+        ``values`` is empty.
+
+    Examples
+    --------
+    >>> from evsim.display import mean_sd
+    >>> mean_sd([97.0, 98.0]), mean_sd([96.5])
+    ('97.50 ± 0.71', '96.50 ± 0.00')
+    """
+    import numpy as np
+
+    array = np.asarray(values, float)
+    if array.size == 0:
+        raise ValueError("mean_sd needs at least one value")
+    spread = array.std(ddof=1) if array.size > 1 else 0.0
+    return f"{array.mean():.2f} ± {spread:.2f}"

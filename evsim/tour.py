@@ -13,7 +13,7 @@ from evsim.lessons import demos, run_lessons
 
 __all__ = ["LESSONS", "STUDIES", "run_tour"]
 
-STUDIES = ("variation", "hybrid", "seenn")  # demos that run a study of a minute or more: ``evsim demo NAME``, not the tour
+STUDIES = ("variation", "hybrid", "seenn", "distillation")  # demos that run a study of a minute or more: ``evsim demo NAME``, not the tour
 LESSONS = tuple(lesson for name, group in demos().items() if name not in STUDIES for lesson in group)
 
 

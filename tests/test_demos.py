@@ -16,6 +16,7 @@ EXPECTED = {
     "05_low_latency.py": ["rate+compensation", "early exit"],
     "06_training.py": ["test accuracy after each epoch", "identical to the runner's at every neuron and step: True"],
     "08_hybrid.py": ["hybrid, 1 spiking layer", "ANN", "in the event engine: its 32 accumulators end within"],
+    "10_distillation.py": ["output + intermediate", "all three", "teacher"],
     "09_seenn.py": ["SEENN-I at equal accuracy", "SEENN-II", "fixed T"],
     "07_variation.py": ["held-out dies (regressors fitted on 8)", "out of spec as fabricated", "after recovery"],
 }

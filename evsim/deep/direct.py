@@ -221,7 +221,7 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
         single_spike: bool = False, loss: str = "final", schedule: str = "constant", train_leak: bool = False,
         train_v_init: bool = False, detach_reset: bool = False, weight_decay: float = 0.0, spike_cost: float = 0.0,
         spike_budget: float = 0.0, validation: tuple[np.ndarray, np.ndarray] | None = None,
-        progress: bool | Callable[[int, float], None] = False) -> Training:
+        progress: bool | Callable[[int, float], None] = False, guide=None) -> Training:
     """Train ``snn`` (a copy; ``snn`` is not changed) on ``x, y`` for ``steps`` steps per sample.
 
     Parameters
@@ -276,6 +276,15 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
     progress : bool or callable
         ``True``: a tqdm bar over epochs (standard error) with the loss;
         a callable is called as ``progress(epoch, loss)`` after each epoch.
+    guide : object, optional
+        Further loss terms from outside the net, e.g. a teacher
+        (:class:`~evsim.deep.distill.Distillation`): its ``batch(tape, x, y)`` is
+        called for every minibatch with the forward tape and the batch's raw
+        inputs and labels, and returns ``(loss, logit_grad, spike_grad)`` —
+        the terms' value, their gradient with respect to the last step's
+        output ``u_T`` (or None) and with respect to each spiking layer's spikes
+        (a list, or None); these are added to the loss's own before the
+        backward pass. Default None.
 
     Returns
     -------
@@ -313,7 +322,7 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
     curve = {"losses": [], "accuracies": [], "validation": [] if validation is not None else None}
     bar = epoch_bar(options.epochs, "training through time") if progress is True else None
     for epoch in range(options.epochs):
-        net, loss_value, right = _epoch(net, x, y, rng, rule, options, epoch, costs)
+        net, loss_value, right = _epoch(net, x, y, rng, rule, options, epoch, costs, guide)
         curve["losses"].append(loss_value)
         curve["accuracies"].append(right)
         if validation is not None:
@@ -473,7 +482,7 @@ def _budget(spike_budget, spike_cost, owner: str) -> float:
 
 
 def _epoch(net: SpikingNet, x, y, rng: np.random.Generator, rule: AdamRule, options: FitOptions, epoch: int,
-           costs: list[np.ndarray] | None):
+           costs: list[np.ndarray] | None, guide=None):
     """One pass over the data in a seeded order; returns (net, mean loss, training accuracy)."""
     order = rng.permutation(len(x))
     total = right = 0.0
@@ -486,11 +495,26 @@ def _epoch(net: SpikingNet, x, y, rng: np.random.Generator, rule: AdamRule, opti
                        detach_reset=options.detach_reset)
         loss, grad = output_loss(tape.logits, y[rows], options.loss)
         excess, spike_grad = _over_budget(tape, costs, options, rows.size)
+        if guide is not None:
+            extra, grad, spike_grad = _guided(guide, tape, x[rows], y[rows], grad, spike_grad)
+            excess += extra
         net = _updated(net, backward(tape, grad, spike_grad=spike_grad), rule, options)
         loss += excess
         total += loss * rows.size
         right += int(np.count_nonzero(tape.logits[-1].argmax(axis=1) == y[rows]))  # (plain floats in Training)
     return net, total / len(x), right / len(x)
+
+
+def _guided(guide, tape, x, y, grad: np.ndarray, spike_grad):
+    """The guide's terms added to the loss's gradients: ``(its loss, logit gradient, spike gradients)``."""
+    extra, logit_grad, extra_spikes = guide.batch(tape, x, y)
+    if logit_grad is not None:
+        grad = grad.copy()
+        (grad[-1] if grad.ndim == 3 else grad)[...] += logit_grad  # "time+membrane" grads are per step
+    if extra_spikes is not None:
+        spike_grad = extra_spikes if spike_grad is None else \
+            [mine + theirs for mine, theirs in zip(spike_grad, extra_spikes, strict=True)]
+    return extra, grad, spike_grad
 
 
 def _over_budget(tape, costs: list[np.ndarray] | None, options: FitOptions, samples: int):

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from evsim.datasets import load_digits
+from evsim.display import mean_sd
 from evsim.deep import checks
 from evsim.deep.energy import E_MAC
 from evsim.deep.energy import dense_macs
@@ -156,8 +157,6 @@ def format_rows(rows: list[HybridRow]) -> str:
     """
     lines = [f"{'model':<26}{'T':>4}{'test accuracy %':>18}{'energy / ANN':>15}"]
     for row in rows:
-        values = 100 * np.asarray(row.accuracy)
-        spread = values.std(ddof=1) if len(values) > 1 else 0.0
-        lines.append(f"{row.model:<26}{row.steps:>4}{f'{values.mean():.2f} ± {spread:.2f}':>18}"
+        lines.append(f"{row.model:<26}{row.steps:>4}{mean_sd(100 * np.asarray(row.accuracy)):>18}"
                      f"{np.mean(row.energy_ratio):>15.2f}")
     return "\n".join(lines)

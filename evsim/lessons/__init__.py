@@ -86,6 +86,7 @@ def demos() -> dict[str, tuple[Lesson, ...]]:
     from evsim.lessons.hybrid import hybrid_lesson
     from evsim.lessons.seenn import seenn_lesson
     from evsim.lessons.core import circuit_lesson, continuous_lif_lesson, if_neuron_lesson
+    from evsim.lessons.distill import distill_lesson
     from evsim.lessons.encodings import encodings_lesson
     from evsim.lessons.low_latency import low_latency_lesson
     from evsim.lessons.lynch_musco import gates_lesson, wta_lesson
@@ -96,4 +97,4 @@ def demos() -> dict[str, tuple[Lesson, ...]]:
             "lynch-musco": (gates_lesson, wta_lesson), "encodings": (encodings_lesson,),
             "conversion": (conversion_lesson,), "low-latency": (low_latency_lesson,),
             "training": (training_lesson,), "variation": (variation_lesson,),
-            "hybrid": (hybrid_lesson,), "seenn": (seenn_lesson,)}
+            "hybrid": (hybrid_lesson,), "seenn": (seenn_lesson,), "distillation": (distill_lesson,)}

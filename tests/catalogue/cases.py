@@ -39,6 +39,8 @@ import evsim.deep.bounds
 import evsim.deep.calibrate
 import evsim.deep.early_exit
 import evsim.deep.devices
+import evsim.deep.distill
+import evsim.deep.distill_study
 import evsim.deep.energy
 import evsim.deep.hybrid
 import evsim.deep.hybrid_study
@@ -1211,6 +1213,19 @@ accept(SE, "fit_policy, policy_run", lambda: check(se.policy_run(snn(), se.fit_p
 for bad in [[], [-1], ["a"]]:
     refuse("deep.seenn_study", f"compare(seeds={bad!r})", lambda b=bad: evsim.deep.seenn_study.compare(b), "seed")
 
+DI = "deep.distill"
+Distillation = evsim.deep.distill.Distillation
+teacher = lambda: Sequential([Dense(4, 6, rng=0), ReLU(), Dense(6, 2, rng=1)])  # noqa: E731
+for arg, bad in [("output", -1.0), ("intermediate", NAN), ("back", "1"), ("temperature", 0.0), ("lr", -0.1),
+                 ("teacher_layer", 9), ("seed", -1)]:
+    refuse(DI, f"Distillation({arg}={bad!r})", lambda a=arg, b=bad: Distillation(teacher(), **{a: b}), arg, shown(bad))
+refuse(DI, "Distillation('abc')", lambda: Distillation("abc"), "teacher", "'abc'")
+refuse(DI, "Distillation(teacher without a last Dense)", lambda: Distillation(Sequential([Dense(4, 2, rng=0), ReLU()])), "teacher")
+refuse(DI, "fit(guide with student_layer=5)", lambda: evsim.deep.fit(snn(), X, Y, 3, epochs=1, guide=Distillation(teacher(), intermediate=1.0, student_layer=5)), "student_layer", "5")
+accept(DI, "fit with every path", lambda: evsim.deep.fit(snn(), X, Y, 3, epochs=1, guide=Distillation(teacher(), output=1.0, intermediate=1.0, back=1.0)))
+for bad in [[], [-1]]:
+    refuse("deep.distill_study", f"compare(seeds={bad!r})", lambda b=bad: evsim.deep.distill_study.compare(b), "seed")
+
 # ============================================================================= datasets
 
 T = "datasets"
@@ -1296,6 +1311,7 @@ refuse(K, "variation --dies 0", lambda: cli("variation", "--dies", "0"), "dies",
 refuse(K, "variation --sigma -1", lambda: cli("variation", "--sigma", "-1"), "sigma", "-1")
 refuse(K, "variation --dies 10 --train-dies 20", lambda: cli("variation", "--dies", "10", "--train-dies", "20"), "dies", "10")
 refuse(K, "variation --stuck-zero 2", lambda: cli("variation", "--stuck-zero", "2"), "stuck_zero", "2")
+refuse(K, "distill --seeds -2", lambda: cli("distill", "--seeds", "-2"), "seeds", "'-2'")
 refuse(K, "seenn --seeds x", lambda: cli("seenn", "--seeds", "x"), "seeds", "'x'")
 refuse(K, "seenn --plot into a missing directory", lambda: cli("seenn", "--plot", str(tmp() / "no" / "s.png")), "s.png")
 refuse(K, "hybrid --seeds -1", lambda: cli("hybrid", "--seeds", "-1"), "seeds", "'-1'")
