@@ -111,3 +111,12 @@ def test_bad_settings_are_refused_by_name(kwargs, named):
         Distillation(_teacher(), **kwargs)
     with pytest.raises(ValidationError, match="Distillation: teacher"):
         Distillation(Sequential([Dense(3, 2, rng=0), ReLU()]))
+
+
+def test_a_guided_student_is_determined_by_its_seeds():
+    x, y = _task()
+    runs = [fit(spiking_mlp([3, 6, 2], beta=0.9, seed=1), x, y, 4, epochs=2, batch=8, lr=0.01, seed=3,
+                guide=Distillation(_teacher(inputs=3, hidden=6), output=1.0, intermediate=1.0, back=1.0, seed=4))
+            for _ in range(2)]
+    assert runs[0].losses == runs[1].losses
+    assert np.array_equal(runs[0].net.layers[0].ops[0].params["W"], runs[1].net.layers[0].ops[0].params["W"])
