@@ -927,7 +927,6 @@ def accuracy_vs_energy(rows, ann_accuracy: float, ax=None):
     ax = _axes("accuracy_vs_energy", ax, (6.5, 3.6))
     _per_method(ax, rows, "energy_ratio")
     _ann_line(ax, ann_accuracy, rows)
-    ax.legend(fontsize="small", loc="lower right")
     ax.set_xscale("log")
     ax.set(xlabel="energy per image / ANN energy (counted AC and MAC operations)", title="accuracy against energy")
     ax.legend(fontsize="x-small", loc="lower right")

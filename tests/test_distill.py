@@ -120,3 +120,45 @@ def test_a_guided_student_is_determined_by_its_seeds():
             for _ in range(2)]
     assert runs[0].losses == runs[1].losses
     assert np.array_equal(runs[0].net.layers[0].ops[0].params["W"], runs[1].net.layers[0].ops[0].params["W"])
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([1.0, 2.0, 4.0]), st.integers(1, 4))
+def test_the_back_paths_teacher_gradient_is_the_derivative_of_its_loss(seed, temperature, batch):
+    """Law: teacher_terms' gradient equals central finite differences of CE(z, y) + back·τ²·KL(student ‖ teacher)
+    with respect to every teacher logit, to 1e-6 relative.
+
+    Mutation that breaks it: the KL term's gradient without its τ."""
+    rng = np.random.default_rng(seed)
+    guide = Distillation(_teacher(), back=0.8, temperature=temperature)
+    z, logits, y = rng.normal(0, 2, (batch, 2)), rng.normal(0, 2, (3, batch, 2)), rng.integers(0, 2, batch)
+    _, grad = guide.teacher_terms(z, logits, y)
+    for index in np.ndindex(z.shape):
+        up, down = z.copy(), z.copy()
+        up[index] += 1e-6
+        down[index] -= 1e-6
+        numeric = (guide.teacher_terms(up, logits, y)[0] - guide.teacher_terms(down, logits, y)[0]) / 2e-6
+        assert numeric == pytest.approx(grad[index], rel=1e-6, abs=1e-9)
+
+
+def test_one_guide_used_twice_guides_both_trainings_alike_and_bad_guides_are_refused():
+    x, y = _task()
+    guide = Distillation(_teacher(inputs=3, hidden=6), output=1.0, intermediate=1.0, back=1.0)
+    first, second = (fit(spiking_mlp([3, 6, 2], beta=0.9, seed=1), x, y, 4, epochs=2, batch=8, lr=0.01, guide=guide)
+                     for _ in range(2))
+    assert first.losses == second.losses
+    with pytest.raises(ValidationError, match="fit: guide must be None or an object with a batch"):
+        fit(spiking_mlp([3, 6, 2]), x, y, 4, epochs=1, guide=42)
+    wrong = Distillation(_teacher(inputs=3, hidden=6, classes=3))
+    with pytest.raises(ValidationError, match="Distillation: teacher must be an ANN with the student's 2 outputs"):
+        fit(spiking_mlp([3, 6, 2]), x, y, 4, epochs=1, guide=wrong)
+
+
+def test_a_conv_teacher_reads_the_images_as_they_are():
+    from evsim.deep import Conv2d, Flatten
+
+    rng = np.random.default_rng(0)
+    x, y = rng.random((12, 1, 4, 4)), rng.integers(0, 2, 12)
+    teacher = Sequential([Conv2d(1, 2, 3, rng=0), ReLU(), Flatten(), Dense(8, 2, rng=1)])
+    logits, hidden = Distillation(teacher, teacher_layer=2).teacher_forward(x)
+    assert logits.shape == (12, 2) and hidden.shape == (12, 8)

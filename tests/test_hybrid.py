@@ -79,3 +79,27 @@ def test_energy_is_the_spiking_parts_counted_operations_plus_one_mac_per_head_we
     expected = (analog * E_MAC + spikes * E_AC) / 2 + (11 + 6) * E_MAC
     assert hybrid_energy(result, head) == pytest.approx(expected, rel=1e-12)
     assert dense_macs(head) == 17.0
+
+
+def test_a_convolutional_spiking_part_is_flattened_into_its_accumulator_in_both_engines():
+    from evsim.deep import Conv2d, Flatten, convert
+
+    rng = np.random.default_rng(0)
+    ann = Sequential([Conv2d(1, 2, 3, rng=0), ReLU(), Flatten(), Dense(8, 3, rng=1)])
+    x = rng.integers(0, 17, (3, 1, 4, 4)) / 16
+    part = spiking_part(convert(ann, thresholds=[0.5], input_shape=(1, 4, 4)))
+    values, result = features(part, x, 4, record_spikes=True)
+    assert values.shape == (3, 8)
+    assert np.allclose(values, 0.5 * result.spikes[0].reshape(4, 3, -1).mean(axis=0), rtol=0, atol=1e-12)
+    model = HybridNet(part, Sequential([Dense(8, 2, rng=0)]), 4)
+    assert np.allclose(engine_features(model, x), values, rtol=0, atol=1e-12)
+
+
+def test_early_exit_is_refused_where_every_accumulator_is_read_at_the_end():
+    part = spiking_part(spiking_mlp([3, 4, 2], seed=0))
+    with pytest.raises(ValidationError, match="features: exit_threshold must be None"):
+        features(part, np.ones((2, 3)), 4, exit_threshold=0.9)
+    from evsim.deep import Conv2d
+
+    with pytest.raises(ValidationError, match="dense_macs: model must be an ANN whose weighted layers are all Dense"):
+        dense_macs(Sequential([Conv2d(1, 2, 3, rng=0)]))

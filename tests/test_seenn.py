@@ -22,6 +22,10 @@ def test_a_right_answer_after_k_steps_earns_two_to_the_minus_k_and_a_wrong_one_c
             assert reward[i, k - 1] == (2.0 ** -k if right else -3.0)
     with pytest.raises(ValidationError, match="rewards: beta"):
         rewards(result, labels, beta=-1.0)
+    early = run(snn, x, 4, exit_threshold=0.01)  # any softmax over 3 classes passes 0.01: all exit at step 1
+    assert early.exit_step.max() == 1
+    with pytest.raises(ValidationError, match="rewards: result must be a run without early exit"):
+        rewards(early, labels, beta=1.0)
 
 
 @settings(max_examples=30, deadline=None)

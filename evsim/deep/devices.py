@@ -13,7 +13,8 @@ designed. A weight ``w`` of layer ``l`` on a die becomes::
 
 ``w_max(l)`` is the largest ``|w|`` of the designed crossbar: the highest
 conductance its mapping uses, with the sign of the device pair (positive or
-negative column) the weight was written to. ``σ`` is the device-to-device
+negative column) the weight was written to. A designed zero has no side and
+stays zero: evsim's model maps a zero weight to no device. ``σ`` is the device-to-device
 spread of ``ln w'/w``, ``die_sigma`` the die-to-die spread of a crossbar's
 common gain — the part a per-layer threshold can undo
 (:mod:`evsim.deep.tuning`). This is the variation model of the yield-recovery

@@ -284,7 +284,8 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
         the terms' value, their gradient with respect to the last step's
         output ``u_T`` (or None) and with respect to each spiking layer's spikes
         (a list, or None); these are added to the loss's own before the
-        backward pass. Default None.
+        backward pass. Its ``start()``, if it has one, is called before the
+        first epoch. Default None.
 
     Returns
     -------
@@ -316,6 +317,12 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
                                  train_leak=train_leak, train_v_init=train_v_init, detach_reset=detach_reset)
     x, y, validation = _data(owner, snn, x, y, validation, options.encoding)
     progress = checks.progress(progress, owner=owner)
+    if guide is not None:
+        if not callable(getattr(guide, "batch", None)):
+            raise refuse(owner, "guide", "None or an object with a batch(tape, x, y) method (e.g. a Distillation)",
+                         guide)
+        if callable(getattr(guide, "start", None)):
+            guide.start()
     net, rule = copy.deepcopy(snn), AdamRule(options.lr, weight_decay=options.weight_decay, owner=owner)
     costs = spike_costs(net, options.spike_cost) if options.spike_cost else None
     rng = generator(options.seed, owner=owner, argument="seed")

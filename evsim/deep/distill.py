@@ -47,7 +47,7 @@ import numpy as np
 
 from evsim.deep import checks
 from evsim.deep.layers import Dense, Sequential
-from evsim.deep.train import Adam, AdamRule, cross_entropy
+from evsim.deep.train import Adam, AdamRule, cross_entropy, softmax
 from evsim.validation import integer, real, refuse
 
 __all__ = ["Distillation"]
@@ -122,9 +122,35 @@ class Distillation:
             raise refuse(owner, "teacher", "an ANN with a hidden layer before its last Dense", teacher)
         self.lr = real("lr", lr, owner=owner, minimum=0.0, exclusive_minimum=True)
         self.seed = integer("seed", seed, owner=owner, minimum=0)
-        self.teacher = copy.deepcopy(teacher)
+        self._given = copy.deepcopy(teacher)
+        self.start()
+
+    def start(self) -> None:
+        """Begin a training: the teacher as given, no decoder yet, fresh Adam states.
+
+        :func:`~evsim.deep.direct.fit` calls it first, so one guide used for
+        two trainings guides both alike (the same seeds give the same student).
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        ValidationError
+            Never.
+
+        Examples
+        --------
+        >>> from evsim.deep import Dense, ReLU, Sequential
+        >>> from evsim.deep.distill import Distillation
+        >>> guide = Distillation(Sequential([Dense(3, 5, rng=0), ReLU(), Dense(5, 2, rng=1)]), intermediate=1.0)
+        >>> guide.decoder = {"D": None, "d": None}; guide.start(); guide.decoder is None
+        True
+        """
+        self.teacher = copy.deepcopy(self._given)
         self.decoder = None
-        self._decoder_rule = AdamRule(self.lr, owner=owner)
+        self._decoder_rule = AdamRule(self.lr, owner="Distillation")
         self._teacher_step = Adam(self.teacher, lr=self.lr) if self.back > 0 else None
 
     def __repr__(self) -> str:
@@ -132,12 +158,12 @@ class Distillation:
                 f"temperature={self.temperature})")
 
     def teacher_forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(logits, hidden)``: the teacher's output and its layer ``teacher_layer``'s, on ``x`` (flattened).
+        """``(logits, hidden)``: the teacher's output and its layer ``teacher_layer``'s (flattened), on ``x``.
 
         Parameters
         ----------
         x : ndarray
-            ``(batch, …)`` raw inputs.
+            ``(batch, …)`` raw inputs, in the shape the teacher takes.
 
         Returns
         -------
@@ -158,7 +184,7 @@ class Distillation:
         >>> [a.shape for a in guide.teacher_forward(np.ones((4, 3)))]
         [(4, 2), (4, 5)]
         """
-        value, hidden = x.reshape(len(x), -1), None
+        value, hidden = x, None
         for index, layer in enumerate(self.teacher.layers):
             value = layer.forward(value, train=True)
             if index == self.teacher_layer:
@@ -193,7 +219,7 @@ class Distillation:
         Raises
         ------
         ValidationError
-            A ``student_layer`` the student does not have.
+            A ``student_layer`` the student does not have, or a teacher with another number of outputs.
 
         Examples
         --------
@@ -207,11 +233,14 @@ class Distillation:
         (0.4848, None)
         """
         steps, batch = logits.shape[:2]
+        if teacher_logits.shape != logits.shape[1:]:
+            raise refuse("Distillation", "teacher", f"an ANN with the student's {logits.shape[2]} outputs",
+                         f"{teacher_logits.shape[1]} outputs")
         loss, logit_grad, spike_grad, decoder_grad = 0.0, None, None, None
         tau = self.temperature
         if self.output > 0:
-            p_teacher, log_teacher = _softmax(teacher_logits / tau)
-            p_student, log_student = _softmax(logits[-1] / (steps * tau))
+            p_teacher, log_teacher = softmax(teacher_logits / tau)
+            p_student, log_student = softmax(logits[-1] / (steps * tau))
             loss += self.output * tau ** 2 * float((p_teacher * (log_teacher - log_student)).sum(axis=1).mean())
             logit_grad = self.output * tau * (p_student - p_teacher) / (steps * batch)
         if self.intermediate > 0:
@@ -264,13 +293,53 @@ class Distillation:
         return loss, logit_grad, spike_grad
 
     def _teach(self, teacher_logits: np.ndarray, logits: np.ndarray, y: np.ndarray) -> None:
-        """One Adam step of the teacher on ``CE(z, y) + back·τ²·KL(student ‖ teacher)`` (the back path)."""
-        tau, steps = self.temperature, len(logits)
-        _, grad = cross_entropy(teacher_logits, y)
-        p_student, _ = _softmax(logits[-1] / (steps * tau))
-        p_teacher, _ = _softmax(teacher_logits / tau)
-        self.teacher.backward(grad + self.back * tau * (p_teacher - p_student) / len(y))
+        """One Adam step of the teacher on its back-path loss (:meth:`teacher_terms`)."""
+        _, grad = self.teacher_terms(teacher_logits, logits, y)
+        self.teacher.backward(grad)
         self._teacher_step.step()
+
+    def teacher_terms(self, teacher_logits: np.ndarray, logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """The back path's ``L_teacher = CE(z, y) + back·τ²·KL(student ‖ teacher)`` and ``∂L_teacher/∂z``.
+
+        ``∂/∂z = ∂CE/∂z + back·τ·(softmax(z/τ) − softmax(u_T/(T·τ)))/B``; nothing is changed.
+
+        Parameters
+        ----------
+        teacher_logits : ndarray
+            ``(batch, classes)`` the teacher's ``z``.
+        logits : ndarray
+            ``(steps, batch, classes)`` the student's cumulative outputs.
+        y : ndarray of int
+            The batch's labels.
+
+        Returns
+        -------
+        loss : float
+            ``L_teacher``.
+        grad : ndarray
+            Its gradient with respect to ``z``.
+
+        Raises
+        ------
+        ValidationError
+            Labels out of range.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from evsim.deep import Dense, ReLU, Sequential
+        >>> from evsim.deep.distill import Distillation
+        >>> guide = Distillation(Sequential([Dense(3, 5, rng=0), ReLU(), Dense(5, 2, rng=1)]), back=1.0)
+        >>> loss, grad = guide.teacher_terms(np.zeros((1, 2)), np.zeros((1, 1, 2)), [0])
+        >>> round(loss, 4), grad.tolist()
+        (0.6931, [[-0.5, 0.5]])
+        """
+        tau, steps = self.temperature, len(logits)
+        ce, grad = cross_entropy(teacher_logits, y)
+        p_student, log_student = softmax(logits[-1] / (steps * tau))
+        p_teacher, log_teacher = softmax(teacher_logits / tau)
+        kl = float((p_student * (log_student - log_teacher)).sum(axis=1).mean())
+        return ce + self.back * tau ** 2 * kl, grad + self.back * tau * (p_teacher - p_student) / len(y)
 
     def _student_index(self, layers: int) -> int:
         index = self.student_layer + layers if self.student_layer < 0 else self.student_layer
@@ -285,10 +354,3 @@ class Distillation:
             rng = np.random.default_rng(self.seed)
             self.decoder = {"D": rng.normal(0.0, np.sqrt(2.0 / inputs), (outputs, inputs)), "d": np.zeros(outputs)}
         return self.decoder
-
-
-def _softmax(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(softmax(z), log softmax(z))`` over the last axis."""
-    shifted = z - z.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return np.exp(log_p), log_p

@@ -15,7 +15,7 @@ from evsim.deep import checks
 from evsim.deep.convert import SpikingNet
 from evsim.deep.layers import Dense, Sequential
 from evsim.deep.runner import E_AC, E_MAC, RunResult, fan_out
-from evsim.validation import real
+from evsim.validation import real, refuse
 
 __all__ = ["E_AC", "E_MAC", "ann_macs", "ann_energy", "energy_ratio", "dense_macs"]
 
@@ -146,7 +146,8 @@ def dense_macs(model: Sequential) -> float:
     Raises
     ------
     ValidationError
-        ``model`` not a Sequential.
+        ``model`` not a Sequential, or one with weighted layers other than Dense (a convolution's
+        MACs depend on its output size, which this count does not know).
 
     Examples
     --------
@@ -156,4 +157,7 @@ def dense_macs(model: Sequential) -> float:
     18.0
     """
     checks.instance("model", model, Sequential, owner="dense_macs")
+    other = [layer for layer in model.layers if layer.params and not isinstance(layer, Dense)]
+    if other:
+        raise refuse("dense_macs", "model", "an ANN whose weighted layers are all Dense", other[0])
     return float(sum(np.count_nonzero(layer.params["W"]) for layer in model.layers if isinstance(layer, Dense)))

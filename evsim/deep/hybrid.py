@@ -37,7 +37,7 @@ import numpy as np
 from evsim.deep import checks
 from evsim.deep.convert import SpikingLayer, SpikingNet
 from evsim.deep.energy import E_AC, E_MAC, dense_macs
-from evsim.deep.layers import Dense, Sequential
+from evsim.deep.layers import Dense, Flatten, Sequential
 from evsim.deep.runner import RunResult, run
 from evsim.deep.to_network import network_inputs, to_network
 from evsim.deep.train import train
@@ -60,7 +60,8 @@ def spiking_part(snn: SpikingNet, layers: int | None = None) -> SpikingNet:
     -------
     SpikingNet
         The kept layers (shared, not copied: layers are not changed in place), then an
-        accumulator with identity weights, no bias and ``v(0) = 0`` over the last kept layer.
+        accumulator with identity weights, no bias and ``v(0) = 0`` over the last kept layer
+        (flattened first when it is a convolution's maps).
 
     Raises
     ------
@@ -83,7 +84,8 @@ def spiking_part(snn: SpikingNet, layers: int | None = None) -> SpikingNet:
     last = spiking[layers - 1]
     identity = Dense(last.size, last.size, rng=0)
     identity.params = {"W": np.eye(last.size, dtype=snn.dtype), "b": np.zeros(last.size, snn.dtype)}
-    accumulator = SpikingLayer((identity,), (last.size,), (last.size,), np.zeros(last.size, snn.dtype), None,
+    ops = (identity,) if len(last.output_shape) == 1 else (Flatten(), identity)  # a conv layer's maps, flattened
+    accumulator = SpikingLayer(ops, last.output_shape, (last.size,), np.zeros(last.size, snn.dtype), None,
                                np.zeros(last.size, snn.dtype))
     return SpikingNet(tuple(spiking[:layers]) + (accumulator,), snn.input_shape, snn.norm, snn.v_init_rule,
                       snn.dtype)
@@ -101,7 +103,8 @@ def features(part: SpikingNet, x: np.ndarray, steps: int, **run_options) -> tupl
     steps : int
         Time steps ``T`` (``>= 1``).
     **run_options
-        Passed to :func:`~evsim.deep.runner.run` (``encoding``, ``rng``, ``single_spike``, …).
+        Passed to :func:`~evsim.deep.runner.run` (``encoding``, ``rng``, ``single_spike``, …; not
+        ``exit_threshold``).
 
     Returns
     -------
@@ -125,6 +128,9 @@ def features(part: SpikingNet, x: np.ndarray, steps: int, **run_options) -> tupl
     ([[0.0, 0.5, 0.0]], [2.0])
     """
     steps = integer("steps", steps, owner="features", minimum=1)
+    if run_options.get("exit_threshold") is not None:
+        raise refuse("features", "exit_threshold", "None: every sample's accumulator is read after all T steps",
+                     run_options["exit_threshold"])
     result = run(part, x, steps, **run_options)
     return result.logits[-1] / steps, result
 

@@ -113,8 +113,8 @@ def _one_seed(seed: int) -> dict:
     """``{(model, T): (accuracy, energy / ANN)}`` for one seed."""
     data = load_digits()
     x_train, x_test = (images.reshape(len(images), -1) for images in (data.x_train, data.x_test))
-    ann = Sequential([Dense(64, HIDDEN, rng=seed), ReLU(), Dense(HIDDEN, HIDDEN, rng=seed + 10), ReLU(),
-                      Dense(HIDDEN, 10, rng=seed + 20)])
+    ann = Sequential([Dense(64, HIDDEN, rng=seed + 1000), ReLU(), Dense(HIDDEN, HIDDEN, rng=seed + 1010), ReLU(),
+                      Dense(HIDDEN, 10, rng=seed + 1020)])  # (not the SNNs' initial weights: spiking_mlp's seeds)
     train(ann, x_train, data.y_train, epochs=60, lr=2e-3, seed=seed)
     ann_energy = dense_macs(ann) * E_MAC
     out = {("ANN", 1): (accuracy(ann, x_test, data.y_test), 1.0)}

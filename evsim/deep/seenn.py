@@ -36,7 +36,7 @@ from evsim.deep.convert import SpikingNet
 from evsim.deep.energy import E_AC, E_MAC, ann_energy, dense_macs
 from evsim.deep.layers import Sequential
 from evsim.deep.runner import RunResult, run
-from evsim.deep.train import Adam
+from evsim.deep.train import Adam, softmax
 from evsim.validation import generator, integer, real, real_array, refuse
 
 __all__ = ["rewards", "expected_reward", "fit_policy", "choose_steps", "PolicyRun", "policy_run"]
@@ -78,6 +78,9 @@ def rewards(result: RunResult, labels: np.ndarray, beta: float) -> np.ndarray:
     steps, samples, classes = result.logits.shape
     labels = checks.labels("labels", labels, owner=owner, count=samples, classes=classes)
     beta = real("beta (the penalty of a wrong answer)", beta, owner=owner, minimum=0.0)
+    if result.exit_step.min() < steps:
+        raise refuse(owner, "result", "a run without early exit (every sample's prediction after every step)",
+                     f"samples that exited after {int(result.exit_step.min())} of {steps} steps")
     right = result.predictions.T == labels[:, None]
     return np.where(right, 2.0 ** -np.arange(1, steps + 1), -beta)
 
@@ -183,8 +186,7 @@ def expected_reward(logits: np.ndarray, reward: np.ndarray) -> tuple[float, np.n
     reward = real_array("reward", reward, owner="expected_reward", ndim=2, allow_empty=False)
     if logits.shape != reward.shape:
         raise refuse("expected_reward", "reward", f"one reward per logit {logits.shape}", reward.shape)
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    probabilities = shifted / shifted.sum(axis=1, keepdims=True)
+    probabilities, _ = softmax(logits)
     expected = (probabilities * reward).sum(axis=1, keepdims=True)
     return float(expected.mean()), probabilities * (reward - expected) / len(logits)
 

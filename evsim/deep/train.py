@@ -10,7 +10,7 @@ from evsim.deep import checks
 from evsim.deep.layers import Layer, Sequential
 from evsim.validation import choice, generator, integer, real, real_array, refuse
 
-__all__ = ["cross_entropy", "SGD", "Adam", "AdamRule", "train", "accuracy"]
+__all__ = ["cross_entropy", "softmax", "SGD", "Adam", "AdamRule", "train", "accuracy"]
 
 
 def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
@@ -46,13 +46,46 @@ def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.nda
     """
     logits = real_array("logits", logits, owner="cross_entropy", ndim=2, allow_empty=False)
     labels = checks.labels("labels", labels, owner="cross_entropy", count=len(logits), classes=logits.shape[1])
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    _, log_p = softmax(logits)
     n = labels.size
     loss = -log_p[np.arange(n), labels].mean()
     grad = np.exp(log_p)
     grad[np.arange(n), labels] -= 1.0
     return float(loss), grad / n
+
+
+def softmax(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(softmax(z), log softmax(z))`` over the last axis, shifted by the maximum (no overflow).
+
+    The one softmax of the deep path: the cross-entropy, distillation's terms,
+    SEENN-II's objective and the variation study's signature use it.
+
+    Parameters
+    ----------
+    logits : ndarray
+        ``(samples, classes)`` finite numbers (not checked: callers check their own arguments).
+
+    Returns
+    -------
+    probabilities, log_probabilities : ndarray
+        Each of ``logits``' shape.
+
+    Raises
+    ------
+    ValidationError
+        Never (NumPy's own errors for arrays that are not 2-D).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep.train import softmax
+    >>> p, log_p = softmax(np.array([[0.0, np.log(3.0)]]))
+    >>> p.round(4).tolist()
+    [[0.25, 0.75]]
+    """
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return np.exp(log_p), log_p
 
 
 def _parameters(model: Sequential) -> list[tuple[Layer, str]]:

@@ -40,6 +40,7 @@ from evsim.deep import checks
 from evsim.deep.convert import SpikingNet
 from evsim.deep.layers import Conv2d, Dense
 from evsim.deep.runner import run
+from evsim.deep.train import softmax
 from evsim.validation import integer, real_array, refuse
 
 __all__ = ["with_threshold_scales", "response", "signature", "mismatch", "search_scales", "Ridge", "SCALE_GRID", "ALPHAS",
@@ -188,7 +189,7 @@ def signature(snn: SpikingNet, x: np.ndarray, steps: int) -> np.ndarray:
     """
     steps = integer("steps", steps, owner="signature", minimum=1)
     result = run(snn, x, steps, record_spikes=True)
-    probabilities, _ = _softmax(result.logits[-1] / steps)
+    probabilities, _ = softmax(result.logits[-1] / steps)
     rates = [np.log(spikes.mean(axis=(0, 2)) + RATE_FLOOR) for spikes in result.spikes]  # (images,) per layer
     return np.column_stack([probabilities, *rates]).ravel()
 
@@ -235,13 +236,6 @@ def mismatch(design: np.ndarray, die: np.ndarray) -> float:
     lengths = np.linalg.norm(design, axis=1) * np.linalg.norm(die, axis=1)
     cosines = np.divide((design * die).sum(axis=1), lengths, out=np.zeros(len(design)), where=lengths > 0)
     return float(max((1.0 - cosines).mean(), 0.0))
-
-
-def _softmax(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(softmax(z), log softmax(z))`` over the last axis."""
-    shifted = z - z.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return np.exp(log_p), log_p
 
 
 def search_scales(die: SpikingNet, design: np.ndarray, x: np.ndarray, steps: int, *,
