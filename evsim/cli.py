@@ -116,21 +116,22 @@ def _parser() -> argparse.ArgumentParser:
     variation.add_argument("--plot", metavar="FILE", help="write every held-out die's accuracy (PNG)")
     hybrid = commands.add_parser("hybrid", help="SNN-only, ANN-only and hybrid SNN–ANN models on the digits: "
                                                 "accuracy, latency and energy", **style)
-    hybrid.add_argument("--seeds", type=_count(0), nargs="+", default=[0, 1, 2, 3, 4],
-                        help="seeds of the models (default 0 1 2 3 4: mean ± standard deviation over them)")
-    hybrid.add_argument("--json", action="store_true", help="print the rows as one JSON object")
+    _seeds_argument(hybrid, "the models")
     seenn = commands.add_parser("seenn", help="SEENN-I (confidence exit) against SEENN-II (a policy chooses the "
                                               "steps) on the digits", **style)
-    seenn.add_argument("--seeds", type=_count(0), nargs="+", default=[0, 1, 2, 3, 4],
-                       help="seeds of the ANN and the policy (default 0 1 2 3 4: means over them)")
-    seenn.add_argument("--json", action="store_true", help="print every point as one JSON object")
+    _seeds_argument(seenn, "the ANN and the policy")
     seenn.add_argument("--plot", metavar="FILE", help="write accuracy against average steps (PNG)")
     distill = commands.add_parser("distill", help="DNN→SNN distillation on the digits: the student with and "
                                                   "without each path", **style)
-    distill.add_argument("--seeds", type=_count(0), nargs="+", default=[0, 1, 2, 3, 4],
-                         help="seeds of the teacher and the student (default 0 1 2 3 4: mean ± sd over them)")
-    distill.add_argument("--json", action="store_true", help="print the rows as one JSON object")
+    _seeds_argument(distill, "the teacher and the student")
     return parser
+
+
+def _seeds_argument(command, of: str) -> None:
+    """A study's ``--seeds`` (its numbers are means and spreads over them) and ``--json``."""
+    command.add_argument("--seeds", type=_count(0), nargs="+", default=[0, 1, 2, 3, 4],
+                         help=f"seeds of {of} (default 0 1 2 3 4: mean ± standard deviation over them)")
+    command.add_argument("--json", action="store_true", help="print the result as one JSON object")
 
 
 def _tour(args) -> None:
@@ -231,13 +232,18 @@ def _variation(args) -> None:
 
 
 def _hybrid(args) -> None:
+    from evsim.deep import hybrid_study
+
+    _rows_over_seeds(args, hybrid_study)
+
+
+def _rows_over_seeds(args, study) -> None:
+    """Run ``study.compare`` over ``--seeds``; print its rows as text or as one JSON object."""
     import json
 
-    from evsim.deep.hybrid_study import compare, format_rows
-
-    rows = compare(args.seeds, progress=not args.json)
+    rows = study.compare(args.seeds, progress=not args.json)
     print(json.dumps({"dataset": "digits", "seeds": args.seeds, "rows": [row.as_json() for row in rows]})
-          if args.json else format_rows(rows))
+          if args.json else study.format_rows(rows))
 
 
 def _seenn(args) -> None:
@@ -257,13 +263,9 @@ def _seenn(args) -> None:
 
 
 def _distill(args) -> None:
-    import json
+    from evsim.deep import distill_study
 
-    from evsim.deep.distill_study import compare, format_rows
-
-    rows = compare(args.seeds, progress=not args.json)
-    print(json.dumps({"dataset": "digits", "seeds": args.seeds, "rows": [row.as_json() for row in rows]})
-          if args.json else format_rows(rows))
+    _rows_over_seeds(args, distill_study)
 
 
 COMMANDS = {"tour": _tour, "demo": _demo, "behavior": _behavior, "convert": _convert, "train": _train,

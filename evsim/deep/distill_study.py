@@ -26,10 +26,10 @@ from evsim.display import mean_sd
 from evsim.deep import checks
 from evsim.deep.direct import fit, spiking_mlp
 from evsim.deep.distill import Distillation
-from evsim.deep.layers import Dense, ReLU, Sequential
+from evsim.deep.experiment import digits_relu_mlp
 from evsim.deep.runner import run
 from evsim.deep.surrogate import ClippedStraightThrough
-from evsim.deep.train import accuracy, train
+from evsim.deep.train import accuracy
 
 __all__ = ["DistillRow", "compare", "format_rows", "PATHS", "STEPS", "TEMPERATURE"]
 
@@ -102,9 +102,7 @@ def compare(seeds=(0, 1, 2, 3, 4), *, progress: bool = False) -> list[DistillRow
 def _one_seed(seed: int) -> dict:
     data = load_digits()
     x_train, x_test = (images.reshape(len(images), -1) for images in (data.x_train, data.x_test))
-    teacher = Sequential([Dense(64, 256, rng=seed + 1000), ReLU(), Dense(256, 256, rng=seed + 1010), ReLU(),
-                          Dense(256, 10, rng=seed + 1020)])  # (not the student's initial weights: spiking_mlp's seeds)
-    train(teacher, x_train, data.y_train, epochs=60, lr=2e-3, seed=seed)
+    teacher = digits_relu_mlp(data, seed=seed)
     out = {"teacher": accuracy(teacher, x_test, data.y_test)}
     for name, weights in PATHS.items():
         guide = None if weights is None else Distillation(teacher, temperature=TEMPERATURE, seed=seed, **weights)

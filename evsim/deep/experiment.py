@@ -17,12 +17,12 @@ from evsim.deep.calibrate import activation_errors, expected_errors, per_image_e
 from evsim.deep.convert import convert
 from evsim.deep.early_exit import tune_exit
 from evsim.deep.energy import energy_ratio
-from evsim.deep.layers import QCFS, Dense, Sequential
+from evsim.deep.layers import QCFS, Dense, ReLU, Sequential
 from evsim.deep.runner import run
 from evsim.deep.train import accuracy, train
 from evsim.validation import choice, integer, refuse
 
-__all__ = ["STEPS", "V_INITS", "METHODS", "ConversionTable", "digits_qcfs_mlp", "conversion_table", "compare_rows",
+__all__ = ["STEPS", "V_INITS", "METHODS", "ConversionTable", "digits_qcfs_mlp", "digits_relu_mlp", "conversion_table", "compare_rows",
            "format_compare"]
 
 STEPS = (1, 2, 4, 8, 16, 32)
@@ -64,6 +64,49 @@ def digits_qcfs_mlp(data, *, seed: int = 2, levels: int = 4, hidden: int = 256, 
                       QCFS(levels, lam=2.0), Dense(hidden, 10, rng=seed + 20)])
     train(ann, data.x_train.reshape(len(data.x_train), -1), data.y_train, epochs=epochs, lr=2e-3, seed=seed,
           progress=progress)
+    return ann
+
+
+def digits_relu_mlp(data, *, seed: int = 0, hidden: int = 256, epochs: int = 60) -> Sequential:
+    """A 64-``hidden``-``hidden``-10 ReLU MLP trained on the digits (Adam, lr 2e-3): the studies' ANN.
+
+    Its initial weights come from seeds ``seed + 1000``, ``+ 1010``, ``+ 1020``, not from the
+    seeds :func:`~evsim.deep.direct.spiking_mlp` gives a spiking net of the same shape (``seed + 10·k``):
+    an ANN compared with, or teaching, such a net does not start from its weights.
+
+    Parameters
+    ----------
+    data : Dataset
+        The digits (:func:`~evsim.datasets.load_digits`, or one of its folds); trained on ``data.x_train``.
+    seed : int, optional
+        Seed (``>= 0``) of the initial weights and the order; default 0.
+    hidden : int, optional
+        Width of each hidden layer; default 256.
+    epochs : int, optional
+        Passes over the training set; default 60.
+
+    Returns
+    -------
+    Sequential
+        The trained ANN.
+
+    Raises
+    ------
+    ValidationError
+        A negative ``seed``, or a training argument :func:`~evsim.deep.train.train` refuses.
+
+    Examples
+    --------
+    >>> from evsim.datasets import load_digits
+    >>> from evsim.deep.experiment import digits_relu_mlp
+    >>> ann = digits_relu_mlp(load_digits(), hidden=16, epochs=1)
+    >>> ann.forward(load_digits().x_test[:2].reshape(2, -1)).shape
+    (2, 10)
+    """
+    seed = integer("seed", seed, owner="digits_relu_mlp", minimum=0)
+    ann = Sequential([Dense(64, hidden, rng=seed + 1000), ReLU(), Dense(hidden, hidden, rng=seed + 1010), ReLU(),
+                      Dense(hidden, 10, rng=seed + 1020)])
+    train(ann, data.x_train.reshape(len(data.x_train), -1), data.y_train, epochs=epochs, lr=2e-3, seed=seed)
     return ann
 
 

@@ -29,11 +29,12 @@ from evsim.display import mean_sd
 from evsim.deep import checks
 from evsim.deep.energy import E_MAC
 from evsim.deep.energy import dense_macs
+from evsim.deep.experiment import digits_relu_mlp
 from evsim.deep.hybrid import features, fit_head, hybrid_energy, spiking_part
 from evsim.deep.layers import Dense, ReLU, Sequential
 from evsim.deep.methods import train_digits
 from evsim.deep.runner import run
-from evsim.deep.train import accuracy, train
+from evsim.deep.train import accuracy
 
 __all__ = ["HybridRow", "compare", "format_rows", "STEPS"]
 
@@ -113,9 +114,7 @@ def _one_seed(seed: int) -> dict:
     """``{(model, T): (accuracy, energy / ANN)}`` for one seed."""
     data = load_digits()
     x_train, x_test = (images.reshape(len(images), -1) for images in (data.x_train, data.x_test))
-    ann = Sequential([Dense(64, HIDDEN, rng=seed + 1000), ReLU(), Dense(HIDDEN, HIDDEN, rng=seed + 1010), ReLU(),
-                      Dense(HIDDEN, 10, rng=seed + 1020)])  # (not the SNNs' initial weights: spiking_mlp's seeds)
-    train(ann, x_train, data.y_train, epochs=60, lr=2e-3, seed=seed)
+    ann = digits_relu_mlp(data, seed=seed, hidden=HIDDEN)
     ann_energy = dense_macs(ann) * E_MAC
     out = {("ANN", 1): (accuracy(ann, x_test, data.y_test), 1.0)}
     heads = {1: lambda: Sequential([Dense(HIDDEN, HIDDEN, rng=seed + 30), ReLU(), Dense(HIDDEN, 10, rng=seed + 40)]),
