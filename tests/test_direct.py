@@ -12,7 +12,7 @@ import pytest
 from evsim import ValidationError, io
 from evsim.cli import TRAINING_METHODS, main
 from evsim import simulate
-from evsim.deep import direct, network_inputs, run, to_network
+from evsim.deep import bptt, direct, network_inputs, run, to_network
 from evsim.deep.runner import encode_batch
 from evsim.deep import surrogate as sg
 from evsim.datasets import Dataset, load_digits
@@ -144,6 +144,8 @@ def test_progress_bar_and_callback(capsys):
     (dict(validation=np.zeros((2, 6))), r"fit: validation must be a pair \(x, y\)"),
     (dict(x=np.full((60, 6), 2.0), encoding="rate"), r"fit: x\[0, 0\] must be finite real numbers >= 0.0 and <= 1.0, got 2.0"),
     (dict(y=np.full(60, 7)), r"fit: y"),
+    (dict(dropout=1.0), r"fit: dropout must be a finite real number >= 0.0 and < 1.0 .*got 1.0"),
+    (dict(dropout=-0.1), r"fit: dropout must be a finite real number >= 0.0 and < 1.0 .*got -0.1"),
 ])
 def test_bad_hyper_parameters_are_refused_naming_them(changes, says):
     x, y = _blobs()
@@ -306,6 +308,38 @@ def test_helpers_refuse_what_they_cannot_mean():
     x, y = _blobs()
     with pytest.raises(ValidationError, match=r"fit: spike_budget without spike_cost must be spike_cost > 0"):
         direct.fit(direct.spiking_mlp([6, 4, 3]), x, y, 3, spike_budget=0.5)
+
+
+def test_dropout_is_seeded_withholds_whole_samples_and_leaves_the_net_without_it():
+    """fit(dropout=p): the same seed gives the same weights bit for bit, dropout=0 gives fit's weights without
+    the option (no draws), p > 0 other weights; each mask is 0 or 1/(1 − p) per sample and neuron, about a
+    fraction p of zeros; a mask multiplies what a layer sends at every step but not its spikes; the trained
+    net runs without masks (its validation accuracy is the runner's)."""
+    x, y = _blobs()
+    net = direct.spiking_mlp([6, 16, 3], seed=0)
+    options = dict(epochs=3, batch=10, lr=3e-3, seed=2, validation=(x, y))
+    plain, zero = direct.fit(net, x, y, 4, **options), direct.fit(net, x, y, 4, dropout=0.0, **options)
+    dropped, again = direct.fit(net, x, y, 4, dropout=0.25, **options), direct.fit(net, x, y, 4, dropout=0.25, **options)
+    assert all(np.array_equal(a, b) for a, b in zip(_weights(plain.net), _weights(zero.net)))
+    assert all(np.array_equal(a, b) for a, b in zip(_weights(dropped.net), _weights(again.net)))
+    assert not all(np.array_equal(a, b) for a, b in zip(_weights(plain.net), _weights(dropped.net)))
+    assert dropped.options.dropout == 0.25
+    assert run(dropped.net, x, 4, labels=y).accuracy[-1] == dropped.validation[-1]
+
+    masks = direct.dropout_masks(net, 4000, 0.25, np.random.default_rng(0))
+    assert [mask.shape for mask in masks] == [(4000, 16)]
+    assert set(np.unique(masks[0]).tolist()) == {0.0, 1 / 0.75}
+    assert abs(np.mean(masks[0] == 0.0) - 0.25) < 0.01  # 64,000 draws: sd 0.0017
+    tape = bptt.forward(net, x[:4], 3, sg.FastSigmoid(), masks=[np.array([0.0] * 8 + [2.0] * 8)])
+    plain_tape = bptt.forward(net, x[:4], 3, sg.FastSigmoid())
+    assert np.array_equal(tape.spikes[0], plain_tape.spikes[0])  # the layer's own spikes are not changed
+    sent = plain_tape.spikes[0] * net.layers[0].theta * np.array([0.0] * 8 + [2.0] * 8)
+    assert np.array_equal(tape.layers[1].inputs, sent)
+    with pytest.raises(ValidationError, match=r"bptt.forward: masks\[0\] \(shape \(5,\)\) must be an array "
+                                              r"broadcastable to the layer's spikes \(4, 16\)"):
+        bptt.forward(net, x[:4], 3, sg.FastSigmoid(), masks=[np.ones(5)])
+    with pytest.raises(ValidationError, match=r"dropout_masks: p must be a finite real number >= 0.0 and < 1.0"):
+        direct.dropout_masks(net, 4, 1.5, np.random.default_rng(0))
 
 
 def test_stdb_needs_the_time_since_the_last_spike_and_training_curves_hold_plain_floats():

@@ -11,7 +11,7 @@ spiking layer, with ``I_t = W·x_{l−1}(t)`` its affine group without bias::
     s_t = a_t·h_t,  h_t = H(m_t − θ)               (a_t = 1, or with single_spike a_{t+1} = a_t − s_t, a_0 = 1)
     v_t = m_t − θ·s_t            (the layer's reset "subtract")
     v_t = m_t·(1 − s_t)          (reset "zero": the potential set to 0 where the neuron fired)
-    x_l(t) = θ·s_t               (what the next layer receives)
+    x_l(t) = θ·s_t·μ             (what the next layer receives; μ = 1, or a dropout mask, the same every step)
 
 and the output accumulator sums ``W·x + b`` into the logits. ``relaxed=True``
 replaces ``h_t = H(m_t − θ)`` by the surrogate's smooth ``σ(m_t − θ)``
@@ -24,7 +24,7 @@ gradient: ``dh/dm`` is taken to be ``d(m − θ)``.
 The backward pass, step by step from the last, with ``d_t = d(m_t − θ, Δt)``
 and ``ḡ`` the gradient of the loss::
 
-    ḡs_t = θ·ḡx_t − ḡa_{t+1} + c + [reset path] (subtract: −θ·ḡv_t; zero: −m_t·ḡv_t)
+    ḡs_t = θ·μ·ḡx_t − ḡa_{t+1} + c + [reset path] (subtract: −θ·ḡv_t; zero: −m_t·ḡv_t)
     ḡm_t = ḡv_t·(1 for subtract; 1 − s_t for zero) + ḡs_t·a_t·d_t
     ḡa_t = ḡa_{t+1} + ḡs_t·h_t
     ḡv_{t−1} = β·ḡm_t;   ḡβ += ḡm_t·v_{t−1};   ḡb += ḡm_t,  ḡI_t = ḡm_t
@@ -103,6 +103,7 @@ class _LayerTape:
     v_before: np.ndarray | None = None      # v_{t−1}
     i_before: np.ndarray | None = None      # i_{t−1} (current-based layers)
     elapsed: np.ndarray | None = None       # Δt, steps since the last hard spike (t + 1 before the first)
+    mask: np.ndarray | None = None          # (batch, *shape) factors on what the layer sends (dropout), or None
 
 
 @dataclass(frozen=True, eq=False)
@@ -186,7 +187,7 @@ class LayerGradients:
 
 
 def forward(snn: SpikingNet, x: np.ndarray, steps: int, surrogate: Surrogate, *, single_spike: bool = False,
-            relaxed: bool = False, detach_reset: bool = False) -> Tape:
+            relaxed: bool = False, detach_reset: bool = False, masks: Sequence[np.ndarray] | None = None) -> Tape:
     """Run ``snn`` for ``steps`` steps, keeping what :func:`backward` needs.
 
     Each layer resets as its :attr:`~evsim.deep.convert.SpikingLayer.reset`
@@ -212,6 +213,12 @@ def forward(snn: SpikingNet, x: np.ndarray, steps: int, surrogate: Surrogate, *,
         docstring); default False.
     detach_reset : bool, optional
         Kept for :func:`backward`; default False.
+    masks : sequence of ndarray, optional
+        Dropout: one array per spiking layer, broadcastable to ``(batch, *shape)``,
+        by which what the layer sends is multiplied at every step,
+        ``x_l(t) = θ·s_t·mask`` (e.g. ``keep/(1 − p)`` with ``keep`` drawn once per
+        sample and neuron, the same at every step); its spikes themselves are
+        not changed. Default None: no masks (the runner's net).
 
     Returns
     -------
@@ -247,16 +254,20 @@ def forward(snn: SpikingNet, x: np.ndarray, steps: int, surrogate: Surrogate, *,
     inputs = _inputs(snn, x, steps, owner)
     require_budget(owner, f"the tape of {inputs.shape[1]:,} samples over {steps} steps",
                    tape_bytes(snn, inputs.shape[1], steps))
+    masks = _per_spiking_layer(snn, "masks", masks, inputs.shape[1], owner)
     layers, logits = [], None
     for layer in snn.layers:
         if not layer.spiking:
             logits = _accumulate(layer, inputs)
             layers.append(_LayerTape(inputs))
             break
-        tape = _spiking_layer(layer, inputs, surrogate, single_spike, relaxed)
+        mask = masks.pop(0)
+        tape = _spiking_layer(layer, inputs, surrogate, single_spike, relaxed, mask)
         layers.append(tape)
         inputs = tape.s * np.asarray(layer.theta, tape.s.dtype) if relaxed else \
             np.multiply(tape.s.astype(bool), layer.theta, dtype=tape.m.dtype)
+        if mask is not None:
+            inputs = inputs * mask.astype(inputs.dtype, copy=False)
     return Tape(snn, surrogate, relaxed, detach_reset, logits, tuple(layers))
 
 
@@ -320,7 +331,7 @@ def _accumulate(layer: SpikingLayer, inputs: np.ndarray) -> np.ndarray:
 
 
 def _spiking_layer(layer: SpikingLayer, inputs: np.ndarray, surrogate: Surrogate, single_spike: bool,
-                   relaxed: bool) -> _LayerTape:
+                   relaxed: bool, mask: np.ndarray | None) -> _LayerTape:
     steps, batch = inputs.shape[:2]
     shape = (batch, *layer.output_shape)
     dtype = inputs.dtype
@@ -362,7 +373,7 @@ def _spiking_layer(layer: SpikingLayer, inputs: np.ndarray, surrogate: Surrogate
         if surrogate.uses_elapsed:
             record["elapsed"][t] = elapsed
         last = np.where(hard, t, last)
-    return _LayerTape(inputs, **record)
+    return _LayerTape(inputs, mask=mask, **record)
 
 
 def backward(tape: Tape, grad: np.ndarray, *,
@@ -410,7 +421,8 @@ def backward(tape: Tape, grad: np.ndarray, *,
     owner = "bptt.backward"
     checks.instance("tape", tape, Tape, accepted="a Tape from bptt.forward", owner=owner)
     grad = _logit_gradient(tape, grad, owner)
-    direct = _spike_gradients(tape, spike_grad, owner)
+    direct = [0.0 if g is None else g for g in
+              _per_spiking_layer(tape.net, "spike_grad", spike_grad, tape.logits.shape[1], owner)]
     results = []
     for layer, record in zip(reversed(tape.net.layers), reversed(tape.layers)):
         if layer.spiking:
@@ -434,25 +446,24 @@ def _logit_gradient(tape: Tape, grad, owner: str) -> np.ndarray:
     return np.cumsum(array[::-1], axis=0)[::-1]  # increment t reaches every cumulative logit from t on
 
 
-def _spike_gradients(tape: Tape, spike_grad, owner: str) -> list:
-    """One array (or 0.0) per spiking layer: the loss's own derivative with respect to each spike."""
-    layers = [layer for layer in tape.net.layers if layer.spiking]
-    if spike_grad is None:
-        return [0.0] * len(layers)
-    if isinstance(spike_grad, (str, bytes, np.ndarray)) or not hasattr(spike_grad, "__len__") or \
-            len(spike_grad) != len(layers):
-        raise refuse(owner, "spike_grad", f"None or one array per spiking layer ({len(layers)})",
-                     checks.Said(type(spike_grad).__name__))
+def _per_spiking_layer(snn: SpikingNet, name: str, arrays, batch: int, owner: str) -> list:
+    """One checked array (or None) per spiking layer, broadcastable to its ``(batch, *shape)`` spikes."""
+    layers = [layer for layer in snn.layers if layer.spiking]
+    if arrays is None:
+        return [None] * len(layers)
+    if isinstance(arrays, (str, bytes, np.ndarray)) or not hasattr(arrays, "__len__") or len(arrays) != len(layers):
+        raise refuse(owner, name, f"None or one array per spiking layer ({len(layers)})",
+                     checks.Said(type(arrays).__name__))
     out = []
-    for k, (layer, value) in enumerate(zip(layers, spike_grad)):
-        array = checks.real_array(f"spike_grad[{k}]", value, owner=owner)
+    for k, (layer, value) in enumerate(zip(layers, arrays)):
+        array = checks.real_array(f"{name}[{k}]", value, owner=owner)
         try:
-            np.broadcast_shapes(array.shape, (tape.logits.shape[1], *layer.output_shape))
+            np.broadcast_shapes(array.shape, (batch, *layer.output_shape))
         except ValueError:
-            raise refuse(owner, f"spike_grad[{k}] (shape {array.shape})", "an array broadcastable to the layer's "
-                         f"spikes {(tape.logits.shape[1], *layer.output_shape)}", checks.Said("that")) from None
+            raise refuse(owner, f"{name}[{k}] (shape {array.shape})", "an array broadcastable to the layer's "
+                         f"spikes {(batch, *layer.output_shape)}", checks.Said("that")) from None
         out.append(array)
-    return out  # in layer order: backward pops them from the end, the last layer first
+    return out  # in layer order
 
 
 def _spiking_backward(tape: Tape, layer: SpikingLayer, record: _LayerTape, grad_x: np.ndarray, direct):
@@ -462,6 +473,8 @@ def _spiking_backward(tape: Tape, layer: SpikingLayer, record: _LayerTape, grad_
     """
     theta, beta, syn, subtract = layer.theta, layer.beta, layer.synapse_beta, layer.reset == "subtract"
     steps = len(record.m)
+    if record.mask is not None:
+        grad_x = grad_x * record.mask  # x_l = θ·s·mask: the mask multiplies ḡx on its way back
     derivative = tape.surrogate.derivative(record.m - theta, record.elapsed)
     grad_i = np.empty_like(record.m)
     gv = np.zeros_like(record.m[0])

@@ -49,7 +49,7 @@ from evsim.deep.train import AdamRule, cross_entropy, epoch_bar
 from evsim.validation import choice, flag, generator, integer, real, real_array, refuse
 
 __all__ = ["LOSSES", "SCHEDULES", "FitOptions", "Training", "fit", "spiking_mlp", "output_loss", "learning_rate",
-           "spike_costs", "spike_energy"]
+           "spike_costs", "spike_energy", "dropout_masks"]
 
 LOSSES = ("final", "time+membrane")
 SCHEDULES = ("constant", "cosine")
@@ -220,7 +220,7 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
         lr: float = 1e-3, seed: int = 0, surrogate: Surrogate | None = None, encoding: str = "analog",
         single_spike: bool = False, loss: str = "final", schedule: str = "constant", train_leak: bool = False,
         train_v_init: bool = False, detach_reset: bool = False, weight_decay: float = 0.0, spike_cost: float = 0.0,
-        spike_budget: float = 0.0, validation: tuple[np.ndarray, np.ndarray] | None = None,
+        spike_budget: float = 0.0, dropout: float = 0.0, validation: tuple[np.ndarray, np.ndarray] | None = None,
         progress: bool | Callable[[int, float], None] = False, guide=None) -> Training:
     """Train ``snn`` (a copy; ``snn`` is not changed) on ``x, y`` for ``steps`` steps per sample.
 
@@ -268,6 +268,14 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
         (e.g. :func:`spike_energy` of the net before fine-tuning) spikes cost
         nothing until the batch spends more than it (a budget needs
         ``spike_cost > 0``).
+    dropout : float
+        ``p`` in ``[0, 1)``: in training, each hidden neuron's spikes are
+        withheld from the next layer with probability ``p`` for a whole sample
+        (one draw per sample and neuron, kept over all its steps, as Rathi et
+        al. do in spiking nets), and those that pass count ``1/(1 − p)``
+        (:func:`dropout_masks`); the runner, the validation and the trained
+        net have no dropout. Default 0: none (and no draws: the same weights
+        as without the option).
     detach_reset : bool
         Treat the reset's dependence on the spike as a constant (see
         :mod:`evsim.deep.bptt`).
@@ -312,8 +320,8 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
     owner = "fit"
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert or spiking_mlp)", owner=owner)
     options = FitOptions.checked(owner, steps=steps, epochs=epochs, batch=batch, lr=lr, weight_decay=weight_decay,
-                                 spike_cost=spike_cost, spike_budget=spike_budget, seed=seed, surrogate=surrogate,
-                                 encoding=encoding, single_spike=single_spike, loss=loss, schedule=schedule,
+                                 spike_cost=spike_cost, spike_budget=spike_budget, dropout=dropout, seed=seed,
+                                 surrogate=surrogate, encoding=encoding, single_spike=single_spike, loss=loss, schedule=schedule,
                                  train_leak=train_leak, train_v_init=train_v_init, detach_reset=detach_reset)
     x, y, validation = _data(owner, snn, x, y, validation, options.encoding)
     progress = checks.progress(progress, owner=owner)
@@ -356,6 +364,8 @@ class FitOptions:
         Adam's learning rate and decoupled weight decay.
     spike_cost, spike_budget : float
         The energy term's ``λ`` and ``B``.
+    dropout : float
+        The probability of withholding a hidden neuron's spikes for a sample.
     seed : int
         The seed of the shuffle and of the rate code's draws.
     surrogate : Surrogate
@@ -381,6 +391,7 @@ class FitOptions:
     weight_decay: float
     spike_cost: float
     spike_budget: float
+    dropout: float
     seed: int
     surrogate: Surrogate
     encoding: str
@@ -392,8 +403,9 @@ class FitOptions:
     detach_reset: bool
 
     @classmethod
-    def checked(cls, owner: str, *, steps, epochs, batch, lr, weight_decay, spike_cost, spike_budget, seed, surrogate,
-                encoding, single_spike, loss, schedule, train_leak, train_v_init, detach_reset) -> "FitOptions":
+    def checked(cls, owner: str, *, steps, epochs, batch, lr, weight_decay, spike_cost, spike_budget, dropout, seed,
+                surrogate, encoding, single_spike, loss, schedule, train_leak, train_v_init,
+                detach_reset) -> "FitOptions":
         """The settings, each refused with its name and value where it is not accepted."""
         encoding = choice("encoding", encoding, ENCODINGS, owner=owner)
         single_spike = flag("single_spike", single_spike, owner=owner)
@@ -411,6 +423,7 @@ class FitOptions:
                    lr=real("lr (the learning rate)", lr, owner=owner, minimum=0.0, exclusive_minimum=True),
                    weight_decay=real("weight_decay", weight_decay, owner=owner, minimum=0.0),
                    spike_cost=spike_cost, spike_budget=_budget(spike_budget, spike_cost, owner),
+                   dropout=real("dropout", dropout, owner=owner, minimum=0.0, maximum=1.0, exclusive_maximum=True),
                    seed=integer("seed", seed, owner=owner, minimum=0), surrogate=surrogate, encoding=encoding,
                    single_spike=single_spike, loss=choice("loss", loss, LOSSES, owner=owner),
                    schedule=choice("schedule", schedule, SCHEDULES, owner=owner),
@@ -498,8 +511,9 @@ def _epoch(net: SpikingNet, x, y, rng: np.random.Generator, rule: AdamRule, opti
         rule.lr = learning_rate(options.lr, options.schedule, epoch * per_epoch + number, options.epochs * per_epoch)
         rows = order[start:start + options.batch]
         values = x[rows] if options.encoding == "analog" else encode_batch(x[rows], options.steps, options.encoding, rng)
+        masks = dropout_masks(net, rows.size, options.dropout, rng) if options.dropout else None
         tape = forward(net, values, options.steps, options.surrogate, single_spike=options.single_spike,
-                       detach_reset=options.detach_reset)
+                       detach_reset=options.detach_reset, masks=masks)
         loss, grad = output_loss(tape.logits, y[rows], options.loss)
         excess, spike_grad = _over_budget(tape, costs, options, rows.size)
         if guide is not None:
@@ -510,6 +524,54 @@ def _epoch(net: SpikingNet, x, y, rng: np.random.Generator, rule: AdamRule, opti
         total += loss * rows.size
         right += int(np.count_nonzero(tape.logits[-1].argmax(axis=1) == y[rows]))  # (plain floats in Training)
     return net, total / len(x), right / len(x)
+
+
+def dropout_masks(snn: SpikingNet, samples: int, p: float, rng: np.random.Generator) -> list[np.ndarray]:
+    """Dropout masks for :func:`evsim.deep.bptt.forward`: per spiking layer, ``keep/(1 − p)``, ``keep ~ Bernoulli(1 − p)``.
+
+    One draw per sample and neuron, kept at every step of the sample (Rathi et
+    al., "Enabling deep spiking neural networks with hybrid conversion and
+    spike timing dependent backpropagation", ICLR 2020, do the same): a
+    neuron dropped from a sample is silent to the next layer for all of it,
+    one that is kept sends ``θ/(1 − p)`` per spike, so a layer's expected
+    input is the same as without dropout (Srivastava et al., JMLR 2014).
+
+    Parameters
+    ----------
+    snn : SpikingNet
+        The net; one mask per spiking layer, of shape ``(samples, *layer.output_shape)``.
+    samples : int
+        The batch size (``>= 1``).
+    p : float
+        The probability of dropping, in ``[0, 1)``.
+    rng : numpy.random.Generator
+        The draws' source.
+
+    Returns
+    -------
+    list of ndarray
+        The masks, in the net's float type, each entry 0 or ``1/(1 − p)``.
+
+    Raises
+    ------
+    ValidationError
+        ``snn`` not a SpikingNet, ``samples`` not an integer ``>= 1`` or ``p`` outside ``[0, 1)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evsim.deep import spiking_mlp
+    >>> from evsim.deep.direct import dropout_masks
+    >>> masks = dropout_masks(spiking_mlp([2, 4, 3, 2]), 2, 0.5, np.random.default_rng(0))
+    >>> [mask.tolist() for mask in masks]
+    [[[2.0, 0.0, 0.0, 0.0], [2.0, 2.0, 2.0, 2.0]], [[2.0, 2.0, 2.0], [0.0, 2.0, 0.0]]]
+    """
+    owner = "dropout_masks"
+    checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet", owner=owner)
+    samples = integer("samples", samples, owner=owner, minimum=1)
+    p = real("p", p, owner=owner, minimum=0.0, maximum=1.0, exclusive_maximum=True)
+    return [(rng.random((samples, *layer.output_shape)) >= p).astype(snn.dtype) / np.dtype(snn.dtype).type(1.0 - p)
+            for layer in snn.layers if layer.spiking]
 
 
 def _guided(guide, tape, x, y, grad: np.ndarray, spike_grad):

@@ -954,12 +954,19 @@ for bad in [0, -1, 2.5, True]:
 for arg, bad in [("lr", -0.1), ("lr", 0.0), ("lr", NAN), ("epochs", 0), ("batch", 0), ("weight_decay", -1.0),
                  ("seed", -1), ("encoding", "poisson"), ("loss", "mse"), ("schedule", "step"),
                  ("surrogate", "atan"), ("train_leak", "yes"), ("train_v_init", "yes"), ("single_spike", "yes"),
-                 ("validation", "abc"), ("progress", "yes")]:
+                 ("validation", "abc"), ("progress", "yes"), ("dropout", 1.0), ("dropout", -0.5), ("dropout", NAN)]:
     refuse(D, f"fit({arg}={bad!r})", lambda a=arg, b=bad: evsim.deep.fit(snn(), X, Y, 3, **{a: b}), arg, shown(bad))
 refuse(D, "fit(single_spike with rate)", lambda: evsim.deep.fit(snn(), X, Y, 3, encoding="rate", single_spike=True), "single_spike", "rate")
 refuse(D, "fit(y out of range)", lambda: evsim.deep.fit(snn(), X, np.full(8, 5), 3), "y")
 refuse(D, "fit(x nan)", lambda: evsim.deep.fit(snn(), np.full((8, 4), NAN), Y, 3), "x", "nan")
 accept(D, "fit(one epoch, hybrid, single spike, STDB)", lambda: check(evsim.deep.fit(snn(), X, Y, 3, epochs=1, encoding="hybrid", single_spike=True, surrogate=evsim.deep.surrogate.STDB(), loss="time+membrane").net.layers[0].theta == snn().layers[0].theta, "θ kept"))
+accept(D, "fit(dropout=0.5)", lambda: check(evsim.deep.fit(snn(), X, Y, 3, epochs=1, dropout=0.5).options.dropout == 0.5, "dropout kept"))
+refuse(D, "bptt.forward(masks of another length)", lambda: evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.ArcTan(), masks=[np.ones(3)] * 5), "masks")
+refuse(D, "bptt.forward(masks[0] wrong shape)", lambda: evsim.deep.bptt.forward(snn(), X, 3, evsim.deep.surrogate.ArcTan(), masks=[np.ones(7)] * len([l for l in snn().layers if l.spiking])), "masks[0]", "(7,)")
+refuse(D, "dropout_masks(p=1)", lambda: evsim.deep.direct.dropout_masks(snn(), 8, 1.0, np.random.default_rng(0)), "p", "1.0")
+refuse(D, "dropout_masks(samples=0)", lambda: evsim.deep.direct.dropout_masks(snn(), 0, 0.5, np.random.default_rng(0)), "samples", "0")
+refuse(D, "dropout_masks('abc')", lambda: evsim.deep.direct.dropout_masks("abc", 8, 0.5, np.random.default_rng(0)), "snn", "'abc'")
+accept(D, "dropout_masks(p=0) keeps everything", lambda: check(all((m == 1.0).all() for m in evsim.deep.direct.dropout_masks(snn(), 8, 0.0, np.random.default_rng(0))), "all ones"))
 refuse(D, "spiking_mlp([4, 2])", lambda: evsim.deep.spiking_mlp([4, 2]), "sizes", "[4, 2]")
 refuse(D, "spiking_mlp(beta=2)", lambda: evsim.deep.spiking_mlp([4, 3, 2], beta=2.0), "beta", "2.0")
 for bad in BAD_SEEDS:

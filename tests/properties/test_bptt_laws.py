@@ -128,23 +128,31 @@ def _distance_to_kinks(tape, surrogate) -> float:
                if record.m is not None for kink in surrogate.kinks)
 
 
+def _masks(snn, rng: np.random.Generator, samples: int) -> list[np.ndarray]:
+    """Dropout-like masks: per spiking layer and sample, each neuron's factor 0 (a third of them) or in [0.5, 2]."""
+    return [np.where(rng.random((samples, *layer.output_shape)) < 1 / 3, 0.0,
+                     rng.uniform(0.5, 2.0, (samples, *layer.output_shape)))
+            for layer in snn.layers if layer.spiking]
+
+
 @pytest.mark.parametrize("name", SURROGATES)
 @settings(max_examples=12)
 @given(data=st.data(), kind=st.sampled_from(["dense", "conv"]), reset=st.sampled_from(RESETS),
        leaky=st.booleans(), current=st.booleans(), single_spike=st.booleans(), detach=st.just(False),
-       steps=st.integers(1, 6), seed=st.integers(0, 2**32 - 1))
+       dropout=st.booleans(), steps=st.integers(1, 6), seed=st.integers(0, 2**32 - 1))
 def test_bptt_is_the_gradient_of_the_relaxed_forward_pass(name, data, kind, reset, leaky, current, single_spike,
-                                                          detach, steps, seed):
+                                                          detach, dropout, steps, seed):
     """Law: for every pseudo-derivative d with relaxed spike σ (σ' = d), dense and conv nets, subtract and
-    zero reset, IF (β = 1) and LIF (β < 1) layers, with and without a synaptic current and single-spike
-    masking, backward(forward(relaxed=True)) equals central finite differences (step 1e-6) of the relaxed
-    forward pass's cross-entropy, for every weight, bias, v_init, β (at 1 too) and β_syn: max |error| <= 1e-6 ×
-    the largest difference (float64; skipped: samples whose m − θ lie within 1e-4 of a kink of d, and a
-    saturated loss, every difference below 1e-9)."""
+    zero reset, IF (β = 1) and LIF (β < 1) layers, with and without a synaptic current, single-spike
+    masking and dropout masks on what each layer sends, backward(forward(relaxed=True)) equals central
+    finite differences (step 1e-6) of the relaxed forward pass's cross-entropy, for every weight, bias,
+    v_init, β (at 1 too) and β_syn: max |error| <= 1e-6 × the largest difference (float64; skipped: samples
+    whose m − θ lie within 1e-4 of a kink of d, and a saturated loss, every difference below 1e-9)."""
     surrogate = data.draw(SURROGATES[name])
-    snn, x = _tiny_net(kind, np.random.default_rng(seed), leaky, current and leaky, reset)
+    rng = np.random.default_rng(seed)
+    snn, x = _tiny_net(kind, rng, leaky, current and leaky, reset)
     labels = np.array([0, 1])
-    options = dict(single_spike=single_spike, detach_reset=detach)
+    options = dict(single_spike=single_spike, detach_reset=detach, masks=_masks(snn, rng, len(x)) if dropout else None)
     tape = bptt.forward(snn, x, steps, surrogate, relaxed=True, **options)
     assume(_distance_to_kinks(tape, surrogate) > MARGIN)
     gradients = bptt.backward(tape, cross_entropy(tape.logits[-1], labels)[1])
