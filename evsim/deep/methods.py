@@ -6,7 +6,8 @@ spiking neural networks based on back propagation with binary activations"
 over from step to step (``β = 0.9``), the spike a binary activation trained
 with the clipped straight-through estimator (``d = 1/w`` on ``|m − θ| <= w/2``),
 back-propagated through time; analog input (the same value every step);
-the loss on the output potential after the last step.
+the loss on the output potential after the last step; dropout ``p = 0.05``
+(:func:`~evsim.deep.direct.fit`).
 
 ``"discontinuous"`` — the same paper's *discontinuous integration*: the
 membrane restarts at every step (``β = 0``: ``m = b + W·x``), so each step
@@ -112,8 +113,8 @@ class Method:
 
 METHODS = {
     "continuous": Method("Yin et al.: LIF (β = 0.9) carried over steps, clipped straight-through, BPTT, analog "
-                         "input", steps=8, encoding="analog", surrogate=ClippedStraightThrough(1.0), loss="final", epochs=20,
-                         lr=1e-3, beta=0.9, hidden=512, options={"weight_decay": 2.0}),
+                         "input, dropout 0.05", steps=8, encoding="analog", surrogate=ClippedStraightThrough(1.0), loss="final", epochs=20,
+                         lr=1e-3, beta=0.9, hidden=512, options={"weight_decay": 2.0, "dropout": 0.05}),
     "discontinuous": Method("Yin et al.: the membrane restarts every step (β = 0), clipped straight-through, rate "
                             "input", steps=8, encoding="rate", surrogate=ClippedStraightThrough(1.0), loss="final",
                             epochs=20, lr=1e-3, beta=0.0, hidden=512),
