@@ -279,17 +279,23 @@ def test_the_printed_table_shows_about_ten_epochs_and_the_last():
 
 
 def test_a_float32_net_stays_float32_and_matches_the_runner():
-    """With either schedule, a float32 net's trained parameters stay float32, so the training pass still equals
-    run bit for bit (a float64 learning rate once promoted them)."""
+    """With either schedule, with and without dropout, a float32 net's trained parameters stay float32, so the
+    training pass still equals run bit for bit (a float64 learning rate once promoted them; float64 masks would)."""
     from evsim.deep import bptt
 
     x, y = _blobs()
     net = direct.spiking_mlp([6, 8, 3], seed=0, dtype=np.float32)
     for schedule in direct.SCHEDULES:
-        trained = direct.fit(net, x, y, 3, epochs=2, schedule=schedule, train_v_init=True).net
-        assert {w.dtype for w in _weights(trained)} == {np.dtype(np.float32)}
+        for dropout in (0.0, 0.3):
+            trained = direct.fit(net, x, y, 3, epochs=2, schedule=schedule, train_v_init=True, dropout=dropout).net
+            assert {w.dtype for w in _weights(trained)} == {np.dtype(np.float32)}
+            assert {layer.v_init.dtype for layer in trained.layers if layer.spiking} == {np.dtype(np.float32)}
         tape = bptt.forward(trained, x.astype(np.float32), 3, sg.FastSigmoid())
         assert np.array_equal(tape.logits, run(trained, x, 3).logits)
+        masked = bptt.forward(trained, x.astype(np.float32), 3, sg.FastSigmoid(),
+                              masks=direct.dropout_masks(trained, len(x), 0.3, 0))
+        gradients = bptt.backward(masked, np.ones_like(masked.logits[-1]))
+        assert {g.v_init.dtype for g in gradients if g.v_init is not None} == {np.dtype(np.float32)}
 
 
 def test_helpers_refuse_what_they_cannot_mean():
@@ -340,6 +346,10 @@ def test_dropout_is_seeded_withholds_whole_samples_and_leaves_the_net_without_it
         bptt.forward(net, x[:4], 3, sg.FastSigmoid(), masks=[np.ones(5)])
     with pytest.raises(ValidationError, match=r"dropout_masks: p must be a finite real number >= 0.0 and < 1.0"):
         direct.dropout_masks(net, 4, 1.5, np.random.default_rng(0))
+    for per_step in (np.ones((3, 4, 16)), np.ones((2, 4, 16)), np.ones((1, 1, 4, 16))):  # masks are per sample, not step
+        with pytest.raises(ValidationError, match=r"bptt.forward: masks\[0\] .*one value per sample and neuron"):
+            bptt.forward(net, x[:4], 3, sg.FastSigmoid(), masks=[per_step])
+    assert direct.dropout_masks(net, 2, 0.5, 7)[0].shape == (2, 16)  # a seed works as the rng too
 
 
 def test_stdb_needs_the_time_since_the_last_spike_and_training_curves_hold_plain_floats():

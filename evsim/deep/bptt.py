@@ -229,8 +229,10 @@ def forward(snn: SpikingNet, x: np.ndarray, steps: int, surrogate: Surrogate, *,
     ------
     ValidationError
         ``snn`` is not a SpikingNet, ``steps`` not an integer ``>= 1``, ``surrogate``
-        not a Surrogate, a flag not a bool, or ``x`` not finite real numbers of
-        either shape (per step: with ``steps`` steps).
+        not a Surrogate, a flag not a bool, ``x`` not finite real numbers of
+        either shape (per step: with ``steps`` steps), or ``masks`` not one array
+        of finite real numbers per spiking layer, each broadcasting to exactly
+        ``(batch, *shape)`` (one factor per sample and neuron, not per step).
     LimitError
         The tape (:func:`tape_bytes`) would exceed the memory limit (``evsim.limits``).
 
@@ -262,6 +264,7 @@ def forward(snn: SpikingNet, x: np.ndarray, steps: int, surrogate: Surrogate, *,
             layers.append(_LayerTape(inputs))
             break
         mask = masks.pop(0)
+        mask = None if mask is None else mask.astype(inputs.dtype, copy=False)  # a float32 net stays float32
         tape = _spiking_layer(layer, inputs, surrogate, single_spike, relaxed, mask)
         layers.append(tape)
         inputs = tape.s * np.asarray(layer.theta, tape.s.dtype) if relaxed else \
@@ -447,7 +450,7 @@ def _logit_gradient(tape: Tape, grad, owner: str) -> np.ndarray:
 
 
 def _per_spiking_layer(snn: SpikingNet, name: str, arrays, batch: int, owner: str) -> list:
-    """One checked array (or None) per spiking layer, broadcastable to its ``(batch, *shape)`` spikes."""
+    """One checked array (or None) per spiking layer, broadcasting to exactly its ``(batch, *shape)`` spikes."""
     layers = [layer for layer in snn.layers if layer.spiking]
     if arrays is None:
         return [None] * len(layers)
@@ -457,11 +460,15 @@ def _per_spiking_layer(snn: SpikingNet, name: str, arrays, batch: int, owner: st
     out = []
     for k, (layer, value) in enumerate(zip(layers, arrays)):
         array = checks.real_array(f"{name}[{k}]", value, owner=owner)
+        target = (batch, *layer.output_shape)
         try:
-            np.broadcast_shapes(array.shape, (batch, *layer.output_shape))
+            fits = np.broadcast_shapes(array.shape, target) == target
         except ValueError:
+            fits = False
+        if not fits:
             raise refuse(owner, f"{name}[{k}] (shape {array.shape})", "an array broadcastable to the layer's "
-                         f"spikes {(batch, *layer.output_shape)}", checks.Said("that")) from None
+                         f"spikes {target} (one value per sample and neuron, the same at every step)",
+                         checks.Said("that"))
         out.append(array)
     return out  # in layer order
 

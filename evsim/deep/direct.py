@@ -274,8 +274,11 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
         (one draw per sample and neuron, kept over all its steps, as Rathi et
         al. do in spiking nets), and those that pass count ``1/(1 − p)``
         (:func:`dropout_masks`); the runner, the validation and the trained
-        net have no dropout. Default 0: none (and no draws: the same weights
-        as without the option).
+        net have no dropout, but the loss and training accuracy the
+        :class:`Training` records per epoch are the masked batches'. The masks
+        come from the seed's generator, which also orders the batches, so
+        ``p > 0`` also changes the order from the second epoch on. Default 0:
+        none (and no draws: the same weights as without the option).
     detach_reset : bool
         Treat the reset's dependence on the spike as a constant (see
         :mod:`evsim.deep.bptt`).
@@ -527,7 +530,9 @@ def _epoch(net: SpikingNet, x, y, rng: np.random.Generator, rule: AdamRule, opti
 
 
 def dropout_masks(snn: SpikingNet, samples: int, p: float, rng: np.random.Generator) -> list[np.ndarray]:
-    """Dropout masks for :func:`evsim.deep.bptt.forward`: per spiking layer, ``keep/(1 − p)``, ``keep ~ Bernoulli(1 − p)``.
+    """Dropout masks for :func:`evsim.deep.bptt.forward`: ``keep/(1 − p)`` per sample and neuron.
+
+    ``keep ~ Bernoulli(1 − p)``, one mask per spiking layer.
 
     One draw per sample and neuron, kept at every step of the sample (Rathi et
     al., "Enabling deep spiking neural networks with hybrid conversion and
@@ -544,8 +549,8 @@ def dropout_masks(snn: SpikingNet, samples: int, p: float, rng: np.random.Genera
         The batch size (``>= 1``).
     p : float
         The probability of dropping, in ``[0, 1)``.
-    rng : numpy.random.Generator
-        The draws' source.
+    rng : numpy.random.Generator or int
+        The draws' source (a Generator advances; an integer seeds a new one).
 
     Returns
     -------
@@ -555,7 +560,8 @@ def dropout_masks(snn: SpikingNet, samples: int, p: float, rng: np.random.Genera
     Raises
     ------
     ValidationError
-        ``snn`` not a SpikingNet, ``samples`` not an integer ``>= 1`` or ``p`` outside ``[0, 1)``.
+        ``snn`` not a SpikingNet, ``samples`` not an integer ``>= 1``, ``p`` outside ``[0, 1)``
+        or ``rng`` neither a Generator nor a seed.
 
     Examples
     --------
@@ -570,6 +576,7 @@ def dropout_masks(snn: SpikingNet, samples: int, p: float, rng: np.random.Genera
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet", owner=owner)
     samples = integer("samples", samples, owner=owner, minimum=1)
     p = real("p", p, owner=owner, minimum=0.0, maximum=1.0, exclusive_maximum=True)
+    rng = generator(rng, owner=owner)
     return [(rng.random((samples, *layer.output_shape)) >= p).astype(snn.dtype) / np.dtype(snn.dtype).type(1.0 - p)
             for layer in snn.layers if layer.spiking]
 

@@ -2,8 +2,9 @@
 
 Per seed: the teacher is a 64-256-256-10 ReLU ANN (60 epochs, Adam, lr 2e-3);
 the student a 64-256-256-10 LIF net at ``T = 4`` trained through time as Yin et
-al.'s continuous method trains it (``β = 0.9``, clipped straight-through, analog
-input, weight decay 2, 20 epochs, Adam lr 1e-3), from the same initial
+al.'s continuous method trained it when the study was made (``β = 0.9``, clipped
+straight-through, analog input, weight decay 2, 20 epochs, Adam lr 1e-3; not
+the dropout the recipe has since gained), from the same initial
 weights and in the same order in every row; only the guide differs
 (:class:`~evsim.deep.distill.Distillation`, ``τ = 1``: of 1, 2 and 4, the
 least harmful on held-out parts of the training split, docs/distillation.md):

@@ -27,7 +27,9 @@ an energy term that holds the hidden spikes' energy at the converted net's
 (measured on the training data before fine-tuning) and dropout (``p = 0.2``,
 one mask per sample kept over its steps, as Rathi et al.'s STDB training does).
 
-Every reported accuracy is on the test split; nothing is chosen on it.
+Every reported accuracy is on the test split; every setting was chosen on
+held-out parts of the training split (docs/training.md also says which
+test-split results prompted a search).
 """
 
 from __future__ import annotations
