@@ -35,12 +35,12 @@ def _on_grid(net):
        encoding=st.sampled_from(["analog", "rate", "ttfs", "hybrid"]), single_spike=st.booleans(),
        steps=st.integers(2, 5), loss=st.sampled_from(direct.LOSSES),
        surrogate=st.sampled_from([sg.FastSigmoid(4.0), sg.ClippedStraightThrough(1.0), sg.STDB()]),
-       train_leak=st.booleans())
+       train_leak=st.booleans(), dropout=st.sampled_from([0.0, 0.3]))
 def test_a_trained_net_fires_the_same_spikes_in_the_runner_and_the_event_engine(seed, beta, reset, encoding,
                                                                                  single_spike, steps, loss,
-                                                                                 surrogate, train_leak):
+                                                                                 surrogate, train_leak, dropout):
     """Law: a net trained by fit (any decay β ∈ {0, ½, ¾, 1}, trained or not, either reset, every encoding,
-    single-spike or not, either loss and pseudo-derivative), expanded by to_network, fires in the event engine
+    single-spike or not, either loss and pseudo-derivative, with or without dropout), expanded by to_network, fires in the event engine
     exactly the spikes deep.run fires — every neuron of every layer at every step — and its output potentials
     are the runner's cumulative logits. The trained parameters are rounded to multiples of 2⁻⁸ (and a trained
     β to the nearest of 0, ½, ¾, 1) so that no sum depends on its order (the engine adds arrivals one by one, the runner
@@ -51,7 +51,8 @@ def test_a_trained_net_fires_the_same_spikes_in_the_runner_and_the_event_engine(
     y = rng.integers(0, 2, 12)
     net = direct.spiking_mlp([4, 5, 3, 2], theta=0.5, beta=beta, reset=reset, seed=seed % 1000)
     trained = direct.fit(net, x, y, steps, epochs=2, batch=4, lr=0.05, seed=seed, surrogate=surrogate,
-                         encoding=encoding, single_spike=single_spike, loss=loss, train_leak=train_leak).net
+                         encoding=encoding, single_spike=single_spike, loss=loss, train_leak=train_leak,
+                         dropout=dropout).net
     trained = _on_grid(trained)
     trained = replace(trained, layers=tuple(replace(layer, beta=min(DECAYS, key=lambda b: abs(b - layer.beta)))
                                             if layer.spiking else layer for layer in trained.layers))
