@@ -1,10 +1,10 @@
 """DNN→SNN distillation on the digits: the same student with and without each path (``evsim distill``).
 
 Per seed: the teacher is a 64-256-256-10 ReLU ANN (60 epochs, Adam, lr 2e-3);
-the student a 64-256-256-10 LIF net at ``T = 4`` trained through time as Yin et
-al.'s continuous method trained it when the study was made (``β = 0.9``, clipped
-straight-through, analog input, weight decay 2, 20 epochs, Adam lr 1e-3; not
-the dropout the recipe has since gained), from the same initial
+the student a 64-256-256-10 LIF net at ``T = 4`` trained through time by Yin et
+al.'s continuous method as :data:`~evsim.deep.methods.METHODS` has it (``β = 0.9``,
+clipped straight-through, analog input, weight decay 2, dropout 0.05, 20 epochs,
+Adam lr 1e-3), from the same initial
 weights and in the same order in every row; only the guide differs
 (:class:`~evsim.deep.distill.Distillation`, ``τ = 1``: of 1, 2 and 4, the
 least harmful on held-out parts of the training split, docs/distillation.md):
@@ -28,8 +28,8 @@ from evsim.deep import checks
 from evsim.deep.direct import fit, spiking_mlp
 from evsim.deep.distill import Distillation
 from evsim.deep.experiment import digits_relu_mlp
+from evsim.deep.methods import METHODS
 from evsim.deep.runner import run
-from evsim.deep.surrogate import ClippedStraightThrough
 from evsim.deep.train import accuracy
 
 __all__ = ["DistillRow", "compare", "format_rows", "PATHS", "STEPS", "TEMPERATURE"]
@@ -104,12 +104,13 @@ def _one_seed(seed: int) -> dict:
     data = load_digits()
     x_train, x_test = (images.reshape(len(images), -1) for images in (data.x_train, data.x_test))
     teacher = digits_relu_mlp(data, seed=seed)
+    recipe = METHODS["continuous"]  # the student is trained as `evsim train` trains it, at STEPS and 256 wide
     out = {"teacher": accuracy(teacher, x_test, data.y_test)}
     for name, weights in PATHS.items():
         guide = None if weights is None else Distillation(teacher, temperature=TEMPERATURE, seed=seed, **weights)
-        student = fit(spiking_mlp([64, 256, 256, 10], beta=0.9, seed=seed), x_train, data.y_train, STEPS,
-                      epochs=20, lr=1e-3, seed=seed, surrogate=ClippedStraightThrough(1.0), weight_decay=2.0,
-                      guide=guide).net
+        student = fit(spiking_mlp([64, 256, 256, 10], beta=recipe.beta, seed=seed), x_train, data.y_train, STEPS,
+                      epochs=recipe.epochs, lr=recipe.lr, seed=seed, surrogate=recipe.surrogate,
+                      encoding=recipe.encoding, loss=recipe.loss, guide=guide, **recipe.options).net
         out[name] = float(run(student, x_test, STEPS, labels=data.y_test).accuracy[-1])
     return out
 
