@@ -270,7 +270,7 @@ def forward(snn: SpikingNet, x: np.ndarray, steps: int, surrogate: Surrogate, *,
         inputs = tape.s * np.asarray(layer.theta, tape.s.dtype) if relaxed else \
             np.multiply(tape.s.astype(bool), layer.theta, dtype=tape.m.dtype)
         if mask is not None:
-            inputs = inputs * mask.astype(inputs.dtype, copy=False)
+            inputs = inputs * mask
     return Tape(snn, surrogate, relaxed, detach_reset, logits, tuple(layers))
 
 

@@ -324,8 +324,9 @@ def fit(snn: SpikingNet, x: np.ndarray, y: np.ndarray, steps: int, *, epochs: in
     checks.instance("snn", snn, SpikingNet, accepted="a SpikingNet (from deep.convert or spiking_mlp)", owner=owner)
     options = FitOptions.checked(owner, steps=steps, epochs=epochs, batch=batch, lr=lr, weight_decay=weight_decay,
                                  spike_cost=spike_cost, spike_budget=spike_budget, dropout=dropout, seed=seed,
-                                 surrogate=surrogate, encoding=encoding, single_spike=single_spike, loss=loss, schedule=schedule,
-                                 train_leak=train_leak, train_v_init=train_v_init, detach_reset=detach_reset)
+                                 surrogate=surrogate, encoding=encoding, single_spike=single_spike, loss=loss,
+                                 schedule=schedule, train_leak=train_leak, train_v_init=train_v_init,
+                                 detach_reset=detach_reset)
     x, y, validation = _data(owner, snn, x, y, validation, options.encoding)
     progress = checks.progress(progress, owner=owner)
     if guide is not None:

@@ -115,8 +115,8 @@ class Method:
 
 METHODS = {
     "continuous": Method("Yin et al.: LIF (β = 0.9) carried over steps, clipped straight-through, BPTT, analog "
-                         "input, dropout 0.05", steps=8, encoding="analog", surrogate=ClippedStraightThrough(1.0), loss="final", epochs=20,
-                         lr=1e-3, beta=0.9, hidden=512, options={"weight_decay": 2.0, "dropout": 0.05}),
+                         "input, dropout 0.05", steps=8, encoding="analog", surrogate=ClippedStraightThrough(1.0),
+                         loss="final", epochs=20, lr=1e-3, beta=0.9, hidden=512, options={"weight_decay": 2.0, "dropout": 0.05}),
     "discontinuous": Method("Yin et al.: the membrane restarts every step (β = 0), clipped straight-through, rate "
                             "input", steps=8, encoding="rate", surrogate=ClippedStraightThrough(1.0), loss="final",
                             epochs=20, lr=1e-3, beta=0.0, hidden=512),
