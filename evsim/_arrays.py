@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["concat_ranges", "some", "stable_order"]
+__all__ = ["concat_ranges", "some", "stable_order", "stable_float_order"]
 
 
 def concat_ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
@@ -42,6 +42,32 @@ def stable_order(values: np.ndarray) -> np.ndarray:
         order = order[np.argsort(digit, kind="stable")]
         shift += 16
     return order
+
+
+def stable_float_order(key: np.ndarray, per_bucket: int = 32) -> np.ndarray:
+    """``np.argsort(key, kind="stable")`` for finite floats far from sorted, in about half the time.
+
+    First a 16-bit radix pass (linear) puts the entries in order of a coarse
+    bucket, ``b = ⌊(key − min)·B/(max − min)⌋`` with ``B ≤ 65 536`` buckets
+    of about ``per_bucket`` entries; ``b`` is weakly monotone in ``key``
+    (each rounding step is), so equal keys share a bucket and keep their
+    input order. Then NumPy's stable sort by ``key`` sees runs that are
+    already in bucket order and only has to order each small bucket: the
+    same permutation as one stable sort of ``key``, at a fraction of its
+    cost on thousands of sorted trains laid end to end.
+    """
+    key = np.asarray(key)
+    buckets = min(65536, key.size // per_bucket)
+    if buckets < 2:
+        return np.argsort(key, kind="stable")
+    low, high = key.min(), key.max()
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        scale = buckets / (high - low)
+    if not (np.isfinite(scale) and scale > 0):  # one value, infinities, or a spread too small to divide by
+        return np.argsort(key, kind="stable")
+    bucket = np.minimum((key - low) * scale, buckets - 1).astype(np.uint16)
+    by_bucket = np.argsort(bucket, kind="stable")
+    return by_bucket[np.argsort(key[by_bucket], kind="stable")]
 
 
 def shared_values(source, names, members: np.ndarray) -> dict:

@@ -45,7 +45,7 @@ from typing import Callable
 
 import numpy as np
 
-from evsim._arrays import stable_order
+from evsim._arrays import stable_float_order, stable_order
 from evsim import validation as check
 from evsim.errors import ValidationError
 
@@ -371,8 +371,10 @@ def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray |
         ``None``: none.
     shuffled : bool, default False
         The events are far from sorted (many short runs, such as thousands
-        of input trains end to end), so NumPy's vectorised quicksort is used,
-        and ties are put back in their input order with the rest.
+        of input trains end to end), so they are first put in order of a
+        coarse bucket of the key by a radix pass, and only then sorted
+        stably (:func:`~evsim._arrays.stable_float_order`): the same order,
+        about twice as fast on such input.
 
     Returns
     -------
@@ -391,7 +393,7 @@ def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray |
     [2, 1, 3, 0]
     """
     key = grid.sort_key(k, f)
-    order = np.argsort(key) if shuffled else np.argsort(key, kind="stable")
+    order = stable_float_order(key) if shuffled else np.argsort(key, kind="stable")
     if major is not None:
         order = order[stable_order(major[order])]
     key = key[order]
@@ -400,8 +402,6 @@ def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray |
         tie &= major[order][1:] == major[order][:-1]
     if not np.count_nonzero(tie):
         return order
-    if shuffled:
-        return _ties_in_order(order, tie, k, f, minor, stable=True)
     equal_times = np.array_equal(k[order][1:][tie], k[order][:-1][tie]) and np.array_equal(
         f[order][1:][tie], f[order][:-1][tie])
     if equal_times and (minor is None or (minor[order][1:][tie] > minor[order][:-1][tie]).all()):
@@ -409,17 +409,17 @@ def time_order(grid: TimeGrid, k: np.ndarray, f: np.ndarray, minor: np.ndarray |
     return _ties_in_order(order, tie, k, f, minor)
 
 
-def _ties_in_order(order, tie, k, f, minor, stable: bool = False) -> np.ndarray:
+def _ties_in_order(order, tie, k, f, minor) -> np.ndarray:
     """``order`` with each run of tied keys (``tie[i]``: entries ``i``, ``i + 1`` tie) in exact order.
 
-    Within a run: by ``(k, f, minor)``, then as the run stands — or, if
-    ``stable``, by position in the input (for an unstable first sort).
+    Within a run: by ``(k, f, minor)``, then as the run stands (``order`` is
+    stable, so that is input order).
     """
     tied = np.flatnonzero(np.concatenate(([False], tie)) | np.concatenate((tie, [False])))
     group = np.cumsum(~np.concatenate(([False], tie)))[tied]  # one number per run of tied keys
     sub = order[tied]
     keys = [f[sub], k[sub], group] if minor is None else [minor[sub], f[sub], k[sub], group]
-    order[tied] = sub[np.lexsort(([sub] if stable else []) + keys)]
+    order[tied] = sub[np.lexsort(keys)]
     return order
 
 
