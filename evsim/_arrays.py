@@ -47,14 +47,15 @@ def stable_order(values: np.ndarray) -> np.ndarray:
 def stable_float_order(key: np.ndarray, per_bucket: int = 32) -> np.ndarray:
     """``np.argsort(key, kind="stable")`` for finite floats far from sorted, in about half the time.
 
-    First a 16-bit radix pass (linear) puts the entries in order of a coarse
-    bucket, ``b = ⌊(key − min)·B/(max − min)⌋`` with ``B ≤ 65 536`` buckets
-    of about ``per_bucket`` entries; ``b`` is weakly monotone in ``key``
-    (each rounding step is), so equal keys share a bucket and keep their
-    input order. Then NumPy's stable sort by ``key`` sees runs that are
-    already in bucket order and only has to order each small bucket: the
-    same permutation as one stable sort of ``key``, at a fraction of its
-    cost on thousands of sorted trains laid end to end.
+    First a stable 16-bit radix pass (linear) puts the entries in order of a
+    coarse bucket, ``b = ⌊(key − min)·B/(max − min)⌋`` with ``B ≤ 65 536``
+    buckets of about ``per_bucket`` entries; then a stable sort by ``key``.
+    The result is the stable sort's whatever the buckets: ``b`` is a function
+    of the key, so equal keys share a bucket and keep their input order
+    through both passes. That ``b`` is also weakly monotone in the key (each
+    rounding step is) is what makes it fast: the second sort is handed runs
+    already in bucket order and only has to order each small bucket — a
+    fraction of one sort's cost on thousands of sorted trains end to end.
     """
     key = np.asarray(key)
     buckets = min(65536, key.size // per_bucket)

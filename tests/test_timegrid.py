@@ -156,7 +156,8 @@ def test_a_positive_wait_always_moves_time_forward():
     assert (k[0], f[0]) == (5.0, np.nextafter(3e-7, 1.0))
 
 
-@given(st.lists(st.tuples(st.integers(0, 5), st.sampled_from([0.0, 1e-7, 2.5e-7, 5e-7])), max_size=300),
+@given(st.lists(st.tuples(st.integers(0, 5), st.sampled_from([0.0, 1e-7, 2.5e-7, 5e-7])),
+                min_size=64, max_size=300),
        st.booleans())
 def test_time_order_of_shuffled_events_equals_the_stable_sort(times, with_minor):
     """Law: sorting with ``shuffled=True`` (a radix pass by a coarse bucket, then the stable sort)
