@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["concat_ranges", "some", "stable_order", "stable_float_order"]
+__all__ = ["concat_ranges", "joined", "some", "stable_order", "stable_float_order"]
 
 
 def concat_ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
@@ -16,6 +16,29 @@ def concat_ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
         return np.zeros(0, np.int64)
     offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
     return np.arange(total, dtype=np.int64) + offsets
+
+
+def joined(parts: list[np.ndarray]) -> np.ndarray:
+    """``np.concatenate(parts)``, but a view where the parts are consecutive slices of one array (or one part).
+
+    The simulator hands the recorder each window's input spikes as a slice of
+    the input queue's time-sorted arrays; joined back they are one slice of
+    those arrays, so an echo of millions of input spikes costs no copy (the
+    queue never writes into its arrays; it replaces them).
+    """
+    if len(parts) == 1:
+        return parts[0]
+    if parts:
+        root = parts[0].base
+        if (isinstance(root, np.ndarray) and root.ndim == 1 and root.flags.c_contiguous
+                and all(p.base is root and p.dtype == root.dtype and p.ndim == 1 for p in parts)):
+            size = root.itemsize
+            starts = [(p.__array_interface__["data"][0] - root.__array_interface__["data"][0]) for p in parts]
+            if all(p.strides == (size,) for p in parts) and all(
+                    starts[i] + parts[i].size * size == starts[i + 1] for i in range(len(parts) - 1)):
+                first = starts[0] // size
+                return root[first:first + sum(p.size for p in parts)]
+    return np.concatenate(parts)
 
 
 def some(mask: np.ndarray) -> bool:

@@ -105,16 +105,16 @@ def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, 
     owner = np.repeat(np.arange(len(names), dtype=np.int32), sizes)  # which train each time belongs to
     times = np.concatenate(times)
     values = np.concatenate([np.ones(n) if v is None else v for v, n in zip(values, sizes)]) if any(
-        v is not None for v in values) else np.ones(times.size)
+        v is not None for v in values) else None  # (None: spikes only, every value 1)
     if ((times[1:] < times[:-1]) & (owner[1:] == owner[:-1])).any():  # some train is not sorted
         order = np.lexsort((times, owner))
-        times, values = times[order], values[order]
+        times, values = times[order], None if values is None else values[order]
     _check_times(names, owner, times, now)
     k, f = grid.locate(times, lambda i: f"input {names[owner[i]]!r} has time")  # all trains at once
     _check_distinct_instants(names, owner, times, k, f)
     neurons = np.array([index[name] for name in names], np.int64)[owner]
     order = time_order(grid, k, f, shuffled=len(names) > 1)  # trains end to end: many sorted runs
-    return Spikes(neurons[order], k[order], f[order], values[order])
+    return Spikes(neurons[order], k[order], f[order], np.ones(order.size) if values is None else values[order])
 
 
 def _check_times(names, owner: np.ndarray, times: np.ndarray, now: float) -> None:
@@ -252,5 +252,5 @@ def _as_arrays(name: str, parts):
             raise ValidationError(
                 f"input {name!r} must be real numbers (not bools, strings or objects), got {part!r}"
             )
-        arrays.append(array.astype(float))
+        arrays.append(array.astype(float, copy=False))  # (read only: the trains are concatenated, not kept)
     return arrays

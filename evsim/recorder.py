@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from types import MappingProxyType
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from evsim.events import Arrivals, Spikes
 from evsim.neurons import drift_steps, flow
 from evsim.record import PHASE_NAMES, EventTrace, PotentialTrace, SpikeRecord, TraceEvent
 from evsim.scheduler import DELIVER, UPDATE
-from evsim._arrays import concat_ranges
+from evsim._arrays import concat_ranges, joined
 from evsim.timegrid import earlier, time_order
 
 __all__ = ["Recorder"]
@@ -47,7 +47,7 @@ class Recorder:
         if recorded is not None:
             self._keep = np.zeros(plan.size, bool)
             self._keep[[plan.net.index(name) for name in recorded]] = True
-        self._ordered = Spikes.none()  # the spikes recorded so far, in (time, rank, neuron) order …
+        self._ordered = _NO_ROWS  # the spikes recorded so far, in (time, rank, neuron) order …
         self._new: dict[str, list[Spikes]] = {"input": [], "spike": []}  # … and the ones since (all later in time)
         self._sorted: SpikeRecord | None = None
         self.probed = np.zeros(plan.size, bool)
@@ -144,13 +144,13 @@ class Recorder:
     def drain(self) -> SpikeRecord:
         """The record so far; its spikes are then forgotten (potentials and trace are kept)."""
         record = self.record()
-        self._ordered, self._sorted = Spikes.none(), None
+        self._ordered, self._sorted = _NO_ROWS, None
         return record
 
     def _build_record(self) -> SpikeRecord:
         grid, names = self.p.grid, self.p.net.names
         self._order_new_spikes()
-        neuron, k, f, value = self._ordered
+        neuron, time, value = self._ordered
         trace = None
         if self.tracing:
             source, delay = self.p.net.table.source, self.p.net.delay_steps
@@ -159,7 +159,7 @@ class Recorder:
                            *((names[source[row]], row, float(grid.ms(k - delay[row], f))) if row >= 0 else ()))
                 for k, f, r, phase, _, n, _, row, kind, v in self._trace_rows
             ))
-        return SpikeRecord(names, neuron, grid.ms(k, f), value, MappingProxyType(self._potentials()), trace,
+        return SpikeRecord(names, neuron, time, value, MappingProxyType(self._potentials()), trace,
                            self._recorded, tuple(name for name in names if name in self.p.net.inputs))
 
     def _order_new_spikes(self) -> None:
@@ -172,10 +172,13 @@ class Recorder:
         two runs are then merged by position, not sorted again.
         """
         if self._new["input"] or self._new["spike"]:
-            inputs = self._in_order(Spikes.concat(self._new["input"]))
+            inputs = self._in_order(Spikes(*map(joined, zip(*self._new["input"]))) if self._new["input"]
+                                    else Spikes.none())  # (slices of the input queue: no copy)
             made = self._in_order(Spikes.concat(self._new["spike"]))
             self._new = {"input": [], "spike": []}
-            self._ordered = Spikes.concat([self._ordered, self._merged(inputs, made)])
+            merged = self._merged(inputs, made)
+            self._ordered = merged if not self._ordered[0].size else RecordRows(
+                *(np.concatenate(pair) for pair in zip(self._ordered, merged)))
 
     def _in_order(self, spikes: Spikes) -> Spikes:
         """``spikes`` by ``(time, rank, neuron)``; a run already in that order is returned as it is."""
@@ -194,16 +197,18 @@ class Recorder:
         return earlier(a.k[i], a.f[i], b.k[j], b.f[j]) | (
             (a.k[i] == b.k[j]) & (a.f[i] == b.f[j]) & (self._minor(a.neuron[i]) < self._minor(b.neuron[j])))
 
-    def _merged(self, a: Spikes, b: Spikes) -> Spikes:
+    def _merged(self, a: Spikes, b: Spikes) -> "RecordRows":
         """Two runs in ``(time, rank, neuron)`` order, merged: ``b``'s rows inserted where they belong in ``a``.
 
         Strictly smaller sort keys are strictly earlier times, so a binary
         search by key places every row of ``b`` except among rows of ``a``
-        with an equal key; there the exact order decides.
+        with an equal key; there the exact order decides. Times are turned
+        into ms before the merge, so three arrays are merged, not four.
         """
-        if not (a.size and b.size):
-            return a if a.size else b
         grid = self.p.grid
+        if not (a.size and b.size):
+            rows = a if a.size else b
+            return RecordRows(rows.neuron, grid.ms(rows.k, rows.f), rows.value)
         key_a, key_b = grid.sort_key(a.k, a.f), grid.sort_key(b.k, b.f)
         at, stop = np.searchsorted(key_a, key_b, "left"), np.searchsorted(key_a, key_b, "right")
         tied = np.flatnonzero(stop > at)
@@ -216,12 +221,12 @@ class Recorder:
         from_a = np.ones(a.size + b.size, bool)
         from_a[into_b] = False
         merged = []
-        for x, y in zip(a, b):
+        for x, y in ((a.neuron, b.neuron), (grid.ms(a.k, a.f), grid.ms(b.k, b.f)), (a.value, b.value)):
             out = np.empty(a.size + b.size, np.result_type(x, y))
             out[into_b] = y
             out[from_a] = x
             merged.append(out)
-        return Spikes(*merged)
+        return RecordRows(*merged)
 
     def _potentials(self) -> dict[str, PotentialTrace]:
         grid = self.p.grid
@@ -238,6 +243,17 @@ class Recorder:
                 grid.ms(anchor_k[mine], anchor_f[mine]), _sampler_of(self._potential_of[i], int(i), grid),
             )
         return out
+
+
+class RecordRows(NamedTuple):
+    """Recorded spikes in record order: neuron, time (ms), value."""
+
+    neuron: np.ndarray
+    time: np.ndarray
+    value: np.ndarray
+
+
+_NO_ROWS = RecordRows(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 
 
 def _drawn_threshold(population, i: int) -> float:

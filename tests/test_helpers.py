@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evsim import IF, Input, Network, Synapse, SynapseTable, simulate
-from evsim._arrays import concat_ranges, stable_float_order
+from evsim._arrays import concat_ranges, joined, stable_float_order
 from evsim.neurons import relax
 from evsim.events import Arrivals
 from evsim.timegrid import TimeGrid
@@ -39,6 +39,19 @@ def test_stable_float_order_on_sorted_trains_end_to_end():
     key = np.concatenate([np.sort(rng.integers(0, 5000, n)).astype(float) for n in rng.poisson(30, 200)])
     assert key.size // 32 >= 2  # the bucketed path, not the fallback
     assert np.array_equal(stable_float_order(key), np.argsort(key, kind="stable"))
+
+
+def test_joined_is_a_view_only_where_the_parts_are_consecutive_slices():
+    queue = np.arange(10.0)
+    whole = joined([queue[0:3], queue[3:7], queue[7:10]])
+    assert whole.tolist() == queue.tolist() and np.shares_memory(whole, queue)
+    tail = queue[2:]  # slices of a view: still one run of the same buffer
+    assert np.shares_memory(joined([tail[0:2], tail[2:5]]), queue)
+    for parts in ([queue[0:3], queue[4:7]], [queue[3:5], queue[0:3]], [queue[::2][:2], queue[::2][2:]],
+                  [queue[0:2], np.arange(2.0, 4.0)]):  # a gap, out of order, strided, another array
+        out = joined(parts)
+        assert out.tolist() == np.concatenate(parts).tolist() and not np.shares_memory(out, queue)
+    assert joined([queue]) is queue
 
 
 def test_relax_is_exponential_approach():
