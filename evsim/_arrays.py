@@ -89,7 +89,9 @@ def stable_float_order(key: np.ndarray, per_bucket: int = 32) -> np.ndarray:
         scale = buckets / (high - low)
     if not (np.isfinite(scale) and scale > 0):  # one value, infinities, or a spread too small to divide by
         return np.argsort(key, kind="stable")
-    bucket = np.minimum((key - low) * scale, buckets - 1).astype(np.uint16)
+    bucket = key - low  # (one temporary, scaled and capped in place)
+    bucket *= scale
+    bucket = np.minimum(bucket, buckets - 1, out=bucket).astype(np.uint16)
     by_bucket = np.argsort(bucket, kind="stable")
     return by_bucket[np.argsort(key[by_bucket], kind="stable")]
 

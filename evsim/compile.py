@@ -34,6 +34,7 @@ class Plan:
     groups: tuple  # ((population class, member indices), ...) in registry order of first appearance
     # CSR fan-out
     out_ptr: np.ndarray
+    out_count: np.ndarray  # synapses out of each neuron: out_ptr[i + 1] - out_ptr[i]
     out_target: np.ndarray
     out_weight: np.ndarray
     out_delay: np.ndarray  # whole grid steps
@@ -55,10 +56,9 @@ class Plan:
         """
         if not spikes.size:
             return Arrivals.none()
-        lo, hi = self.out_ptr[spikes.neuron], self.out_ptr[spikes.neuron + 1]
-        counts = hi - lo
+        lo, counts = self.out_ptr[spikes.neuron], self.out_count[spikes.neuron]
         one_each = not np.count_nonzero(counts != 1)  # (an input wired to one neuron: nothing to repeat)
-        rows = lo if one_each else concat_ranges(lo, hi)
+        rows = lo if one_each else concat_ranges(lo, lo + counts)
 
         def spread(per_spike):
             """A spike's value on each of its synapses."""
@@ -77,13 +77,15 @@ def compile_network(net: Network) -> Plan:
     table = net.table
     delay = net.delay_steps
     order = np.lexsort((np.arange(len(table)), delay, table.source))
+    out_ptr = np.searchsorted(table.source[order], np.arange(len(populations) + 1))
     return Plan(
         net=net,
         grid=grid,
         rank=net.ranks,
         is_input=is_input,
         groups=_groups(populations),
-        out_ptr=np.searchsorted(table.source[order], np.arange(len(populations) + 1)),
+        out_ptr=out_ptr,
+        out_count=np.diff(out_ptr),
         out_target=table.target[order],
         out_weight=table.weight[order],
         out_delay=delay[order],

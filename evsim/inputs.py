@@ -112,9 +112,9 @@ def normalise_inputs(inputs: InputsLike, index: Mapping[str, int], input_names, 
     _check_times(names, owner, times, now)
     k, f = grid.locate(times, lambda i: f"input {names[owner[i]]!r} has time")  # all trains at once
     _check_distinct_instants(names, owner, times, k, f)
-    neurons = np.array([index[name] for name in names], np.int64)[owner]
     order = time_order(grid, k, f, shuffled=len(names) > 1)  # trains end to end: many sorted runs
-    return Spikes(neurons[order], k[order], f[order], np.ones(order.size) if values is None else values[order])
+    neurons = np.array([index[name] for name in names], np.int64)[owner[order]]
+    return Spikes(neurons, k[order], f[order], np.ones(order.size) if values is None else values[order])
 
 
 def _check_times(names, owner: np.ndarray, times: np.ndarray, now: float) -> None:
