@@ -25,7 +25,10 @@ Engines, timed in the same run on the same network and input trains:
 * ``per-spike``: ``heapq`` with one entry per spike, its fan-out walked when
   it pops (:func:`run_per_spike`);
 * with ``--nest``: NEST 3, one thread, ``iaf_psc_delta`` (grid-based) and
-  ``iaf_psc_delta_ps`` (precise), see :func:`run_nest`.
+  ``iaf_psc_delta_ps`` (precise), see :func:`run_nest`;
+* ``floor`` (poisson workload): evsim's window-and-rounds scheme in a few
+  dozen NumPy calls a window with everything that makes it exact left out
+  (:func:`run_floor`): how fast vectorising over a window can be at each size.
 
 Both heapq loops are written to be fair: scalar exact LIF updates inlined in
 one loop; input generated lazily (the heap holds each neuron's next input
@@ -313,6 +316,71 @@ def run_per_spike(case: Case) -> Run:
     return Run(np.array(fired_i), np.array(fired_t), end - run_start, end - start)
 
 
+# -- a NumPy floor (poisson workload) ---------------------------------------------
+
+def run_floor(case: Case) -> Run:
+    """How fast a NumPy window loop can be on this workload: evsim's scheme with its exactness left out.
+
+    Windows of one delay; a window's arrivals (the input spikes inside it, the
+    fan-out of the last window's spikes) are put in ``(neuron, time)`` order
+    by one argsort of a float key, numbered within their neuron, and added in
+    *rounds* (round ``r``: every neuron's ``r``-th arrival; about 14 NumPy
+    calls a round) with the heapq loops' scalar update ``m = v·e^((a − t)/τ) + w``.
+    Left out: exact ``(k, f)`` times, the sum of arrivals that tie, ranks,
+    populations, recording hooks and the bias (so the poisson workload only).
+    It is right wherever no two arrivals at a neuron tie — on this workload,
+    every spike, to the bit — but it is not an engine: it is a bound on what
+    vectorising over a window buys at each size.
+    """
+    start = time.perf_counter()
+    n, wl = case.n, case.workload
+    inputs = _floor_inputs(case)
+    fan = (case.target.reshape(n, FAN_OUT), case.weight.reshape(n, FAN_OUT))
+    v, anchor = np.full(n, V_REST), np.zeros(n)
+    fired = (np.zeros(0, np.int64), np.zeros(0))
+    spikes, t0, cursor = [], 0.0, 0
+    run_start = time.perf_counter()
+    while t0 < case.duration:
+        t1 = min(t0 + DELAY, case.duration)
+        stop = int(np.searchsorted(inputs[0], t1, "left"))
+        arrivals = [np.concatenate((a[cursor:stop], b)) for a, b in zip(inputs, (
+            np.repeat(fired[1] + DELAY, FAN_OUT), fan[0][fired[0]].ravel(), fan[1][fired[0]].ravel()))]
+        fired = _floor_window(arrivals, t0, v, anchor)
+        spikes.append(fired)
+        cursor, t0 = stop, t1
+    end = time.perf_counter()
+    return Run(*(np.concatenate(column) for column in zip(*spikes)), end - run_start, end - start)
+
+
+def _floor_inputs(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All input spikes as arrivals at their neurons: time-sorted ``(time, neuron, weight)``."""
+    times = np.concatenate(case.trains)
+    neuron = np.repeat(np.arange(case.n), [t.size for t in case.trains])
+    order = np.argsort(times, kind="stable")
+    return times[order], neuron[order], np.full(times.size, case.workload.w_input)
+
+
+def _floor_window(arrivals, t0: float, v: np.ndarray, anchor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Add one window's ``(time, neuron, weight)`` arrivals in rounds; return the ``(neuron, time)`` that fired."""
+    order = np.argsort((arrivals[0] - t0) * (0.5 / DELAY) + arrivals[1])  # by neuron, then time
+    times, neuron, weight = (a[order] for a in arrivals)
+    counts = np.bincount(neuron)
+    nth = np.arange(neuron.size) - (np.cumsum(counts) - counts)[neuron]  # which arrival of its neuron
+    by_round = np.argsort(nth, kind="stable")
+    fired, start = [], 0
+    for stop in np.cumsum(np.bincount(nth)).tolist():
+        i = by_round[start:stop]
+        start, j, t = stop, neuron[i], times[i]
+        vj, a = v[j], anchor[j]
+        live = t >= a  # (a refractory neuron's anchor is its refractory end)
+        m = (vj * np.exp((a - t) / TAU)) + weight[i]  # (V_REST = 0: the heapq loops' v_inf + (v - v_inf)·e)
+        spike = (m >= THETA) & live
+        v[j] = np.where(live, np.where(spike, V_RESET, m), vj)
+        anchor[j] = np.where(live, np.where(spike, t + REFRACTORY, t), a)
+        fired.append((j[spike], t[spike]))
+    return tuple(np.concatenate(column) for column in zip(*fired)) if fired else (np.zeros(0, np.int64), np.zeros(0))
+
+
 # -- NEST (imported only with --nest) -----------------------------------------------
 
 def load_nest():
@@ -377,6 +445,8 @@ def engines(case: Case, nest=None) -> dict:
     net = evsim_network(case)
     table = {"evsim": lambda: run_evsim(case, net), "naive": lambda: run_naive(case),
              "per-spike": lambda: run_per_spike(case)}
+    if case.workload.bias == 0:
+        table["floor"] = lambda: run_floor(case)
     if nest is not None:
         table["nest"] = lambda: run_nest(case, nest, "iaf_psc_delta")
         table["nest_ps"] = lambda: run_nest(case, nest, "iaf_psc_delta_ps")
@@ -430,6 +500,8 @@ def report(case: Case, runs: dict[str, list[Run]]) -> float:
     for base in [name for name in runs if name != "evsim"]:
         print(f"{n:>7} evsim/{base}: run {rates['evsim'][0] / rates[base][0]:.2f}x, "
               f"build+feed+run {rates['evsim'][1] / rates[base][1]:.2f}x")
+    for base in [name for name in ("per-spike", "nest") if name in runs and "floor" in runs]:
+        print(f"{n:>7} floor/{base}: run {rates['floor'][0] / rates[base][0]:.2f}x (what vectorising can reach)")
     ref = runs["evsim"][0]
     for name in [name for name in runs if name not in ("evsim", "nest")]:
         print(f"{n:>7} spikes {name} vs evsim: {agreement(ref, runs[name][0])}")
