@@ -169,7 +169,8 @@ class InputQueue:
     def add(self, spikes: Spikes) -> None:
         """Queue new (time-sorted) spikes and wire them (ties: the ones already queued first)."""
         grid = self._plan.grid
-        wired = _merged(Arrivals, [self._plan.fan_out(spikes)], grid)
+        unit = not some(spikes.value != 1.0)  # plain spikes: each arrival's value is its weight (1.0·w == w)
+        wired = _merged(Arrivals, [self._plan.fan_out(spikes, unit=unit)], grid)
         self._spikes = _merged(Spikes, [_rows(self._spikes, self._spikes_out), spikes], grid)
         self._arrivals = _merged(Arrivals, [_rows(self._arrivals, self._arrivals_out), wired], grid)
         self._spikes_out = self._arrivals_out = 0
