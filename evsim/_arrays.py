@@ -28,17 +28,23 @@ def joined(parts: list[np.ndarray]) -> np.ndarray:
     """
     if len(parts) == 1:
         return parts[0]
-    if parts:
-        root = parts[0].base
-        if (isinstance(root, np.ndarray) and root.ndim == 1 and root.flags.c_contiguous
-                and all(p.base is root and p.dtype == root.dtype and p.ndim == 1 for p in parts)):
-            size = root.itemsize
-            starts = [(p.__array_interface__["data"][0] - root.__array_interface__["data"][0]) for p in parts]
-            if all(p.strides == (size,) for p in parts) and all(
-                    starts[i] + parts[i].size * size == starts[i + 1] for i in range(len(parts) - 1)):
-                first = starts[0] // size
-                return root[first:first + sum(p.size for p in parts)]
-    return np.concatenate(parts)
+    span = _consecutive_run(parts) if parts else None
+    return parts[0].base[span[0]:span[1]] if span else np.concatenate(parts)
+
+
+def _consecutive_run(parts: list[np.ndarray]) -> tuple[int, int] | None:
+    """``(start, stop)`` if ``parts`` are ``root[start:a], root[a:b], …, root[y:stop]`` of their common base."""
+    root = parts[0].base
+    if not (isinstance(root, np.ndarray) and root.ndim == 1 and root.flags.c_contiguous):
+        return None
+    size = root.itemsize
+    if not all(p.base is root and p.dtype == root.dtype and p.ndim == 1 and p.strides == (size,) for p in parts):
+        return None
+    offsets = [p.__array_interface__["data"][0] - root.__array_interface__["data"][0] for p in parts]
+    ends = [offset + p.size * size for offset, p in zip(offsets, parts)]
+    if offsets[0] % size or offsets[0] < 0 or ends[-1] > root.nbytes or offsets[1:] != ends[:-1]:
+        return None  # (a view at a byte offset, or parts with gaps or out of order)
+    return offsets[0] // size, ends[-1] // size
 
 
 def some(mask: np.ndarray) -> bool:
@@ -81,8 +87,8 @@ def stable_float_order(key: np.ndarray, per_bucket: int = 32) -> np.ndarray:
     fraction of one sort's cost on thousands of sorted trains end to end.
     """
     key = np.asarray(key)
-    buckets = min(65536, key.size // per_bucket)
-    if buckets < 2:
+    buckets = min(65536, key.size // max(per_bucket, 1))
+    if buckets < 2 or key.ndim != 1 or key.dtype.kind != "f":
         return np.argsort(key, kind="stable")
     low, high = key.min(), key.max()
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):

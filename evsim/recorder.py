@@ -177,7 +177,7 @@ class Recorder:
             made = self._in_order(Spikes.concat(self._new["spike"]))
             self._new = {"input": [], "spike": []}
             merged = self._merged(inputs, made)
-            self._ordered = merged if not self._ordered[0].size else RecordRows(
+            self._ordered = merged if not self._ordered.neuron.size else RecordRows(
                 *(np.concatenate(pair) for pair in zip(self._ordered, merged)))
 
     def _in_order(self, spikes: Spikes) -> Spikes:
