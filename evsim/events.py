@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from evsim._arrays import joined
 from evsim.timegrid import time_order
 
 
@@ -110,15 +111,20 @@ class Spikes(NamedTuple):
     def concat(chunks) -> "Spikes":
         return _concat(Spikes, chunks)
 
+    @staticmethod
+    def joined(chunks) -> "Spikes":
+        """:meth:`concat`, but chunks that are consecutive slices of one set of arrays come back as a view."""
+        return _concat(Spikes, chunks, joined)
 
-def _concat(kind, chunks):
-    """The rows of all ``chunks`` (parallel-array tuples of one ``kind``), in order."""
+
+def _concat(kind, chunks, combine=np.concatenate):
+    """The rows of all ``chunks`` (parallel-array tuples of one ``kind``), in order (``combine`` joins a column)."""
     chunks = [c for c in chunks if c.size]
     if not chunks:
         return kind.none()
     if len(chunks) == 1:
         return chunks[0]
-    return kind(*(np.concatenate(parts) for parts in zip(*chunks)))
+    return kind(*(combine(parts) for parts in zip(*chunks)))
 
 
 @dataclass

@@ -19,7 +19,7 @@ from evsim.events import Arrivals, Spikes
 from evsim.neurons import drift_steps, flow
 from evsim.record import PHASE_NAMES, EventTrace, PotentialTrace, SpikeRecord, TraceEvent
 from evsim.scheduler import DELIVER, UPDATE
-from evsim._arrays import concat_ranges, joined
+from evsim._arrays import concat_ranges
 from evsim.timegrid import earlier, time_order
 
 __all__ = ["Recorder"]
@@ -172,8 +172,7 @@ class Recorder:
         two runs are then merged by position, not sorted again.
         """
         if self._new["input"] or self._new["spike"]:
-            inputs = self._in_order(Spikes(*map(joined, zip(*self._new["input"]))) if self._new["input"]
-                                    else Spikes.none())  # (slices of the input queue: no copy)
+            inputs = self._in_order(Spikes.joined(self._new["input"]))  # (slices of the input queue: no copy)
             made = self._in_order(Spikes.concat(self._new["spike"]))
             self._new = {"input": [], "spike": []}
             merged = self._merged(inputs, made)
